@@ -1,0 +1,101 @@
+"""Command line: thin — parses options, calls the stages, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .errors import SchemagenError, SpecError
+from .output import compare_out, write_out
+from .pipeline import generate as run_pipeline
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Schema-as-code for Postgres/Supabase: schema.yaml → migrations, rollbacks, types, docs.")
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+SpecOpt = Annotated[Path, typer.Option("--spec", help="The spec file.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="The output folder.")]
+TemplatesOpt = Annotated[
+    Path | None, typer.Option("--templates", help="A folder of templates searched before the built-in ones.")
+]
+
+
+def fail(exc: SchemagenError) -> None:
+    """Print a user-facing error (never a traceback) and exit with its code."""
+    if isinstance(exc, SpecError):
+        n = len(exc.problems)
+        for p in exc.problems:
+            err_console.out(f"error: {p}")
+        err_console.out(f"{n} problem{'s' if n != 1 else ''} in the spec; nothing was written.")
+    else:
+        err_console.out(f"error: {exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
+             templates: TemplatesOpt = None) -> None:
+    """Generate every file of OUT from SPEC (all files or none)."""
+    try:
+        result = run_pipeline(spec, templates=str(templates) if templates else None)
+        changed, removed = write_out(out, result.files)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    total = sum(result.timings.values())
+    out_console.print(f"[green]generated[/green] {len(result.files)} files in {out} "
+                      f"({len(changed)} changed, {len(removed)} removed) in {total * 1000:.0f} ms")
+    for name in changed:
+        out_console.print(f"  [cyan]wrote[/cyan]   {name}")
+    for name in removed:
+        out_console.print(f"  [yellow]removed[/yellow] {name}")
+
+
+@app.command()
+def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
+          templates: TemplatesOpt = None) -> None:
+    """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
+    try:
+        result = run_pipeline(spec, templates=str(templates) if templates else None)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    drift = compare_out(out, result.files)
+    if not drift:
+        out_console.print(f"[green]up to date[/green]: {out} matches {spec} ({len(result.files)} files)")
+        return
+    for _name, diff in drift.changed:
+        sys.stdout.write(diff)
+    for name in drift.missing:
+        out_console.print(f"[red]missing[/red] {out / name}")
+    for name in drift.stale:
+        out_console.print(f"[red]stale[/red]   {out / name} (generated earlier, no longer produced)")
+    err_console.out(f"{out} is out of date with {spec}: run `schemagen generate` and commit the result.")
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None) -> None:
+    """Load, build and render SPEC and parse every statement, writing nothing."""
+    try:
+        result = run_pipeline(spec, templates=str(templates) if templates else None)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    statements = sum(f.text.count(";") for f in result.sql_files)
+    out_console.print(f"[green]valid[/green]: {len(result.model.objects)} objects, {len(result.files)} files, "
+                      f"~{statements} statements parsed")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,554 @@
+"""spec → ir: names resolved, defaults derived, references checked, dependencies read from SQL.
+
+Every problem found is collected with its ``schema.yaml`` position and raised at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import Pos, Problem, SpecError
+from ..spec import LoadedSpec
+from ..spec import models as s
+from . import model as m
+from .deps import CycleError, topological_order
+from .ids import ObjectId
+from .names import constraint_name, identifier_problem, index_name
+from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
+
+RELATION_KINDS = ("table", "view", "materialized view", "sequence")
+SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
+
+
+def _norm_type(t: str) -> str:
+    return " ".join(t.lower().split())
+
+
+def _split(name: str, default_schema: str) -> tuple[str, str]:
+    if "." in name and not name.startswith('"'):
+        schema, _, rel = name.partition(".")
+        return schema, rel
+    return default_schema, name
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An object plus the SQL-derived references still to resolve once every object is known."""
+
+    obj: m.Obj
+    path: tuple[Any, ...]
+    deps: set[ObjectId]
+    sql: list[tuple[str, SqlRefs, tuple[Any, ...]]]
+
+
+class _Builder:
+    def __init__(self, loaded: LoadedSpec) -> None:
+        self.loaded = loaded
+        self.spec = loaded.spec
+        self.problems: list[Problem] = []
+        self.pending: dict[ObjectId, _Pending] = {}
+        self.namespace: dict[tuple[str, str], ObjectId] = {}
+        self.functions_by_name: dict[tuple[str, str], list[ObjectId]] = {}
+        self.roles = {r.lower() for r in self.spec.roles} | {"public"}
+        externals = [*SUPABASE_EXTERNALS, *self.spec.external]
+        self.externals = {tuple(_split(e, "public")) for e in externals}
+        self.external_schemas = {sch for sch, _ in self.externals}
+        self.revoke_from = tuple(self.spec.privileges.revoke_from)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def pos(self, path: tuple[Any, ...], *, key: bool = False) -> Pos:
+        return self.loaded.pos(path, key=key)
+
+    def error(self, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.pos(path), message, hint))
+
+    def ident(self, name: str, path: tuple[Any, ...], what: str) -> None:
+        problem = identifier_problem(name)
+        if problem:
+            self.error(path, f"{what}: {problem}", "choose a shorter name (or give one explicitly)")
+
+    def grants(self, grants: Iterable[s.Grant], path: tuple[Any, ...]) -> tuple[m.GrantIR, ...]:
+        out = []
+        for i, g in enumerate(grants):
+            for j, role in enumerate(g.to):
+                if role.lower() not in self.roles:
+                    self.error(path + (i, "to", j), f"unknown role {role!r}",
+                               f"declare it under `roles:` (known: {', '.join(sorted(self.roles))})")
+            out.append(m.GrantIR(privileges=tuple(g.privileges), roles=tuple(g.to),
+                                 columns=tuple(g.columns), grant_option=g.with_grant_option))
+        return tuple(out)
+
+    def sql(self, text: str | None, path: tuple[Any, ...], what: str,
+            parse: Callable[[str], SqlRefs] = expression_refs) -> SqlRefs | None:
+        if text is None:
+            return None
+        refs = parse(text)
+        if refs.error:
+            at = f" at character {refs.error_offset + 1}" if refs.error_offset is not None else ""
+            self.error(path, f"{what}: invalid SQL: {refs.error}{at}")
+            return None
+        return refs
+
+    def add(self, obj: m.Obj, path: tuple[Any, ...], deps: Iterable[ObjectId] = (),
+            sql: Iterable[tuple[str, SqlRefs | None, tuple[Any, ...]]] = ()) -> None:
+        oid = obj.id
+        if oid in self.pending:
+            first = self.pending[oid].obj.pos
+            self.error(path, f"duplicate {oid} (first declared at {first})")
+            return
+        if oid.kind in RELATION_KINDS or oid.kind in ("index", "type"):
+            key = (oid.schema, oid.name)
+            if key in self.namespace:
+                other = self.namespace[key]
+                self.error(path, f"{oid} has the same name as {other} (first declared at "
+                                 f"{self.pending[other].obj.pos})" if other in self.pending else
+                           f"duplicate name {oid.qualified}")
+                return
+            self.namespace[key] = oid
+        if oid.kind == "function":
+            self.functions_by_name.setdefault((oid.schema, oid.name), []).append(oid)
+        self.pending[oid] = _Pending(obj, path, set(deps), [(w, r, p) for w, r, p in sql if r is not None])
+
+    # -- object kinds --------------------------------------------------------------------------
+    def schema_decl(self, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "schema name")
+        self.add(m.SchemaIR(id=ObjectId("schema", "", d.name), migration=mig, comment=d.comment,
+                            pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
+                            revoke_from=()), path)
+
+    def extension(self, d: s.Extension, mig: int, path: tuple[Any, ...]) -> None:
+        deps = [ObjectId("schema", "", d.schema_)] if d.schema_ else []
+        self.add(m.ExtensionIR(id=ObjectId("extension", "", d.name), migration=mig, schema=d.schema_,
+                               pos=self.pos(path)), path, deps)
+
+    def enum(self, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "type name")
+        if len(set(d.values)) != len(d.values):
+            self.error(path + ("values",), f"enum {d.name!r} lists a value twice")
+        self.add(m.EnumIR(id=ObjectId("type", d.schema_, d.name), migration=mig, values=tuple(d.values),
+                          comment=d.comment, pos=self.pos(path),
+                          grants=self.grants(d.grants, path + ("grants",)), revoke_from=()),
+                 path, [ObjectId("schema", "", d.schema_)])
+
+    def sequence(self, d: s.Sequence, mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "sequence name")
+        self.add(m.SequenceIR(id=ObjectId("sequence", d.schema_, d.name), migration=mig, type=d.type,
+                              start=d.start, increment=d.increment, comment=d.comment, pos=self.pos(path),
+                              grants=self.grants(d.grants, path + ("grants",)),
+                              revoke_from=self.revoke_from), path, [ObjectId("schema", "", d.schema_)])
+
+    def function(self, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "function name")
+        args = tuple(m.Argument(name=a.name, type=a.type, default=a.default, mode=a.mode) for a in d.arguments)
+        in_types = tuple(_norm_type(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
+        if d.returns is None and not d.returns_table:
+            self.error(path, f"function {d.name!r} needs `returns` or `returns_table`")
+        if d.returns and d.returns_table:
+            self.error(path + ("returns_table",), "give either `returns` or `returns_table`, not both")
+        sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = []
+        for i, a in enumerate(d.arguments):
+            sql.append(("argument type", self.sql(a.type, path + ("arguments", i, "type"), "type", type_refs),
+                        path + ("arguments", i, "type")))
+            sql.append(("argument default", self.sql(a.default, path + ("arguments", i, "default"),
+                                                     "default"), path + ("arguments", i)))
+        if d.returns and d.returns != "trigger":
+            ret = d.returns[6:] if d.returns.lower().startswith("setof ") else d.returns
+            sql.append(("return type", self.sql(ret, path + ("returns",), "return type", type_refs),
+                        path + ("returns",)))
+        fn = m.FunctionIR(
+            id=ObjectId("function", d.schema_, d.name, args=in_types), migration=mig, arguments=args,
+            returns=d.returns, returns_table=tuple((c.name, c.type) for c in d.returns_table),
+            language=d.language, body=d.body.strip("\n"), volatility=d.volatility,
+            security_definer=d.security == "definer", search_path=d.search_path, strict=d.strict,
+            leakproof=d.leakproof, parallel=d.parallel, comment=d.comment, description=d.description,
+            pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
+            revoke_from=self.revoke_from,
+        )
+        for g in d.grants:
+            if set(g.privileges) - {"execute", "all"}:
+                self.error(path + ("grants",), "functions only take the `execute` privilege")
+        if d.language == "sql":
+            body = self.sql(d.body, path + ("body",), f"function {d.name!r} body", statement_refs)
+        else:
+            wrapped = plpgsql_wrapper(fn.body, [(a.name, a.type) for a in args], d.returns or "record")
+            body = self.sql(wrapped, path + ("body",), f"function {d.name!r} body", plpgsql_refs)
+        sql.append(("body", body, path + ("body",)))
+        self.add(fn, path, [ObjectId("schema", "", d.schema_)], sql)
+
+    def table(self, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
+        tname, sch = d.name, d.schema_
+        tid = ObjectId("table", sch, tname)
+        self.ident(tname, path + ("name",), "table name")
+        names = [c.name for c in d.columns]
+        colset = set(names)
+        used_constraints: set[str] = set()
+
+        def cname(explicit: str | None, cols: list[str], suffix: str, at: tuple[Any, ...]) -> str:
+            name = explicit or constraint_name(tname, cols, suffix)
+            base, n = name, 0
+            while not explicit and name in used_constraints:
+                n += 1
+                name = f"{base}{n}"
+            if name in used_constraints:
+                self.error(at, f"duplicate constraint name {name!r} on table {tname!r}")
+            used_constraints.add(name)
+            self.ident(name, at, "constraint name")
+            return name
+
+        def check_cols(cols: Iterable[str], at: tuple[Any, ...], what: str) -> None:
+            for i, c in enumerate(cols):
+                if c not in colset:
+                    self.error(at + (i,), f"{what} uses unknown column {c!r} of table {tname!r}")
+
+        sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = []
+        columns, pk_cols, uniques, checks = [], list(d.primary_key), [], []
+        seen: set[str] = set()
+        for i, c in enumerate(d.columns):
+            cp = path + ("columns", i)
+            self.ident(c.name, cp + ("name",), "column name")
+            if c.name in seen:
+                self.error(cp + ("name",), f"duplicate column {c.name!r} in table {tname!r}")
+            seen.add(c.name)
+            sql.append(("type", self.sql(c.type, cp + ("type",), f"column {c.name!r} type", type_refs),
+                        cp + ("type",)))
+            sql.append(("default", self.sql(c.default, cp + ("default",), f"column {c.name!r} default"),
+                        cp + ("default",)))
+            sql.append(("generated", self.sql(c.generated, cp + ("generated",), f"column {c.name!r}"),
+                        cp + ("generated",)))
+            if c.primary_key:
+                if pk_cols:
+                    self.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
+                pk_cols = [c.name]
+            nullable = c.nullable and not c.primary_key and c.name not in d.primary_key
+            if c.identity and c.default:
+                self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
+            columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,
+                                    identity=c.identity, generated=c.generated, comment=c.comment,
+                                    shape=c.shape, pos=self.pos(cp)))
+        check_cols(d.primary_key, path + ("primary_key",), "primary key")
+        pk = m.KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
+        for i, c in enumerate(d.columns):
+            cp = path + ("columns", i)
+            if c.unique:
+                uniques.append(m.KeyConstraint(name=cname(None, [c.name], "key", cp), columns=(c.name,)))
+            if c.check:
+                refs = self.sql(c.check, cp + ("check",), f"column {c.name!r} check")
+                sql.append(("check", refs, cp + ("check",)))
+                self._columns_in(refs, colset, tname, cp + ("check",), "check")
+                checks.append(m.CheckConstraint(name=cname(None, [c.name], "check", cp),
+                                                expression=c.check, pos=self.pos(cp + ("check",))))
+        for i, u in enumerate(d.unique):
+            up = path + ("unique", i)
+            check_cols(u.columns, up + ("columns",), "unique constraint")
+            uniques.append(m.KeyConstraint(name=cname(u.name, u.columns, "key", up), columns=tuple(u.columns),
+                                           nulls_not_distinct=u.nulls_not_distinct))
+        for i, ck in enumerate(d.checks):
+            kp = path + ("checks", i)
+            refs = self.sql(ck.expression, kp + ("expression",), "check")
+            sql.append(("check", refs, kp + ("expression",)))
+            self._columns_in(refs, colset, tname, kp + ("expression",), "check")
+            one = sorted(refs.columns) if refs and len(refs.columns) == 1 else []
+            checks.append(m.CheckConstraint(name=cname(ck.name, one, "check", kp), expression=ck.expression,
+                                            pos=self.pos(kp)))
+        rls = d.rls or s.Rls()
+        for i, g in enumerate(d.grants):
+            check_cols(g.columns, path + ("grants", i, "columns"), "grant")
+        table = m.TableIR(
+            id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
+            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, comment=d.comment,
+            description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
+            revoke_from=self.revoke_from,
+        )
+        self.add(table, path, [ObjectId("schema", "", sch)], sql)
+
+        # foreign keys: separate objects, created after both tables (cycles cannot occur)
+        fks = [(c.references, [c.name], [c.references.column], c.references.name, path + ("columns", i,
+                "references"))
+               for i, c in enumerate(d.columns) if c.references]
+        fks += [(f, f.columns, f.references.columns, f.name, path + ("foreign_keys", i))
+                for i, f in enumerate(d.foreign_keys)]
+        for spec_fk, cols, target_cols, explicit, fp in fks:
+            target_name = spec_fk.table if isinstance(spec_fk, s.Reference) else spec_fk.references.table
+            tsch, trel = _split(target_name, sch)
+            check_cols(cols, fp + ("columns",), "foreign key")
+            name = cname(explicit, cols, "fkey", fp)
+            fk = m.ForeignKeyIR(
+                id=ObjectId("constraint", sch, name, table=tname), migration=mig, columns=tuple(cols),
+                target=ObjectId("table", tsch, trel), target_columns=tuple(target_cols),
+                on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
+                pos=self.pos(fp),
+            )
+            self.add(fk, fp, [tid, fk.target])
+        for i, ix in enumerate(d.indexes):
+            self.index(ix, tid, colset, mig, path + ("indexes", i))
+        for i, p in enumerate(d.policies):
+            self.policy(p, tid, colset, mig, path + ("policies", i))
+        for i, t in enumerate(d.triggers):
+            self.trigger(t, tid, colset, mig, path + ("triggers", i))
+
+    def _columns_in(self, refs: SqlRefs | None, colset: set[str], rel: str, path: tuple[Any, ...],
+                    what: str) -> None:
+        if refs is None or colset is None:
+            return
+        for c in sorted(refs.columns):
+            if c not in colset:
+                self.error(path, f"{what} uses unknown column {c!r} of {rel!r}")
+        for q, c in sorted(refs.qualified_columns):
+            if q == rel and c not in colset:
+                self.error(path, f"{what} uses unknown column {q}.{c}")
+
+    def index(self, d: s.Index, on: ObjectId, colset: set[str] | None, mig: int, path: tuple[Any, ...]) -> None:
+        elements, parts, sql = [], [], []
+        for i, e in enumerate(d.columns):
+            ep = path + ("columns", i)
+            el = m.IndexElement(column=e) if isinstance(e, str) else m.IndexElement(
+                column=e.column, expression=e.expression, order=e.order, nulls=e.nulls, opclass=e.opclass)
+            if isinstance(e, s.IndexColumn) and (e.column is None) == (e.expression is None):
+                self.error(ep, "an index element needs exactly one of `column` or `expression`")
+            if el.column is not None:
+                parts.append(el.column)
+                if colset is not None and el.column not in colset:
+                    self.error(ep, f"index uses unknown column {el.column!r} of {on.name!r}")
+            elif el.expression:
+                refs = self.sql(el.expression, ep + ("expression",), "index expression")
+                sql.append(("expression", refs, ep))
+                self._columns_in(refs, colset, on.name, ep + ("expression",), "index expression")
+                parts.append(sorted(refs.columns)[0] if refs and refs.columns else "expr")
+            elements.append(el)
+        where = self.sql(d.where, path + ("where",), "index predicate")
+        self._columns_in(where, colset, on.name, path + ("where",), "index predicate")
+        sql.append(("where", where, path + ("where",)))
+        for i, c in enumerate(d.include):
+            if colset is not None and c not in colset:
+                self.error(path + ("include", i), f"index includes unknown column {c!r} of {on.name!r}")
+        name = d.name or index_name(on.name, parts)
+        self.ident(name, path + ("name",) if d.name else path, "index name")
+        self.add(m.IndexIR(
+            id=ObjectId("index", on.schema, name), migration=mig, on=on, elements=tuple(elements),
+            unique=d.unique, method=d.method, where=d.where, include=tuple(d.include),
+            nulls_not_distinct=d.nulls_not_distinct, comment=d.comment, serves=d.serves, pos=self.pos(path),
+        ), path, [on], sql)
+
+    def policy(self, d: s.Policy, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "policy name")
+        for i, role in enumerate(d.roles):
+            if role.lower() not in self.roles:
+                self.error(path + ("roles", i), f"unknown role {role!r}",
+                           f"declare it under `roles:` (known: {', '.join(sorted(self.roles))})")
+        if d.command == "insert" and d.using:
+            self.error(path + ("using",), "an INSERT policy only takes `with_check`")
+        if d.command in ("select", "delete") and d.with_check:
+            self.error(path + ("with_check",), f"a {d.command.upper()} policy only takes `using`")
+        if d.using is None and d.with_check is None:
+            self.error(path, f"policy {d.name!r} needs `using` or `with_check`")
+        sql = []
+        for key in ("using", "with_check"):
+            text = getattr(d, key)
+            refs = self.sql(text, path + (key,), f"policy {d.name!r} {key}")
+            self._columns_in(refs, colset, on.name, path + (key,), f"policy {d.name!r}")
+            sql.append((key, refs, path + (key,)))
+        self.add(m.PolicyIR(
+            id=ObjectId("policy", on.schema, d.name, table=on.name), migration=mig, on=on, command=d.command,
+            permissive=d.mode == "permissive", roles=tuple(d.roles), using=d.using, with_check=d.with_check,
+            comment=d.comment, description=d.description, pos=self.pos(path),
+        ), path, [on], sql)
+
+    def trigger(self, d: s.Trigger, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
+        self.ident(d.name, path + ("name",), "trigger name")
+        for i, c in enumerate(d.update_of):
+            if c not in colset:
+                self.error(path + ("update_of", i), f"trigger uses unknown column {c!r} of {on.name!r}")
+        if d.update_of and "update" not in d.events:
+            self.error(path + ("update_of",), "`update_of` needs the `update` event")
+        when = self.sql(d.when, path + ("when",), f"trigger {d.name!r} when")
+        fsch, fname = _split(d.function, on.schema)
+        self.add(m.TriggerIR(
+            id=ObjectId("trigger", on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
+            events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
+            function=ObjectId("function", fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
+            pos=self.pos(path),
+        ), path, [on], [("when", when, path + ("when",))])
+
+    def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
+        kind = "view" if isinstance(d, s.View) else "materialized view"
+        self.ident(d.name, path + ("name",), f"{kind} name")
+        refs = self.sql(d.query, path + ("query",), f"{kind} {d.name!r} query", statement_refs)
+        vid = ObjectId(kind, d.schema_, d.name)
+        common = dict(id=vid, migration=mig, query=d.query.strip().rstrip(";").strip(), comment=d.comment,
+                      description=d.description, pos=self.pos(path),
+                      grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from)
+        if isinstance(d, s.View):
+            obj: m.Obj = m.ViewIR(security_invoker=d.security_invoker, security_barrier=d.security_barrier,
+                                  check_option=d.check_option, **common)
+        else:
+            obj = m.MaterializedViewIR(with_data=d.with_data, refresh=d.refresh, **common)
+        self.add(obj, path, [ObjectId("schema", "", d.schema_)], [("query", refs, path + ("query",))])
+        if isinstance(d, s.MaterializedView):
+            for i, ix in enumerate(d.indexes):
+                self.index(ix, vid, None, mig, path + ("indexes", i))
+
+    # -- resolution ----------------------------------------------------------------------------
+    def managed_schemas(self) -> set[str]:
+        return {i.name for i in self.pending if i.kind == "schema"} | {"public"}
+
+    def resolve_relation(self, schema: str | None, name: str, default: str) -> ObjectId | None:
+        key = (schema or default, name)
+        oid = self.namespace.get(key)
+        if oid is None and schema is None and default != "public":
+            oid = self.namespace.get(("public", name))
+        return oid if oid and oid.kind in RELATION_KINDS else None
+
+    def resolve(self) -> dict[ObjectId, frozenset[ObjectId]]:
+        managed = self.managed_schemas()
+        deps: dict[ObjectId, frozenset[ObjectId]] = {}
+        for oid, p in self.pending.items():
+            need = set(p.deps)
+            default = oid.schema or "public"
+            for what, refs, path in p.sql:
+                for sch, rel in sorted(refs.relations, key=str):
+                    target = self.resolve_relation(sch, rel, default)
+                    if target is not None:
+                        need.add(target)
+                    elif sch is not None and sch in managed and (sch, rel) not in self.externals:
+                        self.error(path, f"{oid} {what} uses unknown relation {sch}.{rel}")
+                for sch, fn in sorted(refs.functions, key=str):
+                    targets = self.functions_by_name.get((sch or default, fn), [])
+                    if not targets and sch is None:
+                        targets = self.functions_by_name.get(("public", fn), [])
+                    need.update(t for t in targets if t != oid)
+                    if not targets and sch is not None and (sch in managed or sch in self.external_schemas) \
+                            and (sch, fn) not in self.externals:
+                        self.error(path, f"{oid} {what} calls unknown function {sch}.{fn}()")
+                for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
+                    target = self.namespace.get((sch or default, typ)) or (
+                        self.namespace.get(("public", typ)) if sch is None else None)
+                    if target is not None and target.kind == "type":
+                        need.add(target)
+                    elif sch is not None and sch in managed:
+                        self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
+            for dep in list(need):
+                if dep.kind == "schema" and dep.name == "public" and dep not in self.pending:
+                    need.discard(dep)
+                elif dep.kind == "schema" and dep not in self.pending and dep.name in self.external_schemas:
+                    need.discard(dep)
+                elif dep not in self.pending:
+                    self.missing(oid, dep, p.path)
+                    need.discard(dep)
+            deps[oid] = frozenset(need)
+        return deps
+
+    def missing(self, oid: ObjectId, dep: ObjectId, path: tuple[Any, ...]) -> None:
+        if dep.kind == "function":
+            candidates = self.functions_by_name.get((dep.schema, dep.name), [])
+            if candidates:
+                return  # resolved below by name (trigger functions)
+            if (dep.schema, dep.name) in self.externals:
+                return
+            self.error(path, f"{oid} uses unknown function {dep.schema}.{dep.name}")
+        elif dep.kind == "table":
+            found = self.resolve_relation(dep.schema, dep.name, dep.schema)
+            if found is None:
+                self.error(path, f"{oid} references unknown table {dep.qualified}")
+        else:
+            self.error(path, f"{oid} uses unknown {dep.kind} {dep.qualified or dep.name}")
+
+    def fix_triggers(self) -> None:
+        """A trigger names its function without argument types: bind it to the declared one."""
+        for oid, p in list(self.pending.items()):
+            obj = p.obj
+            if isinstance(obj, m.TriggerIR):
+                cands = self.functions_by_name.get((obj.function.schema, obj.function.name), [])
+                if len(cands) == 1:
+                    fn = cands[0]
+                    returns = self.pending[fn].obj.returns  # type: ignore[attr-defined]
+                    if (returns or "").lower() != "trigger":
+                        self.error(p.path + ("function",), f"{fn} does not return trigger")
+                    p.obj = _replace(obj, function=fn)
+                    p.deps.add(fn)
+                elif len(cands) > 1:
+                    self.error(p.path + ("function",), f"function {obj.function.qualified} is overloaded")
+                elif (obj.function.schema, obj.function.name) not in self.externals:
+                    self.error(p.path + ("function",), f"trigger {oid.name!r} uses unknown function "
+                               f"{obj.function.qualified}")
+            elif isinstance(obj, m.ForeignKeyIR):
+                target = self.pending.get(obj.target)
+                if target is None:
+                    continue
+                tcols = {c.name for c in target.obj.columns}  # type: ignore[attr-defined]
+                for c in obj.target_columns:
+                    if c not in tcols:
+                        self.error(p.path, f"foreign key {oid.name!r} references unknown column "
+                                           f"{obj.target.name}.{c}")
+
+    def check_migration_order(self, deps: dict[ObjectId, frozenset[ObjectId]]) -> None:
+        for oid, needs in deps.items():
+            obj = self.pending[oid].obj
+            for dep in needs:
+                other = self.pending[dep].obj
+                if other.migration > obj.migration:
+                    self.error(self.pending[oid].path,
+                               f"{oid} in migration {obj.migration:03d} uses {dep}, which is created "
+                               f"later, by migration {other.migration:03d}",
+                               "move one of them so that nothing is used before it exists")
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)
+
+
+def build(loaded: LoadedSpec) -> m.Model:
+    """Build the model from a loaded spec, or raise SpecError with every problem found."""
+    b = _Builder(loaded)
+    spec = loaded.spec
+    infos: list[m.MigrationInfo] = []
+    seen_numbers: dict[int, int] = {}
+    for mi, mig in enumerate(spec.migrations):
+        mp = ("migrations", mi)
+        if mig.number in seen_numbers:
+            b.error(mp + ("number",), f"duplicate migration number {mig.number:03d}")
+        elif infos and mig.number < infos[-1].number:
+            b.error(mp + ("number",), f"migration {mig.number:03d} is listed after {infos[-1].number:03d}")
+        seen_numbers[mig.number] = mi
+        infos.append(m.MigrationInfo(number=mig.number, name=mig.name, rollback_name=mig.rollback_name or
+                                     mig.name, description=mig.description, pos=b.pos(mp)))
+        for i, d in enumerate(mig.schemas):
+            b.schema_decl(d, mig.number, mp + ("schemas", i))
+        for i, d in enumerate(mig.extensions):
+            b.extension(d, mig.number, mp + ("extensions", i))
+        for i, d in enumerate(mig.enums):
+            b.enum(d, mig.number, mp + ("enums", i))
+        for i, d in enumerate(mig.sequences):
+            b.sequence(d, mig.number, mp + ("sequences", i))
+        for i, d in enumerate(mig.tables):
+            b.table(d, mig.number, mp + ("tables", i))
+        for i, d in enumerate(mig.functions):
+            b.function(d, mig.number, mp + ("functions", i))
+        for i, d in enumerate(mig.views):
+            b.view(d, mig.number, mp + ("views", i))
+        for i, d in enumerate(mig.materialized_views):
+            b.view(d, mig.number, mp + ("materialized_views", i))
+    b.fix_triggers()
+    deps = b.resolve()
+    if not b.problems:
+        b.check_migration_order(deps)
+    if b.problems:
+        raise SpecError(b.problems)
+    try:
+        order = topological_order(deps)
+    except CycleError as exc:
+        raise SpecError([Problem(b.pending[exc.remaining[0]].obj.pos, str(exc))]) from None
+    objects = {oid: b.pending[oid].obj for oid in order}
+    return m.Model(
+        objects=MappingProxyType(objects),
+        deps=MappingProxyType(deps),
+        order=order,
+        migrations=tuple(infos),
+        project=spec.project.name,
+        description=spec.project.description,
+        types=MappingProxyType(dict(spec.types)),
+    )

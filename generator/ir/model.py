@@ -1,0 +1,251 @@
+"""The immutable model: frozen dataclasses, one per object kind.
+
+Equality is generated (habit 3): source positions and prose are ``compare=False`` so moving YAML
+around or rewording a description never changes a migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ..errors import Pos
+from .ids import ObjectId
+
+NOWHERE = Pos("<none>", 0, 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrantIR:
+    privileges: tuple[str, ...]
+    roles: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    grant_option: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Obj:
+    """Fields every object has."""
+
+    id: ObjectId
+    migration: int
+    comment: str | None = None
+    description: str | None = field(default=None, compare=False)
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Privileged(Obj):
+    grants: tuple[GrantIR, ...] = ()
+    revoke_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    identity: str | None = None
+    generated: str | None = None
+    comment: str | None = None
+    shape: str | None = None
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyConstraint:
+    """Primary key or unique constraint, declared inside CREATE TABLE."""
+
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckConstraint:
+    name: str
+    expression: str
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchemaIR(Privileged):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtensionIR(Obj):
+    schema: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnumIR(Privileged):
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceIR(Privileged):
+    type: str = "bigint"
+    start: int | None = None
+    increment: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableIR(Privileged):
+    columns: tuple[Column, ...]
+    primary_key: KeyConstraint | None = None
+    uniques: tuple[KeyConstraint, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
+    rls_enable: bool = False
+    rls_force: bool = False
+
+    def column(self, name: str) -> Column | None:
+        """The column called ``name``, if any."""
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignKeyIR(Obj):
+    columns: tuple[str, ...]
+    target: ObjectId
+    target_columns: tuple[str, ...]
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    deferrable: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexElement:
+    column: str | None = None
+    expression: str | None = None
+    order: str | None = None
+    nulls: str | None = None
+    opclass: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexIR(Obj):
+    on: ObjectId
+    elements: tuple[IndexElement, ...]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+    serves: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyIR(Obj):
+    on: ObjectId
+    command: str = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Argument:
+    name: str | None
+    type: str
+    default: str | None = None
+    mode: str = "in"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FunctionIR(Privileged):
+    arguments: tuple[Argument, ...] = ()
+    returns: str | None = None
+    returns_table: tuple[tuple[str, str], ...] = ()
+    language: str = "sql"
+    body: str
+    volatility: str = "volatile"
+    security_definer: bool = False
+    search_path: str | None = ""
+    strict: bool = False
+    leakproof: bool = False
+    parallel: str = "unsafe"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TriggerIR(Obj):
+    on: ObjectId
+    timing: str
+    events: tuple[str, ...]
+    update_of: tuple[str, ...] = ()
+    for_each: str = "row"
+    when: str | None = None
+    function: ObjectId
+    arguments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewIR(Privileged):
+    query: str
+    security_invoker: bool = True
+    security_barrier: bool = False
+    check_option: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MaterializedViewIR(Privileged):
+    query: str
+    with_data: bool = True
+    refresh: str = "concurrently"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigrationInfo:
+    number: int
+    name: str
+    rollback_name: str
+    description: str | None = field(default=None, compare=False)
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    @property
+    def tag(self) -> str:
+        """Zero-padded number, as used in file names: ``003``."""
+        return f"{self.number:03d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A whole database state: objects by identity, their dependencies and creation order."""
+
+    objects: Mapping[ObjectId, Obj]
+    deps: Mapping[ObjectId, frozenset[ObjectId]]
+    order: tuple[ObjectId, ...]
+    migrations: tuple[MigrationInfo, ...] = ()
+    project: str = "schema"
+    description: str | None = None
+    types: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def of_kind(self, *kinds: str) -> list[Obj]:
+        """Objects of the given kinds, in creation order."""
+        return [self.objects[i] for i in self.order if i.kind in kinds]
+
+    def until(self, number: int) -> Model:
+        """The state after migration ``number``: objects created by it or earlier."""
+        keep = {i for i, o in self.objects.items() if o.migration <= number}
+        return Model(
+            MappingProxyType({i: self.objects[i] for i in self.order if i in keep}),
+            MappingProxyType({i: self.deps[i] for i in keep}),
+            tuple(i for i in self.order if i in keep),
+            self.migrations,
+            self.project,
+            self.description,
+            self.types,
+        )
+
+    def children(self, rel: ObjectId, kind: str) -> list[Obj]:
+        """Indexes, policies, triggers or foreign keys that hang off relation ``rel``."""
+        return [
+            o for o in self.of_kind(kind)
+            if getattr(o, "on", None) == rel or (kind == "constraint" and o.id.relation() == rel)
+        ]
+
+
+EMPTY = Model(MappingProxyType({}), MappingProxyType({}), ())

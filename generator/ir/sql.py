@@ -1,0 +1,169 @@
+"""What a piece of SQL text refers to, read with the real Postgres grammar (pglast).
+
+We parse with libpg_query's C parser to JSON (cheap) rather than building Python ASTs, and cache
+by text: defaults and policy conditions repeat a lot across a spec.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pglast import parser as pg
+
+from ..quoting import dollar_quote, quote_ident
+
+QName = tuple[str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class SqlRefs:
+    """Names a piece of SQL uses. ``columns`` are unqualified top-level column references."""
+
+    relations: frozenset[QName] = frozenset()
+    functions: frozenset[QName] = frozenset()
+    types: frozenset[QName] = frozenset()
+    columns: frozenset[str] = frozenset()
+    qualified_columns: frozenset[tuple[str, str]] = frozenset()
+    error: str | None = None
+    error_offset: int | None = None
+
+
+def _names(nodes: list[dict[str, Any]]) -> list[str]:
+    return [n["String"]["sval"] for n in nodes if "String" in n]
+
+
+def _qname(parts: list[str]) -> QName:
+    return (parts[-2], parts[-1]) if len(parts) >= 2 else (None, parts[-1])
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.relations: set[QName] = set()
+        self.functions: set[QName] = set()
+        self.types: set[QName] = set()
+        self.columns: set[str] = set()
+        self.qualified: set[tuple[str, str]] = set()
+        self.ctes: set[str] = set()
+
+    def walk(self, node: Any, top: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                self.walk(item, top)
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key == "RangeVar" or (key == "relation" and isinstance(value, dict) and "relname" in value):
+                self.relations.add((value.get("schemaname"), value["relname"]))
+            elif key == "FuncCall":
+                self.functions.add(_qname(_names(value["funcname"])))
+            elif key in ("TypeName", "typeName") and isinstance(value, dict):
+                parts = _names(value.get("names", []))
+                if parts and parts[0] != "pg_catalog":
+                    self.types.add(_qname(parts))
+            elif key == "CommonTableExpr":
+                self.ctes.add(value["ctename"])
+            elif key == "ColumnRef" and top:
+                fields = value.get("fields", [])
+                parts = _names(fields)
+                if len(parts) == len(fields) == 1:
+                    self.columns.add(parts[0])
+                elif len(parts) == len(fields) == 2:
+                    self.qualified.add((parts[0], parts[1]))
+            if key in ("SubLink", "SelectStmt", "RangeSubselect"):
+                self.walk(value, False)
+            else:
+                self.walk(value, top)
+
+    def refs(self) -> SqlRefs:
+        rels = frozenset(r for r in self.relations if not (r[0] is None and r[1] in self.ctes))
+        return SqlRefs(
+            rels, frozenset(self.functions), frozenset(self.types), frozenset(self.columns),
+            frozenset(self.qualified),
+        )
+
+
+def _location(exc: pg.ParseError) -> int:
+    """0-based character offset of a parse error (pglast gives it 1-based as args[1])."""
+    return max(0, int(exc.args[1]) - 1) if len(exc.args) > 1 and exc.args[1] else 0
+
+
+def _parse(sql: str) -> Any:
+    return json.loads(pg.parse_sql_json(sql))
+
+
+@lru_cache(maxsize=65536)
+def expression_refs(expr: str) -> SqlRefs:
+    """Refs of a scalar SQL expression (default, check, policy condition, index expression)."""
+    prefix = "SELECT ("
+    try:
+        tree = _parse(f"{prefix}{expr}\n)")
+    except pg.ParseError as exc:
+        return SqlRefs(error=str(exc.args[0]), error_offset=max(0, _location(exc) - len(prefix)))
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return SqlRefs(error="expected a single expression")
+    c = _Collector()
+    target = stmts[0]["stmt"]["SelectStmt"]["targetList"]
+    c.walk(target, True)
+    return c.refs()
+
+
+@lru_cache(maxsize=16384)
+def statement_refs(sql: str) -> SqlRefs:
+    """Refs of one or more SQL statements (view queries, SQL function bodies)."""
+    try:
+        tree = _parse(sql)
+    except pg.ParseError as exc:
+        return SqlRefs(error=str(exc.args[0]), error_offset=_location(exc))
+    c = _Collector()
+    c.walk(tree.get("stmts", []), False)
+    return c.refs()
+
+
+@lru_cache(maxsize=16384)
+def type_refs(type_text: str) -> SqlRefs:
+    """Validate a type name and return the (user) types it mentions."""
+    return expression_refs(f"NULL::{type_text}")
+
+
+def plpgsql_wrapper(body: str, args: list[tuple[str | None, str]], returns: str) -> str:
+    """A CREATE FUNCTION around a PL/pgSQL body: its parser only accepts whole statements."""
+    params = ", ".join(f"{quote_ident(n)} {t}" if n else t for n, t in args)
+    return f"CREATE FUNCTION f({params}) RETURNS {returns} LANGUAGE plpgsql AS {dollar_quote(body)}"
+
+
+def plpgsql_refs(create_sql: str) -> SqlRefs:
+    """Refs of the SQL inside a PL/pgSQL function, given its full CREATE FUNCTION statement."""
+    try:
+        tree = json.loads(pg.parse_plpgsql_json(create_sql))
+    except pg.ParseError as exc:
+        return SqlRefs(error=str(exc.args[0]), error_offset=_location(exc))
+    queries: list[str] = []
+
+    def find(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "PLpgSQL_expr" and isinstance(value, dict) and "query" in value:
+                    queries.append(value["query"])
+                find(value)
+        elif isinstance(node, list):
+            for item in node:
+                find(item)
+
+    find(tree)
+    merged = _Collector()
+    for query in queries:
+        text = query.split(":=", 1)[1] if ":=" in query and not query.lstrip().lower().startswith(
+            ("select", "insert", "update", "delete", "with")
+        ) else query
+        for candidate in (text, f"SELECT {text}"):
+            try:
+                merged.walk(_parse(candidate).get("stmts", []), False)
+                break
+            except pg.ParseError:
+                continue
+    return merged.refs()

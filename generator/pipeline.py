@@ -1,0 +1,58 @@
+"""The stages wired together: spec → ir → plan → render → validate, with no I/O but reading the spec."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ValidationError
+from .ir import Model, build
+from .output import GeneratedFile
+from .plan import Plan, migration_plans
+from .render import SqlFile, render_migrations
+from .spec import LoadedSpec, load_spec
+from .validate import validate_sql_files
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything one run produced, and how long each stage took (seconds)."""
+
+    loaded: LoadedSpec
+    model: Model
+    plans: list[tuple[int, Plan]]
+    sql_files: list[SqlFile]
+    files: list[GeneratedFile]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
+             display: str | None = None) -> Result:
+    """Run every stage on ``spec_path``; raises SpecError or ValidationError on bad input."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = now - t
+        t = now
+
+    spec_name = display or Path(spec_path).name
+    loaded = load_spec(spec_path, display=display or str(spec_path))
+    lap("load")
+    model = build(loaded)
+    lap("build")
+    plans = migration_plans(model)
+    lap("plan")
+    sql_files = render_migrations(model, plans, spec_name=spec_name,
+                                  templates=str(templates) if templates else None)
+    files = [GeneratedFile(f.name, f.text) for f in sql_files]
+    lap("render")
+    if validate:
+        problems = validate_sql_files(sql_files)
+        if problems:
+            raise ValidationError(problems)
+        lap("validate")
+    return Result(loaded, model, plans, sql_files, files, timings)

@@ -1,0 +1,129 @@
+"""The Jinja environment: one loader, one set of filters, StrictUndefined, no autoescape (habit 7)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ..ir.ids import ObjectId
+from ..ir.model import FunctionIR, TableIR, ViewIR
+from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
+
+
+def builtin_templates() -> Path:
+    """Our template folder: shipped inside the installed package, or the repo's ``templates/``."""
+    packaged = Path(__file__).resolve().parent.parent / "_templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def qname(oid: ObjectId) -> str:
+    """Quoted qualified name of a schema-level object (``"public"."x"`` style, quotes only if needed)."""
+    if oid.kind in ("schema", "extension"):
+        return quote_ident(oid.name)
+    return quote_qualified(oid.schema, oid.name)
+
+
+def role(name: str) -> str:
+    """A role name in GRANT/REVOKE/policies: ``PUBLIC`` is a keyword, every other name an identifier."""
+    return "PUBLIC" if name.lower() == "public" else quote_ident(name)
+
+
+def privilege(name: str) -> str:
+    return name.upper()
+
+
+def sql_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+@lru_cache(maxsize=8)
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """Templates from ``user_dir`` (searched first) then ours."""
+    paths = [user_dir] if user_dir else []
+    paths.append(str(builtin_templates()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
+        privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
+        search_path=search_path, returns=returns, function_options=function_options,
+        table_constraints=table_constraints, view_options=view_options,
+    )
+    env.globals.update(qualified=quote_qualified)
+    return env
+
+
+def arguments(fn: FunctionIR) -> str:
+    """A function's parameter list as declared: mode, name, type and default."""
+    parts = []
+    for a in fn.arguments:
+        mode = "" if a.mode == "in" else a.mode.upper() + " "
+        name = quote_ident(a.name) + " " if a.name else ""
+        default = f" DEFAULT {a.default}" if a.default is not None else ""
+        parts.append(f"{mode}{name}{a.type}{default}")
+    return ", ".join(parts)
+
+
+def argtypes(fn: FunctionIR) -> str:
+    """The argument types that identify a function (for DROP, COMMENT, GRANT)."""
+    return ", ".join(a.type for a in fn.arguments if a.mode in ("in", "inout", "variadic"))
+
+
+def returns(fn: FunctionIR) -> str:
+    """The RETURNS clause: a type, ``SETOF type`` or ``TABLE (…)``."""
+    if fn.returns_table:
+        return "TABLE (" + ", ".join(f"{quote_ident(n)} {t}" for n, t in fn.returns_table) + ")"
+    return fn.returns or "void"
+
+
+def function_options(fn: FunctionIR) -> str:
+    """Volatility, strictness, leakproofness, security and parallel safety, in pg_dump's order."""
+    parts = [fn.volatility.upper()]
+    if fn.strict:
+        parts.append("STRICT")
+    if fn.leakproof:
+        parts.append("LEAKPROOF")
+    if fn.security_definer:
+        parts.append("SECURITY DEFINER")
+    if fn.parallel != "unsafe":
+        parts.append(f"PARALLEL {fn.parallel.upper()}")
+    return " ".join(parts)
+
+
+def search_path(value: str) -> str:
+    """``SET search_path = …`` value: ``''`` for the empty path, else quoted schema names."""
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    return ", ".join(quote_ident(n) for n in names) if names else "''"
+
+
+def table_constraints(table: TableIR) -> list[dict[str, str]]:
+    """The constraints declared inside CREATE TABLE: primary key, uniques, checks."""
+    out = []
+    if table.primary_key:
+        out.append({"name": table.primary_key.name,
+                    "sql": f"PRIMARY KEY ({', '.join(map(quote_ident, table.primary_key.columns))})"})
+    for u in table.uniques:
+        nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
+        out.append({"name": u.name, "sql": f"UNIQUE{nnd} ({', '.join(map(quote_ident, u.columns))})"})
+    for c in table.checks:
+        out.append({"name": c.name, "sql": f"CHECK ({c.expression})"})
+    return out
+
+
+def view_options(view: ViewIR) -> list[str]:
+    opts = []
+    if view.security_invoker:
+        opts.append("security_invoker = true")
+    if view.security_barrier:
+        opts.append("security_barrier = true")
+    return opts
