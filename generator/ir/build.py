@@ -112,6 +112,17 @@ class _Builder:
             self.functions_by_name.setdefault((oid.schema, oid.name), []).append(oid)
         self.pending[oid] = _Pending(obj, path, set(deps), [(w, r, p) for w, r, p in sql if r is not None])
 
+    def later(self, wanted: int | None, owner: int, path: tuple[Any, ...]) -> int:
+        """The migration of a table's index, policy or trigger: its table's, or a later one."""
+        if wanted is None:
+            return owner
+        if wanted not in {mig.number for mig in self.spec.migrations}:
+            self.error(path + ("migration",), f"unknown migration {wanted:03d}")
+        elif wanted < owner:
+            self.error(path + ("migration",), f"migration {wanted:03d} runs before {owner:03d}, which "
+                                              "creates the table")
+        return wanted
+
     # -- object kinds --------------------------------------------------------------------------
     def schema_decl(self, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "schema name")
@@ -324,6 +335,7 @@ class _Builder:
         for i, c in enumerate(d.include):
             if colset is not None and c not in colset:
                 self.error(path + ("include", i), f"index includes unknown column {c!r} of {on.name!r}")
+        mig = self.later(d.migration, mig, path)
         name = d.name or index_name(on.name, parts)
         self.ident(name, path + ("name",) if d.name else path, "index name")
         self.add(m.IndexIR(
@@ -334,6 +346,7 @@ class _Builder:
 
     def policy(self, d: s.Policy, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "policy name")
+        mig = self.later(d.migration, mig, path)
         for i, role in enumerate(d.roles):
             if role.lower() not in self.roles:
                 self.error(path + ("roles", i), f"unknown role {role!r}",
@@ -358,6 +371,7 @@ class _Builder:
 
     def trigger(self, d: s.Trigger, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "trigger name")
+        mig = self.later(d.migration, mig, path)
         for i, c in enumerate(d.update_of):
             if c not in colset:
                 self.error(path + ("update_of", i), f"trigger uses unknown column {c!r} of {on.name!r}")

@@ -107,6 +107,7 @@ class Index(Spec):
     nulls_not_distinct: bool = False
     comment: str | None = None
     serves: str | None = None  # the query this index exists for (documentation)
+    migration: int | None = None  # create it in a later migration than its table
 
 
 class Policy(Spec):
@@ -120,6 +121,7 @@ class Policy(Spec):
     with_check: SqlText | None = None
     comment: str | None = None
     description: str | None = None
+    migration: int | None = None  # create it in a later migration than its table
 
 
 class Rls(Spec):
@@ -137,6 +139,7 @@ class Trigger(Spec):
     function: Name
     arguments: list[str] = []
     comment: str | None = None
+    migration: int | None = None  # create it in a later migration than its table
 
 
 class Table(Spec):
