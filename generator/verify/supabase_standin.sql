@@ -1,0 +1,90 @@
+-- A Supabase stand-in for plain Postgres, used only by `schemagen verify`; never part of a migration.
+-- Mirrors what a Supabase project has before the first user migration runs
+-- (supabase/postgres init scripts and supabase/auth migrations), reduced to what our SQL touches.
+
+-- Roles are cluster-wide: several databases on one server share them, so create only when missing.
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'anon') then
+    create role anon nologin noinherit;
+  end if;
+  if not exists (select from pg_roles where rolname = 'authenticated') then
+    create role authenticated nologin noinherit;
+  end if;
+  if not exists (select from pg_roles where rolname = 'service_role') then
+    create role service_role nologin noinherit bypassrls;
+  end if;
+  if not exists (select from pg_roles where rolname = 'authenticator') then
+    create role authenticator login noinherit;
+  end if;
+exception when duplicate_object or unique_violation then
+  null;  -- another database on this server created them concurrently
+end
+$$;
+
+grant anon, authenticated, service_role to authenticator;
+
+-- Supabase: every object created in public is granted to the API roles by default.
+-- This is why every generated object must grant and revoke on purpose.
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+
+create schema if not exists auth;
+
+create table if not exists auth.users (
+  id uuid primary key default gen_random_uuid(),
+  email text,
+  raw_user_meta_data jsonb,
+  created_at timestamptz default now()
+);
+
+-- auth functions as in supabase/auth (recreate_auth_functions): claims from PostgREST's GUCs.
+create or replace function auth.uid()
+  returns uuid
+  set search_path to ''
+as $func$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.sub', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+    )::uuid
+$func$ language sql stable;
+
+create or replace function auth.role()
+  returns text
+  set search_path to ''
+as $func$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.role', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+    )::text
+$func$ language sql stable;
+
+create or replace function auth.email()
+  returns text
+  set search_path to ''
+as $func$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.email', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+    )::text
+$func$ language sql stable;
+
+create or replace function auth.jwt()
+  returns jsonb
+  set search_path to ''
+as $func$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim', true), ''),
+      nullif(current_setting('request.jwt.claims', true), '')
+    )::jsonb
+$func$ language sql stable;
+
+grant usage on schema auth to anon, authenticated, service_role;
+grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
+  to anon, authenticated, service_role;

@@ -1,0 +1,1 @@
+"""Tests of generator.verify against a real Postgres."""
