@@ -369,11 +369,11 @@ class _Builder:
             comment=d.comment, description=d.description, pos=self.pos(path),
         ), path, [on], sql)
 
-    def trigger(self, d: s.Trigger, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
+    def trigger(self, d: s.Trigger, on: ObjectId, colset: set[str] | None, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "trigger name")
         mig = self.later(d.migration, mig, path)
         for i, c in enumerate(d.update_of):
-            if c not in colset:
+            if colset is not None and c not in colset:
                 self.error(path + ("update_of", i), f"trigger uses unknown column {c!r} of {on.name!r}")
         if d.update_of and "update" not in d.events:
             self.error(path + ("update_of",), "`update_of` needs the `update` event")
@@ -400,6 +400,9 @@ class _Builder:
         else:
             obj = m.MaterializedViewIR(with_data=d.with_data, refresh=d.refresh, **common)
         self.add(obj, path, [ObjectId("schema", "", d.schema_)], [("query", refs, path + ("query",))])
+        if isinstance(d, s.View):
+            for i, t in enumerate(d.triggers):
+                self.trigger(t, vid, None, mig, path + ("triggers", i))
         if isinstance(d, s.MaterializedView):
             for i, ix in enumerate(d.indexes):
                 self.index(ix, vid, None, mig, path + ("indexes", i))

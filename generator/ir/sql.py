@@ -59,7 +59,13 @@ class _Collector:
             if key == "RangeVar" or (key == "relation" and isinstance(value, dict) and "relname" in value):
                 self.relations.add((value.get("schemaname"), value["relname"]))
             elif key == "FuncCall":
-                self.functions.add(_qname(_names(value["funcname"])))
+                fname = _qname(_names(value["funcname"]))
+                self.functions.add(fname)
+                args = value.get("args", [])
+                if fname[1] in ("nextval", "currval", "setval") and args and "A_Const" in args[0]:
+                    seq = args[0]["A_Const"].get("sval", {}).get("sval")
+                    if seq:  # nextval('schema.seq') depends on the sequence
+                        self.relations.add(_qname(seq.split(".")))
             elif key in ("TypeName", "typeName") and isinstance(value, dict):
                 parts = _names(value.get("names", []))
                 if parts and parts[0] != "pg_catalog":

@@ -8,6 +8,7 @@ import jinja2
 
 from ..ir.model import MigrationInfo, Model
 from ..plan import Op, Plan
+from ..quoting import quote_ident
 from .env import environment
 
 
@@ -39,7 +40,14 @@ def render_op(env: jinja2.Environment, op: Op) -> str:
 
 
 def _title(op: Op) -> str:
-    return f"{op.action} {op.obj.id}"
+    """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
+    oid = op.obj.id
+    parts = [p for p in (oid.schema, oid.table, oid.name) if p]
+    name = ".".join(quote_ident(p) for p in parts)
+    if oid.kind == "function":
+        name += f"({', '.join(oid.args)})"
+    text = f"{op.action} {oid.kind} {name}"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:

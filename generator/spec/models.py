@@ -199,6 +199,7 @@ class View(Spec):
     security_invoker: bool = True
     security_barrier: bool = False
     check_option: Literal["local", "cascaded"] | None = None
+    triggers: list[Trigger] = []  # INSTEAD OF triggers make a view writable
     grants: list[Grant] = []
     comment: str | None = None
     description: str | None = None
