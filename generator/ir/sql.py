@@ -93,8 +93,8 @@ class _Collector:
 
 
 def _location(exc: pg.ParseError) -> int:
-    """0-based character offset of a parse error (pglast gives it 1-based as args[1])."""
-    return max(0, int(exc.args[1]) - 1) if len(exc.args) > 1 and exc.args[1] else 0
+    """0-based character offset of a parse error (pglast gives it as args[1])."""
+    return max(0, int(exc.args[1])) if len(exc.args) > 1 and exc.args[1] else 0
 
 
 def _parse(sql: str) -> Any:
