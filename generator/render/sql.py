@@ -51,20 +51,28 @@ def _title(op: Op) -> str:
 
 
 def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:
-    located, start = [], 0
+    """Line span of each segment in the rendered file (one pass over the text)."""
+    located, start, line = [], 0, 1
     for seg in segments:
         at = text.index(seg.sql, start)
-        first = text.count("\n", 0, at) + 1
+        first = line + text.count("\n", start, at)
         last = first + seg.sql.count("\n")
         located.append(Segment(seg.op, seg.title, seg.sql, first, last))
-        start = at + len(seg.sql)
+        start, line = at + len(seg.sql), last
     return tuple(located)
 
 
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
-                description: str | None = None, template: str = "sql/migration.sql.j2") -> SqlFile:
-    """Render a whole migration or rollback file for ``plan``."""
-    segments = [Segment(op, _title(op), render_op(env, op)) for op in plan.ops]
+                description: str | None = None, template: str = "sql/migration.sql.j2",
+                cache: dict[tuple[str, int], Segment] | None = None) -> SqlFile:
+    """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops)."""
+    cache = {} if cache is None else cache
+    segments = []
+    for op in plan.ops:
+        key = (op.action, id(op.obj))
+        if key not in cache:
+            cache[key] = Segment(op, _title(op), render_op(env, op))
+        segments.append(cache[key])
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
     )
@@ -83,13 +91,14 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
     files: list[SqlFile] = []
+    cache: dict[tuple[str, int], Segment] = {}
     for number, plan in plans:
         info = infos[number]
         up, down = migration_file_names(info)
-        files.append(render_file(env, up, plan, spec_name=spec_name, description=info.description))
+        files.append(render_file(env, up, plan, spec_name=spec_name, description=info.description, cache=cache))
         files.append(render_file(env, down, plan.inverse(), spec_name=spec_name,
-                                 description=f"Rolls back {up}."))
+                                 description=f"Rolls back {up}.", cache=cache))
     everything = Plan(tuple(op for _, p in plans for op in p.ops))
     files.append(render_file(env, "rollback_all.sql", everything.inverse(), spec_name=spec_name,
-                             description="Rolls back every migration, newest first."))
+                             description="Rolls back every migration, newest first.", cache=cache))
     return files
