@@ -70,12 +70,17 @@ def synth_spec(n: int) -> dict:
 def measure(n: int, folder: Path) -> tuple[float, float, dict[str, float], int]:
     spec = folder / f"spec_{n}.yaml"
     spec.write_text(yaml.safe_dump(synth_spec(n), sort_keys=False), encoding="utf-8")
-    for cache in (expression_refs, statement_refs, type_refs):
-        cache.cache_clear()  # a cold run, as a fresh process would be
-    tracemalloc.start()
+    def cold() -> None:
+        for cache in (expression_refs, statement_refs, type_refs):
+            cache.cache_clear()  # a cold run, as a fresh process would be
+
+    cold()
     start = time.perf_counter()
     result = generate(spec)
     wall = time.perf_counter() - start
+    cold()  # memory in a second run: tracemalloc slows Python down several times
+    tracemalloc.start()
+    generate(spec)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     size = sum(len(f.text) for f in result.files)

@@ -15,6 +15,7 @@ from ..spec import LoadedSpec
 from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
+from ..quoting import quote_ident
 from .ids import ObjectId
 from .names import constraint_name, identifier_problem, index_name
 from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
@@ -184,7 +185,8 @@ class _Builder:
         if d.language == "sql":
             body = self.sql(d.body, path + ("body",), f"function {d.name!r} body", statement_refs)
         else:
-            wrapped = plpgsql_wrapper(fn.body, [(a.name, a.type) for a in args], d.returns or "record")
+            returns = d.returns or "TABLE (" + ", ".join(f"{quote_ident(c.name)} {c.type}" for c in d.returns_table) + ")"
+            wrapped = plpgsql_wrapper(fn.body, [(a.mode, a.name, a.type) for a in args], returns)
             body = self.sql(wrapped, path + ("body",), f"function {d.name!r} body", plpgsql_refs)
         sql.append(("body", body, path + ("body",)))
         self.add(fn, path, [ObjectId("schema", "", d.schema_)], sql)
@@ -442,7 +444,7 @@ class _Builder:
                 for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
                     target = self.namespace.get((sch or default, typ)) or (
                         self.namespace.get(("public", typ)) if sch is None else None)
-                    if target is not None and target.kind == "type":
+                    if target is not None and target.kind in ("type", "table", "view", "materialized view"):
                         need.add(target)
                     elif sch is not None and sch in managed:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
@@ -467,7 +469,7 @@ class _Builder:
             self.error(path, f"{oid} uses unknown function {dep.schema}.{dep.name}")
         elif dep.kind == "table":
             found = self.resolve_relation(dep.schema, dep.name, dep.schema)
-            if found is None:
+            if found is None and (dep.schema, dep.name) not in self.externals:
                 self.error(path, f"{oid} references unknown table {dep.qualified}")
         else:
             self.error(path, f"{oid} uses unknown {dep.kind} {dep.qualified or dep.name}")

@@ -136,9 +136,14 @@ def type_refs(type_text: str) -> SqlRefs:
     return expression_refs(f"NULL::{type_text}")
 
 
-def plpgsql_wrapper(body: str, args: list[tuple[str | None, str]], returns: str) -> str:
-    """A CREATE FUNCTION around a PL/pgSQL body: its parser only accepts whole statements."""
-    params = ", ".join(f"{quote_ident(n)} {t}" if n else t for n, t in args)
+def plpgsql_wrapper(body: str, args: list[tuple[str, str | None, str]], returns: str) -> str:
+    """A CREATE FUNCTION around a PL/pgSQL body: its parser only accepts whole statements.
+
+    ``args`` are (mode, name, type); ``returns`` is the whole RETURNS clause target, e.g. ``TABLE (x int)``.
+    """
+    params = ", ".join(
+        ("" if mode == "in" else mode.upper() + " ") + (f"{quote_ident(n)} {t}" if n else t) for mode, n, t in args
+    )
     return f"CREATE FUNCTION f({params}) RETURNS {returns} LANGUAGE plpgsql AS {dollar_quote(body)}"
 
 

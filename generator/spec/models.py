@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-SqlText = Annotated[str, Field(min_length=1)]
+SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, Field(min_length=1)]
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
