@@ -11,6 +11,9 @@ from .ir import Model, build
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
+from .render.docs import render_docs
+from .render.seed import render_seed
+from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
 
@@ -49,6 +52,14 @@ def generate(spec_path: str | Path, *, templates: str | None = None, validate: b
     sql_files = render_migrations(model, plans, spec_name=spec_name,
                                   templates=str(templates) if templates else None)
     files = [GeneratedFile(f.name, f.text) for f in sql_files]
+    outputs = loaded.spec.outputs
+    tpl = str(templates) if templates else None
+    if outputs.seed:
+        files += render_seed(model, loaded, templates=tpl)
+    if outputs.types:
+        files += render_types(model, loaded, templates=tpl)
+    if outputs.docs:
+        files += render_docs(model, loaded, sql_files, templates=tpl)
     lap("render")
     if validate:
         problems = validate_sql_files(sql_files)

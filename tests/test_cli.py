@@ -102,4 +102,4 @@ def test_broken_user_template_is_a_located_validation_error(tmp_path: Path) -> N
     result = runner.invoke(app, ["validate", "--spec", str(spec), "--templates", str(tmp_path / "tpl")])
     assert result.exit_code == 2
     assert "(drop view public.big_unpaid) does not parse" in result.output
-    assert f"{spec}:26:9: generated rollback_001_views.sql:" in result.output
+    assert f"{spec}:27:9: generated rollback_001_views.sql:" in result.output

@@ -11,11 +11,11 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Pos, Problem, SpecError
+from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
-from ..quoting import quote_ident
 from .ids import ObjectId
 from .names import constraint_name, identifier_problem, index_name
 from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
@@ -185,7 +185,8 @@ class _Builder:
         if d.language == "sql":
             body = self.sql(d.body, path + ("body",), f"function {d.name!r} body", statement_refs)
         else:
-            returns = d.returns or "TABLE (" + ", ".join(f"{quote_ident(c.name)} {c.type}" for c in d.returns_table) + ")"
+            table_cols = ", ".join(f"{quote_ident(c.name)} {c.type}" for c in d.returns_table)
+            returns = d.returns or f"TABLE ({table_cols})"
             wrapped = plpgsql_wrapper(fn.body, [(a.mode, a.name, a.type) for a in args], returns)
             body = self.sql(wrapped, path + ("body",), f"function {d.name!r} body", plpgsql_refs)
         sql.append(("body", body, path + ("body",)))

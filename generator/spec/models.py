@@ -10,6 +10,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .fixtures import Fixtures
+from .lintcfg import LintConfig
+from .policytests import PolicyTests
+
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, Field(min_length=1)]
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
@@ -276,6 +280,14 @@ class Privileges(Spec):
     revoke_from: list[Name] = ["public", "anon", "authenticated", "service_role"]
 
 
+class Outputs(Spec):
+    """Which families of files ``generate`` writes besides the migrations."""
+
+    types: bool = True
+    docs: bool = True
+    seed: bool = True
+
+
 class Project(Spec):
     name: Name = "schema"
     description: str | None = None
@@ -289,8 +301,12 @@ class SpecFile(Spec):
     roles: list[Name] = ["anon", "authenticated", "service_role"]
     external: list[Name] = []  # relations/functions that exist on the target (e.g. auth.uid)
     privileges: Privileges = Privileges()
+    outputs: Outputs = Outputs()
     types: dict[Name, Any] = {}
     migrations: list[Migration] = Field(min_length=1)
+    fixtures: Fixtures | None = None
+    tests: PolicyTests | None = None
+    lint: LintConfig | None = None
 
 
 ForeignKey.model_rebuild()
