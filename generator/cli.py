@@ -92,6 +92,48 @@ def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None
                       f"~{statements} statements parsed")
 
 
+@app.command()
+def verify(
+    spec: SpecOpt = Path("schema.yaml"),
+    dsn: Annotated[str | None, typer.Option(
+        "--dsn", envvar="SCHEMAGEN_DSN", show_envvar=True,
+        help="A running server to create the throw-away database in (default: start one).")] = None,
+    pg_bin: Annotated[str | None, typer.Option(
+        "--pg-bin", envvar="SCHEMAGEN_PG_BIN", show_envvar=True,
+        help="A folder with initdb and pg_ctl, e.g. /usr/lib/postgresql/15/bin.")] = None,
+    keep: Annotated[bool, typer.Option(
+        "--keep", help="Keep the database (and server) and print how to connect.")] = False,
+    templates: TemplatesOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON report on stdout.")] = False,
+) -> None:
+    """Apply, roll back and re-apply every migration on a fresh database; exit 1 if any catalog differs."""
+    import json
+
+    from .verify.report import StepResult
+    from .verify.run import verify_spec
+
+    def show(step: StepResult) -> None:
+        out_console.print(step.line())
+
+    try:
+        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep,
+                             templates=str(templates) if templates else None,
+                             progress=None if as_json else show)
+    except SchemagenError as exc:
+        if as_json:
+            error = {"ok": False, "error": str(exc), "exit_code": exc.exit_code}
+            sys.stdout.write(json.dumps(error, indent=2) + "\n")
+        fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        out_console.print(report.summary())
+        if report.kept:
+            out_console.out(report.kept)
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

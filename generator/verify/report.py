@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from rich.markup import escape
+
 Status = Literal["passed", "failed", "skipped"]
 
 MARKS: dict[str, str] = {"passed": "[green]✓[/green]", "failed": "[red]✗[/red]", "skipped": "[dim]–[/dim]"}
@@ -34,9 +36,9 @@ class StepResult:
     def line(self) -> str:
         """One line of rich markup for the progress display, problems indented below it."""
         ms = f"[dim]{self.seconds * 1000:7.0f} ms[/dim]" if self.status != "skipped" else " " * 10
-        note = f" [dim]({self.note})[/dim]" if self.note else ""
-        lines = [f"{MARKS[self.status]} {ms}  {self.name}{note}"]
-        lines += [f"      [red]{p}[/red]" for p in self.problems]
+        note = f" ({self.note})" if self.note else ""
+        lines = [f"{MARKS[self.status]} {ms}  {escape(self.name)}{escape(note)}"]
+        lines += [f"      [red]{escape(p)}[/red]" for p in self.problems]
         return "\n".join(lines)
 
 
@@ -71,7 +73,9 @@ class VerifyReport:
         verdict = "[green]verified[/green]" if self.ok else "[red]verification failed[/red]"
         parts = [f"{counts['passed']} passed"]
         parts += [f"{counts[k]} {k}" for k in ("failed", "skipped") if counts[k]]
-        return f"{verdict}: {', '.join(parts)} in {self.seconds * 1000:.0f} ms on {self.database or self.backend}"
+        where = f"PostgreSQL {self.server_version // 10000}.{self.server_version % 10000}"
+        where += f" ({self.backend})" if self.backend else ""
+        return f"{verdict}: {', '.join(parts)} in {self.seconds * 1000:.0f} ms on {where}"
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for JSON: the verdict, the server, and every step with its problems."""
