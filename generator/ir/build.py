@@ -237,6 +237,8 @@ class _Builder:
                     self.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
                 pk_cols = [c.name]
             nullable = c.nullable and not c.primary_key and c.name not in d.primary_key
+            if c.identity:
+                self.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
             if c.identity and c.default:
                 self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
             columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,

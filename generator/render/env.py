@@ -57,7 +57,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
-        table_constraints=table_constraints, view_options=view_options,
+        table_constraints=table_constraints, identity_sequence=identity_sequence, view_options=view_options,
     )
     env.globals.update(qualified=quote_qualified)
     return env
@@ -118,6 +118,11 @@ def table_constraints(table: TableIR) -> list[dict[str, str]]:
     for c in table.checks:
         out.append({"name": c.name, "sql": f"CHECK ({c.expression})"})
     return out
+
+
+def identity_sequence(table: TableIR, column: str) -> str:
+    """Quoted name of the sequence behind an identity column: ``table_column_seq`` in the table's schema."""
+    return quote_qualified(table.id.schema, f"{table.id.name}_{column}_seq")
 
 
 def view_options(view: ViewIR) -> list[str]:

@@ -33,7 +33,7 @@ from generator.render.sql import SqlFile, migration_file_names
 from .backends import BackendError, Database, fresh_database, redact
 from .report import StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
-from .standin import install_supabase_standin
+from .standin import ensure_roles, install_supabase_standin
 
 ROLLBACK_ALL = "rollback_all.sql"
 SEED_FILE = "seed_test_data.sql"
@@ -299,8 +299,10 @@ def compare(expected: Snapshot, actual: Snapshot, carried: Iterable[Difference] 
 def _setup(ctx: VerifyContext) -> Outcome:
     """Install the Supabase stand-in (unless Supabase is there) and take the baseline snapshot."""
     installed = install_supabase_standin(ctx.conn)
+    extra = ensure_roles(ctx.conn, list(ctx.result.loaded.spec.roles))
     ctx.snapshots[:] = [ctx.snapshot()]
-    return Outcome(note="Supabase stand-in installed" if installed else "Supabase already present")
+    note = "Supabase stand-in installed" if installed else "Supabase already present"
+    return Outcome(note=note + (f"; roles created: {', '.join(extra)}" if extra else ""))
 
 
 def _apply(index: int, name: str) -> Callable[[VerifyContext], Outcome]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 import psycopg
+from psycopg import sql
 
 STANDIN_SQL = "supabase_standin.sql"
 
@@ -37,3 +38,18 @@ def install_supabase_standin(conn: psycopg.Connection) -> bool:
     with conn.transaction():
         conn.execute(standin_sql())
     return True
+
+
+def ensure_roles(conn: psycopg.Connection, roles: list[str]) -> list[str]:
+    """Create (NOLOGIN) each role the spec declares that the server lacks; returns those created.
+
+    Migrations never create roles: they exist on the target. A verification server is not the
+    target, so the spec's extra roles are stood in here, like Supabase's own.
+    """
+    created = []
+    for role in roles:
+        exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
+        if not exists and role.lower() != "public":
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            created.append(role)
+    return created

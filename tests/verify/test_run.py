@@ -141,7 +141,7 @@ def test_left_over_table_is_one_finding(later: Result, fresh_db: Database) -> No
     report = run_verify(later, fresh_db.dsn, files=files)
     assert report.problems == [
         f"{ROLLBACK_2} leaves table public.notes "
-        "(and its 3 columns, 1 constraint, 5 grants, 1 index, 1 sequence)"
+        "(and its 3 columns, 1 constraint, 2 grants, 1 index, 1 sequence)"
     ]
 
 

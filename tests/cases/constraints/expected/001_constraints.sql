@@ -17,7 +17,7 @@ REVOKE ALL ON TABLE public.accounts FROM PUBLIC, anon, authenticated, service_ro
 
 -- create table public.transfers
 CREATE TABLE public.transfers (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.transfers_id_seq) NOT NULL,
     from_region text NOT NULL,
     from_number integer NOT NULL,
     to_region text NOT NULL,
@@ -30,6 +30,7 @@ CREATE TABLE public.transfers (
 );
 ALTER TABLE public.transfers ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.transfers FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.transfers_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create constraint public.transfers.transfers_from_region_from_number_fkey
 ALTER TABLE public.transfers

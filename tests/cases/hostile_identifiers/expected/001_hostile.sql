@@ -13,7 +13,7 @@ CREATE TYPE "My Schema"."Order" AS ENUM ('select', 'it''s', 'ü');
 
 -- create table "My Schema"."user"
 CREATE TABLE "My Schema"."user" (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "My Schema".user_id_seq) NOT NULL,
     "Select" text,
     "quote""d" text,
     "with space" text,
@@ -28,6 +28,7 @@ COMMENT ON COLUMN "My Schema"."user"."quote""d" IS 'A column with a " in its nam
 REVOKE ALL ON TABLE "My Schema"."user" FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE "My Schema"."user" TO "Weird ""Role""";
 GRANT UPDATE ("quote""d") ON TABLE "My Schema"."user" TO authenticated;
+REVOKE ALL ON SEQUENCE "My Schema".user_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create index "My Schema"."user_quote""d_with space_idx"
 CREATE INDEX "user_quote""d_with space_idx" ON "My Schema"."user" ("quote""d", "with space");

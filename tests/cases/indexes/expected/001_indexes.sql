@@ -8,7 +8,7 @@ CREATE EXTENSION btree_gist;
 
 -- create table public.docs
 CREATE TABLE public.docs (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.docs_id_seq) NOT NULL,
     owner_id uuid NOT NULL,
     title text NOT NULL,
     body text,
@@ -21,6 +21,7 @@ CREATE TABLE public.docs (
 );
 ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.docs FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.docs_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create index public.docs_created_brin
 CREATE INDEX docs_created_brin ON public.docs USING brin (created_at);

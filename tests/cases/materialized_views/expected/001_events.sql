@@ -5,12 +5,13 @@ BEGIN;
 
 -- create table public.events
 CREATE TABLE public.events (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.events_id_seq) NOT NULL,
     kind text NOT NULL,
     at timestamptz DEFAULT now() NOT NULL,
     CONSTRAINT events_pkey PRIMARY KEY (id)
 );
 ALTER TABLE public.events ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.events FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.events_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 COMMIT;

@@ -5,11 +5,12 @@ BEGIN;
 
 -- create table public.parents
 CREATE TABLE public.parents (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.parents_id_seq) NOT NULL,
     name text NOT NULL,
     CONSTRAINT parents_pkey PRIMARY KEY (id)
 );
 ALTER TABLE public.parents ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.parents FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.parents_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 COMMIT;

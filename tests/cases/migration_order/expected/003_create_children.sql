@@ -5,13 +5,14 @@ BEGIN;
 
 -- create table public.children
 CREATE TABLE public.children (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.children_id_seq) NOT NULL,
     parent_id bigint NOT NULL,
     label text DEFAULT 'child',
     CONSTRAINT children_pkey PRIMARY KEY (id)
 );
 ALTER TABLE public.children ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.children FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.children_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create constraint public.children.children_parent_id_fkey
 ALTER TABLE public.children

@@ -5,11 +5,12 @@ BEGIN;
 
 -- create table public.audit
 CREATE TABLE public.audit (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.audit_id_seq) NOT NULL,
     what text,
     CONSTRAINT audit_pkey PRIMARY KEY (id)
 );
 REVOKE ALL ON TABLE public.audit FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.audit_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create table public.notes
 CREATE TABLE public.notes (

@@ -26,7 +26,7 @@ COMMENT ON TYPE public.mood IS 'How it went.';
 
 -- create table app.diary
 CREATE TABLE app.diary (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME app.diary_id_seq) NOT NULL,
     feeling public.mood NOT NULL,
     state app.status DEFAULT 'open' NOT NULL,
     moods public.mood[] DEFAULT '{}' NOT NULL,
@@ -34,5 +34,6 @@ CREATE TABLE app.diary (
 );
 ALTER TABLE app.diary ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE app.diary FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE app.diary_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 COMMIT;

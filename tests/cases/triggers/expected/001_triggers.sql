@@ -19,13 +19,14 @@ REVOKE ALL ON FUNCTION public.touch() FROM PUBLIC, anon, authenticated, service_
 
 -- create table public.changes
 CREATE TABLE public.changes (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.changes_id_seq) NOT NULL,
     tbl text,
     op text,
     CONSTRAINT changes_pkey PRIMARY KEY (id)
 );
 ALTER TABLE public.changes ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.changes FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.changes_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.log_change()
 CREATE FUNCTION public.log_change()
@@ -43,7 +44,7 @@ REVOKE ALL ON FUNCTION public.log_change() FROM PUBLIC, anon, authenticated, ser
 
 -- create table public.things
 CREATE TABLE public.things (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.things_id_seq) NOT NULL,
     name text NOT NULL,
     status text,
     updated_at timestamptz DEFAULT now() NOT NULL,
@@ -51,6 +52,7 @@ CREATE TABLE public.things (
 );
 ALTER TABLE public.things ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.things FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.things_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.view_insert()
 CREATE FUNCTION public.view_insert()

@@ -5,7 +5,7 @@ BEGIN;
 
 -- create table public.orders
 CREATE TABLE public.orders (
-    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.orders_id_seq) NOT NULL,
     customer text NOT NULL,
     amount numeric NOT NULL,
     paid boolean DEFAULT false NOT NULL,
@@ -14,6 +14,7 @@ CREATE TABLE public.orders (
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.orders FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE public.orders TO authenticated;
+REVOKE ALL ON SEQUENCE public.orders_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create view public.order_totals
 CREATE VIEW public.order_totals WITH (security_invoker = true, security_barrier = true) AS
