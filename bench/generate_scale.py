@@ -1,6 +1,7 @@
 """Generate-and-validate wall time and peak memory for a synthetic N-table spec.
 
-    python bench/generate_scale.py 100 1000 10000
+    python bench/generate_scale.py 100 1000 10000        # migrations, rollbacks, validation
+    python bench/generate_scale.py --all 1000            # plus database.types.ts and docs
 
 Each table has about 10 columns, a foreign key to ``tenants``, 3 indexes (one partial), RLS with
 4 policies and an updated_at trigger. Figures, not a pass/fail test: compare ratios within a run.
@@ -18,6 +19,9 @@ import yaml
 
 from generator.ir.sql import expression_refs, statement_refs, type_refs
 from generator.pipeline import generate
+
+
+OUTPUTS = {"docs": False, "types": False, "seed": False}  # --all turns them on
 
 
 def synth_spec(n: int) -> dict:
@@ -64,7 +68,7 @@ def synth_spec(n: int) -> dict:
         })
     touch = {"name": "touch", "returns": "trigger", "language": "plpgsql",
              "body": "begin\n  new.updated_at := now();\n  return new;\nend;"}
-    return {"migrations": [{"number": 1, "name": "init", "functions": [touch], "tables": tables}]}
+    return {"outputs": OUTPUTS, "migrations": [{"number": 1, "name": "init", "functions": [touch], "tables": tables}]}
 
 
 def measure(n: int, folder: Path) -> tuple[float, float, dict[str, float], int]:
@@ -88,7 +92,9 @@ def measure(n: int, folder: Path) -> tuple[float, float, dict[str, float], int]:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [100, 1000]
+    if "--all" in argv:  # also TypeScript types and documentation
+        OUTPUTS.update(docs=True, types=True)
+    sizes = [int(a) for a in argv if a != "--all"] or [100, 1000]
     print(f"{'tables':>7} {'wall s':>8} {'s/1k tables':>12} {'peak MiB':>9} {'SQL MiB':>8}  stages (s)")
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:

@@ -10,6 +10,7 @@ import jinja2
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
+from .markdown import FILTERS as MARKDOWN_FILTERS
 
 
 def builtin_templates() -> Path:
@@ -52,6 +53,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one run, templates do not change under us: no stat() per render
     )
     env.filters.update(
         ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
@@ -59,6 +61,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, identity_sequence=identity_sequence, view_options=view_options,
     )
+    env.filters.update(MARKDOWN_FILTERS)
     env.globals.update(qualified=quote_qualified)
     return env
 

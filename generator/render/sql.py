@@ -47,6 +47,8 @@ def _title(op: Op) -> str:
     if oid.kind == "function":
         name += f"({', '.join(oid.args)})"
     text = f"{op.action} {oid.kind} {name}"
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
