@@ -24,7 +24,7 @@ def test_generate_then_check_is_clean(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    names = sorted(p.name for p in out.iterdir() if p.suffix == ".sql")
     assert names == [
         "001_create_parents.sql", "002_create_helpers.sql", "003_create_children.sql",
         "rollback_001_parents.sql", "rollback_002_helpers.sql", "rollback_003_children.sql", "rollback_all.sql",
