@@ -28,6 +28,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from generator.pipeline import Result, generate
+from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
 
 from .backends import BackendError, Database, fresh_database, redact
@@ -369,6 +370,7 @@ def load_seed(ctx: VerifyContext) -> Outcome:
     """Load ``seed_test_data.sql`` when the spec generates one."""
     if SEED_FILE not in ctx.files:
         return Outcome(skipped=True, note="the spec has no seed data")
+    ctx.conn.execute(MARK_TEST_DATABASE)  # the seed refuses to run on a database not marked for tests
     error = ctx.execute(SEED_FILE)
     return Outcome(problems=(error,), fatal=True) if error else Outcome()
 
@@ -377,7 +379,8 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
     """Run the spec's declared tests through ``generator.verify.policytests``.
 
     Hook contract for that module (its own issue): ``run_policy_tests(ctx: VerifyContext) ->
-    Sequence[str]`` returning one problem per failed test (empty when all pass). It runs after the
+    Sequence[str]`` returning one problem per failed test (empty when all pass); a ``note``
+    attribute on it, if any, is shown beside the step (e.g. how many cases passed). It runs after the
     seed data is loaded, on the full schema, and must leave the catalog as it found it. Nothing
     runs, and the step shows as skipped, while the spec declares no ``tests``.
     """
@@ -390,7 +393,8 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
         if exc.name != POLICY_TESTS_MODULE:
             raise
         return Outcome(problems=(f"the spec declares tests but {POLICY_TESTS_MODULE} is missing",))
-    return Outcome(problems=tuple(module.run_policy_tests(ctx)))
+    found = module.run_policy_tests(ctx)
+    return Outcome(problems=tuple(found), note=getattr(found, "note", ""))
 
 
 EXTRA_STEPS: list[Step] = [

@@ -1,0 +1,277 @@
+"""The spec's fixtures checked against the model and resolved into SQL values.
+
+Used by the seed-data file and by anything else that needs the test rows (policy tests take their
+actors from here: a fixture user's ``auth_id`` is the ``sub`` to impersonate). Every row has a
+known primary key: given in the spec, or derived from the row's key when the primary key is one
+uuid column, so ids are the same on every machine and every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Problem, SpecError
+from ..ir.ids import ObjectId
+from ..ir.model import ForeignKeyIR, Model, TableIR
+from ..ir.sql import expression_refs
+from ..quoting import quote_literal
+from ..spec import LoadedSpec
+
+#: Namespace of every derived uuid: ``uuid5(NAMESPACE, "public.users/acme_owner")`` for a row's
+#: primary key, ``uuid5(NAMESPACE, name)`` for ``{uuid: name}``.
+NAMESPACE = uuid.UUID("6f1c2b1e-3d0a-5a8e-9c4b-7d2e5f60a1b3")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\Z")
+_JSON_TYPES = ("json", "jsonb")
+
+
+def derived_uuid(name: str) -> str:
+    """The deterministic uuid of ``name`` (what ``{uuid: name}`` stands for)."""
+    return str(uuid.uuid5(NAMESPACE, name))
+
+
+def row_uuid(table: ObjectId, key: str) -> str:
+    """The primary key a fixture row of ``table`` gets when the spec does not give one."""
+    return derived_uuid(f"{table.schema}.{table.name}/{key}")
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A ``{sql: …}`` value: SQL inserted as written; its value is only known to the database."""
+
+    sql: str
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureRow:
+    """One resolved row: ``sql`` holds each given column's SQL text, ``values`` its plain value."""
+
+    key: str
+    values: Mapping[str, Any]
+    sql: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureTable:
+    """The rows of one table; ``columns`` are those any row gives, in the table's column order."""
+
+    table: TableIR
+    rows: tuple[FixtureRow, ...]
+    columns: tuple[str, ...]
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        assert self.table.primary_key is not None
+        return self.table.primary_key.columns
+
+    def key_values(self) -> list[tuple[str, ...]]:
+        """The primary key of every row, as SQL literals (identifies the test rows)."""
+        return [tuple(r.sql[c] for c in self.primary_key) for r in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureSet:
+    """Every fixture table, parents before children (insert order)."""
+
+    tables: tuple[FixtureTable, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.tables)
+
+    def table(self, name: str, schema: str = "public") -> FixtureTable | None:
+        """The fixtures of table ``schema.name``, if any."""
+        return next((t for t in self.tables if t.table.id.name == name and t.table.id.schema == schema), None)
+
+    def row(self, table: str, key: str, schema: str = "public") -> FixtureRow | None:
+        """Row ``key`` of table ``schema.table`` (e.g. a policy test's actor), if declared."""
+        t = self.table(table, schema)
+        return next((r for r in t.rows if r.key == key), None) if t else None
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+
+EMPTY = FixtureSet(())
+
+
+class _Resolver:
+    def __init__(self, model: Model, loaded: LoadedSpec) -> None:
+        self.model = model
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+        self.keys: dict[ObjectId, dict[str, dict[str, Any]]] = {}  # table → key → pk column → value
+
+    def error(self, path: tuple[Any, ...], message: str, hint: str | None = None, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.loaded.pos(path, key=key), message, hint))
+
+    def find_table(self, name: str, path: tuple[Any, ...]) -> TableIR | None:
+        schema, _, rel = name.rpartition(".")
+        table = self.model.objects.get(ObjectId("table", schema or "public", rel))
+        if not isinstance(table, TableIR):
+            known = ", ".join(sorted(t.id.qualified for t in self.model.of_kind("table"))) or "none"
+            self.error(path, f"fixtures: unknown table {name!r}", f"known tables: {known}", key=True)
+            return None
+        if table.primary_key is None:
+            self.error(path, f"fixtures: table {name!r} has no primary key",
+                       "fixture rows are identified (and removed before seeding again) by their primary key",
+                       key=True)
+            return None
+        return table
+
+    def primary_keys(self, table: TableIR, rows: dict[str, Any], path: tuple[Any, ...]) -> None:
+        """Assign every row its primary key: given, or derived from its key for one uuid column."""
+        assert table.primary_key is not None
+        pk = table.primary_key.columns
+        out: dict[str, dict[str, Any]] = {}
+        for key, row in rows.items():
+            values: dict[str, Any] = {}
+            for col in pk:
+                given = row.get(col)
+                if isinstance(given, dict) and set(given) == {"uuid"}:
+                    values[col] = derived_uuid(str(given["uuid"]))
+                elif given is not None and not isinstance(given, dict | list):
+                    values[col] = _plain(given)
+                elif len(pk) == 1 and (c := table.column(col)) is not None and c.type.lower() == "uuid":
+                    values[col] = row_uuid(table.id, key)
+                else:
+                    self.error(path + (key,), f"fixture row {key!r} of {table.id.qualified} needs a plain value "
+                                              f"for primary key column {col!r}", key=True)
+            out[key] = values
+        self.keys[table.id] = out
+
+    def value(self, table: TableIR, col: str, raw: Any, fks: dict[str, ForeignKeyIR],
+              path: tuple[Any, ...]) -> tuple[Any, str] | None:
+        """(plain value, SQL text) of one cell, or None after reporting a problem."""
+        column = table.column(col)
+        assert column is not None
+        ctype = column.type.lower()
+        if ctype in _JSON_TYPES:
+            text = json.dumps(raw, ensure_ascii=False, default=_json_default)
+            return raw, f"{quote_literal(text)}::{ctype}"
+        if isinstance(raw, dict):
+            if set(raw) == {"sql"} and isinstance(raw["sql"], str):
+                refs = expression_refs(raw["sql"])
+                if refs.error:
+                    self.error(path + ("sql",), f"invalid SQL: {refs.error}")
+                    return None
+                return Expression(raw["sql"]), f"({raw['sql'].strip()})"
+            if set(raw) == {"uuid"} and raw["uuid"] is not None:
+                value = derived_uuid(str(raw["uuid"]))
+                return value, quote_literal(value)
+            self.error(path, "a mapping value is {sql: <expression>} or {uuid: <name>} "
+                             "(only json/jsonb columns take any YAML value)")
+            return None
+        if isinstance(raw, list):
+            if not ctype.endswith("[]"):
+                self.error(path, f"a list is only a value for an array column ({col!r} is {column.type})")
+                return None
+            items = [quote_literal(_plain(v)) for v in raw]
+            return raw, f"ARRAY[{', '.join(items)}]::{column.type}"
+        fk = fks.get(col)
+        if fk is not None and isinstance(raw, str) and fk.target in self.keys:
+            target_keys = self.keys[fk.target]
+            if raw in target_keys:
+                value = target_keys[raw].get(fk.target_columns[0])
+                if value is None:
+                    self.error(path, f"row {raw!r} of {fk.target.qualified} has no plain value for "
+                                     f"{fk.target_columns[0]!r}")
+                    return None
+                return value, quote_literal(value)
+            if not (ctype == "uuid" and _UUID.match(raw)):
+                known = ", ".join(target_keys) or "none"
+                self.error(path, f"no fixture row {raw!r} in {fk.target.qualified} (foreign key {col!r})",
+                           f"rows of {fk.target.qualified}: {known}")
+                return None
+        if ctype == "uuid" and isinstance(raw, str) and not _UUID.match(raw):
+            self.error(path, f"{raw!r} is not a uuid (column {col!r})",
+                       "write a uuid, {uuid: <name>} for a derived one, or the key of a row it references")
+            return None
+        plain = _plain(raw)
+        return plain, quote_literal(plain)
+
+    def table_rows(self, table: TableIR, rows: dict[str, Any], path: tuple[Any, ...]) -> FixtureTable:
+        fks = {fk.columns[0]: fk for fk in self.model.children(table.id, "constraint")
+               if isinstance(fk, ForeignKeyIR) and len(fk.columns) == 1}
+        out: list[FixtureRow] = []
+        used: set[str] = set()
+        for key, row in rows.items():
+            rp = path + (key,)
+            values: dict[str, Any] = {}
+            sql: dict[str, str] = {}
+            for col, pk_value in self.keys.get(table.id, {}).get(key, {}).items():
+                values[col], sql[col] = pk_value, quote_literal(pk_value)
+            for col, raw in row.items():
+                column = table.column(col)
+                if column is None:
+                    known = ", ".join(c.name for c in table.columns)
+                    self.error(rp + (col,), f"unknown column {col!r} of {table.id.qualified}",
+                               f"columns: {known}", key=True)
+                    continue
+                if column.generated or column.identity == "always":
+                    self.error(rp + (col,), f"column {col!r} is generated and cannot be given a value", key=True)
+                    continue
+                resolved = self.value(table, col, raw, fks, rp + (col,))
+                if resolved is not None:
+                    values[col], sql[col] = resolved
+            used.update(sql)
+            out.append(FixtureRow(key, values, sql))
+        columns = tuple(c.name for c in table.columns if c.name in used)
+        return FixtureTable(table, tuple(out), columns)
+
+    def resolve(self) -> FixtureSet:
+        fixtures = self.loaded.spec.fixtures
+        if fixtures is None:
+            return EMPTY
+        found: list[tuple[TableIR, dict[str, Any], tuple[Any, ...]]] = []
+        seen: dict[ObjectId, str] = {}
+        for name, rows in fixtures.rows().items():
+            path = ("fixtures", name)
+            table = self.find_table(name, path)
+            if table is None:
+                continue
+            if table.id in seen:
+                self.error(path, f"fixtures: {name!r} names the same table as {seen[table.id]!r}", key=True)
+                continue
+            seen[table.id] = name
+            self.primary_keys(table, rows, path)
+            found.append((table, rows, path))
+        tables = {t.id: self.table_rows(t, rows, path) for t, rows, path in found}
+        if self.problems:
+            raise SpecError(self.problems)
+        return FixtureSet(tuple(tables[i] for i in self._insert_order(list(tables))))
+
+    def _insert_order(self, ids: list[ObjectId]) -> list[ObjectId]:
+        """Referenced tables first; otherwise spec order (a cycle falls back to spec order)."""
+        parents = {i: {fk.target for fk in self.model.children(i, "constraint")
+                       if isinstance(fk, ForeignKeyIR) and fk.target in ids and fk.target != i} for i in ids}
+        order: list[ObjectId] = []
+        while len(order) < len(ids):
+            ready = [i for i in ids if i not in order and parents[i] <= set(order)]
+            order.append(ready[0] if ready else next(i for i in ids if i not in order))
+        return order
+
+
+def _plain(value: Any) -> Any:
+    """A YAML scalar as a value quote_literal understands (dates and times as ISO text)."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def resolve_fixtures(model: Model, loaded: LoadedSpec) -> FixtureSet:
+    """The spec's fixtures resolved against ``model``; raises SpecError listing every problem."""
+    return _Resolver(model, loaded).resolve()
