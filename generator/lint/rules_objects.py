@@ -1,0 +1,139 @@
+"""Rules about views, materialized views, functions and indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..ir import model as m
+from .engine import Context, Finding, rule
+
+
+@rule("view-without-security-invoker", "error",
+      "A view without security_invoker runs with its owner's rights and bypasses the caller's RLS.")
+def view_invoker(ctx: Context) -> Iterator[Finding]:
+    for v in ctx.of_kind("view"):
+        if v.security_invoker:
+            continue
+        roles = ctx.api_roles_with(v, ("select", "insert", "update", "delete"))
+        exposed = v.id.schema in ctx.exposed
+        if roles or exposed:
+            who = f"{', '.join(roles)} read" if roles else "API callers may read"
+            yield ctx.finding(v, f"runs with its owner's rights: {who} the underlying tables past their row "
+                                 "level security", "security_invoker",
+                              hint="remove `security_invoker: false` (the default is true)")
+        else:
+            yield ctx.finding(v, "runs with its owner's rights (no API role may read it today)",
+                              "security_invoker", severity="warning",
+                              hint="remove `security_invoker: false` (the default is true)")
+
+
+@rule("matview-readable-by-api", "error",
+      "A materialized view (which has no RLS) readable by anon or authenticated.")
+def matview_readable(ctx: Context) -> Iterator[Finding]:
+    for mv in ctx.of_kind("materialized view"):
+        roles = ctx.api_roles_with(mv, ("select",))
+        if roles:
+            yield ctx.finding(mv, f"{', '.join(roles)} may read every row: materialized views ignore row level "
+                                  "security", "grants",
+                              hint="grant SELECT to service_role only and serve users through a SECURITY "
+                                   "DEFINER function that filters by the caller")
+
+
+@rule("matview-concurrent-refresh-without-unique-index", "error",
+      "REFRESH MATERIALIZED VIEW CONCURRENTLY needs a unique index on plain columns without WHERE.")
+def matview_concurrent(ctx: Context) -> Iterator[Finding]:
+    for mv in ctx.of_kind("materialized view"):
+        if mv.refresh != "concurrently":
+            continue
+        ok = any(ix.unique and not ix.where and all(e.column for e in ix.elements)
+                 for ix in ctx.children(mv.id, "index"))
+        if not ok:
+            yield ctx.finding(mv, "is refreshed concurrently but has no unique index on plain columns without "
+                                  "WHERE: the refresh fails", "indexes",
+                              hint="add `indexes: [{columns: [...], unique: true}]` or `refresh: blocking`")
+
+
+def _search_path_fixed(fn: m.FunctionIR) -> bool:
+    if fn.search_path is None:
+        return False
+    names = [n.strip().strip('"') for n in fn.search_path.split(",") if n.strip()]
+    return "$user" not in names
+
+
+@rule("definer-without-search-path", "error",
+      "A SECURITY DEFINER function without a fixed search_path can be hijacked by the caller's objects.")
+def definer_search_path(ctx: Context) -> Iterator[Finding]:
+    for fn in ctx.of_kind("function"):
+        if fn.security_definer and not _search_path_fixed(fn):
+            yield ctx.finding(fn, "runs with its owner's rights under the caller's search_path: a caller's "
+                                  "table, function or operator of the same name runs instead", "search_path",
+                              hint="remove `search_path: null` (the default is pg_catalog, pg_temp) and "
+                                   "qualify every name")
+
+
+@rule("function-without-search-path", "warning",
+      "A function without a fixed search_path resolves names in the caller's search_path.")
+def function_search_path(ctx: Context) -> Iterator[Finding]:
+    for fn in ctx.of_kind("function"):
+        if not fn.security_definer and not _search_path_fixed(fn):
+            yield ctx.finding(fn, "resolves names in the caller's search_path (a trigger or a policy may then "
+                                  "call the caller's objects)", "search_path",
+                              hint="remove `search_path: null`; qualify every name in the body")
+
+
+@rule("definer-executable-by-api", "error",
+      "A SECURITY DEFINER function in an exposed schema that anon or authenticated may call (/rpc).")
+def definer_executable(ctx: Context) -> Iterator[Finding]:
+    for fn in ctx.of_kind("function"):
+        if not fn.security_definer or (fn.returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
+            continue
+        roles = ctx.api_roles_with(fn, ("execute",))
+        if roles:
+            yield ctx.finding(fn, f"{', '.join(roles)} may call it through the API and it runs with its owner's "
+                                  "rights, past row level security", "grants",
+                              hint="move it to a schema that is not exposed, make it SECURITY INVOKER, grant "
+                                   "EXECUTE to service_role only, or waive with the reason it is safe")
+
+
+@rule("fk-without-index", "warning",
+      "A foreign key whose columns lead no index: deletes on the parent scan the child table.")
+def fk_without_index(ctx: Context) -> Iterator[Finding]:
+    for fk in ctx.of_kind("constraint"):
+        if not isinstance(fk, m.ForeignKeyIR):
+            continue
+        table = ctx.model.objects.get(fk.id.relation())
+        if table is None:
+            continue
+        n = len(fk.columns)
+        keys = [tuple(e.column for e in ix.elements) for ix in ctx.children(table.id, "index")
+                if ix.method == "btree" and not ix.where]
+        if isinstance(table, m.TableIR):
+            keys += [k.columns for k in ((table.primary_key,) if table.primary_key else ()) + table.uniques]
+        if not any(set(k[:n]) == set(fk.columns) for k in keys):
+            yield ctx.finding(fk, f"{table.id.name}({', '.join(fk.columns)}) leads no index: each delete or key "
+                                  f"update on {fk.target.name} scans {table.id.name}",
+                              hint=f"add an index on {table.id.name} that starts with {', '.join(fk.columns)}")
+
+
+def _index_key(ix: m.IndexIR) -> tuple[object, ...]:
+    return (ix.method, ix.elements, " ".join((ix.where or "").lower().split()), ix.include)
+
+
+@rule("duplicate-index", "warning", "Two indexes (or an index and a key constraint) with the same definition.")
+def duplicate_index(ctx: Context) -> Iterator[Finding]:
+    for rel in ctx.of_kind("table", "materialized view"):
+        seen: dict[tuple[object, ...], m.IndexIR] = {}
+        constraint_keys = {}
+        if isinstance(rel, m.TableIR):
+            for k in ((rel.primary_key,) if rel.primary_key else ()) + rel.uniques:
+                constraint_keys[tuple(m.IndexElement(column=c) for c in k.columns)] = k.name
+        for ix in ctx.children(rel.id, "index"):
+            key = _index_key(ix)
+            if key in seen:
+                yield ctx.finding(ix, f"duplicates index {seen[key].id.name} (same columns, method, WHERE and "
+                                      "INCLUDE): twice the write cost, no read benefit", hint="remove one")
+                continue
+            seen[key] = ix
+            if ix.method == "btree" and not ix.where and not ix.include and ix.elements in constraint_keys:
+                yield ctx.finding(ix, f"duplicates the index of constraint {constraint_keys[ix.elements]}",
+                                  hint="remove it: the key constraint already has this index")
