@@ -20,7 +20,6 @@ import yaml
 from generator.ir.sql import expression_refs, statement_refs, type_refs
 from generator.pipeline import generate
 
-
 OUTPUTS = {"docs": False, "types": False, "seed": False}  # --all turns them on
 
 

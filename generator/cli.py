@@ -134,6 +134,20 @@ def verify(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def lint(
+    spec: SpecOpt = Path("schema.yaml"),
+    templates: TemplatesOpt = None,
+    waived: Annotated[bool, typer.Option("--waived", help="Also show waived findings and their reasons.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    rules: Annotated[bool, typer.Option("--rules", help="List the rules and their severities.")] = False,
+) -> None:
+    """Check SPEC against the security and performance rules; exit 1 on errors that are not waived."""
+    from .lint.cli import lint_command
+
+    lint_command(spec, templates, show_waived=waived, as_json=as_json, list_rules=rules)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -18,6 +18,7 @@ from .render.seed import render_seed
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
+from .verify.policycases import compile_policy_tests
 
 
 @dataclass(slots=True)
@@ -81,6 +82,9 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if outputs.docs:
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
     lap("render")
+    if loaded.spec.tests is not None:
+        compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify
+        lap("tests")
     if validate:
         problems = validate_sql_files(sql_files)
         if problems:

@@ -47,7 +47,7 @@ CREATE FUNCTION private.current_tenant_id()
 RETURNS uuid
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select u.tenant_id
   from public.users u
@@ -65,7 +65,7 @@ CREATE FUNCTION private.current_user_id()
 RETURNS uuid
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select u.id
   from public.users u
@@ -83,7 +83,7 @@ CREATE FUNCTION private.current_user_role()
 RETURNS text
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select u.role
   from public.users u
@@ -101,7 +101,7 @@ CREATE FUNCTION private.visible_user_ids()
 RETURNS setof uuid
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select u.id
   from public.users u

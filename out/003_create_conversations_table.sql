@@ -37,7 +37,7 @@ CREATE FUNCTION private.own_conversation_ids()
 RETURNS setof uuid
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select c.id
   from public.conversations c
@@ -53,7 +53,7 @@ CREATE FUNCTION private.visible_conversation_ids()
 RETURNS setof uuid
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select c.id
   from public.conversations c

@@ -11,7 +11,7 @@ CREATE FUNCTION public.touch_conversation_updated_at()
 RETURNS trigger
 LANGUAGE plpgsql
 VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   update public.conversations

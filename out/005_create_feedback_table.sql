@@ -64,7 +64,7 @@ CREATE FUNCTION public.get_message_feedback_summary(p_conversation_id uuid DEFAU
 RETURNS TABLE (message_id uuid, conversation_id uuid, positive_count bigint, negative_count bigint, total_count bigint, last_feedback_at timestamptz)
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select s.message_id, s.conversation_id, s.positive_count, s.negative_count,
        s.total_count, s.last_feedback_at

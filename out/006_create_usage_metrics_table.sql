@@ -44,7 +44,7 @@ CREATE FUNCTION public.increment_usage_metrics(p_tenant_id uuid, p_user_id uuid,
 RETURNS record
 LANGUAGE plpgsql
 VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   if p_prompt_tokens is null or p_completion_tokens is null
@@ -123,7 +123,7 @@ CREATE FUNCTION public.get_monthly_usage_summary(p_from date DEFAULT null)
 RETURNS TABLE (tenant_id uuid, user_id uuid, month_start date, prompt_tokens bigint, completion_tokens bigint, total_tokens bigint, request_count bigint, estimated_cost numeric, active_days bigint)
 LANGUAGE sql
 STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select s.tenant_id, s.user_id, s.month_start, s.prompt_tokens, s.completion_tokens,
        s.total_tokens, s.request_count, s.estimated_cost, s.active_days
@@ -143,7 +143,7 @@ CREATE FUNCTION public.refresh_summary_views()
 RETURNS void
 LANGUAGE plpgsql
 VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   refresh materialized view concurrently public.message_feedback_summary;

@@ -398,7 +398,10 @@ class _Builder:
         vid = ObjectId(kind, d.schema_, d.name)
         common = dict(id=vid, migration=mig, query=d.query.strip().rstrip(";").strip(), comment=d.comment,
                       description=d.description, pos=self.pos(path),
-                      grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from)
+                      grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from,
+                      columns=tuple(m.ViewColumn(name=c.name, type=c.type, nullable=c.nullable, shape=c.shape,
+                                                 pos=self.pos(path + ("columns", i)))
+                                    for i, c in enumerate(d.columns)))
         if isinstance(d, s.View):
             obj: m.Obj = m.ViewIR(security_invoker=d.security_invoker, security_barrier=d.security_barrier,
                                   check_option=d.check_option, **common)

@@ -164,7 +164,7 @@ class FunctionIR(Privileged):
     body: str
     volatility: str = "volatile"
     security_definer: bool = False
-    search_path: str | None = ""
+    search_path: str | None = "pg_catalog, pg_temp"
     strict: bool = False
     leakproof: bool = False
     parallel: str = "unsafe"
@@ -183,8 +183,20 @@ class TriggerIR(Obj):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ViewColumn:
+    """A view column's declared type (database.types.ts only; the SQL never uses it)."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    shape: str | None = None
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ViewIR(Privileged):
     query: str
+    columns: tuple[ViewColumn, ...] = field(default=(), compare=False)
     security_invoker: bool = True
     security_barrier: bool = False
     check_option: str | None = None
@@ -193,6 +205,7 @@ class ViewIR(Privileged):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MaterializedViewIR(Privileged):
     query: str
+    columns: tuple[ViewColumn, ...] = field(default=(), compare=False)
     with_data: bool = True
     refresh: str = "concurrently"
 

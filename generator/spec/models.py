@@ -6,7 +6,7 @@ that make the safe choice the easy one. ``generator.ir.build`` turns them into t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -63,7 +63,7 @@ class Column(Spec):
     check: SqlText | None = None
     references: Reference | None = None
     comment: str | None = None
-    shape: str | None = None  # TypeScript type of a json/jsonb column (see `types:`)
+    shape: str | None = None  # json/jsonb: a name under `types.definitions`, or TypeScript type text
 
 
 class Unique(Spec):
@@ -176,7 +176,10 @@ class ReturnColumn(Spec):
 
 
 class Function(Spec):
-    """A SQL or PL/pgSQL function. Safe defaults: invoker rights, ``search_path = ''``."""
+    """A SQL or PL/pgSQL function. Safe defaults: invoker rights, ``search_path = pg_catalog, pg_temp``.
+
+    ``pg_temp`` last: with an empty path Postgres searches the session's temporary schema first
+    for tables, so ``''`` is only safe when every name is qualified (pgspot PS004/PS005)."""
 
     name: Name
     schema_: Name = Field("public", alias="schema")
@@ -187,13 +190,22 @@ class Function(Spec):
     body: SqlText
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
     security: Literal["invoker", "definer"] = "invoker"
-    search_path: str | None = ""
+    search_path: str | None = "pg_catalog, pg_temp"
     strict: bool = False
     leakproof: bool = False
     parallel: Literal["safe", "restricted", "unsafe"] = "unsafe"
     grants: list[Grant] = []
     comment: str | None = None
     description: str | None = None
+
+
+class ViewColumn(Spec):
+    """Declared type of a view column, for database.types.ts when it cannot be inferred from the query."""
+
+    name: Name
+    type: Name
+    nullable: bool = True  # false types the column as non-null in TypedDatabase only
+    shape: str | None = None
 
 
 class View(Spec):
@@ -204,6 +216,7 @@ class View(Spec):
     security_barrier: bool = False
     check_option: Literal["local", "cascaded"] | None = None
     triggers: list[Trigger] = []  # INSTEAD OF triggers make a view writable
+    columns: list[ViewColumn] = []  # optional column types for database.types.ts
     grants: list[Grant] = []
     comment: str | None = None
     description: str | None = None
@@ -215,6 +228,7 @@ class MaterializedView(Spec):
     query: SqlText
     with_data: bool = True
     indexes: list[Index] = []
+    columns: list[ViewColumn] = []  # optional column types for database.types.ts
     grants: list[Grant] = []
     comment: str | None = None
     description: str | None = None
@@ -288,6 +302,44 @@ class Outputs(Spec):
     seed: bool = True
 
 
+JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
+
+
+class Shape(Spec):
+    """The shape of a JSON value (a subset of JSON Schema), rendered as a TypeScript type.
+
+    ``ref`` names another definition; ``ts`` is raw TypeScript for what the subset cannot say.
+    As in JSON Schema, properties are optional unless listed in ``required`` and other keys are
+    allowed unless ``additionalProperties: false``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: JsonType | list[JsonType] | None = None
+    description: str | None = None
+    properties: dict[str, Shape] = {}
+    required: list[str] = []
+    additional_properties: bool | Shape = Field(True, alias="additionalProperties")
+    items: Shape | None = None
+    enum: list[str | int | float | bool | None] | None = None
+    const: str | int | float | bool | None = None
+    any_of: list[Shape] = Field([], alias="anyOf")
+    ref: str | None = None
+    ts: str | None = None
+    nullable: bool = False
+
+
+class TypesConfig(Spec):
+    """``types:``: what database.types.ts covers and the named TypeScript types it exports.
+
+    ``definitions`` maps a type name (``Name`` or ``Name<T>``) to a :class:`Shape` or to TypeScript
+    text; a column's ``shape:`` names one of them.
+    """
+
+    schemas: list[Name] = ["public"]  # like `supabase gen types --schema`
+    definitions: dict[str, Shape | str] = {}
+
+
 class Project(Spec):
     name: Name = "schema"
     description: str | None = None
@@ -302,7 +354,7 @@ class SpecFile(Spec):
     external: list[Name] = []  # relations/functions that exist on the target (e.g. auth.uid)
     privileges: Privileges = Privileges()
     outputs: Outputs = Outputs()
-    types: dict[Name, Any] = {}
+    types: TypesConfig = TypesConfig()
     migrations: list[Migration] = Field(min_length=1)
     fixtures: Fixtures | None = None
     tests: PolicyTests | None = None
@@ -310,3 +362,4 @@ class SpecFile(Spec):
 
 
 ForeignKey.model_rebuild()
+Shape.model_rebuild()

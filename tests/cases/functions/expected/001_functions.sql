@@ -22,7 +22,7 @@ CREATE FUNCTION public.split_name(p_full text, OUT p_first text, OUT p_last text
 RETURNS record
 LANGUAGE sql
 IMMUTABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select split_part(p_full, ' ', 1), split_part(p_full, ' ', 2)
 $$;
@@ -62,7 +62,7 @@ CREATE FUNCTION public.all_players()
 RETURNS setof text
 LANGUAGE sql
 STABLE STRICT
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select player from public.scores
 $$;
@@ -73,7 +73,7 @@ CREATE FUNCTION public.top_players(p_limit integer DEFAULT 10)
 RETURNS TABLE (player text, points integer)
 LANGUAGE sql
 STABLE PARALLEL SAFE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select s.player, s.points from public.scores s order by s.points desc limit p_limit
 $$;

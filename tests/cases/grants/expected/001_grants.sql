@@ -32,7 +32,7 @@ CREATE FUNCTION api.profile_count()
 RETURNS bigint
 LANGUAGE sql
 STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select count(*) from api.profiles
 $$;

@@ -8,7 +8,7 @@ CREATE FUNCTION public.parent_name(p_id bigint)
 RETURNS text
 LANGUAGE sql
 STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 select p.name from public.parents p where p.id = p_id
 $$;

@@ -8,7 +8,7 @@ CREATE FUNCTION public.touch()
 RETURNS trigger
 LANGUAGE plpgsql
 VOLATILE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   new.updated_at := now();
@@ -33,7 +33,7 @@ CREATE FUNCTION public.log_change()
 RETURNS trigger
 LANGUAGE plpgsql
 VOLATILE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   insert into public.changes (tbl, op) values (tg_argv[0], tg_op);
@@ -59,7 +59,7 @@ CREATE FUNCTION public.view_insert()
 RETURNS trigger
 LANGUAGE plpgsql
 VOLATILE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 begin
   insert into public.things (name) values (new.name);
