@@ -31,12 +31,15 @@ class SqlRefs:
     error_offset: int | None = None
 
 
-def _names(nodes: list[dict[str, Any]]) -> list[str]:
+def names(nodes: list[dict[str, Any]]) -> list[str]:
+    """The string parts of a pglast JSON name list (``funcname``, ``fields``, ``names``)."""
     return [n["String"]["sval"] for n in nodes if "String" in n]
 
 
-def _qname(parts: list[str]) -> QName:
+def qname(parts: list[str]) -> QName:
+    """(schema or None, name) from a possibly qualified name's parts."""
     return (parts[-2], parts[-1]) if len(parts) >= 2 else (None, parts[-1])
+
 
 
 class _Collector:
@@ -59,22 +62,22 @@ class _Collector:
             if key == "RangeVar" or (key == "relation" and isinstance(value, dict) and "relname" in value):
                 self.relations.add((value.get("schemaname"), value["relname"]))
             elif key == "FuncCall":
-                fname = _qname(_names(value["funcname"]))
+                fname = qname(names(value["funcname"]))
                 self.functions.add(fname)
                 args = value.get("args", [])
                 if fname[1] in ("nextval", "currval", "setval") and args and "A_Const" in args[0]:
                     seq = args[0]["A_Const"].get("sval", {}).get("sval")
                     if seq:  # nextval('schema.seq') depends on the sequence
-                        self.relations.add(_qname(seq.split(".")))
+                        self.relations.add(qname(seq.split(".")))
             elif key in ("TypeName", "typeName") and isinstance(value, dict):
-                parts = _names(value.get("names", []))
+                parts = names(value.get("names", []))
                 if parts and parts[0] != "pg_catalog":
-                    self.types.add(_qname(parts))
+                    self.types.add(qname(parts))
             elif key == "CommonTableExpr":
                 self.ctes.add(value["ctename"])
             elif key == "ColumnRef" and top:
                 fields = value.get("fields", [])
-                parts = _names(fields)
+                parts = names(fields)
                 if len(parts) == len(fields) == 1:
                     self.columns.add(parts[0])
                 elif len(parts) == len(fields) == 2:

@@ -8,21 +8,29 @@ constant ``true``, and which shapes keep a btree index usable for the filter.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from pglast import parser as pg
 
-QName = tuple[str | None, str]
+from ..ir.sql import QName
+from ..ir.sql import names as _names
+from ..ir.sql import qname as _qname
 
 
-def _names(nodes: list[dict[str, Any]]) -> list[str]:
-    return [n["String"]["sval"] for n in nodes if "String" in n]
-
-
-def _qname(parts: list[str]) -> QName:
-    return (parts[-2], parts[-1]) if len(parts) >= 2 else (None, parts[-1])
+def _outside_subselects(node: Any, visit: Callable[[str, Any], None]) -> None:
+    """Call ``visit(key, value)`` for every node that is not inside a sub-select (SubLink)."""
+    if isinstance(node, list):
+        for item in node:
+            _outside_subselects(item, visit)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "SubLink":
+                continue  # (select f()) runs once per statement, as an initplan
+            visit(key, value)
+            _outside_subselects(value, visit)
 
 
 @lru_cache(maxsize=4096)
@@ -39,19 +47,11 @@ def per_row_calls(node: Any) -> list[tuple[QName, bool]]:
     """Function calls outside any sub-select: (name, has a column argument)."""
     out: list[tuple[QName, bool]] = []
 
-    def walk(n: Any) -> None:
-        if isinstance(n, list):
-            for item in n:
-                walk(item)
-        elif isinstance(n, dict):
-            for key, value in n.items():
-                if key == "SubLink":
-                    continue  # (select f()) runs once per statement, as an initplan
-                if key == "FuncCall":
-                    out.append((_qname(_names(value["funcname"])), bool(columns_in(value.get("args", [])))))
-                walk(value)
+    def visit(key: str, value: Any) -> None:
+        if key == "FuncCall":
+            out.append((_qname(_names(value["funcname"])), bool(columns_in(value.get("args", [])))))
 
-    walk(node)
+    _outside_subselects(node, visit)
     return out
 
 
@@ -59,21 +59,13 @@ def columns_in(node: Any) -> set[str]:
     """Column names referenced outside sub-selects (last name part)."""
     out: set[str] = set()
 
-    def walk(n: Any) -> None:
-        if isinstance(n, list):
-            for item in n:
-                walk(item)
-        elif isinstance(n, dict):
-            for key, value in n.items():
-                if key == "SubLink":
-                    continue
-                if key == "ColumnRef":
-                    parts = _names(value.get("fields", []))
-                    if parts:
-                        out.add(parts[-1])
-                walk(value)
+    def visit(key: str, value: Any) -> None:
+        if key == "ColumnRef":
+            parts = _names(value.get("fields", []))
+            if parts:
+                out.add(parts[-1])
 
-    walk(node)
+    _outside_subselects(node, visit)
     return out
 
 
