@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from .errors import SchemagenError, SpecError
+from .history import load_history
 from .output import compare_out, write_out
 from .pipeline import generate as run_pipeline
 
@@ -42,7 +43,7 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
              templates: TemplatesOpt = None) -> None:
     """Generate every file of OUT from SPEC (all files or none)."""
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None)
+        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
         changed, removed = write_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)
@@ -61,7 +62,7 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
           templates: TemplatesOpt = None) -> None:
     """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None)
+        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
     except SchemagenError as exc:
         fail(exc)
         return
@@ -105,6 +106,8 @@ def verify(
         "--keep", help="Keep the database (and server) and print how to connect.")] = False,
     templates: TemplatesOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON report on stdout.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="The output folder whose migration history is verified (default: out/ beside SPEC).")] = None,
 ) -> None:
     """Apply, roll back and re-apply every migration on a fresh database; exit 1 if any catalog differs."""
     import json
@@ -116,7 +119,7 @@ def verify(
         out_console.print(step.line())
 
     try:
-        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep,
+        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep, out=out or spec.parent / "out",
                              templates=str(templates) if templates else None,
                              progress=None if as_json else show)
     except SchemagenError as exc:
@@ -146,6 +149,36 @@ def lint(
     from .lint.cli import lint_command
 
     lint_command(spec, templates, show_waived=waived, as_json=as_json, list_rules=rules)
+
+
+@app.command()
+def migrate(
+    name: Annotated[str, typer.Option("--name", help="The migration's name: NNN_NAME.sql, rollback_NNN_NAME.sql.")],
+    spec: SpecOpt = Path("schema.yaml"),
+    out: OutOpt = Path("out"),
+    templates: TemplatesOpt = None,
+    allow_destructive: Annotated[bool, typer.Option(
+        "--allow-destructive", help="Write a migration that can lose data (dropped tables or columns, narrowed "
+                                    "types, dropped enum values, NOT NULL without a default).")] = False,
+    description: Annotated[str | None, typer.Option("--description", help="Text for the file header.")] = None,
+) -> None:
+    """Write the next migration and its rollback for SPEC's changes since the last migration in OUT."""
+    from .migrate import migrate as run_migrate
+
+    try:
+        done = run_migrate(spec, out, name, description=description, allow_destructive=allow_destructive,
+                           templates=str(templates) if templates else None)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    up, down = done.files
+    out_console.print(f"[green]migration {done.entry.info.tag}[/green]: {len(done.plan.ops)} operations, "
+                      f"planned in {done.timings['plan'] * 1000:.0f} ms")
+    for op in done.plan.ops:
+        out_console.print(f"  {op}")
+    for loss in (loss for _op, loss in done.plan.destructive()):
+        out_console.print(f"  [yellow]loses data[/yellow]: {loss}")
+    out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
 
 
 def main() -> None:

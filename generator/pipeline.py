@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ValidationError
+from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
 from .ir import Model, build
 from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
@@ -34,8 +36,12 @@ class Result:
 
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
-             display: str | None = None) -> Result:
+             display: str | None = None, history: list[Entry] | None = None) -> Result:
     """Run every stage on ``spec_path``; raises SpecError or ValidationError on bad input.
+
+    ``history`` (see :mod:`generator.history`, read from ``out/`` by the caller) fixes every
+    released migration; the spec must not have changes it does not record. Without one, the first
+    history is made from the spec's ``migrations:`` blocks and written too.
 
     The cyclic garbage collector is paused meanwhile: the stages allocate millions of small
     acyclic objects, and repeated full collections made the cost grow faster than the spec.
@@ -43,13 +49,15 @@ def generate(spec_path: str | Path, *, templates: str | None = None, validate: b
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(spec_path, templates=templates, validate=validate, display=display)
+        return _generate(spec_path, templates=templates, validate=validate, display=display,
+                         history=history or [])
     finally:
         if enabled:
             gc.enable()
 
 
-def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, display: str | None) -> Result:
+def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, display: str | None,
+              history: list[Entry]) -> Result:
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -68,11 +76,19 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if refused:
         raise LintError(refused)
     lap("lint")
-    plans = migration_plans(model)
+    if history:
+        require_recorded(normalize(model), history, spec_name)
+        plans = history_plans(history)
+        model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
+    else:
+        plans = migration_plans(model)  # the same plans initial_history() records
+        history = initial_history(model)
     lap("plan")
     sql_files = render_migrations(model, plans, spec_name=spec_name,
-                                  templates=str(templates) if templates else None)
+                                  templates=str(templates) if templates else None,
+                                  online={e.info.number for e in history if e.online})
     files = [GeneratedFile(f.name, f.text) for f in sql_files]
+    files += history_files(history)
     outputs = loaded.spec.outputs
     tpl = str(templates) if templates else None
     if outputs.seed:

@@ -177,7 +177,7 @@ class _Builder:
             security_definer=d.security == "definer", search_path=d.search_path, strict=d.strict,
             leakproof=d.leakproof, parallel=d.parallel, comment=d.comment, description=d.description,
             pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
-            revoke_from=self.revoke_from,
+            revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )
         for g in d.grants:
             if set(g.privileges) - {"execute", "all"}:
@@ -243,7 +243,7 @@ class _Builder:
                 self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
             columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
-                                    shape=c.shape, pos=self.pos(cp)))
+                                    shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from))
         check_cols(d.primary_key, path + ("primary_key",), "primary key")
         pk = m.KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
         for i, c in enumerate(d.columns):
@@ -276,7 +276,7 @@ class _Builder:
             id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
             checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, comment=d.comment,
             description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
-            revoke_from=self.revoke_from,
+            revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )
         self.add(table, path, [ObjectId("schema", "", sch)], sql)
 
@@ -347,6 +347,7 @@ class _Builder:
             id=ObjectId("index", on.schema, name), migration=mig, on=on, elements=tuple(elements),
             unique=d.unique, method=d.method, where=d.where, include=tuple(d.include),
             nulls_not_distinct=d.nulls_not_distinct, comment=d.comment, serves=d.serves, pos=self.pos(path),
+            renamed_from=d.renamed_from,
         ), path, [on], sql)
 
     def policy(self, d: s.Policy, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
@@ -371,7 +372,7 @@ class _Builder:
         self.add(m.PolicyIR(
             id=ObjectId("policy", on.schema, d.name, table=on.name), migration=mig, on=on, command=d.command,
             permissive=d.mode == "permissive", roles=tuple(d.roles), using=d.using, with_check=d.with_check,
-            comment=d.comment, description=d.description, pos=self.pos(path),
+            comment=d.comment, description=d.description, pos=self.pos(path), renamed_from=d.renamed_from,
         ), path, [on], sql)
 
     def trigger(self, d: s.Trigger, on: ObjectId, colset: set[str] | None, mig: int, path: tuple[Any, ...]) -> None:
@@ -388,7 +389,7 @@ class _Builder:
             id=ObjectId("trigger", on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
             events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
             function=ObjectId("function", fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
-            pos=self.pos(path),
+            pos=self.pos(path), renamed_from=d.renamed_from,
         ), path, [on], [("when", when, path + ("when",))])
 
     def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:

@@ -33,6 +33,7 @@ class Obj:
     comment: str | None = None
     description: str | None = field(default=None, compare=False)
     pos: Pos = field(default=NOWHERE, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +53,7 @@ class Column:
     comment: str | None = None
     shape: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

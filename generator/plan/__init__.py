@@ -1,6 +1,6 @@
 """Plan stage: model states → ordered operations that know their inverse."""
 
 from .diff import migration_plans, plan
-from .ops import Op, Plan
+from .ops import ONLINE_SETTINGS, Op, Plan
 
-__all__ = ["Op", "Plan", "migration_plans", "plan"]
+__all__ = ["ONLINE_SETTINGS", "Op", "Plan", "migration_plans", "plan"]

@@ -10,6 +10,7 @@ import jinja2
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
+from .alter import FILTERS as ALTER_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
 
 
@@ -62,6 +63,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         table_constraints=table_constraints, identity_sequence=identity_sequence, view_options=view_options,
     )
     env.filters.update(MARKDOWN_FILTERS)
+    env.filters.update(ALTER_FILTERS)
     env.globals.update(qualified=quote_qualified)
     return env
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import jinja2
 
 from ..ir.model import MigrationInfo, Model
-from ..plan import Op, Plan
+from ..plan import ONLINE_SETTINGS, Op, Plan
 from ..quoting import quote_ident
 from .env import environment
 
@@ -32,21 +33,32 @@ class SqlFile:
     segments: tuple[Segment, ...]
 
 
-def render_op(env: jinja2.Environment, op: Op) -> str:
-    """The statements of one operation, from ``sql/<kind>/<action>.sql.j2``."""
+def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str:
+    """The statements of one operation (or one part of it), from ``sql/<kind>/<action>.sql.j2``."""
     kind = op.obj.id.kind.replace(" ", "_")
-    text = env.get_template(f"sql/{kind}/{op.action}.sql.j2").render(obj=op.obj, op=op)
+    text = env.get_template(f"sql/{kind}/{action or op.action}.sql.j2").render(obj=op.obj, op=op)
     return text.strip("\n")
 
 
-def _title(op: Op) -> str:
+def _title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
+    if op.action == "rename" and op.old is not None:
+        parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
     name = ".".join(quote_ident(p) for p in parts)
     if oid.kind == "function":
         name += f"({', '.join(oid.args)})"
-    text = f"{op.action} {oid.kind} {name}"
+    if op.part is not None and hasattr(op.part, "name"):
+        name += "." + quote_ident(op.part.name)
+    verb = (action or op.action).replace("_", " ")
+    text = f"{verb} {oid.kind} {name}" if verb in ("create", "drop", "alter", "rename", "validate") else \
+        f"{verb} {name}"
+    if op.action == "rename" and op.old is not None:
+        text += f" to {quote_ident(oid.name)}"
+    elif op.action in ("rename_column", "rename_constraint"):
+        text = f"{verb} {name[: -len(quote_ident(op.part.name))]}{quote_ident(op.old_part.name)} to " \
+               f"{quote_ident(op.part.name)}"
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
@@ -64,19 +76,48 @@ def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:
     return tuple(located)
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive segments run alike: inside one transaction, or outside any (``CONCURRENTLY``)."""
+
+    transaction: bool
+    segments: tuple[Segment, ...]
+
+
+def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
+    """Group segments: consecutive ``main`` parts share a transaction, an ``own`` part gets one of
+    its own, a ``none`` part runs outside any."""
+    groups: list[tuple[str, list[Segment]]] = []
+    for seg, mode in zip(segments, modes, strict=True):
+        if mode == "main" and groups and groups[-1][0] == "main":
+            groups[-1][1].append(seg)
+        else:
+            groups.append((mode, [seg]))
+    return [Block(mode != "none", tuple(segs)) for mode, segs in groups] or [Block(True, ())]
+
+
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
                 description: str | None = None, template: str = "sql/migration.sql.j2",
-                cache: dict[tuple[str, int], Segment] | None = None) -> SqlFile:
-    """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops)."""
+                cache: dict[tuple, Segment] | None = None, settings: tuple[str, ...] = (),
+                warnings: tuple[str, ...] = (), warning_title: str = "") -> SqlFile:
+    """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops).
+
+    ``settings`` are ``SET`` statements run first (lock and statement timeouts of an evolution
+    migration); ``warnings`` list, under ``warning_title``, the data the file cannot keep.
+    """
     cache = {} if cache is None else cache
-    segments = []
+    segments, modes = [], []
     for op in plan.ops:
-        key = (op.action, id(op.obj))
-        if key not in cache:
-            cache[key] = Segment(op, _title(op), render_op(env, op))
-        segments.append(cache[key])
+        for part in op.parts():
+            key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online)
+            if key not in cache:
+                cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
+                                     render_op(env, op, part.action))
+            segments.append(cache[key])
+            modes.append(part.txn)
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
+        blocks=_blocks(segments, modes), settings=settings, warnings=warnings, warning_title=warning_title,
     )
     text = text.rstrip("\n") + "\n"
     return SqlFile(name, text, _locate(text, segments))
@@ -88,19 +129,30 @@ def migration_file_names(info: MigrationInfo) -> tuple[str, str]:
 
 
 def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name: str,
-                      templates: str | None = None) -> list[SqlFile]:
-    """Every migration, its rollback (the inverse plan), and ``rollback_all.sql``."""
+                      templates: str | None = None, online: Collection[int] = ()) -> list[SqlFile]:
+    """Every migration, its rollback (the inverse plan), and ``rollback_all.sql``.
+
+    Migrations numbered in ``online`` run on a live database: they start with lock and statement
+    timeouts. A migration that loses data says so at its top, and so does its rollback.
+    """
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
     files: list[SqlFile] = []
-    cache: dict[tuple[str, int], Segment] = {}
+    cache: dict[tuple, Segment] = {}
     for number, plan in plans:
         info = infos[number]
         up, down = migration_file_names(info)
-        files.append(render_file(env, up, plan, spec_name=spec_name, description=info.description, cache=cache))
+        settings = ONLINE_SETTINGS if number in online else ()
+        losses = tuple(loss for _op, loss in plan.destructive())
+        files.append(render_file(env, up, plan, spec_name=spec_name, description=info.description, cache=cache,
+                                 settings=settings, warnings=losses,
+                                 warning_title="WARNING: this migration can lose data:"))
         files.append(render_file(env, down, plan.inverse(), spec_name=spec_name,
-                                 description=f"Rolls back {up}.", cache=cache))
+                                 description=f"Rolls back {up}.", cache=cache, settings=settings,
+                                 warnings=losses, warning_title="WARNING: this rollback cannot restore "
+                                 f"what {up} destroyed:"))
     everything = Plan(tuple(op for _, p in plans for op in p.ops))
     files.append(render_file(env, "rollback_all.sql", everything.inverse(), spec_name=spec_name,
-                             description="Rolls back every migration, newest first.", cache=cache))
+                             description="Rolls back every migration, newest first.", cache=cache,
+                             settings=ONLINE_SETTINGS if set(online) & {n for n, _ in plans} else ()))
     return files

@@ -53,6 +53,7 @@ class Column(Spec):
     """One table column. ``default``, ``check`` and ``generated`` are SQL expressions."""
 
     name: Name
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     type: Name
     nullable: bool = True
     default: SqlText | None = None
@@ -103,6 +104,7 @@ class IndexColumn(Spec):
 
 class Index(Spec):
     name: Name | None = None
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     columns: list[Name | IndexColumn] = Field(min_length=1)
     unique: bool = False
     method: Literal["btree", "gin", "gist", "brin", "hash", "spgist"] = "btree"
@@ -118,6 +120,7 @@ class Policy(Spec):
     """A row level security policy. ``using`` and ``with_check`` are SQL boolean expressions."""
 
     name: Name
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
     mode: Literal["permissive", "restrictive"] = "permissive"
     roles: list[Name] = ["public"]
@@ -135,6 +138,7 @@ class Rls(Spec):
 
 class Trigger(Spec):
     name: Name
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     timing: Literal["before", "after", "instead of"]
     events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
     update_of: list[Name] = []
@@ -148,6 +152,7 @@ class Trigger(Spec):
 
 class Table(Spec):
     name: Name
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     schema_: Name = Field("public", alias="schema")
     comment: str | None = None
     description: str | None = None
@@ -182,6 +187,7 @@ class Function(Spec):
     for tables, so ``''`` is only safe when every name is qualified (pgspot PS004/PS005)."""
 
     name: Name
+    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     schema_: Name = Field("public", alias="schema")
     arguments: list[Argument] = []
     returns: Name | None = None

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
+from pglast import parser as pg_parser
 from psycopg.pq import TransactionStatus
 
+from generator.history import load_history
 from generator.pipeline import Result, generate
 from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
@@ -99,14 +101,21 @@ def execute_sql(
 ) -> str | None:
     """Execute a whole file (it holds its own BEGIN/COMMIT) on an autocommit connection.
 
+    Statements are sent one by one, as psql does: a multi-statement query would run as one implicit
+    transaction, where ``CREATE INDEX CONCURRENTLY`` (evolution migrations) is refused.
     Returns None, or a problem like ``001_x.sql:42: column "y" does not exist (in create view public.v)``.
     Any transaction the file left open or aborted is rolled back so the connection stays usable.
     """
     try:
-        conn.execute(text)  # type: ignore[arg-type]  # no parameters: the simple protocol runs it all
-    except psycopg.Error as exc:
-        _reset(conn)
-        return _describe_error(name, text, exc, sql_file)
+        slices = pg_parser.split(text, with_parser=False, only_slices=True)
+    except pg_parser.ParseError:
+        slices = (slice(0, len(text)),)
+    for part in slices:
+        try:
+            conn.execute(text[part])  # type: ignore[arg-type]  # no parameters: the simple protocol
+        except psycopg.Error as exc:
+            _reset(conn)
+            return _describe_error(name, text, exc, sql_file, offset=part.start)
     if conn.info.transaction_status != TransactionStatus.IDLE:
         _reset(conn)
         return f"{name}: leaves a transaction open (no COMMIT); rolled back"
@@ -123,13 +132,13 @@ def _reset(conn: psycopg.Connection) -> None:
         pass
 
 
-def _describe_error(name: str, text: str, exc: psycopg.Error, sql_file: SqlFile | None) -> str:
+def _describe_error(name: str, text: str, exc: psycopg.Error, sql_file: SqlFile | None, offset: int = 0) -> str:
     """One line: file, line (when Postgres gave a position), message, the operation, detail and hint."""
     diag = exc.diag
     message = diag.message_primary or " ".join(str(exc).split())
     where = name
     if diag.statement_position:
-        line = text.count("\n", 0, max(int(diag.statement_position) - 1, 0)) + 1
+        line = text.count("\n", 0, max(offset + int(diag.statement_position) - 1, 0)) + 1
         where = f"{name}:{line}"
         segment = _segment_at(sql_file, line)
         if segment is not None:
@@ -506,8 +515,11 @@ def verify_spec(
     keep: bool = False,
     templates: str | None = None,
     progress: Progress | None = None,
+    out: str | Path | None = None,
 ) -> VerifyReport:
     """Generate from ``spec_path``, start a backend, verify on a fresh database, clean up (unless ``keep``).
+
+    ``out``: the folder whose migration history (every released migration) is verified.
 
     Raises SpecError/ValidationError for a bad spec and BackendError when no Postgres can be had.
     """
@@ -518,7 +530,7 @@ def verify_spec(
         return step
 
     start = time.perf_counter()
-    result = generate(spec_path, templates=templates)
+    result = generate(spec_path, templates=templates, history=load_history(out))
     generated = emit(
         StepResult(
             name=f"generate from {spec_path}",

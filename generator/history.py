@@ -1,0 +1,285 @@
+"""Migration history: the model state after each migration, one JSON file per migration.
+
+``out/.schemagen/history/NNN_name.json`` holds the migration's number, names and description
+and the whole database state after it: every object (in creation order) with its dependencies.
+The files are deterministic (sorted keys, two-space indent, LF) so they diff well in review.
+
+A migration that has run in production is history: its file is rendered from the states before
+and after it, ``plan(state[N-1], state[N])``, never from the current spec, so editing
+``schema.yaml`` can only ever add a migration. The first history comes from the spec's
+``migrations:`` blocks (state N = the objects of blocks 1..N) and is written by ``generate``
+when ``out/`` has none.
+
+Only what the database holds is stored: positions, prose descriptions, which spec block declared
+an object, TypeScript shapes and declared renames are left out, so they never count as changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import Problem, SchemagenError, SpecError
+from .ir import model as m
+from .ir.ids import ObjectId
+from .ir.model import EMPTY, MigrationInfo, Model, Obj
+from .output import GeneratedFile
+from .plan import Plan, plan
+
+HISTORY_DIR = ".schemagen/history"
+FORMAT = 1
+_FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
+
+_KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
+    m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
+    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR)}
+_NESTED: dict[tuple[str, str], type] = {
+    ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
+    ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
+    ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
+}
+_IDS = ("id", "on", "target", "function")
+#: Fields that are not database state (compare=False ones are left out too).
+_NOT_STATE = {"migration", "shape"}
+
+
+class HistoryError(SchemagenError):
+    """The history in ``out/`` cannot be read, or the spec has changes no migration records."""
+
+    exit_code = 1
+
+
+class UnrecordedChanges(SpecError):
+    """The spec differs from the state after the last migration: ``migrate`` must record it first."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One migration of the history: what it is called and the state it leaves.
+
+    ``online``: it was made by ``migrate`` for a live database (timeouts, concurrent indexes,
+    NOT VALID constraints); the first history is planned for an empty one. ``renames``: the
+    declared renames this migration performs.
+    """
+
+    info: MigrationInfo
+    state: Model
+    online: bool = False
+    renames: tuple[Rename, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        return f"{HISTORY_DIR}/{self.info.tag}_{self.info.name}.json"
+
+
+# --- (de)serialising the ir -----------------------------------------------------------------------
+
+
+def _oid(oid: ObjectId) -> dict[str, Any]:
+    d: dict[str, Any] = {"kind": oid.kind, "schema": oid.schema, "name": oid.name}
+    if oid.table is not None:
+        d["table"] = oid.table
+    if oid.args:
+        d["args"] = list(oid.args)
+    return d
+
+
+def _from_oid(d: dict[str, Any]) -> ObjectId:
+    return ObjectId(d["kind"], d["schema"], d["name"], d.get("table"), tuple(d.get("args", ())))
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, ObjectId):
+        return _oid(v)
+    if dataclasses.is_dataclass(v):
+        return _fields(v)
+    if isinstance(v, tuple):
+        return [_value(x) for x in v]
+    return v
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: _value(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+            if f.compare and f.name not in _NOT_STATE and f.name != "id"}
+
+
+def _from_value(owner: str, name: str, v: Any) -> Any:
+    if name in _IDS and isinstance(v, dict):
+        return _from_oid(v)
+    cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name))
+    if cls is not None:
+        sub = cls.__name__
+        if isinstance(v, list):
+            return tuple(cls(**{k: _from_value(sub, k, x) for k, x in item.items()}) for item in v)
+        return None if v is None else cls(**{k: _from_value(sub, k, x) for k, x in v.items()})
+    if isinstance(v, list):
+        return tuple(tuple(x) if isinstance(x, list) else x for x in v)
+    return v
+
+
+def object_to_dict(obj: Obj, deps: frozenset[ObjectId]) -> dict[str, Any]:
+    """An object as stored in a history file."""
+    return {"id": _oid(obj.id), "type": type(obj).__name__, "deps": [_oid(d) for d in sorted(deps, key=_dep_key)],
+            "fields": _fields(obj)}
+
+
+def _dep_key(oid: ObjectId) -> tuple[Any, ...]:
+    return oid.sort_key
+
+
+def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
+    """The object (and its dependencies) stored by :func:`object_to_dict`."""
+    cls = _KINDS[d["type"]]
+    fields = {k: _from_value(d["type"], k, v) for k, v in d["fields"].items()}
+    obj = cls(id=_from_oid(d["id"]), migration=0, **fields)
+    return obj, frozenset(_from_oid(x) for x in d["deps"])
+
+
+def state_to_list(state: Model) -> list[dict[str, Any]]:
+    return [object_to_dict(state.objects[i], state.deps.get(i, frozenset())) for i in state.order]
+
+
+def state_from_list(items: list[dict[str, Any]]) -> Model:
+    objects: dict[ObjectId, Obj] = {}
+    deps: dict[ObjectId, frozenset[ObjectId]] = {}
+    for item in items:
+        obj, needs = object_from_dict(item)
+        objects[obj.id] = obj
+        deps[obj.id] = needs
+    return Model(MappingProxyType(objects), MappingProxyType(deps), tuple(objects))
+
+
+def normalize(model: Model) -> Model:
+    """The database state of ``model``: what a history file would hold, read back."""
+    return state_from_list(state_to_list(model))
+
+
+Rename = tuple[ObjectId, "str | None", str]  # (object, column or None, old name)
+
+
+def declared_renames(old: Model, raw: Model) -> tuple[Rename, ...]:
+    """The ``renamed_from`` declarations of the spec model ``raw`` that apply after state ``old``:
+    the new name is not in ``old`` yet. They are recorded with the migration that performs them."""
+    out: list[Rename] = []
+    for oid in raw.order:
+        obj = raw.objects[oid]
+        if obj.renamed_from and oid not in old.objects:
+            out.append((oid, None, obj.renamed_from))
+        if isinstance(obj, m.TableIR):
+            before = old.objects.get(oid)
+            names = {c.name for c in before.columns} if isinstance(before, m.TableIR) else set()
+            out += [(oid, c.name, c.renamed_from) for c in obj.columns if c.renamed_from and c.name not in names]
+    return tuple(out)
+
+
+def apply_renames(state: Model, renames: tuple[Rename, ...]) -> Model:
+    """``state`` with ``renamed_from`` set as ``renames`` say (what the planner reads)."""
+    if not renames:
+        return state
+    objects = dict(state.objects)
+    for oid, column, old_name in renames:
+        obj = objects.get(oid)
+        if obj is None:
+            continue
+        if column is None:
+            objects[oid] = dataclasses.replace(obj, renamed_from=old_name)
+        elif isinstance(obj, m.TableIR):
+            objects[oid] = dataclasses.replace(obj, columns=tuple(
+                dataclasses.replace(c, renamed_from=old_name) if c.name == column else c for c in obj.columns))
+    return dataclasses.replace(state, objects=MappingProxyType(objects))
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def entry_text(entry: Entry) -> str:
+    """The history file of ``entry`` (deterministic JSON)."""
+    info = entry.info
+    return _dumps({
+        "format": FORMAT,
+        "migration": {"number": info.number, "name": info.name, "rollback_name": info.rollback_name,
+                      "description": info.description, "online": entry.online},
+        "objects": state_to_list(entry.state),
+        "renames": [{"id": _oid(oid), "column": col, "from": old} for oid, col, old in entry.renames],
+    })
+
+
+def entry_from_text(text: str, where: str) -> Entry:
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown format {data.get('format')!r}")
+        mi = data["migration"]
+        info = MigrationInfo(number=int(mi["number"]), name=mi["name"], rollback_name=mi["rollback_name"],
+                             description=mi.get("description"))
+        renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
+        return Entry(info, state_from_list(data["objects"]), bool(mi.get("online", False)), renames)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise HistoryError(f"{where}: not a schemagen history file ({exc})") from None
+
+
+# --- the history of an out/ folder ----------------------------------------------------------------
+
+
+def load_history(out: str | Path | None) -> list[Entry]:
+    """Every history entry in ``out`` (oldest first); empty when there is none yet."""
+    if out is None:
+        return []
+    folder = Path(out) / HISTORY_DIR
+    if not folder.is_dir():
+        return []
+    entries = []
+    for path in sorted(folder.iterdir()):
+        if _FILE.match(path.name):
+            entries.append(entry_from_text(path.read_text(encoding="utf-8"), str(path)))
+    entries.sort(key=lambda e: e.info.number)
+    numbers = [e.info.number for e in entries]
+    if len(set(numbers)) != len(numbers):
+        raise HistoryError(f"{folder}: two history files share a migration number")
+    return entries
+
+
+def initial_history(model: Model) -> list[Entry]:
+    """The first history: one entry per ``migrations:`` block of the spec."""
+    return [Entry(dataclasses.replace(info, pos=m.NOWHERE), normalize(model.until(info.number)))
+            for info in model.migrations]
+
+
+def history_files(entries: list[Entry]) -> list[GeneratedFile]:
+    return [GeneratedFile(e.file_name, entry_text(e)) for e in entries]
+
+
+def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:
+    """The plan of each migration, from the states before and after it."""
+    out, before = [], EMPTY
+    for e in entries:
+        out.append((e.info.number, plan(before, apply_renames(e.state, e.renames), online=e.online)))
+        before = e.state
+    return out
+
+
+def state_changes(old: Model, new: Model, limit: int = 5) -> list[str]:
+    """``table public.x changed`` … for up to ``limit`` objects that differ."""
+    out = [f"{i} added" for i in new.order if i not in old.objects]
+    out += [f"{i} removed" for i in old.order if i not in new.objects]
+    out += [f"{i} changed" for i in new.order if i in old.objects and old.objects[i] != new.objects[i]]
+    return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None:
+    """Raise when ``state`` (the spec's) differs from the state after the last migration."""
+    last = entries[-1]
+    if state_to_list(state) == state_to_list(last.state):
+        return
+    changes = "; ".join(state_changes(last.state, state))
+    raise UnrecordedChanges([Problem(None, f"{spec_name} has changes no migration records yet ({changes})",
+                             f"run `schemagen migrate --name <name>` to write migration "
+                             f"{last.info.number + 1:03d} and its rollback")])

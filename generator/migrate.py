@@ -1,0 +1,143 @@
+"""``schemagen migrate``: the next numbered migration (and its exact rollback) from an edited spec.
+
+Compares the spec's state with the state after the last migration of the history, plans the
+change for a live database, refuses destructive changes unless allowed, and writes the new
+migration, its rollback, its history entry and everything rendered from the current model
+(``rollback_all.sql``, types, docs) in one all-or-nothing write.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Pos, Problem, SpecError
+from .history import Entry, Rename, apply_renames, declared_renames, initial_history, load_history, normalize
+from .ir import build
+from .ir.model import MigrationInfo, Model
+from .output import write_out
+from .pipeline import Result, generate
+from .plan import Op, Plan, plan
+from .render.sql import migration_file_names
+from .spec import load_spec
+
+NAME = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
+
+
+class NothingToMigrate(SpecError):
+    """The spec has no change since the last migration."""
+
+    exit_code = 1
+
+
+class DestructiveChange(SpecError):
+    """The change would lose data and ``--allow-destructive`` was not given."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Migrated:
+    """What ``migrate`` did: the new history entry, its plan, the files written and timings."""
+
+    entry: Entry
+    plan: Plan
+    result: Result
+    changed: list[str]
+    removed: list[str]
+    timings: dict[str, float]
+
+    @property
+    def files(self) -> tuple[str, str]:
+        return migration_file_names(self.entry.info)
+
+
+def _where(op: Op, model: Model, spec_pos: Pos) -> Pos:
+    """Where in the spec a destructive op comes from: the object (or its table), else the spec."""
+    obj = model.objects.get(op.obj.id)
+    if obj is not None and op.part is not None:
+        col = next((c for c in getattr(obj, "columns", ()) if c.name == op.part.name), None)
+        if col is not None and col.pos.line:
+            return col.pos
+    if obj is not None and obj.pos.line:
+        return obj.pos
+    return spec_pos
+
+
+def destructive_problems(p: Plan, model: Model, spec_pos: Pos) -> list[Problem]:
+    """One located problem per op of ``p`` that can lose data."""
+    hint = "pass --allow-destructive to write it anyway (its rollback will say what it cannot restore)"
+    return [Problem(_where(op, model, spec_pos), f"refusing to lose data: {loss}", hint)
+            for op, loss in p.destructive()]
+
+
+def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = None
+              ) -> tuple[list[Entry], Model, Model, Plan, tuple[Rename, ...]]:
+    """(history, spec model, its state, the plan from the last migration to it, the renames it
+    performs). No I/O but reads; the lint runs when :func:`migrate` renders the files."""
+    model = build(load_spec(spec_path, display=display or str(spec_path)))  # linted when rendered
+    history = load_history(out) or initial_history(model)
+    state = normalize(model)
+    renames = declared_renames(history[-1].state, model)
+    return history, model, state, plan(history[-1].state, apply_renames(state, renames), online=True), renames
+
+
+def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None = None,
+            allow_destructive: bool = False, templates: str | None = None, display: str | None = None,
+            write: bool = True) -> Migrated:
+    """Append migration ``name`` for the spec's changes since the last migration, and write ``out``.
+
+    The cyclic garbage collector is paused meanwhile, as in :func:`generator.pipeline.generate`.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _migrate(spec_path, out, name, description=description, allow_destructive=allow_destructive,
+                        templates=templates, display=display, write=write)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None,
+             allow_destructive: bool, templates: str | None, display: str | None, write: bool) -> Migrated:
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    spec_name = display or Path(spec_path).name
+    spec_pos = Pos(display or str(spec_path), 1, 1)
+    if not NAME.match(name):
+        raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
+    history, model, state, p, renames = plan_next(spec_path, out, display=display)
+    timings["plan"] = time.perf_counter() - t
+    last = history[-1].info
+    if not p:
+        raise NothingToMigrate([Problem(None, f"{spec_name} has no changes since migration {last.tag}_{last.name}; "
+                                              "nothing to migrate")])
+    problems = [] if allow_destructive else destructive_problems(p, model, spec_pos)
+    if problems:
+        raise DestructiveChange(problems)
+    info = MigrationInfo(number=last.number + 1, name=name, rollback_name=name,
+                         description=description or _describe(p))
+    entry = Entry(info, state, online=True, renames=renames)
+    t = time.perf_counter()
+    result = generate(spec_path, templates=templates, display=display, history=[*history, entry])
+    timings["render"] = time.perf_counter() - t
+    changed: list[str] = []
+    removed: list[str] = []
+    if write:
+        t = time.perf_counter()
+        changed, removed = write_out(Path(out), result.files)
+        timings["write"] = time.perf_counter() - t
+    return Migrated(entry, p, result, changed, removed, timings)
+
+
+def _describe(p: Plan) -> str:
+    """A one-line summary of a plan: ``Generated by schemagen migrate: 3 changes (…)``."""
+    counts: dict[str, int] = {}
+    for op in p.ops:
+        counts[op.action.replace("_", " ")] = counts.get(op.action.replace("_", " "), 0) + 1
+    listed = ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))
+    return f"Written by `schemagen migrate`: {listed}."

@@ -1,0 +1,118 @@
+"""How each kind of object changes in place, or why it cannot (then it is dropped and re-created).
+
+=====================  ===========================================================================
+kind                   strategy for a changed object
+=====================  ===========================================================================
+table                  ALTER TABLE, part by part (:mod:`.tables`); never dropped for a change
+function               CREATE OR REPLACE when arguments and result are unchanged, else replace
+view                   CREATE OR REPLACE when its select list is unchanged, else replace
+materialized view      replace (with its indexes) unless only comment or grants changed
+index                  replace (concurrently on a live table) unless only the comment changed
+policy                 ALTER POLICY when command, mode and which clauses exist are unchanged
+trigger                CREATE OR REPLACE TRIGGER
+type (enum)            ALTER TYPE … ADD VALUE when values are only added; else re-create the type
+                       and convert its columns (dropping a value is destructive)
+sequence, schema       ALTER / COMMENT / GRANT
+constraint, extension  replace
+=====================  ===========================================================================
+
+Comments and grants of every kind change in place (COMMENT ON, REVOKE/GRANT).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from pglast import parser as pg
+
+from ..ir.ids import ObjectId
+from ..ir.model import EnumIR, FunctionIR, Model, Obj, TableIR
+from .ops import Op
+
+#: Kinds whose dependency on another object Postgres records, so it refuses to drop (or retype)
+#: what they use: they are replaced along with it.
+TRACKED = ("view", "materialized view", "policy", "trigger", "index")
+
+#: Fields that never need more than COMMENT ON / GRANT / REVOKE.
+SIDE_FIELDS = ("comment", "grants", "revoke_from")
+
+
+def _only(before: Obj, after: Obj, *fields: str) -> bool:
+    """Whether ``before`` and ``after`` differ in nothing but ``fields`` (and the side fields)."""
+    import dataclasses
+
+    allowed = set(fields) | set(SIDE_FIELDS)
+    return all(getattr(before, f.name) == getattr(after, f.name)
+               for f in dataclasses.fields(before) if f.compare and f.name not in allowed)
+
+
+def alter_ops(before: Obj, after: Obj, *, online: bool = False,
+              users: tuple[tuple[ObjectId, str, str | None, bool], ...] = ()) -> list[Op] | None:
+    """The in-place ops that change ``before`` into ``after``, or None when it must be replaced."""
+    kind = before.id.kind
+    alter = [Op("alter", after, before, online=online)]
+    if kind == "function":
+        assert isinstance(before, FunctionIR) and isinstance(after, FunctionIR)
+        same_sig = (before.arguments == after.arguments and before.returns == after.returns
+                    and before.returns_table == after.returns_table)
+        return alter if same_sig else None
+    if kind == "view":
+        ok = _only(before, after, "query", "security_invoker", "security_barrier", "check_option")
+        return alter if ok and select_list(before.query) == select_list(after.query) is not None else None  # type: ignore[attr-defined]
+    if kind in ("materialized view", "index", "constraint", "extension"):
+        return alter if _only(before, after) else None
+    if kind == "policy":
+        same_shape = _only(before, after, "roles", "using", "with_check")
+        clauses = all((getattr(before, c) is None) == (getattr(after, c) is None) for c in ("using", "with_check"))
+        return alter if same_shape and clauses else None
+    if kind == "type":
+        return [Op("alter", after, before, online=online, extra=users)]
+    return alter  # trigger (CREATE OR REPLACE), sequence, schema
+
+
+@lru_cache(maxsize=4096)
+def select_list(query: str) -> str | None:
+    """The top-level select list of a view query, without positions (None when it has ``*`` or
+    is not a plain SELECT): two queries with the same list give columns of the same names and types."""
+    try:
+        tree = json.loads(pg.parse_sql_json(query))
+    except pg.ParseError:
+        return None
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1 or "SelectStmt" not in stmts[0]["stmt"]:
+        return None
+    select = stmts[0]["stmt"]["SelectStmt"]
+    while "targetList" not in select and select.get("larg"):  # UNION: the first branch names the columns
+        select = select["larg"]
+    targets = select.get("targetList")
+    if not targets:
+        return None
+
+    def strip(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k != "location"}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    text = json.dumps(strip(targets), sort_keys=True)
+    return None if '"A_Star"' in text else text
+
+
+def enum_users(model: Model, type_id: ObjectId) -> tuple[tuple[ObjectId, str, str | None, bool], ...]:
+    """(table, column, default, is array) of every column of ``model`` whose type is enum ``type_id``."""
+    obj = model.objects.get(type_id)
+    if not isinstance(obj, EnumIR):
+        return ()
+    names = {type_id.name, type_id.qualified, f'"{type_id.schema}"."{type_id.name}"', f'"{type_id.name}"'}
+    out = []
+    for oid in model.order:
+        t = model.objects[oid]
+        if isinstance(t, TableIR) and type_id in model.deps.get(oid, ()):
+            for c in t.columns:
+                base = c.type.strip()
+                is_array = base.endswith("[]")
+                if base.removesuffix("[]").strip() in names:
+                    out.append((oid, c.name, c.default, is_array))
+    return tuple(out)

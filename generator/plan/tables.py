@@ -1,0 +1,118 @@
+"""A changed table becomes ALTER TABLE ops, part by part: a table is never dropped for a change.
+
+Ops are split by plan phase: dropped columns and constraints go with the drops (before anything
+that replaced them is created), renames with the renames, everything else with the builds.
+``structural`` says whether a column changed type or was re-computed: Postgres then refuses to
+keep views, policies and triggers that use the table, so they are replaced. ``renamed`` (a
+column renamed) replaces only those of them that changed: altered in place, their rollback would
+run the old text against the new column name. It is symmetric, as the rollback is the reverse plan:
+a dropped column is not structural because what used it must have changed in the spec too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
+from .ops import Op
+
+
+@dataclass(slots=True)
+class TableDiff:
+    drop: list[Op] = field(default_factory=list)
+    rename: list[Op] = field(default_factory=list)
+    build: list[Op] = field(default_factory=list)
+    structural: bool = False
+    renamed: bool = False  # a column was renamed: what uses the table and changed is replaced
+
+    def __bool__(self) -> bool:
+        return bool(self.drop or self.rename or self.build)
+
+
+def _keys(t: TableIR) -> list[tuple[str, KeyConstraint | CheckConstraint]]:
+    out: list[tuple[str, KeyConstraint | CheckConstraint]] = []
+    if t.primary_key:
+        out.append(("primary key", t.primary_key))
+    out += [("unique", u) for u in t.uniques]
+    out += [("check", c) for c in t.checks]
+    return out
+
+
+def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> dict[str, str]:
+    """Column ops; returns the renames (old name → new name)."""
+    old = {c.name: c for c in before.columns}
+    new_names = {c.name for c in after.columns}
+    renamed: dict[str, str] = {}
+    pairs: list[tuple[Column, Column]] = []
+    for c in after.columns:
+        src = c.name if c.name in old else getattr(c, "renamed_from", None)
+        if src in old and (src == c.name or src not in new_names) and src not in renamed:
+            if src != c.name:
+                renamed[src] = c.name
+            pairs.append((old[src], c))
+    kept = {o.name for o, _ in pairs}
+    for c in reversed(before.columns):  # the reverse of adding them: the rollback is the reverse plan
+        if c.name not in kept:
+            d.drop.append(Op("drop_column", original, part=c))  # what used it is gone from the spec too
+    for o, n in pairs:
+        if o.name != n.name:
+            d.rename.append(Op("rename_column", after, part=dataclasses.replace(o, name=n.name), old_part=o))
+            d.renamed = True
+            o = dataclasses.replace(o, name=n.name)
+        if o == n:
+            continue
+        if o.generated != n.generated:  # no in-place change of a generation expression before PG 17
+            d.drop.append(Op("drop_column", original, part=old[o.name] if o.name in old else o))
+            d.build.append(Op("add_column", after, part=n))
+            d.structural = True
+            continue
+        d.build.append(Op("alter_column", after, part=n, old_part=o))
+        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()):
+            d.structural = True
+    for c in after.columns:
+        if c.name not in {n.name for _, n in pairs}:
+            d.build.append(Op("add_column", after, part=c))
+    return renamed
+
+
+def _constraint_cols(k: KeyConstraint | CheckConstraint, renamed: dict[str, str]) -> KeyConstraint | CheckConstraint:
+    if isinstance(k, KeyConstraint) and renamed:
+        return dataclasses.replace(k, columns=tuple(renamed.get(c, c) for c in k.columns))
+    return k
+
+
+def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = None,
+               online: bool = False) -> TableDiff:
+    """The ops that change table ``before`` into ``after`` (same identity, already renamed).
+
+    ``original`` is ``before`` under its old name: the drop phase runs before any rename.
+    """
+    original = original or before
+    d = TableDiff()
+    if before == after:
+        return d
+    renamed = _columns(before, after, original, d)
+    old_keys = [(kind, _constraint_cols(k, renamed), k) for kind, k in _keys(before)]
+    new_keys = _keys(after)
+    by_name = {k.name: (kind, k) for kind, k in new_keys}
+    matched: set[str] = set()
+    for kind, k, k_old in old_keys:
+        nk = by_name.get(k.name)
+        if nk is not None and nk == (kind, k):
+            matched.add(k.name)
+            continue
+        same_def = next((n for kn, n in new_keys if kn == kind and n.name not in matched and n.name not in
+                         {o.name for _, o, _ in old_keys} and dataclasses.replace(k, name=n.name) == n), None)
+        if same_def is not None:  # a derived name changed (table or column renamed): rename it
+            d.rename.append(Op("rename_constraint", after, part=same_def, old_part=k, detail=kind))
+            matched.add(same_def.name)
+            continue
+        d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
+    for kind, k in new_keys:
+        if k.name not in matched:
+            d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
+    side = ("rls_enable", "rls_force", "comment", "grants", "revoke_from")
+    if any(getattr(before, f) != getattr(after, f) for f in side):
+        d.build.append(Op("alter", after, before))
+    return d

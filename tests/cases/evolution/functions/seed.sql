@@ -1,0 +1,1 @@
+insert into public.teams default values;

@@ -1,0 +1,1 @@
+insert into public.events (kind, payload) values ('a', '{}'), ('b', null);

@@ -1,0 +1,1 @@
+insert into billing.invoices default values;
