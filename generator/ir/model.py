@@ -237,9 +237,23 @@ class Model:
     project: str = "schema"
     description: str | None = None
     types: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    _index: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def _by_kind(self) -> dict[str, list[Obj]]:
+        """Objects grouped by kind, in creation order (built once: lint asks for them per object)."""
+        groups = self._index.get("kinds")
+        if groups is None:
+            groups = {}
+            for i in self.order:
+                groups.setdefault(i.kind, []).append(self.objects[i])
+            self._index["kinds"] = groups
+        return groups  # type: ignore[return-value]
 
     def of_kind(self, *kinds: str) -> list[Obj]:
         """Objects of the given kinds, in creation order."""
+        groups = self._by_kind()
+        if len(kinds) == 1:
+            return list(groups.get(kinds[0], ()))
         return [self.objects[i] for i in self.order if i.kind in kinds]
 
     def until(self, number: int) -> Model:
@@ -257,10 +271,16 @@ class Model:
 
     def children(self, rel: ObjectId, kind: str) -> list[Obj]:
         """Indexes, policies, triggers or foreign keys that hang off relation ``rel``."""
-        return [
-            o for o in self.of_kind(kind)
-            if getattr(o, "on", None) == rel or (kind == "constraint" and o.id.relation() == rel)
-        ]
+        index = self._index.get("children")
+        if index is None:
+            index = {}
+            for i in self.order:
+                o = self.objects[i]
+                owner = getattr(o, "on", None) or (i.relation() if i.kind == "constraint" else None)
+                if owner is not None:
+                    index.setdefault((i.kind, owner), []).append(o)
+            self._index["children"] = index
+        return list(index.get((kind, rel), ()))  # type: ignore[union-attr]
 
 
 EMPTY = Model(MappingProxyType({}), MappingProxyType({}), ())
