@@ -103,11 +103,14 @@ LANGUAGE sql
 STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-select u.id
-  from public.users u
- where u.tenant_id = (select private.current_tenant_id())
-   and (u.id = (select private.current_user_id())
-        or (select private.current_user_role()) in ('owner', 'admin'))
+select v.id
+  from public.users me
+  join public.tenants t on t.id = me.tenant_id
+  join public.users v on v.tenant_id = me.tenant_id
+ where me.auth_id = (select auth.uid())
+   and me.is_active
+   and t.is_active
+   and (v.id = me.id or me.role in ('owner', 'admin'))
 $$;
 COMMENT ON FUNCTION private.visible_user_ids() IS 'RLS helper; own user id, or all user ids of the tenant for owner/admin.';
 REVOKE ALL ON FUNCTION private.visible_user_ids() FROM PUBLIC, anon, authenticated, service_role;

@@ -119,8 +119,7 @@ CREATE POLICY "users read visible conversations" ON public.conversations
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (tenant_id = (select private.current_tenant_id())
-        and user_id = any (array(select private.visible_user_ids())));
+    USING (user_id = any (array(select private.visible_user_ids())));
 
 -- create policy public.conversations."users update their own conversations"
 CREATE POLICY "users update their own conversations" ON public.conversations

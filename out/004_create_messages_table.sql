@@ -115,6 +115,6 @@ CREATE POLICY "users read messages of visible conversations" ON public.messages
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (conversation_id = any (array(select private.visible_conversation_ids())));
+    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
 
 COMMIT;

@@ -183,7 +183,6 @@ CREATE POLICY "users read visible usage" ON public.usage_metrics
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (tenant_id = (select private.current_tenant_id())
-        and user_id = any (array(select private.visible_user_ids())));
+    USING (user_id = any (array(select private.visible_user_ids())));
 
 COMMIT;
