@@ -97,6 +97,9 @@ class _Docs:
         self.env = env
         self.infos = {i.number: i for i in model.migrations}
         self.fks: list[Fk] = [o for o in model.of_kind("constraint") if isinstance(o, Fk)]
+        self.referenced_by: dict[ObjectId, list[Fk]] = {}
+        for fk in self.fks:
+            self.referenced_by.setdefault(fk.target, []).append(fk)
 
     def create_sql(self, obj: Obj) -> str:
         """The statements that create ``obj``, exactly as in its migration."""
@@ -107,8 +110,8 @@ class _Docs:
         if table.primary_key and name in table.primary_key.columns:
             out.append("PRIMARY KEY" if len(table.primary_key.columns) == 1 else "part of PRIMARY KEY")
         out += ["UNIQUE" for u in table.uniques if u.columns == (name,)]
-        for fk in self.fks:
-            if fk.id.relation() == table.id and fk.columns == (name,):
+        for fk in self.model.children(table.id, "constraint"):
+            if isinstance(fk, Fk) and fk.columns == (name,):
                 out.append(f"REFERENCES {fk.target.qualified}({', '.join(fk.target_columns)})"
                            + (f" ON DELETE {fk.on_delete.upper()}" if fk.on_delete != "no action" else ""))
         out += [f"CHECK ({c.expression})" for c in table.checks
@@ -124,8 +127,8 @@ class _Docs:
             nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
             out.append((u.name, f"UNIQUE{nnd} ({', '.join(u.columns)})"))
         out += [(c.name, f"CHECK ({c.expression})") for c in table.checks]
-        for fk in self.fks:
-            if fk.id.relation() == table.id:
+        for fk in self.model.children(table.id, "constraint"):
+            if isinstance(fk, Fk):
                 actions = "".join(f" ON {what} {act.upper()}" for what, act in
                                   (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)) if act != "no action")
                 out.append((fk.id.name, f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES "
@@ -133,7 +136,6 @@ class _Docs:
         return tuple(out)
 
     def relation(self, obj: Obj) -> RelationDoc:
-        children = [o for o in self.model.of_kind("index", "policy", "trigger") if getattr(o, "on", None) == obj.id]
         if isinstance(obj, TableIR):
             columns = tuple(ColumnDoc(c.name, c.type, c.nullable, c.default,
                                       self.column_constraints(obj, c.name), c.comment) for c in obj.columns)
@@ -142,12 +144,12 @@ class _Docs:
             columns, constraints = (), ()
         return RelationDoc(
             obj=obj, migration=self.infos[obj.migration], columns=columns, constraints=constraints,
-            foreign_keys=tuple(fk for fk in self.fks if fk.id.relation() == obj.id),
-            referenced_by=tuple(fk for fk in self.fks if fk.target == obj.id),
-            indexes=tuple(o for o in children if isinstance(o, IndexIR)),
-            policies=tuple(sorted((o for o in children if isinstance(o, PolicyIR)),
+            foreign_keys=tuple(fk for fk in self.model.children(obj.id, "constraint") if isinstance(fk, Fk)),
+            referenced_by=tuple(self.referenced_by.get(obj.id, ())),
+            indexes=tuple(self.model.children(obj.id, "index")),
+            policies=tuple(sorted(self.model.children(obj.id, "policy"),
                                   key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))),
-            triggers=tuple(o for o in children if isinstance(o, TriggerIR)),
+            triggers=tuple(self.model.children(obj.id, "trigger")),
         )
 
     def policy_helpers(self) -> list[FunctionIR]:

@@ -107,9 +107,8 @@ def compute_statistics(model: Model, migration_files: Sequence[str], rollback_fi
                      for m in model.migrations}
     per_relation: dict[str, Counts] = {}
     for rel in model.of_kind("table", "view", "materialized view"):
-        owned = [rel, *(o for o in objects if getattr(o, "on", None) == rel.id
-                        or (o.id.kind == "constraint" and o.id.table == rel.id.name
-                            and o.id.schema == rel.id.schema))]
+        owned = [rel, *(o for kind in ("constraint", "index", "policy", "trigger")
+                        for o in model.children(rel.id, kind))]
         per_relation[rel.id.qualified] = count_objects(owned)
     lines = {f.name: line_count(f.text) for f in files}
     return Statistics(
