@@ -105,9 +105,15 @@ def _value(v: Any) -> Any:
     return v
 
 
+_STATE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _fields(obj: Any) -> dict[str, Any]:
-    return {f.name: _value(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-            if f.compare and f.name not in _NOT_STATE and f.name != "id"}
+    names = _STATE_FIELDS.get(type(obj))
+    if names is None:
+        names = _STATE_FIELDS[type(obj)] = tuple(
+            f.name for f in dataclasses.fields(obj) if f.compare and f.name not in _NOT_STATE and f.name != "id")
+    return {name: _value(getattr(obj, name)) for name in names}
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:
@@ -143,7 +149,12 @@ def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
 
 
 def state_to_list(state: Model) -> list[dict[str, Any]]:
-    return [object_to_dict(state.objects[i], state.deps.get(i, frozenset())) for i in state.order]
+    """The objects of ``state`` as a history file stores them (computed once per state)."""
+    items = state._index.get("history")
+    if items is None:
+        items = [object_to_dict(state.objects[i], state.deps.get(i, frozenset())) for i in state.order]
+        state._index["history"] = items
+    return items  # type: ignore[return-value]
 
 
 def state_from_list(items: list[dict[str, Any]]) -> Model:
@@ -158,7 +169,10 @@ def state_from_list(items: list[dict[str, Any]]) -> Model:
 
 def normalize(model: Model) -> Model:
     """The database state of ``model``: what a history file would hold, read back."""
-    return state_from_list(state_to_list(model))
+    items = state_to_list(model)
+    state = state_from_list(items)
+    state._index["history"] = items  # the round trip is exact: the file text needs no second pass
+    return state
 
 
 Rename = tuple[ObjectId, "str | None", str]  # (object, column or None, old name)
