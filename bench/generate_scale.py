@@ -94,7 +94,7 @@ def main(argv: list[str]) -> None:
     if "--all" in argv:  # also TypeScript types and documentation
         OUTPUTS.update(docs=True, types=True)
     sizes = [int(a) for a in argv if a != "--all"] or [100, 1000]
-    print(f"{'tables':>7} {'wall s':>8} {'s/1k tables':>12} {'peak MiB':>9} {'SQL MiB':>8}  stages (s)")
+    print(f"{'tables':>7} {'wall s':>8} {'s/1k tables':>12} {'peak MiB':>9} {'out MiB':>8}  stages (s)")
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             wall, peak, timings, size = measure(n, Path(tmp))
