@@ -18,7 +18,7 @@ ALTER TABLE public.notes ADD COLUMN pinned_at timestamptz;
 COMMIT;
 
 -- create index public.notes_owner_pinned_at_idx (outside a transaction: CONCURRENTLY)
-CREATE INDEX CONCURRENTLY IF NOT EXISTS notes_owner_pinned_at_idx ON public.notes (owner, pinned_at) WHERE pinned_at is not null;
+CREATE INDEX CONCURRENTLY notes_owner_pinned_at_idx ON public.notes (owner, pinned_at) WHERE pinned_at is not null;
 
 RESET lock_timeout;
 RESET statement_timeout;

@@ -7,7 +7,7 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.notes_owner_pinned_at_idx (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.notes_owner_pinned_at_idx;
+DROP INDEX CONCURRENTLY public.notes_owner_pinned_at_idx;
 
 BEGIN;
 

@@ -17,7 +17,7 @@ ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
 COMMIT;
 
 -- add constraint index public.accounts.accounts_email_key (outside a transaction: CONCURRENTLY)
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_key ON public.accounts (email);
+CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts (email);
 
 BEGIN;
 

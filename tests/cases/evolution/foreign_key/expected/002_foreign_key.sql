@@ -26,7 +26,7 @@ ALTER TABLE public.players VALIDATE CONSTRAINT players_team_id_fkey;
 COMMIT;
 
 -- create index public.players_team_id_idx (outside a transaction: CONCURRENTLY)
-CREATE INDEX CONCURRENTLY IF NOT EXISTS players_team_id_idx ON public.players (team_id);
+CREATE INDEX CONCURRENTLY players_team_id_idx ON public.players (team_id);
 
 RESET lock_timeout;
 RESET statement_timeout;

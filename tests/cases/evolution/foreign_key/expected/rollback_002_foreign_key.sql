@@ -7,7 +7,7 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.players_team_id_idx (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.players_team_id_idx;
+DROP INDEX CONCURRENTLY public.players_team_id_idx;
 
 BEGIN;
 

@@ -7,10 +7,10 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.events_payload_idx (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.events_payload_idx;
+DROP INDEX CONCURRENTLY public.events_payload_idx;
 
 -- drop index public.events_kind_idx (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.events_kind_idx;
+DROP INDEX CONCURRENTLY public.events_kind_idx;
 
 BEGIN;
 
@@ -20,10 +20,10 @@ COMMENT ON INDEX public.events_at_idx IS 'Time-range scans.';
 COMMIT;
 
 -- create index public.events_kind_at_key (outside a transaction: CONCURRENTLY)
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_kind_at_key ON public.events (kind, at) WHERE kind <> 'tick';
+CREATE UNIQUE INDEX CONCURRENTLY events_kind_at_key ON public.events (kind, at) WHERE kind <> 'tick';
 
 -- create index public.events_kind_idx (outside a transaction: CONCURRENTLY)
-CREATE INDEX CONCURRENTLY IF NOT EXISTS events_kind_idx ON public.events (kind, at);
+CREATE INDEX CONCURRENTLY events_kind_idx ON public.events (kind, at);
 
 RESET lock_timeout;
 RESET statement_timeout;

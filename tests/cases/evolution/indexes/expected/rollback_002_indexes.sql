@@ -7,10 +7,10 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.events_kind_idx (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.events_kind_idx;
+DROP INDEX CONCURRENTLY public.events_kind_idx;
 
 -- drop index public.events_kind_at_key (outside a transaction: CONCURRENTLY)
-DROP INDEX CONCURRENTLY IF EXISTS public.events_kind_at_key;
+DROP INDEX CONCURRENTLY public.events_kind_at_key;
 
 BEGIN;
 
@@ -20,10 +20,10 @@ COMMENT ON INDEX public.events_at_idx IS NULL;
 COMMIT;
 
 -- create index public.events_kind_idx (outside a transaction: CONCURRENTLY)
-CREATE INDEX CONCURRENTLY IF NOT EXISTS events_kind_idx ON public.events (kind);
+CREATE INDEX CONCURRENTLY events_kind_idx ON public.events (kind);
 
 -- create index public.events_payload_idx (outside a transaction: CONCURRENTLY)
-CREATE INDEX CONCURRENTLY IF NOT EXISTS events_payload_idx ON public.events USING gin (payload);
+CREATE INDEX CONCURRENTLY events_payload_idx ON public.events USING gin (payload);
 
 RESET lock_timeout;
 RESET statement_timeout;
