@@ -140,7 +140,6 @@ def verify(
 @app.command()
 def lint(
     spec: SpecOpt = Path("schema.yaml"),
-    templates: TemplatesOpt = None,
     waived: Annotated[bool, typer.Option("--waived", help="Also show waived findings and their reasons.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and their severities.")] = False,
@@ -148,7 +147,7 @@ def lint(
     """Check SPEC against the security and performance rules; exit 1 on errors that are not waived."""
     from .lint.cli import lint_command
 
-    lint_command(spec, templates, show_waived=waived, as_json=as_json, list_rules=rules)
+    lint_command(spec, show_waived=waived, as_json=as_json, list_rules=rules)
 
 
 @app.command()

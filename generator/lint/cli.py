@@ -28,11 +28,11 @@ def _line(f: Finding) -> str:
     return text
 
 
-def lint_command(spec: Path, templates: Path | None = None, *, show_waived: bool = False,
-                 as_json: bool = False, list_rules: bool = False) -> None:
+def lint_command(spec: Path, *, show_waived: bool = False, as_json: bool = False,
+                 list_rules: bool = False) -> None:
     """Load and build SPEC, run every rule, print findings; raise typer.Exit with the exit code.
 
-    ``templates`` is accepted for symmetry with the other commands: lint reads the model only."""
+    Lint reads the model only, so unlike the rendering commands it takes no templates folder."""
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     if list_rules:

@@ -2,7 +2,7 @@
 
 The reference is the typegen that ``supabase gen types typescript`` runs: postgres-meta 0.99.0
 (``@supabase/postgrest-typegen``'s ``generateTypescript`` fed by its catalog queries). Every rule
-below names the part of that code it mirrors; ``tests/test_types_equivalence.py`` proves with the
+below names the part of that code it mirrors; ``tests/test_types_ts.py`` proves with the
 TypeScript compiler that our ``Database`` and theirs are mutually assignable.
 
 Python decides every type and key here; ``templates/ts/database.types.ts.j2`` only lays them out.

@@ -90,6 +90,11 @@ def test_a_5000_character_comment_and_the_exact_sum_are_accepted(platform: psyco
                      "values (%s, %s, -1, repeat('x', 5000))", (msg, OWNER))
     platform.execute("insert into public.usage_metrics (tenant_id, user_id, prompt_tokens, completion_tokens, "
                      "total_tokens) values (%s, %s, 10, 5, 15)", (TENANT, OWNER))
+    stored = platform.execute("select length(comment) from public.feedback where message_id = %s", (msg,)).fetchone()
+    assert stored == (5000,)
+    totals = platform.execute("select prompt_tokens, completion_tokens, total_tokens from public.usage_metrics "
+                              "where tenant_id = %s and user_id = %s", (TENANT, OWNER)).fetchall()
+    assert totals == [(10, 5, 15)]
 
 
 def test_increment_usage_metrics_is_exact_under_concurrency(platform: psycopg.Connection,
