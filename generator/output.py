@@ -275,6 +275,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_dirs(root: Path, names: list[str]) -> None:
+    """fsync ``root`` and every folder below it that holds one of ``names`` (deepest first), so
+    the renames, removals and new folders are on disk before the next step relies on them."""
+    folders = {root}
+    for name in names:
+        folders.update(root / Path(*parts) for parts in _prefixes(name))
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        if folder.is_dir():
+            _fsync_dir(folder)
+
+
+def _prefixes(name: str) -> list[tuple[str, ...]]:
+    """The folders of ``a/b/c.sql`` below the root: ``a``, ``a/b``."""
+    parts = name.split("/")[:-1]
+    return [tuple(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
 def _write_synced(path: Path, data: bytes) -> None:
     with open(path, "wb") as f:
         f.write(data)
@@ -294,16 +311,12 @@ def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> dict[str
     new = txn / "new"
     new.mkdir(parents=True)
     _step()
-    folders = {new}
     for f in files:
         target = new / f.name
-        if not target.parent.is_dir():
-            target.parent.mkdir(parents=True)
-            folders.add(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
         _write_synced(target, f.text.encode("utf-8"))
         _step()
-    for folder in sorted(folders, key=lambda p: -len(p.parts)):
-        _fsync_dir(folder)
+    _fsync_dirs(new, [f.name for f in files])
     journal = {"format": JOURNAL_FORMAT, "write": [f.name for f in files], "remove": remove}
     _write_synced(txn / "journal.tmp", json.dumps(journal, indent=1).encode("utf-8"))
     _step()
@@ -320,7 +333,6 @@ def _roll_forward(out: Path, txn: Path, journal: dict[str, object]) -> None:
     """
     write, remove = journal["write"], journal["remove"]
     assert isinstance(write, list) and isinstance(remove, list)
-    folders = {out}
     for name in write:
         src, dst = txn / "new" / name, out / name
         if os.path.lexists(src):
@@ -329,16 +341,12 @@ def _roll_forward(out: Path, txn: Path, journal: dict[str, object]) -> None:
                 _step()
             os.replace(src, dst)
             _step()
-        folders.add(dst.parent)
     for name in remove:
         path = out / name
         if os.path.lexists(path):
             path.unlink()
             _step()
-        folders.add(path.parent)
-    for folder in sorted(folders, key=lambda p: -len(p.parts)):
-        if folder.is_dir():
-            _fsync_dir(folder)
+    _fsync_dirs(out, write + remove)
     (txn / "journal").unlink()
     _fsync_dir(txn)
     _step()
