@@ -11,7 +11,7 @@ from rich.console import Console
 
 from .errors import SchemagenError, SpecError
 from .history import load_history
-from .output import compare_out, write_out
+from .output import compare_out, locked_out, write_out
 from .pipeline import generate as run_pipeline
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -38,13 +38,21 @@ def fail(exc: SchemagenError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+def notes(lines: list[str]) -> None:
+    """Say what the recovery of an interrupted write did (stderr)."""
+    for line in lines:
+        err_console.out(f"note: {line}")
+
+
 @app.command()
 def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
              templates: TemplatesOpt = None) -> None:
     """Generate every file of OUT from SPEC (all files or none)."""
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
-        changed, removed = write_out(out, result.files)
+        with locked_out(out) as recovered:  # from reading the history to the end of the write
+            notes(recovered)
+            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            changed, removed = write_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)
         return
@@ -62,11 +70,13 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
           templates: TemplatesOpt = None) -> None:
     """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+        with locked_out(out, create=False) as recovered:  # finishes an interrupted write first
+            notes(recovered)
+            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            drift = compare_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)
         return
-    drift = compare_out(out, result.files)
     if not drift:
         out_console.print(f"[green]up to date[/green]: {out} matches {spec} ({len(result.files)} files)")
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from pglast import parser as pg_parser
 from psycopg.pq import TransactionStatus
 
 from generator.history import load_history
+from generator.output import locked_out
 from generator.pipeline import Result, generate
 from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
@@ -530,7 +531,8 @@ def verify_spec(
         return step
 
     start = time.perf_counter()
-    result = generate(spec_path, templates=templates, history=load_history(out))
+    with locked_out(Path(out), create=False) if out is not None else nullcontext():
+        result = generate(spec_path, templates=templates, history=load_history(out))  # never a half-written out/
     generated = emit(
         StepResult(
             name=f"generate from {spec_path}",
