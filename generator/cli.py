@@ -254,6 +254,14 @@ def migrate(
     out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
 
 
+@_command()
+def schema() -> None:
+    """Print the JSON Schema of schema.yaml (for editors: see the README, "Editor support")."""
+    from .spec.jsonschema import spec_json_schema_text
+
+    sys.stdout.write(spec_json_schema_text())
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: runs a command and exits with the code documented above.
 
