@@ -33,13 +33,16 @@ UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__
 
 
 class _PlainFlags:
-    """Boolean flags show no value placeholder (``<bool>``) in ``--help``: they take no value."""
+    """``--help`` without typer's ``<bool>``/``<path>`` placeholders: boolean flags take no value
+    and show none; other options and arguments show their metavar (FILE, DIR, NAME)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
+            elif param.param_type_name == "argument" and hasattr(param, "display_type_rich"):
+                param.display_type_rich = lambda ctx: None  # its metavar already names the value
         return params
 
 
@@ -252,6 +255,31 @@ def migrate(
     for loss in (loss for _op, loss in done.plan.destructive()):
         out_console.print(f"  [yellow]loses data[/yellow]: {loss}")
     out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
+
+
+@_command()
+def init(
+    folder: Annotated[Path, typer.Argument(
+        metavar="DIR", help="The project folder (created when missing).")] = Path("."),
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite an existing schema.yaml and the other files.")] = False,
+    name: Annotated[str | None, typer.Option(
+        "--name", metavar="NAME", help="Project name (default: the folder's name).")] = None,
+) -> None:
+    """Start a project in DIR: a commented schema.yaml with policy tests, its JSON Schema, CI and pre-commit."""
+    from .init import init_project
+
+    try:
+        done = init_project(folder, force=force, name=name)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    for rel in done.written:
+        out_console.print(f"  [cyan]wrote[/cyan] {folder / rel}")
+    for rel in done.kept:
+        out_console.print(f"  [yellow]kept[/yellow]  {folder / rel} (exists; --force overwrites it)")
+    spec = "" if folder == Path(".") else f" --spec {folder / 'schema.yaml'}"
+    out_console.out(f"Next: schemagen generate{spec} && schemagen verify{spec}")
 
 
 @_command()
