@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from .fixtures import Fixtures
+from .jobs import Job
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
 
@@ -285,6 +286,8 @@ class Migration(Spec):
     tables: list[Table] = []
     views: list[View] = []
     materialized_views: list[MaterializedView] = []
+    jobs: list[Job] = []  # pg_cron jobs (generator/ir/jobs.py)
+    version: int | None = Field(None, ge=10**13, lt=10**14)  # supabase/migrations/<version>_<name>.sql
 
     @field_validator("name", "rollback_name")
     @classmethod
@@ -306,6 +309,7 @@ class Outputs(Spec):
     types: bool = True
     docs: bool = True
     seed: bool = True
+    layout: Literal["plain", "supabase"] = "plain"  # supabase: also a Supabase CLI project (render/supabase.py)
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
