@@ -34,6 +34,7 @@ from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
 
 from .backends import BackendError, Database, fresh_database, redact
+from .cron import check_jobs, declared_jobs, install_cron
 from .report import StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
 from .standin import ensure_roles, install_supabase_standin
@@ -310,9 +311,11 @@ def _setup(ctx: VerifyContext) -> Outcome:
     """Install the Supabase stand-in (unless Supabase is there) and take the baseline snapshot."""
     installed = install_supabase_standin(ctx.conn)
     extra = ensure_roles(ctx.conn, list(ctx.result.loaded.spec.roles))
+    cron = install_cron(ctx.conn) if declared_jobs(ctx) else ""
     ctx.snapshots[:] = [ctx.snapshot()]
     note = "Supabase stand-in installed" if installed else "Supabase already present"
-    return Outcome(note=note + (f"; roles created: {', '.join(extra)}" if extra else ""))
+    note += f"; roles created: {', '.join(extra)}" if extra else ""
+    return Outcome(note=note + (f"; {cron}" if cron else ""))
 
 
 def _apply(index: int, name: str) -> Callable[[VerifyContext], Outcome]:
@@ -409,6 +412,7 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
 EXTRA_STEPS: list[Step] = [
     Step(name=f"seed {SEED_FILE}", kind="seed", run=load_seed),
     Step(name="policy tests", kind="tests", run=run_policy_tests),
+    Step(name="cron jobs", kind="jobs", run=check_jobs),
 ]
 """Steps run last, on the full schema, in order. Other features append a :class:`Step` here."""
 
