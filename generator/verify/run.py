@@ -35,6 +35,7 @@ from generator.render.sql import SqlFile, migration_file_names
 
 from .backends import BackendError, Database, fresh_database, redact
 from .cron import check_jobs, declared_jobs, install_cron
+from .plpgsqlcheck import check_bodies
 from .report import StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
 from .standin import ensure_roles, install_supabase_standin
@@ -413,6 +414,7 @@ EXTRA_STEPS: list[Step] = [
     Step(name=f"seed {SEED_FILE}", kind="seed", run=load_seed),
     Step(name="policy tests", kind="tests", run=run_policy_tests),
     Step(name="cron jobs", kind="jobs", run=check_jobs),
+    Step(name="plpgsql_check", kind="plpgsql_check", run=check_bodies),
 ]
 """Steps run last, on the full schema, in order. Other features append a :class:`Step` here."""
 
