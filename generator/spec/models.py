@@ -287,7 +287,6 @@ class Migration(Spec):
     views: list[View] = []
     materialized_views: list[MaterializedView] = []
     jobs: list[Job] = []  # pg_cron jobs (generator/ir/jobs.py)
-    version: int | None = Field(None, ge=10**13, lt=10**14)  # supabase/migrations/<version>_<name>.sql
 
     @field_validator("name", "rollback_name")
     @classmethod
@@ -310,6 +309,7 @@ class Outputs(Spec):
     docs: bool = True
     seed: bool = True
     layout: Literal["plain", "supabase"] = "plain"  # supabase: also a Supabase CLI project (render/supabase.py)
+    versions: dict[int, int] = {}  # migration number → 14-digit Supabase version (supabase layout)
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
