@@ -130,10 +130,12 @@ def take_snapshot(
     return Snapshot(objects)
 
 
-#: ``job <name>`` for each row of pg_cron's ``cron.job`` (not its id: re-scheduling changes it).
+#: ``job <name>`` for each row of pg_cron's ``cron.job`` (not its id: re-scheduling changes it; nor the
+#: database when it is this one, so that two databases built alike compare equal).
 _CRON_JOBS = """
 select 'job ' || coalesce(quote_ident(jobname), '#' || jobid::text),
-       jsonb_build_object('schedule', schedule, 'command', command, 'database', database,
+       jsonb_build_object('schedule', schedule, 'command', command,
+                          'database', nullif(database, current_database()),
                           'username', username, 'active', active)
 from cron.job
 """
