@@ -54,7 +54,7 @@ def test_missing_or_unordered_versions_are_located_errors(tmp_path: Path) -> Non
     assert run.returncode == 2
     assert "schema.yaml:2:39: layout supabase needs a 14-digit version for every migration; missing: 002" in run.stderr
     assert not (tmp_path / "out").exists()
-    run = _generate(tmp_path, "{1: 20240101000002, 2: 2024010100001}")
+    run = _generate(tmp_path, "{1: 20240101000002, 2: 2024010100001}")  # 13 digits, and smaller
     assert "versions must increase" in run.stderr and "is not 14 digits" in run.stderr and run.returncode == 2
 
 
@@ -64,3 +64,18 @@ def test_platform_layout_is_committed() -> None:
     seed = (OUT / "supabase" / "seed.sql").read_text(encoding="utf-8")
     assert seed.endswith((OUT / "seed_test_data.sql").read_text(encoding="utf-8"))
     assert len(list((OUT / "supabase" / "tests").glob("rls_*.test.sql"))) == 13
+
+
+def test_migrate_uses_the_version_declared_for_the_next_migration(tmp_path: Path) -> None:
+    assert _generate(tmp_path, "{1: 20240101000001, 2: 20240101000002, 3: 20240601000000}").returncode == 0
+    spec = tmp_path / "schema.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("- name: t\n        columns: [{name: id, type: int, primary_key: true}]",
+                                 "- name: t\n        columns: [{name: id, type: int, primary_key: true}, "
+                                 "{name: note, type: text}]"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "migrate", "--name", "add_note", "--spec", str(spec),
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "out"
+    assert (out / "supabase/migrations/20240601000000_add_note.sql").read_bytes() == \
+        (out / "003_add_note.sql").read_bytes()

@@ -32,7 +32,8 @@ SEED_HEADER = f"""\
 -- the seed below requires. Never run it, nor `supabase db push --include-seed`, against production.
 DO $mark$
 BEGIN
-    EXECUTE pg_catalog.format('ALTER DATABASE %I SET {MARKER_SETTING} = %L', pg_catalog.current_database(), 'development');
+    EXECUTE pg_catalog.format('ALTER DATABASE %I SET {MARKER_SETTING} = %L',
+                              pg_catalog.current_database(), 'development');
 END
 $mark$;
 
@@ -50,13 +51,11 @@ def versions(model: Model, loaded: LoadedSpec) -> dict[int, int]:
         problems.append(Problem(at, "layout supabase needs a 14-digit version for every migration; missing: "
                                     + ", ".join(f"{n:03d}" for n in missing),
                                 "add them under `outputs: {versions: {1: 20240101000001, …}}` (never the clock: "
-                                "a released version must not change)"))
-    for n, v in sorted(declared.items()):
-        if n not in numbers:
-            problems.append(Problem(at, f"version {v} is declared for unknown migration {n:03d}"))
+                                "a released version must not change), the next one before `schemagen migrate`"))
+    for n, v in sorted(declared.items()):  # a number beyond the last migration is for the next `migrate`
         if not 10**13 <= v < 10**14:
             problems.append(Problem(at, f"version {v} of migration {n:03d} is not 14 digits (YYYYMMDDHHMMSS)"))
-    ordered = [declared[n] for n in numbers if n in declared]
+    ordered = [v for _n, v in sorted(declared.items())]
     if any(b <= a for a, b in zip(ordered, ordered[1:], strict=False)):
         problems.append(Problem(at, "versions must increase with the migration numbers (the CLI applies them "
                                     "in version order)"))
