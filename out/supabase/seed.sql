@@ -4,7 +4,8 @@
 -- the seed below requires. Never run it, nor `supabase db push --include-seed`, against production.
 DO $mark$
 BEGIN
-    EXECUTE pg_catalog.format('ALTER DATABASE %I SET app.environment = %L', pg_catalog.current_database(), 'development');
+    EXECUTE pg_catalog.format('ALTER DATABASE %I SET app.environment = %L',
+                              pg_catalog.current_database(), 'development');
 END
 $mark$;
 
