@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pglast import parser as pg_parser
 from psycopg.conninfo import conninfo_to_dict
 
 from generator.history import load_history
@@ -40,6 +41,8 @@ def test_the_committed_files_are_the_export(platform_result) -> None:  # noqa: A
     assert {f.name: f.text for f in files} == {
         f"supabase/tests/{p.name}": p.read_text(encoding="utf-8") for p in TESTS.glob("*.sql")}
     assert all("SELECT plan(" in f.text and f.text.rstrip().endswith("ROLLBACK;") for f in files)
+    for f in files:  # plain SQL, no psql meta-commands: the Postgres grammar accepts every file
+        assert pg_parser.parse_sql(f.text), f.name
 
 
 @pytest.fixture
