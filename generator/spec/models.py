@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from .fixtures import Fixtures
+from .jobs import Job
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
 
@@ -484,6 +485,8 @@ class Migration(Spec):
     """Views it creates."""
     materialized_views: list[MaterializedView] = []
     """Materialized views it creates."""
+    jobs: list[Job] = []
+    """pg_cron jobs it schedules (see generator/ir/jobs.py)."""
 
     @field_validator("name", "rollback_name")
     @classmethod
@@ -509,6 +512,10 @@ class Outputs(Spec):
     """Write the Markdown documentation."""
     seed: bool = True
     """Write seed_test_data.sql from `fixtures:`."""
+    layout: Literal["plain", "supabase"] = "plain"
+    """`supabase`: also write a Supabase CLI project into out/supabase/ (migrations, rollbacks, seed, pgTAP tests)."""
+    versions: dict[int, int] = {}
+    """Migration number → its 14-digit Supabase CLI version (YYYYMMDDHHMMSS), required with layout: supabase."""
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]

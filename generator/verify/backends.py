@@ -43,6 +43,9 @@ CONNECT_TIMEOUT_S = 5
 DOCKER_PING_TIMEOUT_S = 3
 TESTCONTAINERS_IMAGE = "postgres:16-alpine"
 DATABASE_PREFIX = "schemagen_"
+#: pg_cron schedules jobs in one database, fixed when the server starts (``cron.database_name``):
+#: a pg_bin cluster with pg_cron installed names this one, and ``new_database(cron=True)`` hands it out.
+CRON_DATABASE = "schemagen_cron"
 
 
 class BackendError(SchemagenError):
@@ -97,8 +100,10 @@ class Server:
         stopper: Callable[[], None] | None = None,
         keep: bool = False,
         run_as: str | None = None,
+        cron_database: str | None = None,
     ) -> None:
         self.admin_dsn = admin_dsn
+        self.cron_database = cron_database  # the database pg_cron runs in (pg_bin with pg_cron only)
         self.backend = backend
         self.socket_dir = socket_dir
         self.run_as = run_as
@@ -126,11 +131,18 @@ class Server:
             stopper()
 
     @contextmanager
-    def new_database(self, *, keep: bool | None = None) -> Iterator[Database]:
-        """Create ``schemagen_<hex>`` from template0, yield it, then drop it (unless kept)."""
+    def new_database(self, *, keep: bool | None = None, cron: bool = False) -> Iterator[Database]:
+        """Create ``schemagen_<hex>`` from template0, yield it, then drop it (unless kept).
+
+        ``cron``: the database pg_cron is configured for, when this server has one (there is only
+        one: a second ``cron`` database while the first is in use gets a random name).
+        """
         keep = self.keep if keep is None else keep
         name = f"{DATABASE_PREFIX}{secrets.token_hex(6)}"
         with _admin(self.admin_dsn) as conn:
+            if cron and self.cron_database and not conn.execute(
+                    "select from pg_database where datname = %s", (self.cron_database,)).fetchone():
+                name = self.cron_database
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         db = Database(
             dsn=with_dbname(self.admin_dsn, name),
@@ -161,10 +173,13 @@ class Server:
 def fresh_database(
     dsn: str | None = None, *, keep: bool = False, pg_bin: str | None = None
 ) -> Iterator[Database]:
-    """Yield a new empty database on the first backend that works; clean everything up afterwards."""
+    """Yield a new empty database on the first backend that works; clean everything up afterwards.
+
+    It is pg_cron's database when the server was started with pg_cron (see :data:`CRON_DATABASE`).
+    """
     server = start_server(dsn, keep=keep, pg_bin=pg_bin)
     try:
-        with server.new_database(keep=keep) as db:
+        with server.new_database(keep=keep, cron=True) as db:
             yield db
     finally:
         server.stop()
@@ -237,6 +252,10 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
         options = (
             f"-k {root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        cron_db = CRON_DATABASE if _has_library(bin_dir, "pg_cron") else None
+        if cron_db:  # pg_cron runs a job through libpq: on our socket, in the database verify uses
+            options += (f" -c shared_preload_libraries=pg_cron -c cron.database_name={cron_db}"
+                        f" -c cron.host={root}")
         run(
             str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "30", "-o", options, "start"
         )
@@ -260,6 +279,7 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
             stopper=stop,
             keep=keep,
             run_as=account,
+            cron_database=cron_db,
         )
     except Exception:
         stop()
@@ -345,6 +365,15 @@ def _user_exists(name: str) -> bool:
 def _account_note(name: str, existed: bool) -> str:
     """``system account schemagen_pg (created)``: named in verify's output when run as root."""
     return f"system account {name}" + ("" if existed else " (created)")
+def _has_library(bin_dir: Path, name: str) -> bool:
+    """Whether the installation of ``bin_dir`` ships the shared library ``name`` (an extension's)."""
+    try:
+        result = subprocess.run([str(bin_dir / "pg_config"), "--pkglibdir"], capture_output=True, text=True,
+                                check=False, timeout=10)
+        libdir = Path(result.stdout.strip()) if result.returncode == 0 else bin_dir.parent / "lib"
+    except OSError:
+        libdir = bin_dir.parent / "lib"
+    return (libdir / f"{name}.so").is_file()
 
 
 def _ensure_system_user(name: str) -> pwd.struct_passwd:

@@ -35,6 +35,8 @@ from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
 
 from .backends import BackendError, Database, fresh_database, redact
+from .cron import check_jobs, declared_jobs, install_cron
+from .plpgsqlcheck import check_bodies
 from .report import StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
 from .standin import ensure_roles, install_supabase_standin
@@ -311,9 +313,11 @@ def _setup(ctx: VerifyContext) -> Outcome:
     """Install the Supabase stand-in (unless Supabase is there) and take the baseline snapshot."""
     installed = install_supabase_standin(ctx.conn)
     extra = ensure_roles(ctx.conn, list(ctx.result.loaded.spec.roles))
+    cron = install_cron(ctx.conn) if declared_jobs(ctx) else ""
     ctx.snapshots[:] = [ctx.snapshot()]
     note = "Supabase stand-in installed" if installed else "Supabase already present"
-    return Outcome(note=note + (f"; roles created: {', '.join(extra)}" if extra else ""))
+    note += f"; roles created: {', '.join(extra)}" if extra else ""
+    return Outcome(note=note + (f"; {cron}" if cron else ""))
 
 
 def _apply(index: int, name: str) -> Callable[[VerifyContext], Outcome]:
@@ -410,6 +414,8 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
 EXTRA_STEPS: list[Step] = [
     Step(name=f"seed {SEED_FILE}", kind="seed", run=load_seed),
     Step(name="policy tests", kind="tests", run=run_policy_tests),
+    Step(name="cron jobs", kind="jobs", run=check_jobs),
+    Step(name="plpgsql_check", kind="plpgsql_check", run=check_bodies),
 ]
 """Steps run last, on the full schema, in order. Other features append a :class:`Step` here."""
 
