@@ -306,6 +306,8 @@ class Outputs(Spec):
     types: bool = True
     docs: bool = True
     seed: bool = True
+    sqlalchemy: bool = False  # models.py: SQLAlchemy 2.x typed models
+    alembic: bool = False  # alembic/: an Alembic script directory with alembic_utils entities
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
