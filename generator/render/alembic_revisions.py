@@ -60,6 +60,11 @@ def simple(*names: str) -> bool:
     return all(_SIMPLE.match(n) and quote_ident(n) == n for n in names)
 
 
+def plain(name: str) -> bool:
+    """Whether alembic_utils keeps ``name`` as it is (it drops double quotes and folds whitespace)."""
+    return '"' not in name and " ".join(name.split()) == name
+
+
 def pystr(text: str) -> str:
     """A readable Python literal: a raw triple-quoted string when one can hold ``text``."""
     if "\n" in text and '"""' not in text and not text.endswith(('"', "\\")) and "\r" not in text:
@@ -139,7 +144,7 @@ def entity_code(obj: object, *, quoted: bool = False) -> tuple[str, str, str] | 
             f"PGMaterializedView(\n    schema={py_literal(obj.id.schema)},\n    signature={py_literal(obj.id.name)},\n"
             f"    definition={pystr(obj.query.strip())},\n    with_data={obj.with_data},\n)")
     if isinstance(obj, (TriggerIR, PolicyIR)) and simple(obj.on.schema, obj.on.name) and (
-            simple(obj.id.name) or (quoted and isinstance(obj, PolicyIR))):
+            simple(obj.id.name) or (quoted and isinstance(obj, PolicyIR) and plain(obj.id.name))):
         env = environment(None)
         first = statements(render_op(env, Op("create", obj)))[0]
         head = f"CREATE {'TRIGGER' if isinstance(obj, TriggerIR) else 'POLICY'} {quote_ident(obj.id.name)}"
@@ -286,6 +291,8 @@ class _Writer:
             parts.append(f"sa.Computed({sql_literal(c.generated)}, persisted=True)")
         pk = t.primary_key is not None and c.name in t.primary_key.columns
         parts.append(f"nullable={c.nullable and not pk and not c.identity}")
+        if pk and not c.identity:
+            parts.append("autoincrement=False")  # SQLAlchemy would make an integer key SERIAL
         if c.default is not None:
             parts.append(f"server_default=sa.text({sql_literal(c.default)})")
         if c.comment is not None:
@@ -332,15 +339,25 @@ def _title(op: Op, action: str) -> str:
     return text.replace("\n", " ")
 
 
-def final_entities(model: Model) -> EntityBook:
-    """The alembic_utils entities of the spec's final state, in creation order (for env.py)."""
-    book = EntityBook()
+ENTITY_TYPES = {"function": "function", "view": "view", "materialized view": "materialized_view",
+                "trigger": "trigger", "policy": "policy", "extension": "extension"}
+
+
+def final_entities(model: Model) -> tuple[EntityBook, list[str]]:
+    """The alembic_utils entities of the spec's final state, in creation order (for env.py), and
+    the (type, schema, name) literals of the objects that cannot be entities."""
+    book, unmanaged = EntityBook(), []
     for oid in model.order:
         if oid.kind in ENTITY_CLASSES:
             found = entity_code(model.objects[oid], quoted=True)
             if found is not None:
                 book.add(*found)
-    return book
+            else:
+                obj = model.objects[oid]
+                schema = (obj.schema or "public") if isinstance(obj, ExtensionIR) else oid.schema
+                name = " ".join(oid.name.replace('"', "").split())  # as alembic_utils reads it back
+                unmanaged.append(f"({py_literal(ENTITY_TYPES[oid.kind])}, {py_literal(schema)}, {py_literal(name)})")
+    return book, sorted(unmanaged)
 
 
 def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan]], *,
@@ -367,13 +384,13 @@ def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan
         )
         files.append(GeneratedFile(f"{ALEMBIC_DIR}/versions/{info.tag}_{info.name}.py", _clean(text)))
         previous = info.tag
-    book = final_entities(model)
+    book, unmanaged = final_entities(model)
     schemas = sorted({o.id.name for o in model.of_kind("schema")} | {
         o.id.schema for o in model.objects.values() if o.id.schema})
     common = {"project": model.project, "schemas": schemas}
     files.append(GeneratedFile(f"{ALEMBIC_DIR}/entities.py", _clean(env.get_template(
         "python/alembic/entities.py.j2").render(
-        entities=list(book.items.values()),
+        entities=list(book.items.values()), unmanaged=unmanaged,
         imports=sorted({(ENTITY_MODULES[e.cls], e.cls) for e in book.items.values() if e.cls != "PGPolicy"}),
         **common))))
     for name in ("env.py", "alembic.ini", "script.py.mako", "README"):

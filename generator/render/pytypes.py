@@ -109,9 +109,14 @@ def catalog_type(model: Model, t: PgType | None, enum_classes: dict[ObjectId, st
     return py
 
 
+#: serial types are integers whose default is a sequence the SQL creates: models.py types them as the
+#: integer; a revision creates them with the SQL (``exact`` is False).
+_SERIAL = {"int2": "sa.SmallInteger()", "int4": "sa.Integer()", "int8": "sa.BigInteger()"}
+
+
 def _element(model: Model, t: PgType, mods: str | None, enum_classes: dict[ObjectId, str]) -> PyType | None:
     if t.serial:
-        return None
+        return PyType(_SERIAL[t.name], "int", exact=False)
     if t.schema in (None, "pg_catalog"):
         if t.name in _SIZED:
             sized, bare, ann = _SIZED[t.name]
@@ -125,7 +130,8 @@ def _element(model: Model, t: PgType, mods: str | None, enum_classes: dict[Objec
             enum = model.objects[eid]
             assert isinstance(enum, EnumIR)
             cls = enum_classes[eid]
-            return PyType(f"sa.Enum({cls}, name={py_literal(eid.name)}, schema={py_literal(eid.schema)}, "
+            schema = f"schema={py_literal(eid.schema)}, " if eid.schema != "public" else ""
+            return PyType(f"sa.Enum({cls}, name={py_literal(eid.name)}, {schema}"
                           "create_type=False, native_enum=True, values_callable=_enum_values)", cls, enum=eid)
     return None
 

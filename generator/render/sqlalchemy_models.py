@@ -153,6 +153,8 @@ def _table_class(model: Model, c: _Class, enums: dict[ObjectId, str], shapes: Sh
             parts.append(f"sa.Computed({_text(col.generated)}, persisted=True)")
         if t.primary_key and col.name in t.primary_key.columns:
             parts.append("primary_key=True")
+            if not col.identity:
+                parts.append("autoincrement=False")  # no SERIAL: the key has a default or is given
         parts.append(f"nullable={nullable}")
         if col.default is not None:
             parts.append(f"server_default=sa.text({_text(col.default)})")
