@@ -73,8 +73,13 @@ def pystr(text: str) -> str:
 
 
 def sql_literal(sql: str) -> str:
-    """A statement for ``op.execute``: colons escaped (``text()`` reads ``:name`` as a parameter)."""
-    return pystr(escape_colons(sql))
+    """A statement for ``op.execute`` and friends: colons escaped (``text()`` reads ``:name`` as a
+    parameter); several lines become adjacent literals, one per line, so that indenting the code
+    never changes the SQL (a function body's whitespace is part of its definition)."""
+    lines = escape_colons(sql).splitlines(keepends=True)
+    if len(lines) <= 1:
+        return py_literal(escape_colons(sql))
+    return "(\n" + "".join(f"    {py_literal(ln)}\n" for ln in lines) + ")"
 
 
 def statements(sql: str) -> list[str]:
@@ -238,33 +243,44 @@ class _Writer:
                 args.append(f"comment={py_literal(t.comment)}")
             call = "op.create_table(\n" + "".join(f"    {a},\n" for a in args) + ")"
             return [call, *self.rendered(op, action, skip=("CREATE TABLE", "COMMENT ON TABLE", "COMMENT ON COLUMN"))]
-        if action == "drop":
-            return [f"op.drop_table({name}, schema={schema})"]
         if action == "add_column" and self._expressible(t, (op.part,)):
             return [f"op.add_column({name}, {self.column(t, op.part)}, schema={schema})",
                     *self.rendered(op, action, skip=("ALTER TABLE", "COMMENT ON COLUMN"))]
+        call = self._table_call(op, t, action, name, schema)
+        if call is None:
+            return self.rendered(op, action)
+        return [call, *self.rest(op, action)]
+
+    def rest(self, op: Op, action: str) -> list[str]:
+        """``op.execute`` of the rendered statements after the first (which an ``op.*`` call made)."""
+        return [f"op.execute({sql_literal(s)})" for s in statements(render_op(self.env, op, action))[1:]]
+
+    def _table_call(self, op: Op, t: TableIR, action: str, name: str, schema: str) -> str | None:
+        """The ``op.*`` call that makes the first statement of a table op, if one says it exactly."""
+        if action == "drop":
+            return f"op.drop_table({name}, schema={schema})"
         if action == "drop_column":
-            return [f"op.drop_column({name}, {py_literal(op.part.name)}, schema={schema})"]
+            return f"op.drop_column({name}, {py_literal(op.part.name)}, schema={schema})"
         if action == "add_constraint" and not op.online:
             k = op.part
             if op.detail == "check":
-                return [f"op.create_check_constraint({py_literal(k.name)}, {name}, {sql_literal(k.expression)}, "
-                        f"schema={schema})"]
+                return (f"op.create_check_constraint({py_literal(k.name)}, {name}, {sql_literal(k.expression)}, "
+                        f"schema={schema})")
             if op.detail == "unique":
                 nnd = ", postgresql_nulls_not_distinct=True" if k.nulls_not_distinct else ""
-                return [f"op.create_unique_constraint({py_literal(k.name)}, {name}, [{_names(k.columns)}], "
-                        f"schema={schema}{nnd})"]
-            return [f"op.create_primary_key({py_literal(k.name)}, {name}, [{_names(k.columns)}], schema={schema})"]
+                return (f"op.create_unique_constraint({py_literal(k.name)}, {name}, [{_names(k.columns)}], "
+                        f"schema={schema}{nnd})")
+            return f"op.create_primary_key({py_literal(k.name)}, {name}, [{_names(k.columns)}], schema={schema})"
         if action == "drop_constraint":
             type_ = {"check": "check", "unique": "unique", "primary key": "primary"}[op.detail or "check"]
-            return [f"op.drop_constraint({py_literal(op.part.name)}, {name}, type_={py_literal(type_)}, "
-                    f"schema={schema})"]
+            return (f"op.drop_constraint({py_literal(op.part.name)}, {name}, type_={py_literal(type_)}, "
+                    f"schema={schema})")
         if action == "rename_column":
-            return [f"op.alter_column({name}, {py_literal(op.old_part.name)}, "
-                    f"new_column_name={py_literal(op.part.name)}, schema={schema})"]
+            return (f"op.alter_column({name}, {py_literal(op.old_part.name)}, "
+                    f"new_column_name={py_literal(op.part.name)}, schema={schema})")
         if action == "rename" and op.old is not None and op.old.id.schema == t.id.schema:
-            return [f"op.rename_table({py_literal(op.old.id.name)}, {name}, schema={schema})"]
-        return self.rendered(op, action)
+            return f"op.rename_table({py_literal(op.old.id.name)}, {name}, schema={schema})"
+        return None
 
     def _expressible(self, t: TableIR, cols: tuple[Column, ...]) -> bool:
         """Whether ``op.create_table``/``add_column`` give exactly the rendered SQL's table."""

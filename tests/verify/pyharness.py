@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,9 +26,13 @@ from generator.verify.standin import ensure_roles, install_supabase_standin
 VERSION_TABLE = "alembic_version"
 
 
-def write_outputs(result: Result, dest: Path) -> Path:
-    """models.py, alembic/ and the SQL files of ``result`` under ``dest``; returns ``dest``."""
-    for f in render_python(result.model, result.loaded, result.plans, sqlalchemy=True, alembic=True):
+def write_outputs(result: Result, dest: Path, online: Collection[int] = ()) -> Path:
+    """models.py, alembic/ and the SQL files of ``result`` under ``dest``; returns ``dest``.
+
+    ``online``: the migrations made by ``migrate`` for a live database (see generator.history).
+    """
+    for f in render_python(result.model, result.loaded, result.plans, sqlalchemy=True, alembic=True,
+                           online=online):
         path = dest / f.name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f.text, encoding="utf-8")
@@ -109,6 +113,6 @@ def sql_snapshots(conn: psycopg.Connection, result: Result) -> list[Snapshot]:
     return snaps
 
 
-def differences(expected: Snapshot, actual: Snapshot) -> list[str]:
-    """Every difference, one line each (empty when the catalogs are equal)."""
-    return [str(d) for d in diff_snapshots(expected, actual)]
+def differences(expected: Snapshot, actual: Snapshot, ignore: Collection[str] = ()) -> list[str]:
+    """Every difference, one line each (empty when the catalogs are equal); ``ignore``: attributes."""
+    return [str(d) for d in diff_snapshots(expected, actual, ignore=ignore)]
