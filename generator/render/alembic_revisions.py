@@ -232,7 +232,8 @@ class _Writer:
         if action == "create" and self._expressible(t, t.columns):
             args = [name] + [self.column(t, c) for c in t.columns]
             if t.primary_key:
-                args.append(f"sa.PrimaryKeyConstraint({_names(t.primary_key.columns)}, name={py_literal(t.primary_key.name)})")
+                pk = t.primary_key
+                args.append(f"sa.PrimaryKeyConstraint({_names(pk.columns)}, name={py_literal(pk.name)})")
             for u in t.uniques:
                 nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
                 args.append(f"sa.UniqueConstraint({_names(u.columns)}, name={py_literal(u.name)}{nnd})")

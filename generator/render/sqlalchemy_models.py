@@ -295,7 +295,8 @@ def _relationships(model: Model, classes: dict[ObjectId, _Class], fks: list[Fore
         nullable = any((col := child.table.column(n)) is None or col.nullable for n in fk.columns)
         remote = ""
         if parent is child:
-            remote = ", remote_side=\"[" + ", ".join(f"{parent.name}.{parent.attrs[c]}" for c in fk.target_columns) + "]\""
+            sides = ", ".join(f"{parent.name}.{parent.attrs[c]}" for c in fk.target_columns)
+            remote = f", remote_side=\"[{sides}]\""
         ann = f"{parent.name} | None" if nullable else parent.name
         child.lines.append(f"    {many_name}: Mapped[{ann}] = relationship(back_populates={py_literal(one_name)}, "
                            f"foreign_keys={py_literal(fkeys)}{remote})")
