@@ -284,3 +284,25 @@ def test_python_outputs_are_byte_stable(tmp_path: Path) -> None:
     assert any(str(f).startswith("alembic/versions/") for f in files)
     for f in files:
         assert (first / f).read_bytes() == (second / f).read_bytes(), f
+
+
+@pytest.mark.pg
+def test_alembic_command_line_on_out(pg_server: Server) -> None:
+    """The committed out/alembic, as a user runs it: ``-x url=…`` or ``DATABASE_URL``."""
+    import os
+
+    alembic = [str(Path(sys.executable).parent / "alembic"), "-c", str(ROOT / "out" / "alembic" / "alembic.ini")]
+    result = generate(PLATFORM, display="schema.yaml", validate=False)
+    with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as conn:
+        base = prepare(conn, result)
+        said = []
+        for args, env in (([*alembic, "-x", f"url={db.dsn}", "upgrade", "head"], {}),
+                          ([*alembic, "check"], {"DATABASE_URL": db.dsn}),
+                          ([*alembic, "-x", f"url={db.dsn}", "downgrade", "base"], {})):
+            run = subprocess.run(args, capture_output=True, text=True, check=False, cwd="/",
+                                 env={**os.environ, **env})
+            assert run.returncode == 0, run.stdout + run.stderr
+            said.append(run.stdout + run.stderr)
+        assert "Running upgrade 005 -> 006" in said[0]
+        assert "No new upgrade operations detected" in said[1]
+        assert not differences(base, snapshot(conn))
