@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from logging.config import fileConfig
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +30,8 @@ from sqlalchemy.engine import Connection
 from alembic import context
 
 HERE = Path(__file__).resolve().parent
+if context.config.config_file_name is not None and "connection" not in context.config.attributes:
+    fileConfig(context.config.config_file_name, disable_existing_loggers=False)  # the command line
 SCHEMAS = ["private", "public"]
 
 
