@@ -222,7 +222,19 @@ class _Writer:
                              f"SET ({', '.join(view_options(obj))});")
                     out.append(f"op.execute({sql_literal(alter)})")
                 return out + [f"op.execute({sql_literal(s)})" for s in rest]
+        if kind == "function" and action == "alter":
+            return self.replace_function(op)
         return self.rendered(op, action)
+
+    def replace_function(self, op: Op) -> list[str]:
+        """``op.replace_entity`` (CREATE OR REPLACE, keeps grants and comment) for a new definition,
+        then the rendered side statements (RESET search_path, comment, grants)."""
+        found = entity_code(op.obj)
+        parts = statements(render_op(self.env, op, "alter"))
+        if found is None or not parts or not parts[0].startswith("CREATE OR REPLACE FUNCTION"):
+            return self.rendered(op, "alter")
+        var = self.book.add(*found)
+        return [f"op.replace_entity({var})", *(f"op.execute({sql_literal(s)})" for s in parts[1:])]
 
     # --- tables ------------------------------------------------------------------------------------
 
