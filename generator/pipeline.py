@@ -16,6 +16,7 @@ from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
 from .render.docs import render_docs
+from .render.python_outputs import render_python
 from .render.seed import render_seed
 from .render.supabase import render_supabase
 from .render.typescript import render_types
@@ -100,6 +101,8 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
     if outputs.layout == "supabase":  # a Supabase CLI project beside the plain files (render/supabase.py)
         files += render_supabase(model, loaded, sql_files, files, templates=tpl, spec_name=spec_name)
+    files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
+                           templates=tpl, online={e.info.number for e in history if e.online})
     lap("render")
     if loaded.spec.tests is not None:
         compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify

@@ -516,6 +516,10 @@ class Outputs(Spec):
     """`supabase`: also write a Supabase CLI project into out/supabase/ (migrations, rollbacks, seed, pgTAP tests)."""
     versions: dict[int, int] = {}
     """Migration number → its 14-digit Supabase CLI version (YYYYMMDDHHMMSS), required with layout: supabase."""
+    sqlalchemy: bool = False
+    """Write models.py: SQLAlchemy 2.x typed declarative models of the tables, views and enums."""
+    alembic: bool = False
+    """Write alembic/: an Alembic script directory (revisions 001…, alembic_utils entities, env.py)."""
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
