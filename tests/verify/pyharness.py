@@ -19,6 +19,7 @@ from alembic.config import Config
 
 from generator.pipeline import Result
 from generator.render.python_outputs import render_python
+from generator.verify.cron import install_cron
 from generator.verify.run import execute_sql, migration_files
 from generator.verify.snapshot import Snapshot, diff_snapshots, take_snapshot
 from generator.verify.standin import ensure_roles, install_supabase_standin
@@ -87,6 +88,7 @@ class Alembic:
 def prepare(conn: psycopg.Connection, result: Result) -> Snapshot:
     """The Supabase stand-in and the spec's roles; returns the baseline snapshot."""
     install_supabase_standin(conn)
+    install_cron(conn)  # specs may schedule pg_cron jobs
     ensure_roles(conn, list(result.loaded.spec.roles))
     return snapshot(conn)
 
