@@ -18,7 +18,16 @@ from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
 from .names import constraint_name, identifier_problem, index_name
-from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
+from .sql import (
+    SqlRefs,
+    expression_refs,
+    plpgsql_refs,
+    plpgsql_wrapper,
+    qualified_name_problem,
+    query_refs,
+    statement_refs,
+    type_refs,
+)
 
 RELATION_KINDS = ("table", "view", "materialized view", "sequence")
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
@@ -89,7 +98,8 @@ class _Builder:
         refs = parse(text)
         if refs.error:
             at = f" at character {refs.error_offset + 1}" if refs.error_offset is not None else ""
-            self.error(path, f"{what}: invalid SQL: {refs.error}{at}")
+            sep = " " if refs.error.startswith("must be") else ": "
+            self.error(path, f"{what}{sep}{refs.error}{at}")
             return None
         return refs
 
@@ -166,6 +176,9 @@ class _Builder:
                         path + ("arguments", i, "type")))
             sql.append(("argument default", self.sql(a.default, path + ("arguments", i, "default"),
                                                      "default"), path + ("arguments", i)))
+        for i, c in enumerate(d.returns_table):
+            rp = path + ("returns_table", i, "type")
+            sql.append(("return type", self.sql(c.type, rp, f"returned column {c.name!r} type", type_refs), rp))
         if d.returns and d.returns != "trigger":
             ret = d.returns[6:] if d.returns.lower().startswith("setof ") else d.returns
             sql.append(("return type", self.sql(ret, path + ("returns",), "return type", type_refs),
@@ -322,6 +335,8 @@ class _Builder:
             ep = path + ("columns", i)
             el = m.IndexElement(column=e) if isinstance(e, str) else m.IndexElement(
                 column=e.column, expression=e.expression, order=e.order, nulls=e.nulls, opclass=e.opclass)
+            if el.opclass is not None and qualified_name_problem(el.opclass):
+                self.error(ep + ("opclass",), f"operator class {el.opclass!r}: {qualified_name_problem(el.opclass)}")
             if isinstance(e, s.IndexColumn) and (e.column is None) == (e.expression is None):
                 self.error(ep, "an index element needs exactly one of `column` or `expression`")
             if el.column is not None:
@@ -395,7 +410,7 @@ class _Builder:
     def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
         kind = "view" if isinstance(d, s.View) else "materialized view"
         self.ident(d.name, path + ("name",), f"{kind} name")
-        refs = self.sql(d.query, path + ("query",), f"{kind} {d.name!r} query", statement_refs)
+        refs = self.sql(d.query, path + ("query",), f"{kind} {d.schema_}.{d.name}: query", query_refs)
         vid = ObjectId(kind, d.schema_, d.name)
         common = dict(id=vid, migration=mig, query=d.query.strip().rstrip(";").strip(), comment=d.comment,
                       description=d.description, pos=self.pos(path),
