@@ -9,7 +9,7 @@ import jinja2
 
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
-from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
+from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
 
@@ -57,7 +57,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         auto_reload=False,  # one run, templates do not change under us: no stat() per render
     )
     env.filters.update(
-        ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
+        comment=comment_text, ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, identity_sequence=identity_sequence, view_options=view_options,

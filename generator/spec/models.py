@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from .fixtures import Fixtures
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
+from .text import Name, NameText
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Name = Annotated[str, Field(min_length=1)]
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
     "all", "select", "insert", "update", "delete", "truncate", "references", "trigger",
@@ -196,7 +196,7 @@ class Function(Spec):
     body: SqlText
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
     security: Literal["invoker", "definer"] = "invoker"
-    search_path: str | None = "pg_catalog, pg_temp"
+    search_path: NameText | None = "pg_catalog, pg_temp"
     strict: bool = False
     leakproof: bool = False
     parallel: Literal["safe", "restricted", "unsafe"] = "unsafe"
