@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import SchemagenError, SpecError
 from .history import load_history
@@ -27,7 +28,9 @@ TemplatesOpt = Annotated[
 
 
 def fail(exc: SchemagenError) -> None:
-    """Print a user-facing error (never a traceback) and exit with its code."""
+    """Print a user-facing error (never a traceback) and exit with its code.
+
+    ``Console.out`` writes the text as it is: user text (names, paths) is never read as rich markup."""
     if isinstance(exc, SpecError):
         n = len(exc.problems)
         for p in exc.problems:
@@ -49,12 +52,12 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
         fail(exc)
         return
     total = sum(result.timings.values())
-    out_console.print(f"[green]generated[/green] {len(result.files)} files in {out} "
+    out_console.print(f"[green]generated[/green] {len(result.files)} files in {escape(str(out))} "
                       f"({len(changed)} changed, {len(removed)} removed) in {total * 1000:.0f} ms")
     for name in changed:
-        out_console.print(f"  [cyan]wrote[/cyan]   {name}")
+        out_console.print(f"  [cyan]wrote[/cyan]   {escape(name)}")
     for name in removed:
-        out_console.print(f"  [yellow]removed[/yellow] {name}")
+        out_console.print(f"  [yellow]removed[/yellow] {escape(name)}")
 
 
 @app.command()
@@ -68,14 +71,15 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
         return
     drift = compare_out(out, result.files)
     if not drift:
-        out_console.print(f"[green]up to date[/green]: {out} matches {spec} ({len(result.files)} files)")
+        out_console.print(f"[green]up to date[/green]: {escape(str(out))} matches {escape(str(spec))} "
+                          f"({len(result.files)} files)")
         return
     for _name, diff in drift.changed:
         sys.stdout.write(diff)
     for name in drift.missing:
-        out_console.print(f"[red]missing[/red] {out / name}")
+        out_console.print(f"[red]missing[/red] {escape(str(out / name))}")
     for name in drift.stale:
-        out_console.print(f"[red]stale[/red]   {out / name} (generated earlier, no longer produced)")
+        out_console.print(f"[red]stale[/red]   {escape(str(out / name))} (generated earlier, no longer produced)")
     err_console.out(f"{out} is out of date with {spec}: run `schemagen generate` and commit the result.")
     raise typer.Exit(1)
 
@@ -175,10 +179,11 @@ def migrate(
     out_console.print(f"[green]migration {done.entry.info.tag}[/green]: {len(done.plan.ops)} operations, "
                       f"planned in {done.timings['plan'] * 1000:.0f} ms")
     for op in done.plan.ops:
-        out_console.print(f"  {op}")
+        out_console.print(f"  {escape(str(op))}")
     for loss in (loss for _op, loss in done.plan.destructive()):
-        out_console.print(f"  [yellow]loses data[/yellow]: {loss}")
-    out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
+        out_console.print(f"  [yellow]loses data[/yellow]: {escape(loss)}")
+    out_console.print(f"[cyan]wrote[/cyan] {escape(str(out / up))}, {escape(str(out / down))} and "
+                      f"{len(done.changed) - 2} other files")
 
 
 def main() -> None:

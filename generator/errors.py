@@ -55,3 +55,11 @@ class ValidationError(SchemagenError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class TemplateError(SchemagenError):
+    """A template (usually the user's own, from ``--templates``) cannot be read or rendered.
+
+    The message names the template file and line, as ``file:line: message``."""
+
+    exit_code = 2
