@@ -26,7 +26,7 @@ class Problem:
     hint: str | None = field(default=None)
 
     def __str__(self) -> str:
-        where = f"{self.pos}: " if self.pos else ""
+        where = f"{self.pos}: " if self.pos and self.pos.line else ""  # never "<none>:0:0"
         text = f"{where}{self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
