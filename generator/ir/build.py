@@ -17,7 +17,7 @@ from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
-from .names import constraint_name, identifier_problem, index_name
+from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
 from .sql import (
     SqlRefs,
     expression_refs,
@@ -30,6 +30,7 @@ from .sql import (
 )
 
 RELATION_KINDS = ("table", "view", "materialized view", "sequence")
+MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
 
@@ -211,6 +212,9 @@ class _Builder:
         self.ident(tname, path + ("name",), "table name")
         names = [c.name for c in d.columns]
         colset = set(names)
+        if len(names) > MAX_COLUMNS:
+            self.error(path + ("columns",), f"table {tname!r} has {len(names)} columns; Postgres allows at most "
+                                            f"{MAX_COLUMNS}")
         used_constraints: set[str] = set()
 
         def cname(explicit: str | None, cols: list[str], suffix: str, at: tuple[Any, ...]) -> str:
@@ -518,11 +522,21 @@ class _Builder:
                 target = self.pending.get(obj.target)
                 if target is None:
                     continue
-                tcols = {c.name for c in target.obj.columns}  # type: ignore[attr-defined]
-                for c in obj.target_columns:
-                    if c not in tcols:
+                tcols = {c.name: c for c in target.obj.columns}  # type: ignore[attr-defined]
+                source = self.pending.get(oid.relation())
+                scols = {c.name: c for c in source.obj.columns} if source else {}  # type: ignore[attr-defined]
+                for c, tc in zip(obj.columns, obj.target_columns, strict=False):
+                    if tc not in tcols:
                         self.error(p.path, f"foreign key {oid.name!r} references unknown column "
-                                           f"{obj.target.name}.{c}")
+                                           f"{obj.target.name}.{tc}")
+                    elif c in scols and not fk_types_compatible(scols[c].type, tcols[tc].type):
+                        self.error(p.path, f"foreign key {oid.name!r}: column {oid.table}.{c} is "
+                                           f"{scols[c].type} but {obj.target.name}.{tc} is {tcols[tc].type}; "
+                                           "Postgres refuses a foreign key between these types",
+                                   "give both columns the same type (or compatible ones, e.g. integer and bigint)")
+                if len(obj.columns) != len(obj.target_columns):
+                    self.error(p.path, f"foreign key {oid.name!r} has {len(obj.columns)} columns but references "
+                                       f"{len(obj.target_columns)}")
 
     def check_migration_order(self, deps: dict[ObjectId, frozenset[ObjectId]]) -> None:
         for oid, needs in deps.items():
@@ -554,6 +568,11 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.error(mp + ("number",), f"duplicate migration number {mig.number:03d}")
         elif infos and mig.number < infos[-1].number:
             b.error(mp + ("number",), f"migration {mig.number:03d} is listed after {infos[-1].number:03d}")
+        elif mig.number != (infos[-1].number if infos else 0) + 1:
+            previous = infos[-1].number if infos else 0
+            b.error(mp + ("number",), f"migration {mig.number:03d} follows "
+                                      f"{f'{previous:03d}' if previous else 'nothing'}: migration numbers are "
+                                      f"consecutive ({previous + 1:03d} is missing)")
         seen_numbers[mig.number] = mi
         infos.append(m.MigrationInfo(number=mig.number, name=mig.name, rollback_name=mig.rollback_name or
                                      mig.name, description=mig.description, pos=b.pos(mp)))
