@@ -63,10 +63,10 @@ def comment_text(text: object, *, block: bool = False) -> str:
     character that is not printable (C0 and C1 controls, DEL, NUL, Unicode separators and format
     characters such as bidirectional overrides) are written as escapes (``\\n``, ``\\x1b``,
     ``\\u202e``): nothing in the text can end the comment or hide what follows it. ``block`` is for
-    ``/* … */`` comments (TypeScript doc comments): there line breaks are kept and ``*/`` is broken
-    up instead.
+    ``/* … */`` comments (TypeScript doc comments): there line breaks are kept. In both, ``*/`` and
+    ``/*`` are broken up (Postgres nests block comments).
     """
     s = str(text)
     if not s.isprintable():
         s = "".join(c if c.isprintable() or (block and c == "\n") else _escape_char(c) for c in s)
-    return s.replace("*/", "*\\/")
+    return s.replace("*/", "*\\/").replace("/*", "/\\*")
