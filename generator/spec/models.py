@@ -16,6 +16,7 @@ from .policytests import PolicyTests
 from .text import Name, NameText
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+BigInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]  # what a sequence can count to
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
     "all", "select", "insert", "update", "delete", "truncate", "references", "trigger",
@@ -264,8 +265,8 @@ class Sequence(Spec):
     name: Name
     schema_: Name = Field("public", alias="schema")
     type: Literal["smallint", "integer", "bigint"] = "bigint"
-    start: int | None = None
-    increment: int = 1
+    start: BigInt | None = None
+    increment: BigInt = 1
     grants: list[Grant] = []
     comment: str | None = None
 

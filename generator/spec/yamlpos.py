@@ -134,6 +134,7 @@ def load_yaml(text: str, file: str) -> Located:
     values, keys = loc.values, loc.keys
     budget = [0 if root is None else ALIAS_EXPANSION * _count_distinct(root) + ALIAS_ALLOWANCE]
     merged_counts: dict[int, int] = {}
+    active: set[int] = set()  # the collections being converted: an alias to one of them is a cycle
 
     def at(node: yaml.Node) -> Pos:
         return Pos(file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -178,6 +179,16 @@ def load_yaml(text: str, file: str) -> Located:
             return scalar(node)
         if node.tag not in (_MAP, _SEQ):
             problems.append(Problem(at(node), f"unknown YAML tag {node.tag!r}: only plain YAML values are read"))
+        if id(node) in active:
+            raise yaml.constructor.ConstructorError(None, None, "a YAML alias refers to a node that contains it",
+                                                    node.start_mark)
+        active.add(id(node))
+        try:
+            return collection(node, path)
+        finally:
+            active.discard(id(node))
+
+    def collection(node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.MappingNode):
             n_merged = flatten(node)
             out: dict[Any, Any] = {}
