@@ -416,7 +416,7 @@ class _Builder:
         self.ident(d.name, path + ("name",), f"{kind} name")
         refs = self.sql(d.query, path + ("query",), f"{kind} {d.schema_}.{d.name}: query", query_refs)
         vid = ObjectId(kind, d.schema_, d.name)
-        common = dict(id=vid, migration=mig, query=d.query.strip().rstrip(";").strip(), comment=d.comment,
+        common = dict(id=vid, migration=mig, query=d.query.strip().rstrip("; \t\r\n"), comment=d.comment,
                       description=d.description, pos=self.pos(path),
                       grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from,
                       columns=tuple(m.ViewColumn(name=c.name, type=c.type, nullable=c.nullable, shape=c.shape,

@@ -475,6 +475,11 @@ spec(
     ),
 )
 spec(
+    "view_query_many_trailing_semicolons",
+    ACCEPT,
+    lambda d: mig(d)["views"][0].update(query="select id, body from public.notes; ;\n;"),
+)
+spec(
     "view_query_trailing_semicolon",
     ACCEPT,
     lambda d: mig(d)["views"][0].update(query="select id, body from public.notes;"),
