@@ -147,3 +147,24 @@ def test_hostile_spec(name: str, tmp_path: Path, previous_out: Path) -> None:
         assert "Traceback" not in output, output
         assert done.returncode == 0, output
         check_accepted(name, tmp_path)
+
+
+#: Accepted specs whose hostile text must also survive a real database: applied, rolled back and
+#: re-applied, the seed loaded, and the quoted names, literals and dollar-quoted bodies intact.
+ON_POSTGRES = ["base", "names_with_quotes", "names_with_backslashes", "names_unicode", "names_are_keywords",
+               "enum_values_with_quotes", "trigger_arguments_injection", "sql_body_with_dollar_quotes",
+               "plpgsql_body_with_dollar_quotes", "comment_with_newline_and_quotes", "description_injects_statement",
+               "fixture_row_key_injects_statement", "role_name_injection", "explicit_names_with_quotes"]
+
+
+def test_on_postgres_are_accepted() -> None:
+    assert all(EXPECT[name] == {"accept": True} for name in ON_POSTGRES)
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("name", ON_POSTGRES)
+def test_accepted_hostile_spec_verifies(name: str, fresh_db: Any) -> None:
+    from generator.verify.run import run_verify
+
+    report = run_verify(generate(HERE / f"{name}.yaml"), fresh_db.dsn)
+    assert report.ok, report.problems
