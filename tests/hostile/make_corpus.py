@@ -707,6 +707,15 @@ spec(
     lambda d: d.update(types={"definitions": {"Deep": json.loads('{"items":' * 300 + "{}" + "}" * 300)}}),
 )
 
+raw("integer_of_5000_digits", reject("invalid int value"), base_text.replace("number: 1", "number: " + "9" * 5000, 1))
+raw("impossible_date", reject("invalid timestamp value"), base_text.replace("description: Notes.", "description: 2024-13-45", 1))  # noqa: E501
+raw("two_documents", reject("invalid YAML"), base_text + "---\nversion: 1\n")
+spec(
+    "policy_test_setup_commits",
+    reject("setup: Transaction statements are not allowed"),
+    lambda d: (policy_test(d, "true"), d["tests"]["cases"][0].update(setup=["commit", "select 1"])),
+)
+
 (OUT / "expectations.yaml").write_text(
     "# What each spec of this folder must do (tests/test_hostile.py):\n"
     "#   reject: <text>  exit 2, file:line:col, the text in the message, out/ untouched, no traceback\n"
