@@ -177,3 +177,13 @@ def test_dollar_quoting_cannot_be_closed_by_the_body(body: str) -> None:
 ])
 def test_foreign_key_type_compatibility(a: str, b: str, ok: bool) -> None:
     assert fk_types_compatible(a, b) is ok
+
+
+@pytest.mark.parametrize("command", [["lint"], ["lint", "--waived"], ["validate"], ["check"], ["generate"]])
+def test_every_command_prints_markup_in_names_as_text(tmp_path: Path, command: list[str]) -> None:
+    shutil.copyfile(HERE / "names_with_rich_markup.yaml", tmp_path / "schema.yaml")
+    if command == ["check"]:
+        assert run_cli("generate", cwd=tmp_path).returncode == 0
+    done = run_cli(*command, cwd=tmp_path)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
