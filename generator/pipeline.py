@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ValidationError
+from .errors import Pos, ValidationError
 from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
 from .ir import Model, build
+from .ir.ids import ObjectId
 from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
@@ -108,7 +109,15 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify
         lap("tests")
     if validate:
-        problems = validate_sql_files(sql_files)
+        spec_pos = loaded.pos(())
+
+        def where(oid: ObjectId) -> Pos:
+            obj = model.objects.get(oid)
+            if obj is None and oid.table:
+                obj = model.objects.get(oid.relation())
+            return obj.pos if obj is not None and obj.pos.line else spec_pos
+
+        problems = validate_sql_files(sql_files, where)
         if problems:
             raise ValidationError(problems)
         lap("validate")
