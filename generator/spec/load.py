@@ -36,7 +36,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str | None]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if part in _SCALAR_TAGS:
+        if part in _SCALAR_TAGS or (isinstance(part, str) and part.startswith("function-after[")):
             if isinstance(node, (dict, list)):
                 return (), "__skip__"  # the scalar branch of a union: the model branch reports
             continue
