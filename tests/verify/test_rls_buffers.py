@@ -156,5 +156,6 @@ def test_rls_adds_a_constant_number_of_buffers(pg_server, scale: int) -> None:  
         figures = measure(db, users_per_tenant=10 * scale)
     report = "\n".join(f"  {who:<6} {name:<31} {mode:<19} RLS {rls:>5}  no RLS {plain:>5}  +{rls - plain}"
                        for (who, name, mode), (rls, plain) in figures.items())
+    print(f"tenant of {10 * scale} users:\n{report}")  # shown with -s: the figures of bench/README.md
     over = {k: v for k, v in figures.items() if v[0] - v[1] > MAX_EXTRA}
     assert not over, f"RLS adds more than {MAX_EXTRA} buffers (tenant of {10 * scale} users):\n{report}"
