@@ -64,6 +64,7 @@ export type Database = {
           id: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Insert: {
@@ -72,6 +73,7 @@ export type Database = {
           id?: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Update: {
@@ -80,6 +82,7 @@ export type Database = {
           id?: string
           message_id?: string
           rating?: number
+          tenant_id?: string
           user_id?: string
         }
         Relationships: [
@@ -91,11 +94,25 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "feedback_message_id_tenant_id_fkey"
+            columns: ["message_id", "tenant_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id", "tenant_id"]
+          },
+          {
             foreignKeyName: "feedback_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "users"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "feedback_user_id_tenant_id_fkey"
+            columns: ["user_id", "tenant_id"]
+            isOneToOne: false
+            referencedRelation: "users"
+            referencedColumns: ["id", "tenant_id"]
           },
         ]
       }
@@ -109,7 +126,9 @@ export type Database = {
           metadata: NonNullable<Json>
           model_used: string | null
           role: string
+          tenant_id: string
           token_count: number | null
+          user_id: string
         }
         Insert: {
           content: string
@@ -120,7 +139,9 @@ export type Database = {
           metadata?: NonNullable<Json>
           model_used?: string | null
           role: string
+          tenant_id: string
           token_count?: number | null
+          user_id: string
         }
         Update: {
           content?: string
@@ -131,7 +152,9 @@ export type Database = {
           metadata?: NonNullable<Json>
           model_used?: string | null
           role?: string
+          tenant_id?: string
           token_count?: number | null
+          user_id?: string
         }
         Relationships: [
           {
@@ -140,6 +163,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "conversations"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_conversation_id_tenant_id_user_id_fkey"
+            columns: ["conversation_id", "tenant_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id", "tenant_id", "user_id"]
           },
         ]
       }
@@ -731,6 +761,7 @@ export type TypedDatabase = {
           id: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Insert: {
@@ -739,6 +770,7 @@ export type TypedDatabase = {
           id?: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Update: {
@@ -747,6 +779,7 @@ export type TypedDatabase = {
           id?: string
           message_id?: string
           rating?: number
+          tenant_id?: string
           user_id?: string
         }
         Relationships: [
@@ -758,11 +791,25 @@ export type TypedDatabase = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "feedback_message_id_tenant_id_fkey"
+            columns: ["message_id", "tenant_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id", "tenant_id"]
+          },
+          {
             foreignKeyName: "feedback_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "users"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "feedback_user_id_tenant_id_fkey"
+            columns: ["user_id", "tenant_id"]
+            isOneToOne: false
+            referencedRelation: "users"
+            referencedColumns: ["id", "tenant_id"]
           },
         ]
       }
@@ -776,7 +823,9 @@ export type TypedDatabase = {
           metadata: MessageMetadata
           model_used: string | null
           role: string
+          tenant_id: string
           token_count: number | null
+          user_id: string
         }
         Insert: {
           content: string
@@ -787,7 +836,9 @@ export type TypedDatabase = {
           metadata?: MessageMetadata
           model_used?: string | null
           role: string
+          tenant_id: string
           token_count?: number | null
+          user_id: string
         }
         Update: {
           content?: string
@@ -798,7 +849,9 @@ export type TypedDatabase = {
           metadata?: MessageMetadata
           model_used?: string | null
           role?: string
+          tenant_id?: string
           token_count?: number | null
+          user_id?: string
         }
         Relationships: [
           {
@@ -807,6 +860,13 @@ export type TypedDatabase = {
             isOneToOne: false
             referencedRelation: "conversations"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_conversation_id_tenant_id_user_id_fkey"
+            columns: ["conversation_id", "tenant_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id", "tenant_id", "user_id"]
           },
         ]
       }
