@@ -96,16 +96,19 @@ def queries(conn: psycopg.Connection, who: str) -> list[Query]:
     msg = conn.execute(f"select {uid('m', repr(f'{MEMBER}-0-1'))}").fetchone()[0]
     col, val = ("user_id", member) if who == "member" else ("tenant_id", tenant)
     month = "date >= '2025-10-01' and date < '2025-11-01'"
+    cols = "id, title, is_archived, created_at, updated_at"  # the columns of bench/rls_latency.py
+    mcols = "id, role, content, token_count, model_used, latency_ms, created_at"
+    ucols = "date, prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost"
     return [
-        Query("conversations, newest 50", "select id, title, updated_at from public.conversations "
+        Query("conversations, newest 50", f"select {cols} from public.conversations "
               f"where {col} = $1 order by updated_at desc limit 50", str(val)),
-        Query("conversations, all", "select id, title, updated_at from public.conversations "
+        Query("conversations, all", f"select {cols} from public.conversations "
               f"where {col} = $1 order by updated_at desc limit 1000", str(val)),
-        Query("100 messages of a conversation", "select id, role, content, created_at from public.messages "
+        Query("100 messages of a conversation", f"select {mcols} from public.messages "
               "where conversation_id = $1 order by created_at limit 100", str(conv)),
-        Query("feedback of a message", "select id, rating, comment from public.feedback where message_id = $1",
-              str(msg)),
-        Query("a month of usage", "select date, total_tokens from public.usage_metrics "
+        Query("feedback of a message", "select id, rating, comment, created_at from public.feedback "
+              "where message_id = $1", str(msg)),
+        Query("a month of usage", f"select {ucols} from public.usage_metrics "
               f"where {col} = $1 and {month} order by date desc", str(val)),
     ]
 
