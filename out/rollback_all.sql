@@ -42,6 +42,9 @@ DROP INDEX CONCURRENTLY public.usage_metrics_user_id_date_idx;
 -- drop index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
 DROP INDEX CONCURRENTLY public.usage_metrics_tenant_id_date_idx;
 
+-- drop index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+DROP INDEX CONCURRENTLY public.usage_metrics_date_tenant_id_idx;
+
 BEGIN;
 
 -- drop constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
@@ -83,6 +86,9 @@ ALTER TABLE public.feedback DROP COLUMN tenant_id;
 ALTER TABLE public.conversations DROP CONSTRAINT conversations_id_tenant_id_user_id_key;
 
 COMMIT;
+
+-- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost);
 
 -- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
 CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
