@@ -100,10 +100,18 @@ def _from_oid(d: dict[str, Any]) -> ObjectId:
     return ObjectId(d["kind"], d["schema"], d["name"], d.get("table"), tuple(d.get("args", ())))
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _value(v: Any) -> Any:
-    if isinstance(v, ObjectId):
+    t = type(v)
+    if t in _PLAIN:  # most values: decided by one lookup instead of isinstance/is_dataclass calls
+        return v
+    if t is tuple:
+        return [_value(x) for x in v]
+    if t is ObjectId:
         return _oid(v)
-    if dataclasses.is_dataclass(v):
+    if t in _STATE_FIELDS or dataclasses.is_dataclass(v):
         return _fields(v)
     if isinstance(v, tuple):
         return [_value(x) for x in v]
