@@ -26,7 +26,8 @@ pytestmark = pytest.mark.pg
 
 MAX_EXTRA = 16
 CONVERSATIONS_PER_USER = 20
-MESSAGES_PER_CONVERSATION = 10
+MESSAGES_PER_CONVERSATION = 6
+TENANTS = 8
 MEMBER, ADMIN = 2, 1  # user numbers in tenant 0 (user 0 is its owner)
 
 
@@ -35,45 +36,50 @@ def uid(prefix: str, expr: str) -> str:
     return f"md5('{prefix}' || ({expr})::text)::uuid"
 
 
-def load(conn: psycopg.Connection, users_per_tenant: int, tenants: int = 2) -> None:
-    """Set-based load of ``tenants`` tenants; works with or without tenant_id on messages/feedback."""
+def load(conn: psycopg.Connection, users_per_tenant: int, tenants: int = TENANTS) -> None:
+    """Set-based load of ``tenants`` tenants of ``users_per_tenant`` users each.
+
+    Several tenants of one size make the planner's estimates those of production (``tenant_id = …``
+    selects one tenant's share of the rows). Conversations are stored in a scrambled order, as rows
+    written over months by many users are, so a plan that reads every conversation of a tenant
+    touches about one page per row and shows at 10x. Works with or without tenant_id on messages
+    and feedback (before and after migration 007).
+    """
     cols = {(t, c) for t, c in conn.execute(
         "select table_name, column_name from information_schema.columns where table_schema = 'public'")}
-    upt = users_per_tenant
-    users = upt * tenants
-    msg_extra = ", tenant_id, user_id" if ("messages", "tenant_id") in cols else ""
-    msg_extra_val = f", {uid('t', f'u / {upt}')}, {uid('u', 'u')}" if msg_extra else ""
-    fb_extra = ", tenant_id" if ("feedback", "tenant_id") in cols else ""
-    fb_extra_val = ", m.tenant_id" if fb_extra else ""
+    carried = ("messages", "tenant_id") in cols
+    users = users_per_tenant * tenants
+    tenant_of = f"u / {users_per_tenant}"
+    rank = f"u % {users_per_tenant}"
     conn.execute("set session_replication_role = replica")
     conn.execute(f"""
         insert into public.tenants (id, name, slug, llm_provider, llm_model)
         select {uid('t', 't')}, 'Tenant ' || t, 'tenant-' || t, 'openai', 'gpt-4o'
           from generate_series(0, {tenants - 1}) t;
         insert into public.users (id, tenant_id, auth_id, email, role)
-        select {uid('u', 'u')}, {uid('t', f'u / {upt}')}, {uid('a', 'u')}, 'user' || u || '@example.com',
-               case u % {upt} when 0 then 'owner' when 1 then 'admin' else 'member' end
+        select {uid('u', 'u')}, {uid('t', tenant_of)}, {uid('a', 'u')}, 'user' || u || '@example.com',
+               case {rank} when 0 then 'owner' when 1 then 'admin' else 'member' end
           from generate_series(0, {users - 1}) u;
         insert into public.conversations (id, tenant_id, user_id, title, created_at, updated_at)
-        select {uid('c', "u || '-' || k")}, {uid('t', f'u / {upt}')}, {uid('u', 'u')}, 'c' || k,
+        select {uid('c', "u || '-' || k")}, {uid('t', tenant_of)}, {uid('u', 'u')}, 'c' || k,
                timestamptz '2025-10-01' + ((u * 7919 + k * 104729) % 2592000) * interval '1 second',
                timestamptz '2025-10-01' + ((u * 7919 + k * 104729) % 2592000) * interval '1 second'
-          from generate_series(0, {users - 1}) u, generate_series(0, {CONVERSATIONS_PER_USER - 1}) k;
-        insert into public.messages (id, conversation_id, role, content, created_at{msg_extra})
-        select {uid('m', "u || '-' || k || '-' || n")}, {uid('c', "u || '-' || k")},
+          from generate_series(0, {users - 1}) u, generate_series(0, {CONVERSATIONS_PER_USER - 1}) k
+         order by md5(u || '/' || k);
+        insert into public.messages (id, conversation_id, role, content, created_at
+                                     {", tenant_id, user_id" if carried else ""})
+        select {uid('m', "c.id || '-' || n")}, c.id,
                case when n % 2 = 0 then 'user' else 'assistant' end, 'message ' || n,
-               timestamptz '2025-10-01' + n * interval '1 minute'{msg_extra_val}
-          from generate_series(0, {users - 1}) u, generate_series(0, {CONVERSATIONS_PER_USER - 1}) k,
-               generate_series(0, {MESSAGES_PER_CONVERSATION - 1}) n;
-        insert into public.feedback (message_id, user_id, rating{fb_extra})
-        select m.id, c.user_id, 1{fb_extra_val}
+               timestamptz '2025-10-01' + n * interval '1 minute'{", c.tenant_id, c.user_id" if carried else ""}
+          from public.conversations c, generate_series(0, {MESSAGES_PER_CONVERSATION - 1}) n;
+        insert into public.feedback (message_id, user_id, rating{", tenant_id" if carried else ""})
+        select m.id, c.user_id, 1{", c.tenant_id" if carried else ""}
           from public.messages m join public.conversations c on c.id = m.conversation_id
          where m.role = 'assistant';
         insert into public.usage_metrics (tenant_id, user_id, date, prompt_tokens, completion_tokens,
                                           total_tokens, request_count)
-        select {uid('t', f'u / {upt}')}, {uid('u', 'u')}, d::date, 10, 5, 15, 1
-          from generate_series(0, {users - 1}) u,
-               generate_series(date '2025-10-01', date '2025-10-31', interval '1 day') d;
+        select u.tenant_id, u.id, d::date, 10, 5, 15, 1
+          from public.users u, generate_series(date '2025-10-01', date '2025-10-31', interval '1 day') d;
     """)
     conn.execute("set session_replication_role = origin")
     conn.execute("vacuum analyze")
@@ -93,7 +99,8 @@ def queries(conn: psycopg.Connection, who: str) -> list[Query]:
     member = conn.execute(f"select {uid('u', str(MEMBER))}").fetchone()[0]
     tenant = conn.execute(f"select {uid('t', '0')}").fetchone()[0]
     conv = conn.execute(f"select {uid('c', repr(f'{MEMBER}-0'))}").fetchone()[0]
-    msg = conn.execute(f"select {uid('m', repr(f'{MEMBER}-0-1'))}").fetchone()[0]
+    second = f"'{conv}-1'"  # the conversation's first assistant message
+    msg = conn.execute(f"select {uid('m', second)}").fetchone()[0]
     col, val = ("user_id", member) if who == "member" else ("tenant_id", tenant)
     month = "date >= '2025-10-01' and date < '2025-11-01'"
     cols = "id, title, is_archived, created_at, updated_at"  # the columns of bench/rls_latency.py
