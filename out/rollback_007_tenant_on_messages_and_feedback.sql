@@ -61,8 +61,8 @@ ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_tenant_id_fkey;
 -- drop constraint public.feedback.feedback_message_id_tenant_id_fkey
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_tenant_id_fkey;
 
--- drop function private.admin_tenant_id()
-DROP FUNCTION private.admin_tenant_id();
+-- drop function private.current_user_is_admin()
+DROP FUNCTION private.current_user_is_admin();
 
 -- drop constraint public.users.users_id_tenant_id_key
 ALTER TABLE public.users DROP CONSTRAINT users_id_tenant_id_key;
