@@ -130,6 +130,8 @@ def _fields(obj: Any) -> dict[str, Any]:
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:
+    if type(v) in _PLAIN:  # strings, numbers, booleans and null are stored as they are
+        return v
     if name in _IDS and isinstance(v, dict):
         return _from_oid(v)
     cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name))
