@@ -75,6 +75,9 @@ ALTER TABLE public.messages DROP COLUMN user_id;
 -- drop column public.messages.tenant_id
 ALTER TABLE public.messages DROP COLUMN tenant_id;
 
+-- alter column public.messages.conversation_id
+COMMENT ON COLUMN public.messages.conversation_id IS 'The conversation. Deleting it deletes its messages.';
+
 -- alter table public.feedback
 REVOKE INSERT (tenant_id) ON TABLE public.feedback FROM authenticated;
 GRANT DELETE, INSERT (comment), INSERT (id), INSERT (message_id), INSERT (rating), INSERT (user_id), SELECT, UPDATE (comment), UPDATE (rating) ON TABLE public.feedback TO authenticated;
@@ -82,8 +85,58 @@ GRANT DELETE, INSERT (comment), INSERT (id), INSERT (message_id), INSERT (rating
 -- drop column public.feedback.tenant_id
 ALTER TABLE public.feedback DROP COLUMN tenant_id;
 
+-- alter column public.feedback.user_id
+COMMENT ON COLUMN public.feedback.user_id IS 'The user who gave the feedback. Deleting the user deletes their feedback.';
+
+-- alter column public.feedback.message_id
+COMMENT ON COLUMN public.feedback.message_id IS 'The rated message. Deleting it deletes its feedback.';
+
 -- drop constraint public.conversations.conversations_id_tenant_id_user_id_key
 ALTER TABLE public.conversations DROP CONSTRAINT conversations_id_tenant_id_user_id_key;
+
+-- create constraint public.feedback.feedback_message_id_fkey
+ALTER TABLE public.feedback
+    ADD CONSTRAINT feedback_message_id_fkey FOREIGN KEY (message_id)
+    REFERENCES public.messages (id) ON DELETE CASCADE NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.feedback.feedback_message_id_fkey
+ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;
+
+COMMIT;
+
+BEGIN;
+
+-- create constraint public.feedback.feedback_user_id_fkey
+ALTER TABLE public.feedback
+    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.feedback.feedback_user_id_fkey
+ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;
+
+COMMIT;
+
+BEGIN;
+
+-- create constraint public.messages.messages_conversation_id_fkey
+ALTER TABLE public.messages
+    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
+    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.messages.messages_conversation_id_fkey
+ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;
 
 COMMIT;
 
