@@ -61,38 +61,14 @@ ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_tenant_id_fkey;
 -- drop constraint public.feedback.feedback_message_id_tenant_id_fkey
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_tenant_id_fkey;
 
+-- drop function private.policy_user_id()
+DROP FUNCTION private.policy_user_id();
+
+-- drop function private.policy_tenant_id()
+DROP FUNCTION private.policy_tenant_id();
+
 -- drop function private.current_user_is_admin()
 DROP FUNCTION private.current_user_is_admin();
-
--- alter function private.current_user_id()
-CREATE OR REPLACE FUNCTION private.current_user_id()
-RETURNS uuid
-LANGUAGE sql
-STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-select u.id
-  from public.users u
-  join public.tenants t on t.id = u.tenant_id
- where u.auth_id = (select auth.uid())
-   and u.is_active
-   and t.is_active
-$$;
-
--- alter function private.current_tenant_id()
-CREATE OR REPLACE FUNCTION private.current_tenant_id()
-RETURNS uuid
-LANGUAGE sql
-STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-select u.tenant_id
-  from public.users u
-  join public.tenants t on t.id = u.tenant_id
- where u.auth_id = (select auth.uid())
-   and u.is_active
-   and t.is_active
-$$;
 
 -- drop constraint public.users.users_id_tenant_id_key
 ALTER TABLE public.users DROP CONSTRAINT users_id_tenant_id_key;
