@@ -1,106 +1,263 @@
-"""Generate-and-validate wall time and peak memory for a synthetic N-table spec.
+"""`schemagen generate` as users run it, whole processes, side by side with `drizzle-kit generate`.
 
-    python bench/generate_scale.py 100 1000 10000        # migrations, rollbacks, validation
-    python bench/generate_scale.py --all 1000            # plus database.types.ts and docs
+    python bench/generate_scale.py                       # 1,000 tables: schemagen vs drizzle-kit, 5 runs each
+    python bench/generate_scale.py --runs 3 100 1000 10000   # linearity (drizzle-kit too, unless --no-drizzle)
+    python bench/generate_scale.py --docs 1000           # schemagen also writes the docs
 
-Each table has about 10 columns, a foreign key to ``tenants``, 3 indexes (one partial), RLS with
-4 policies and an updated_at trigger. Figures, not a pass/fail test: compare ratios within a run.
+The workload of issue 14: N tables (plus ``tenants``), each with 10 columns, a foreign key to
+``tenants``, 3 indexes (one partial, one descending), RLS with 4 policies, an updated_at trigger and
+grants, in one migration; TypeScript types on. Each run is a fresh process writing into an empty
+folder (``schemagen generate --spec S --out O``; ``drizzle-kit generate`` with a config pointing at
+the same schema written as a drizzle TypeScript file, with no earlier snapshot). The figure is the
+median wall time of ``--runs`` runs; peak memory is the largest resident set of the process
+(``ru_maxrss`` of that child, from ``os.wait4``). Nothing is traced or profiled in a timed run.
+
+drizzle-kit is installed in ``bench/drizzle`` (its own package.json and lock, not the project's):
+``npm ci --prefix bench/drizzle``. What drizzle-kit does not do (and is not asked to): rollbacks,
+validation by the Postgres grammar, types, history snapshots, triggers and grants.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from generator.ir.sql import expression_refs, statement_refs, type_refs
-from generator.pipeline import generate
+ROOT = Path(__file__).resolve().parent.parent
+DRIZZLE = ROOT / "bench" / "drizzle"
+SCHEMAGEN = Path(sys.executable).with_name("schemagen")
 
-OUTPUTS = {"docs": False, "types": False, "seed": False}  # --all turns them on
+
+def table_spec(i: int) -> dict:
+    """One synthetic table: 10 columns, FK to tenants, 3 indexes, 4 policies, a trigger, grants."""
+    return {
+        "name": f"t{i:05d}",
+        "columns": [
+            {"name": "id", "type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
+            {"name": "tenant_id", "type": "uuid", "nullable": False,
+             "references": {"table": "tenants", "on_delete": "cascade"}},
+            {"name": "owner_id", "type": "uuid", "nullable": False},
+            {"name": "title", "type": "text", "nullable": False, "check": f"length(title) <= {100 + i % 50}"},
+            {"name": "body", "type": "text"},
+            {"name": "score", "type": "integer", "nullable": False, "default": "0"},
+            {"name": "meta", "type": "jsonb", "nullable": False, "default": "'{}'::jsonb"},
+            {"name": "archived", "type": "boolean", "nullable": False, "default": "false"},
+            {"name": "created_at", "type": "timestamptz", "nullable": False, "default": "now()"},
+            {"name": "updated_at", "type": "timestamptz", "nullable": False, "default": "now()"},
+        ],
+        "indexes": [
+            {"columns": ["tenant_id", {"column": "created_at", "order": "desc"}]},
+            {"columns": ["owner_id", "updated_at"], "where": "archived = false"},
+            {"columns": ["score"]},
+        ],
+        "policies": [
+            {"name": "read", "command": "select", "roles": ["authenticated"],
+             "using": f"tenant_id = (select auth.uid()) and score >= {i % 7}"},
+            {"name": "insert", "command": "insert", "roles": ["authenticated"],
+             "with_check": "owner_id = (select auth.uid())"},
+            {"name": "update", "command": "update", "roles": ["authenticated"],
+             "using": "owner_id = (select auth.uid())", "with_check": "owner_id = (select auth.uid())"},
+            {"name": "delete", "command": "delete", "roles": ["authenticated"],
+             "using": "owner_id = (select auth.uid())"},
+        ],
+        "triggers": [{"name": "touch", "timing": "before", "events": ["update"], "function": "touch"}],
+        "grants": [{"privileges": ["select", "insert", "update", "delete"], "to": ["authenticated"]}],
+    }
 
 
-def synth_spec(n: int) -> dict:
-    """An N-table spec (plus tenants) in one migration."""
-    tables = [{
-        "name": "tenants",
-        "columns": [{"name": "id", "type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
-                    {"name": "name", "type": "text", "nullable": False}],
-    }]
-    for i in range(n):
-        t = f"t{i:05d}"
-        tables.append({
-            "name": t,
-            "columns": [
-                {"name": "id", "type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
-                {"name": "tenant_id", "type": "uuid", "nullable": False,
-                 "references": {"table": "tenants", "on_delete": "cascade"}},
-                {"name": "owner_id", "type": "uuid", "nullable": False},
-                {"name": "title", "type": "text", "nullable": False, "check": f"length(title) <= {100 + i % 50}"},
-                {"name": "body", "type": "text"},
-                {"name": "score", "type": "integer", "nullable": False, "default": "0"},
-                {"name": "meta", "type": "jsonb", "nullable": False, "default": "'{}'::jsonb"},
-                {"name": "archived", "type": "boolean", "nullable": False, "default": "false"},
-                {"name": "created_at", "type": "timestamptz", "nullable": False, "default": "now()"},
-                {"name": "updated_at", "type": "timestamptz", "nullable": False, "default": "now()"},
-            ],
-            "indexes": [
-                {"columns": ["tenant_id", {"column": "created_at", "order": "desc"}]},
-                {"columns": ["owner_id", "updated_at"], "where": "archived = false"},
-                {"columns": ["score"]},
-            ],
-            "policies": [
-                {"name": "read", "command": "select", "roles": ["authenticated"],
-                 "using": f"tenant_id = (select auth.uid()) and score >= {i % 7}"},
-                {"name": "insert", "command": "insert", "roles": ["authenticated"],
-                 "with_check": "owner_id = (select auth.uid())"},
-                {"name": "update", "command": "update", "roles": ["authenticated"],
-                 "using": "owner_id = (select auth.uid())", "with_check": "owner_id = (select auth.uid())"},
-                {"name": "delete", "command": "delete", "roles": ["authenticated"],
-                 "using": "owner_id = (select auth.uid())"},
-            ],
-            "triggers": [{"name": "touch", "timing": "before", "events": ["update"], "function": "touch"}],
-            "grants": [{"privileges": ["select", "insert", "update", "delete"], "to": ["authenticated"]}],
-        })
+def synth_spec(n: int, docs: bool = False) -> dict:
+    """An N-table spec (plus tenants) in one migration, TypeScript types on."""
+    tenants = {"name": "tenants",
+               "columns": [{"name": "id", "type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
+                           {"name": "name", "type": "text", "nullable": False}]}
     touch = {"name": "touch", "returns": "trigger", "language": "plpgsql",
              "body": "begin\n  new.updated_at := now();\n  return new;\nend;"}
-    return {"outputs": OUTPUTS, "migrations": [{"number": 1, "name": "init", "functions": [touch], "tables": tables}]}
+    return {"outputs": {"types": True, "docs": docs, "seed": False},
+            "migrations": [{"number": 1, "name": "init", "functions": [touch],
+                            "tables": [tenants, *(table_spec(i) for i in range(n))]}]}
 
 
-def measure(n: int, folder: Path) -> tuple[float, float, dict[str, float], int]:
-    spec = folder / f"spec_{n}.yaml"
-    spec.write_text(yaml.safe_dump(synth_spec(n), sort_keys=False), encoding="utf-8")
-    def cold() -> None:
-        for cache in (expression_refs, statement_refs, type_refs):
-            cache.cache_clear()  # a cold run, as a fresh process would be
+_TS_TYPES = {"uuid": "uuid", "text": "text", "integer": "integer", "jsonb": "jsonb", "boolean": "boolean"}
 
-    cold()
+
+def _ts_column(col: dict) -> str:
+    """One column of the synthetic spec as a drizzle column builder."""
+    name, typ = col["name"], col["type"]
+    b = (f'timestamp("{name}", {{ withTimezone: true }})' if typ == "timestamptz"
+         else f'{_TS_TYPES[typ]}("{name}")')
+    if col.get("primary_key"):
+        b += ".primaryKey()"
+    if col.get("nullable") is False:
+        b += ".notNull()"
+    default = col.get("default")
+    if default == "gen_random_uuid()":
+        b += ".defaultRandom()"
+    elif default == "now()":
+        b += ".defaultNow()"
+    elif default is not None:
+        b += f".default(sql`{default}`)"
+    if "references" in col:
+        b += f'.references(() => {col["references"]["table"]}.id, {{ onDelete: "cascade" }})'
+    return f"  {name}: {b},"
+
+
+def drizzle_schema(spec: dict) -> str:
+    """The spec's tables as a drizzle-orm schema file: the same columns, keys, indexes and policies."""
+    out = ['import { sql } from "drizzle-orm";',
+           'import { boolean, check, index, integer, jsonb, pgPolicy, pgRole, pgTable, text, timestamp, uuid }'
+           ' from "drizzle-orm/pg-core";',
+           "",
+           'export const authenticated = pgRole("authenticated").existing();',
+           ""]
+    for t in spec["migrations"][0]["tables"]:
+        name = t["name"]
+        out.append(f'export const {name} = pgTable("{name}", {{')
+        out += [_ts_column(c) for c in t["columns"]]
+        extras = []
+        for c in t["columns"]:
+            if "check" in c:
+                extras.append(f'  check("{name}_{c["name"]}_check", sql`{c["check"]}`),')
+        for ix in t.get("indexes", []):
+            parts, names = [], []
+            for c in ix["columns"]:
+                if isinstance(c, dict):
+                    parts.append(f't.{c["column"]}' + (".desc()" if c.get("order") == "desc" else ".asc()"))
+                    names.append(c["column"])
+                else:
+                    parts.append(f"t.{c}")
+                    names.append(c)
+            b = f'  index("{name}_{"_".join(names)}_idx").on({", ".join(parts)})'
+            if "where" in ix:
+                b += f'.where(sql`{ix["where"]}`)'
+            extras.append(b + ",")
+        for p in t.get("policies", []):
+            opts = ['as: "permissive"', f'for: "{p["command"]}"', "to: authenticated"]
+            if "using" in p:
+                opts.append(f'using: sql`{p["using"]}`')
+            if "with_check" in p:
+                opts.append(f'withCheck: sql`{p["with_check"]}`')
+            extras.append(f'  pgPolicy("{p["name"]}", {{ {", ".join(opts)} }}),')
+        if extras:
+            out.append("}, (t) => [")
+            out += extras
+            out.append("]).enableRLS();" if t.get("policies") else "]);")
+        else:
+            out.append("});")
+        out.append("")
+    return "\n".join(out)
+
+
+@dataclass
+class Timing:
+    """Whole-process runs of one tool on one size."""
+
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+
+    def add(self, wall: float, cpu: float, peak: float) -> None:
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+        self.peaks.append(peak)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+
+def run_process(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run ``cmd`` to completion; (wall s, CPU s (user + system), peak resident MiB) of that process."""
     start = time.perf_counter()
-    result = generate(spec)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    cold()  # memory in a second run: tracemalloc slows Python down several times
-    tracemalloc.start()
-    generate(spec)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    size = sum(len(f.text) for f in result.files)
-    return wall, peak / 2**20, result.timings, size
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd[:3])}… failed ({proc.returncode}):\n{err[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
 
 
-def main(argv: list[str]) -> None:
-    if "--all" in argv:  # also TypeScript types and documentation
-        OUTPUTS.update(docs=True, types=True)
-    sizes = [int(a) for a in argv if a != "--all"] or [100, 1000]
-    print(f"{'tables':>7} {'wall s':>8} {'s/1k tables':>12} {'peak MiB':>9} {'out MiB':>8}  stages (s)")
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            wall, peak, timings, size = measure(n, Path(tmp))
-            stages = " ".join(f"{k}={v:.3f}" for k, v in timings.items())
-            print(f"{n:>7} {wall:>8.3f} {wall / n * 1000:>12.3f} {peak:>9.1f} {size / 2**20:>8.2f}  {stages}")
+def time_schemagen(spec_path: Path, work: Path, runs: int) -> tuple[Timing, int]:
+    """Timing of ``runs`` fresh generates, and the size of out/ (bytes)."""
+    timing, size = Timing(), 0
+    for r in range(runs):
+        out = work / f"out-{r}"
+        timing.add(*run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work))
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        shutil.rmtree(out)
+    return timing, size
+
+
+def time_drizzle(spec: dict, n: int, runs: int) -> Timing | None:
+    """The same for ``drizzle-kit generate`` (None when bench/drizzle has no node_modules)."""
+    bin_js = DRIZZLE / "node_modules" / "drizzle-kit" / "bin.cjs"
+    if not bin_js.exists():
+        print("  (drizzle-kit is not installed: npm ci --prefix bench/drizzle)", file=sys.stderr)
+        return None
+    work = DRIZZLE / ".work" / f"n{n}"  # inside bench/drizzle so that drizzle-orm resolves
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    (work / "schema.ts").write_text(drizzle_schema(spec), encoding="utf-8")
+    timing = Timing()
+    try:
+        for r in range(runs):
+            cfg = work / f"drizzle-{r}.config.ts"
+            cfg.write_text('import { defineConfig } from "drizzle-kit";\n'
+                           f'export default defineConfig({{ dialect: "postgresql", schema: "./schema.ts", '
+                           f'out: "./out-{r}", entities: {{ roles: true }} }});\n', encoding="utf-8")
+            timing.add(*run_process(["node", str(bin_js), "generate", f"--config={cfg.name}"], work))
+            if not any((work / f"out-{r}").glob("*.sql")):
+                raise SystemExit("drizzle-kit wrote no migration")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return timing
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000], help="numbers of tables (default 1000)")
+    ap.add_argument("--runs", type=int, default=5, help="whole-process runs per tool and size (median)")
+    ap.add_argument("--docs", action="store_true", help="schemagen also writes the documentation")
+    ap.add_argument("--no-drizzle", action="store_true", help="skip drizzle-kit")
+    args = ap.parse_args(argv)
+    print(f"{'tables':>7} | {'schemagen wall':>14} {'cpu':>6} {'MiB':>5} | {'drizzle-kit wall':>16} {'cpu':>6} "
+          f"{'MiB':>5} | {'wall ratio':>10} {'cpu ratio':>9} | {'s/1k tables':>11}")
+    with tempfile.TemporaryDirectory(prefix="schemagen-scale-") as tmp:
+        for n in args.sizes:
+            spec = synth_spec(n, docs=args.docs)
+            spec_path = Path(tmp) / f"spec_{n}.yaml"
+            spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+            s, size = time_schemagen(spec_path, Path(tmp), args.runs)
+            d = None if args.no_drizzle else time_drizzle(spec, n, args.runs)
+            line = f"{n:>7} | {s.wall:>14.2f} {s.cpu:>6.2f} {s.peak:>5.0f} | "
+            line += (f"{d.wall:>16.2f} {d.cpu:>6.2f} {d.peak:>5.0f} | {s.wall / d.wall:>10.2f} {s.cpu / d.cpu:>9.2f}"
+                     if d else f"{'-':>16} {'-':>6} {'-':>5} | {'-':>10} {'-':>9}")
+            print(f"{line} | {s.wall / n * 1000:>11.2f}", flush=True)
+            print(f"{'':>7}   schemagen runs {' '.join(f'{w:.2f}' for w in s.walls)}; out/ {size / 2**20:.1f} MiB"
+                  + (f"; drizzle-kit runs {' '.join(f'{w:.2f}' for w in d.walls)}" if d else ""), flush=True)
+    print("\nwall = median of whole-process runs (s); cpu = median user + system CPU of the process (s), "
+          "less sensitive to other work on the machine; MiB = peak resident set; ratio = schemagen / drizzle-kit "
+          "(goal 1: <= 0.25)")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    raise SystemExit(main(sys.argv[1:]))

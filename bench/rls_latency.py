@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.verify.backends import start_server  # noqa: E402
+from generator.verify.run import execute_sql  # noqa: E402
 from generator.verify.standin import install_supabase_standin  # noqa: E402
 
 USERS_PER_TENANT = 20
@@ -54,10 +55,17 @@ def uid(prefix: str, expr: str) -> str:
     return f"md5('{prefix}' || ({expr})::text)::uuid"
 
 
-def load_sql(users: int) -> list[tuple[str, str]]:
-    """(label, statement) pairs that load the whole volume with set-based SQL."""
+def load_sql(users: int, carried: bool = True) -> list[tuple[str, str]]:
+    """(label, statement) pairs that load the whole volume with set-based SQL.
+
+    ``carried``: messages carry their conversation's tenant_id and user_id and feedback its tenant_id
+    (migration 007); False loads the schema of migrations 001..006.
+    """
     tenants = max(1, math.ceil(users / USERS_PER_TENANT))
     tpu = USERS_PER_TENANT
+    m_cols = ", tenant_id, user_id" if carried else ""
+    m_vals = f", {uid('t', f'u / {tpu}')}, {uid('u', 'u')}" if carried else ""
+    f_cols, f_vals = (", tenant_id", ", m.tenant_id") if carried else ("", "")
     return [
         ("tenants", f"""
             insert into public.tenants (id, name, slug, llm_provider, llm_model)
@@ -80,7 +88,7 @@ def load_sql(users: int) -> list[tuple[str, str]]:
                    lateral generate_series(0, case when u = {HEAVY} then 999 else 99 end) k"""),
         ("messages", f"""
             insert into public.messages (id, conversation_id, role, content, token_count, model_used,
-                                         latency_ms, created_at)
+                                         latency_ms, created_at{m_cols})
             select {uid('m', "u || '-' || k || '-' || n")}, {uid('c', "u || '-' || k")},
                    case when n % 2 = 0 then 'user' else 'assistant' end,
                    'Message ' || n || ' of conversation ' || k || ' of user ' || u,
@@ -88,16 +96,16 @@ def load_sql(users: int) -> list[tuple[str, str]]:
                    case when n % 2 = 1 then 'gpt-4o' end,
                    case when n % 2 = 1 then 300 + (n * 53 + k) % 3000 end,
                    timestamptz '2025-10-01' + (((u * 7919 + k * 104729) % 2592000) * interval '1 second')
-                     + (n * interval '1 minute')
+                     + (n * interval '1 minute'){m_vals}
               from generate_series(0, {users - 1}) u,
                    lateral generate_series(0, case when u = {HEAVY} then 999 else 99 end) k,
                    lateral generate_series(0, case when u = {HEAVY} and k = 0 then 99 else 49 end) n"""),
         ("feedback", f"""
-            insert into public.feedback (id, message_id, user_id, rating, comment, created_at)
+            insert into public.feedback (id, message_id, user_id, rating, comment, created_at{f_cols})
             select {uid('f', 'm.id')}, m.id, c.user_id,
                    case when (hashtext(m.id::text) & 3) = 0 then -1 else 1 end,
                    case when (hashtext(m.id::text) & 7) = 0 then 'Comment on ' || m.id end,
-                   m.created_at + interval '5 minutes'
+                   m.created_at + interval '5 minutes'{f_vals}
               from public.messages m
               join public.conversations c on c.id = m.conversation_id
              where m.role = 'assistant' and (hashtext(m.id::text) % 10) = 0"""),
@@ -132,7 +140,9 @@ def load(conn: psycopg.Connection, users: int, log) -> dict[str, float]:  # noqa
     for name, _ in indexes:
         conn.execute(f"drop index {name}")
     conn.execute("set session_replication_role = replica")  # no triggers, no FK checks
-    for label, stmt in load_sql(users):
+    carried = conn.execute("""select count(*) from information_schema.columns where table_schema = 'public'
+                                and table_name = 'messages' and column_name = 'tenant_id'""").fetchone()[0] > 0
+    for label, stmt in load_sql(users, carried):
         t = time.perf_counter()
         n = conn.execute(stmt).rowcount
         times[label] = time.perf_counter() - t
@@ -151,17 +161,27 @@ def load(conn: psycopg.Connection, users: int, log) -> dict[str, float]:  # noqa
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """One query as the client sends it (RLS) and as an app would write it without RLS."""
+    """One query as supabase-js sends it: SQL with one parameter (``%s``) and its value.
+
+    ``rls`` is what the client sends (with the app's own filter unless ``--unfiltered``); ``plain``
+    is the same statement run without RLS (as service_role, which bypasses it).
+    """
 
     name: str
     family: str
     who: str  # 'member' (the heavy user) or 'admin'
     rls: str
     plain: str
+    arg: str
 
 
-def queries(conn: psycopg.Connection) -> list[Query]:
-    """The document's four queries (conversation list twice), for the heavy member and an admin."""
+def queries(conn: psycopg.Connection, unfiltered: bool = False) -> list[Query]:
+    """The document's four queries (conversation list twice), for the heavy member and an admin.
+
+    The member's app filters by ``user_id``, the admin's by ``tenant_id`` (Supabase's advice: add the
+    filter even though RLS implies it, so that an index can lead). ``unfiltered`` sends the RLS side
+    without it, as the first version of this benchmark did.
+    """
     heavy = conn.execute(f"select {uid('u', str(HEAVY))}").fetchone()[0]
     tenant = conn.execute(f"select {uid('t', '0')}").fetchone()[0]
     first_conv = "'" + f"{HEAVY}-0" + "'"
@@ -174,26 +194,22 @@ def queries(conn: psycopg.Connection) -> list[Query]:
     month = f"date >= '{MONTH[0]}' and date < '{MONTH[1]}'"
     out = []
     for who, col, val in (("member", "user_id", heavy), ("admin", "tenant_id", tenant)):
-        f = f"{col} = '{val}'"
-        out += [
-            Query("conversations, newest 50", "conversations", who,
-                  f"select {cols} from public.conversations order by updated_at desc limit 50",
-                  f"select {cols} from public.conversations where {f} order by updated_at desc limit 50"),
-            Query("conversations, all 1,000", "conversations", who,
-                  f"select {cols} from public.conversations order by updated_at desc limit 1000",
-                  f"select {cols} from public.conversations where {f} order by updated_at desc limit 1000"),
-            Query("100 messages of a conversation", "messages", who,
-                  f"select {mcols} from public.messages where conversation_id = '{conv}' "
-                  "order by created_at limit 100",
-                  f"select {mcols} from public.messages where conversation_id = '{conv}' "
-                  "order by created_at limit 100"),
-            Query("feedback of a message", "feedback", who,
-                  f"select id, rating, comment, created_at from public.feedback where message_id = '{msg}'",
-                  f"select id, rating, comment, created_at from public.feedback where message_id = '{msg}'"),
-            Query("a month of usage", "usage", who,
-                  f"select {ucols} from public.usage_metrics where {month} order by date desc",
-                  f"select {ucols} from public.usage_metrics where {f} and {month} order by date desc"),
-        ]
+        f = f"{col} = %s"
+        conv_list = f"select {cols} from public.conversations where {f} order by updated_at desc limit "
+        usage = f"select {ucols} from public.usage_metrics where {f} and {month} order by date desc"
+        messages = (f"select {mcols} from public.messages where conversation_id = %s "
+                    "order by created_at limit 100")
+        feedback = "select id, rating, comment, created_at from public.feedback where message_id = %s"
+        rows = [("conversations, newest 50", "conversations", conv_list + "50", str(val)),
+                ("conversations, all 1,000", "conversations", conv_list + "1000", str(val)),
+                ("100 messages of a conversation", "messages", messages, str(conv)),
+                ("feedback of a message", "feedback", feedback, str(msg)),
+                ("a month of usage", "usage", usage, str(val))]
+        for name, family, sql, arg in rows:
+            rls = sql
+            if unfiltered and f in sql:
+                rls = sql.replace(f" where {f} and ", " where ").replace(f" where {f}", "")
+            out.append(Query(name, family, who, rls, sql, arg))
     return out
 
 
@@ -207,32 +223,53 @@ def claims(conn: psycopg.Connection, user_no: int) -> str:
     return json.dumps({"sub": str(auth_id), "role": "authenticated", "aud": "authenticated"})
 
 
-def run_once(conn: psycopg.Connection, sql: str, jwt: str | None) -> float:
-    """One request: a transaction like PostgREST's; returns the query's wall time in ms."""
+def _begin(conn: psycopg.Connection, jwt: str | None, plan_mode: str) -> None:
+    """PostgREST's transaction preamble: role and claims (or service_role), and the plan cache mode."""
+    conn.execute(f"set local plan_cache_mode = {plan_mode}")
+    if jwt is None:
+        conn.execute("set local role service_role")
+    else:
+        conn.execute("set local role authenticated")
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (jwt,))
+
+
+def run_once(conn: psycopg.Connection, sql: str, arg: str | None, jwt: str | None, plan_mode: str) -> float:
+    """One request: a transaction like PostgREST's, the query as a server-side prepared statement
+    (Postgres plans it custom five times, then generic when that is not costlier, unless
+    ``plan_mode`` forces one); returns the query's wall time in ms."""
+    params = (arg,) if "%s" in sql else None
     with conn.transaction(force_rollback=True):
-        if jwt is not None:
-            conn.execute("set local role authenticated")
-            conn.execute("select set_config('request.jwt.claims', %s, true)", (jwt,))
+        _begin(conn, jwt, plan_mode)
         t = time.perf_counter()
-        conn.execute(sql).fetchall()
+        conn.execute(sql, params, prepare=True).fetchall()
         return (time.perf_counter() - t) * 1000
 
 
-def measure(conn: psycopg.Connection, sql: str, jwt: str | None, repeat: int, warmup: int) -> tuple[float, float]:
+def measure(conn: psycopg.Connection, sql: str, arg: str, jwt: str | None, repeat: int, warmup: int,
+            plan_mode: str) -> tuple[float, float]:
     for _ in range(warmup):
-        run_once(conn, sql, jwt)
-    samples = sorted(run_once(conn, sql, jwt) for _ in range(repeat))
+        run_once(conn, sql, arg, jwt, plan_mode)
+    samples = sorted(run_once(conn, sql, arg, jwt, plan_mode) for _ in range(repeat))
     p95 = samples[min(len(samples) - 1, math.ceil(0.95 * len(samples)) - 1)]
     return statistics.median(samples), p95
 
 
-def explain(conn: psycopg.Connection, sql: str, jwt: str | None) -> str:
+def explain(conn: psycopg.Connection, sql: str, arg: str, jwt: str | None, plan_mode: str) -> tuple[str, int]:
+    """The plan of one execution of the prepared statement, and its shared buffers (hit + read)."""
+    text = sql.replace("%s", "$1")
     with conn.transaction(force_rollback=True):
-        if jwt is not None:
-            conn.execute("set local role authenticated")
-            conn.execute("select set_config('request.jwt.claims', %s, true)", (jwt,))
-        rows = conn.execute(f"explain (analyze, buffers, costs off, summary off) {sql}").fetchall()
-    return "\n".join("    " + r[0] for r in rows)
+        _begin(conn, jwt, plan_mode)
+        conn.execute(f"prepare bench_q{'(uuid)' if '$1' in text else ''} as {text}")
+        try:
+            call = f"execute bench_q('{arg}')" if "$1" in text else "execute bench_q"
+            for _ in range(6):  # past the five custom plans, as PostgREST's connection would be
+                conn.execute(call)
+            plan = conn.execute(f"explain (analyze, buffers, format json) {call}").fetchone()[0]
+            rows = conn.execute(f"explain (analyze, buffers, costs off, summary off) {call}").fetchall()
+        finally:
+            conn.execute("deallocate bench_q")
+    top = plan[0]["Plan"]
+    return "\n".join("    " + r[0] for r in rows), top["Shared Hit Blocks"] + top["Shared Read Blocks"]
 
 
 def geomean(xs: list[float]) -> float:
@@ -247,6 +284,11 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every query")
     ap.add_argument("--dsn", default=None, help="a server to create the throw-away database in")
+    ap.add_argument("--plan-cache-mode", nargs="+", default=["auto", "force_generic_plan"],
+                    choices=["auto", "force_generic_plan", "force_custom_plan"],
+                    help="plan cache modes to measure, each a full table (default: auto force_generic_plan)")
+    ap.add_argument("--unfiltered", action="store_true",
+                    help="send the RLS side without the app's user_id / tenant_id filter")
     args = ap.parse_args()
     users = max(USERS_PER_TENANT, round(1000 * args.scale))
 
@@ -263,7 +305,9 @@ def main() -> int:
             log(f"{server.description}; {users:,} users (scale {args.scale:g}); migrations from {args.out}")
             install_supabase_standin(conn)
             for path in migrations:
-                conn.execute(path.read_text(encoding="utf-8"))
+                problem = execute_sql(conn, path.name, path.read_text(encoding="utf-8"))  # as psql runs it
+                if problem:
+                    raise SystemExit(problem)
             t = time.perf_counter()
             load(conn, users, log)
             log(f"  load total {time.perf_counter() - t:.1f} s")
@@ -277,31 +321,36 @@ def main() -> int:
 
 def report(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     jwts = {"member": claims(conn, HEAVY), "admin": claims(conn, ADMIN)}
-    rows = []
-    for q in queries(conn):
-        rls = measure(conn, wrap(q.rls), jwts[q.who], args.repeat, args.warmup)
-        plain = measure(conn, wrap(q.plain), None, args.repeat, args.warmup)
-        rows.append((q, rls, plain))
-        if args.explain:
-            print(f"\n-- {q.who}: {q.name}, with RLS\n{explain(conn, q.rls, jwts[q.who])}")
-            print(f"-- {q.who}: {q.name}, without RLS\n{explain(conn, q.plain, None)}")
-    print()
-    head = f"{'as':<7} {'query':<31} {'RLS med':>8} {'p95':>7} {'plain med':>10} {'p95':>7} {'ratio':>6} {'limit':>6}"
-    print(head)
-    print("-" * len(head))
-    for who in ("member", "admin"):
-        ratios = []
-        for q, (rm, rp), (pm, pp) in (r for r in rows if r[0].who == who):
-            ratio = rm / pm
-            ratios.append(ratio)
-            limit = TARGET_MS[q.family]
-            flag = "" if rm <= limit else " !"
-            print(f"{who:<7} {q.name:<31} {rm:>8.2f} {rp:>7.2f} {pm:>10.2f} {pp:>7.2f} {ratio:>6.2f} "
-                  f"{limit:>6.0f}{flag}")
-        print(f"{who:<7} {'geometric mean of ratios':<31} {'':>8} {'':>7} {'':>10} {'':>7} {geomean(ratios):>6.2f}"
-              f"   worst {max(ratios):.2f}")
+    for mode in args.plan_cache_mode:
+        rows = []
+        for q in queries(conn, args.unfiltered):
+            rls = measure(conn, wrap(q.rls), q.arg, jwts[q.who], args.repeat, args.warmup, mode)
+            plain = measure(conn, wrap(q.plain), q.arg, None, args.repeat, args.warmup, mode)
+            rplan, rbuf = explain(conn, wrap(q.rls), q.arg, jwts[q.who], mode)
+            pplan, pbuf = explain(conn, wrap(q.plain), q.arg, None, mode)
+            rows.append((q, rls, plain, rbuf, pbuf))
+            if args.explain:
+                print(f"\n-- {q.who}: {q.name}, with RLS ({mode})\n{rplan}")
+                print(f"-- {q.who}: {q.name}, without RLS ({mode})\n{pplan}")
+        print(f"\nplan_cache_mode = {mode}" + (" (RLS side without the app's filter)" if args.unfiltered else ""))
+        head = (f"{'as':<7} {'query':<31} {'RLS med':>8} {'p95':>7} {'plain med':>10} {'p95':>7} {'ratio':>6} "
+                f"{'limit':>6} {'buffers RLS/plain':>18}")
+        print(head)
+        print("-" * len(head))
+        for who in ("member", "admin"):
+            ratios = []
+            for q, (rm, rp), (pm, pp), rbuf, pbuf in (r for r in rows if r[0].who == who):
+                ratio = rm / pm
+                ratios.append(ratio)
+                limit = TARGET_MS[q.family]
+                flag = "" if rm <= limit else " !"
+                print(f"{who:<7} {q.name:<31} {rm:>8.2f} {rp:>7.2f} {pm:>10.2f} {pp:>7.2f} {ratio:>6.2f} "
+                      f"{limit:>6.0f}{flag:<2} {rbuf:>8} / {pbuf:<7}")
+            print(f"{who:<7} {'geometric mean of ratios':<31} {'':>8} {'':>7} {'':>10} {'':>7} "
+                  f"{geomean(ratios):>6.2f}   worst {max(ratios):.2f}")
     print("\nms, client wall time of the query statement; ratio = RLS median / plain median; "
-          "targets: geomean <= 1.5, each <= 2; '!' = over the document's limit")
+          "targets: geomean <= 1.5, each <= 2; '!' = over the document's limit; buffers = shared hit + read "
+          "of one execution")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
     else:
         plans = migration_plans(model)  # the same plans initial_history() records
-        history = initial_history(model)
+        history = initial_history(model, states=False)  # only written: no state to read back
     lap("plan")
     sql_files = render_migrations(model, plans, spec_name=spec_name,
                                   templates=str(templates) if templates else None,

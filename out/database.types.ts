@@ -64,6 +64,7 @@ export type Database = {
           id: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Insert: {
@@ -72,6 +73,7 @@ export type Database = {
           id?: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Update: {
@@ -80,22 +82,23 @@ export type Database = {
           id?: string
           message_id?: string
           rating?: number
+          tenant_id?: string
           user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "feedback_message_id_fkey"
-            columns: ["message_id"]
+            foreignKeyName: "feedback_message_id_tenant_id_fkey"
+            columns: ["message_id", "tenant_id"]
             isOneToOne: false
             referencedRelation: "messages"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id"]
           },
           {
-            foreignKeyName: "feedback_user_id_fkey"
-            columns: ["user_id"]
+            foreignKeyName: "feedback_user_id_tenant_id_fkey"
+            columns: ["user_id", "tenant_id"]
             isOneToOne: false
             referencedRelation: "users"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id"]
           },
         ]
       }
@@ -109,7 +112,9 @@ export type Database = {
           metadata: NonNullable<Json>
           model_used: string | null
           role: string
+          tenant_id: string
           token_count: number | null
+          user_id: string
         }
         Insert: {
           content: string
@@ -120,7 +125,9 @@ export type Database = {
           metadata?: NonNullable<Json>
           model_used?: string | null
           role: string
+          tenant_id: string
           token_count?: number | null
+          user_id: string
         }
         Update: {
           content?: string
@@ -131,15 +138,17 @@ export type Database = {
           metadata?: NonNullable<Json>
           model_used?: string | null
           role?: string
+          tenant_id?: string
           token_count?: number | null
+          user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "messages_conversation_id_fkey"
-            columns: ["conversation_id"]
+            foreignKeyName: "messages_conversation_id_tenant_id_user_id_fkey"
+            columns: ["conversation_id", "tenant_id", "user_id"]
             isOneToOne: false
             referencedRelation: "conversations"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id", "user_id"]
           },
         ]
       }
@@ -367,20 +376,6 @@ export type Database = {
             columns: ["tenant_id"]
             isOneToOne: false
             referencedRelation: "tenants"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "feedback_message_id_fkey"
-            columns: ["message_id"]
-            isOneToOne: false
-            referencedRelation: "messages"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "messages_conversation_id_fkey"
-            columns: ["conversation_id"]
-            isOneToOne: false
-            referencedRelation: "conversations"
             referencedColumns: ["id"]
           },
         ]
@@ -731,6 +726,7 @@ export type TypedDatabase = {
           id: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Insert: {
@@ -739,6 +735,7 @@ export type TypedDatabase = {
           id?: string
           message_id: string
           rating: number
+          tenant_id: string
           user_id: string
         }
         Update: {
@@ -747,22 +744,23 @@ export type TypedDatabase = {
           id?: string
           message_id?: string
           rating?: number
+          tenant_id?: string
           user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "feedback_message_id_fkey"
-            columns: ["message_id"]
+            foreignKeyName: "feedback_message_id_tenant_id_fkey"
+            columns: ["message_id", "tenant_id"]
             isOneToOne: false
             referencedRelation: "messages"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id"]
           },
           {
-            foreignKeyName: "feedback_user_id_fkey"
-            columns: ["user_id"]
+            foreignKeyName: "feedback_user_id_tenant_id_fkey"
+            columns: ["user_id", "tenant_id"]
             isOneToOne: false
             referencedRelation: "users"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id"]
           },
         ]
       }
@@ -776,7 +774,9 @@ export type TypedDatabase = {
           metadata: MessageMetadata
           model_used: string | null
           role: string
+          tenant_id: string
           token_count: number | null
+          user_id: string
         }
         Insert: {
           content: string
@@ -787,7 +787,9 @@ export type TypedDatabase = {
           metadata?: MessageMetadata
           model_used?: string | null
           role: string
+          tenant_id: string
           token_count?: number | null
+          user_id: string
         }
         Update: {
           content?: string
@@ -798,15 +800,17 @@ export type TypedDatabase = {
           metadata?: MessageMetadata
           model_used?: string | null
           role?: string
+          tenant_id?: string
           token_count?: number | null
+          user_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: "messages_conversation_id_fkey"
-            columns: ["conversation_id"]
+            foreignKeyName: "messages_conversation_id_tenant_id_user_id_fkey"
+            columns: ["conversation_id", "tenant_id", "user_id"]
             isOneToOne: false
             referencedRelation: "conversations"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "tenant_id", "user_id"]
           },
         ]
       }
@@ -1034,20 +1038,6 @@ export type TypedDatabase = {
             columns: ["tenant_id"]
             isOneToOne: false
             referencedRelation: "tenants"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "feedback_message_id_fkey"
-            columns: ["message_id"]
-            isOneToOne: false
-            referencedRelation: "messages"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "messages_conversation_id_fkey"
-            columns: ["conversation_id"]
-            isOneToOne: false
-            referencedRelation: "conversations"
             referencedColumns: ["id"]
           },
         ]

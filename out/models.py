@@ -125,6 +125,7 @@ class Conversations(Base):
     __tablename__ = "conversations"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="conversations_pkey"),
+        sa.UniqueConstraint("id", "tenant_id", "user_id", name="conversations_id_tenant_id_user_id_key"),
         sa.Index("conversations_created_at_idx", "created_at"),
         sa.Index("conversations_tenant_id_created_at_idx", "tenant_id", sa.text("created_at DESC")),
         sa.Index("conversations_tenant_id_updated_at_active_idx", "tenant_id", sa.text("updated_at DESC"), postgresql_where=sa.text("is_archived = false")),
@@ -144,7 +145,7 @@ class Conversations(Base):
     updated_at: Mapped[_dt.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()"), comment="Maintained by triggers; bumped on every new message.")
     tenant: Mapped[Tenants] = relationship(back_populates="conversations", foreign_keys="[Conversations.tenant_id]")
     user: Mapped[Users] = relationship(back_populates="conversations", foreign_keys="[Conversations.user_id]")
-    messages: Mapped[list[Messages]] = relationship(back_populates="conversation", foreign_keys="[Messages.conversation_id]")
+    messages: Mapped[list[Messages]] = relationship(back_populates="conversations", foreign_keys="[Messages.conversation_id, Messages.tenant_id, Messages.user_id]")
 
 
 class Feedback(Base):
@@ -156,6 +157,8 @@ class Feedback(Base):
         sa.UniqueConstraint("message_id", "user_id", name="feedback_message_id_user_id_key"),
         sa.CheckConstraint("rating in (-1, 1)", name="feedback_rating_check"),
         sa.CheckConstraint("char_length(comment) <= 5000", name="feedback_comment_check"),
+        sa.ForeignKeyConstraint(["message_id", "tenant_id"], ["messages.id", "messages.tenant_id"], name="feedback_message_id_tenant_id_fkey", ondelete="CASCADE", onupdate="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id", "tenant_id"], ["users.id", "users.tenant_id"], name="feedback_user_id_tenant_id_fkey", ondelete="CASCADE", onupdate="CASCADE"),
         sa.Index("feedback_created_at_idx", sa.text("created_at DESC")),
         sa.Index("feedback_message_id_rating_idx", "message_id", postgresql_include=["rating"]),
         sa.Index("feedback_rating_created_at_idx", "rating", sa.text("created_at DESC")),
@@ -165,13 +168,14 @@ class Feedback(Base):
     )
 
     id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, autoincrement=False, nullable=False, server_default=sa.text("gen_random_uuid()"))
-    message_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), sa.ForeignKey("messages.id", name="feedback_message_id_fkey", ondelete="CASCADE"), nullable=False, comment="The rated message. Deleting it deletes its feedback.")
-    user_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), sa.ForeignKey("users.id", name="feedback_user_id_fkey", ondelete="CASCADE"), nullable=False, comment="The user who gave the feedback. Deleting the user deletes their feedback.")
+    message_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The rated message. Deleting it deletes its feedback (by the composite foreign key to messages, the only one: two would make PostgREST's embedding ambiguous).")
+    user_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The user who gave the feedback. Deleting the user deletes their feedback (by the composite foreign key to users).")
     rating: Mapped[int] = mapped_column(sa.SmallInteger(), nullable=False, comment="+1 (helpful) or -1 (not helpful).")
     comment: Mapped[str | None] = mapped_column(sa.Text(), nullable=True, comment="Optional free text, at most 5000 characters.")
     created_at: Mapped[_dt.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()"))
-    message: Mapped[Messages] = relationship(back_populates="feedback", foreign_keys="[Feedback.message_id]")
-    user: Mapped[Users] = relationship(back_populates="feedback", foreign_keys="[Feedback.user_id]")
+    tenant_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The tenant of the rated message and of the user who rates it, carried so that the read policy compares the row's own columns. Composite foreign keys to messages and users keep it equal to both.")
+    messages: Mapped[Messages] = relationship(back_populates="feedback", foreign_keys="[Feedback.message_id, Feedback.tenant_id]")
+    users: Mapped[Users] = relationship(back_populates="feedback", foreign_keys="[Feedback.user_id, Feedback.tenant_id]")
 
 
 class Messages(Base):
@@ -180,10 +184,12 @@ class Messages(Base):
     __tablename__ = "messages"
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="messages_pkey"),
+        sa.UniqueConstraint("id", "tenant_id", name="messages_id_tenant_id_key"),
         sa.CheckConstraint("role in ('user', 'assistant', 'system')", name="messages_role_check"),
         sa.CheckConstraint("char_length(btrim(content)) > 0", name="messages_content_check"),
         sa.CheckConstraint("token_count >= 0", name="messages_token_count_check"),
         sa.CheckConstraint("latency_ms >= 0", name="messages_latency_ms_check"),
+        sa.ForeignKeyConstraint(["conversation_id", "tenant_id", "user_id"], ["conversations.id", "conversations.tenant_id", "conversations.user_id"], name="messages_conversation_id_tenant_id_user_id_fkey", ondelete="CASCADE", onupdate="CASCADE"),
         sa.Index("messages_conversation_id_created_at_idx", "conversation_id", "created_at"),
         sa.Index("messages_conversation_id_last_assistant_idx", "conversation_id", sa.text("created_at DESC"), postgresql_where=sa.text("role = 'assistant'")),
         sa.Index("messages_created_at_brin_idx", "created_at", postgresql_using="brin"),
@@ -194,7 +200,7 @@ class Messages(Base):
     )
 
     id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, autoincrement=False, nullable=False, server_default=sa.text("gen_random_uuid()"))
-    conversation_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), sa.ForeignKey("conversations.id", name="messages_conversation_id_fkey", ondelete="CASCADE"), nullable=False, comment="The conversation. Deleting it deletes its messages.")
+    conversation_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The conversation. Deleting it deletes its messages (the composite foreign key below, the only one to conversations: two would make PostgREST's embedding ambiguous).")
     role: Mapped[str] = mapped_column(sa.Text(), nullable=False, comment="Author: user | assistant | system. Clients may only write 'user' messages.")
     content: Mapped[str] = mapped_column(sa.Text(), nullable=False, comment="Message text; never empty.")
     token_count: Mapped[int | None] = mapped_column(sa.Integer(), nullable=True, comment="Tokens of this message (NULL when not measured).")
@@ -202,8 +208,10 @@ class Messages(Base):
     latency_ms: Mapped[int | None] = mapped_column(sa.Integer(), nullable=True, comment="Response time of an assistant message in milliseconds.")
     metadata_: Mapped[MessageMetadata] = mapped_column("metadata", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb"), comment="Free-form JSON for extensions.")
     created_at: Mapped[_dt.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()"))
-    feedback: Mapped[list[Feedback]] = relationship(back_populates="message", foreign_keys="[Feedback.message_id]")
-    conversation: Mapped[Conversations] = relationship(back_populates="messages", foreign_keys="[Messages.conversation_id]")
+    tenant_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The conversation's tenant, carried on the message so that policies compare the row's own columns (and the table can be distributed by tenant). Always equal to the conversation's: the composite foreign key to conversations guarantees it.")
+    user_id: Mapped[_uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, comment="The conversation's user (its owner), carried for the same reason; equal to the conversation's by the same foreign key.")
+    feedback: Mapped[list[Feedback]] = relationship(back_populates="messages", foreign_keys="[Feedback.message_id, Feedback.tenant_id]")
+    conversations: Mapped[Conversations] = relationship(back_populates="messages", foreign_keys="[Messages.conversation_id, Messages.tenant_id, Messages.user_id]")
 
 
 class Tenants(Base):
@@ -261,11 +269,11 @@ class UsageMetrics(Base):
         sa.CheckConstraint("total_tokens = prompt_tokens + completion_tokens", name="usage_metrics_total_tokens_sum_check"),
         sa.Index("usage_metrics_created_at_brin_idx", "created_at", postgresql_using="brin"),
         sa.Index("usage_metrics_date_brin_idx", "date", postgresql_using="brin"),
-        sa.Index("usage_metrics_date_tenant_id_idx", "date", "tenant_id", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost"]),
+        sa.Index("usage_metrics_date_tenant_id_idx", "date", "tenant_id", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost", "user_id"]),
         sa.Index("usage_metrics_date_total_tokens_idx", "date", sa.text("total_tokens DESC")),
-        sa.Index("usage_metrics_tenant_id_date_idx", "tenant_id", sa.text("date DESC"), postgresql_include=["total_tokens", "request_count", "estimated_cost"]),
+        sa.Index("usage_metrics_tenant_id_date_idx", "tenant_id", sa.text("date DESC"), postgresql_include=["total_tokens", "request_count", "estimated_cost", "user_id"]),
         sa.Index("usage_metrics_tenant_id_estimated_cost_idx", "tenant_id", sa.text("estimated_cost DESC"), postgresql_where=sa.text("estimated_cost > 0")),
-        sa.Index("usage_metrics_user_id_date_idx", "user_id", sa.text("date DESC"), postgresql_include=["total_tokens", "request_count", "estimated_cost"]),
+        sa.Index("usage_metrics_user_id_date_idx", "user_id", sa.text("date DESC"), postgresql_include=["total_tokens", "request_count", "estimated_cost", "tenant_id"]),
         {"comment": "Token usage and estimated cost of one user on one day. Written by service_role only."},
     )
 
@@ -290,6 +298,7 @@ class Users(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", name="users_pkey"),
         sa.UniqueConstraint("auth_id", name="users_auth_id_key"),
+        sa.UniqueConstraint("id", "tenant_id", name="users_id_tenant_id_key"),
         sa.CheckConstraint("email ~ '^[^@[\\:space\\:]]+@[^@[\\:space\\:]]+$'", name="users_email_check"),
         sa.CheckConstraint("char_length(name) <= 200", name="users_name_check"),
         sa.CheckConstraint("role in ('owner', 'admin', 'member')", name="users_role_check"),
@@ -310,7 +319,7 @@ class Users(Base):
     created_at: Mapped[_dt.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()"))
     updated_at: Mapped[_dt.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()"), comment="Maintained by trigger set_updated_at.")
     conversations: Mapped[list[Conversations]] = relationship(back_populates="user", foreign_keys="[Conversations.user_id]")
-    feedback: Mapped[list[Feedback]] = relationship(back_populates="user", foreign_keys="[Feedback.user_id]")
+    feedback: Mapped[list[Feedback]] = relationship(back_populates="users", foreign_keys="[Feedback.user_id, Feedback.tenant_id]")
     usage_metrics: Mapped[list[UsageMetrics]] = relationship(back_populates="user", foreign_keys="[UsageMetrics.user_id]")
     tenant: Mapped[Tenants] = relationship(back_populates="users", foreign_keys="[Users.tenant_id]")
 

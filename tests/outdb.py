@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 
 from generator.verify.cron import install_cron
+from generator.verify.run import execute_sql
 from generator.verify.standin import install_supabase_standin
 
 OUT = Path(__file__).resolve().parents[1] / "out"
@@ -24,4 +25,5 @@ def build_from_out(conn: psycopg.Connection, out: Path = OUT) -> None:
     install_supabase_standin(conn)
     install_cron(conn)  # migration 007 schedules pg_cron jobs
     for path in migration_files(out):
-        conn.execute(path.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+        problem = execute_sql(conn, path.name, path.read_text(encoding="utf-8"))  # one statement at a time
+        assert problem is None, problem

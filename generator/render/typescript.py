@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
@@ -30,10 +31,12 @@ ARGS_INLINE_WIDTH = 80  # oxfmt's printWidth: Args objects that fit stay on one 
 UNNAMED_OK = {"json", "jsonb", "text"}  # postgres-meta VALID_UNNAMED_FUNCTION_ARG_TYPES
 
 
+@lru_cache(maxsize=65536)
 def collate(text: str) -> tuple:
     """Sort key close to ``Intl.Collator('en')`` (postgres-meta's ``compareStrings``).
 
     Punctuation before digits before letters, letters case-insensitively first, then lower case first.
+    Memoised: column and relation names are compared many times.
     """
     primary, tertiary = [], []
     for ch in unicodedata.normalize("NFD", text):
@@ -42,7 +45,7 @@ def collate(text: str) -> tuple:
         cls = 3 if ch.isalpha() else 2 if ch.isdigit() else 1
         primary.append((cls, ch.lower()))
         tertiary.append(ch.isupper())
-    return (primary, tertiary, text)
+    return (tuple(primary), tuple(tertiary), text)
 
 
 @dataclass(slots=True)
@@ -376,8 +379,13 @@ def _computed_fields(ctx: _Ctx, fns: list[tuple[FunctionIR, list[_Arg]]], rel: O
 
 # -- the file ------------------------------------------------------------------------------------------
 def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict:
+    by_relation: dict[tuple[str, str], list[Rel]] = {}  # one pass: a scan per relation was quadratic
+    for r in rels:
+        if r.ref_schema == r.schema:
+            by_relation.setdefault((r.schema, r.relation), []).append(r)
+
     def rels_of(oid: ObjectId) -> list[Rel]:
-        return [r for r in rels if r.schema == oid.schema and r.relation == oid.name and r.ref_schema == oid.schema]
+        return by_relation.get((oid.schema, oid.name), [])
 
     fns = _exposed_functions(ctx, schema)
     tables = sorted((o for o in ctx.model.of_kind("table") if o.id.schema == schema), key=lambda o: collate(o.id.name))

@@ -41,7 +41,8 @@ export async function correctQueries(): Promise<void> {
     void email, tenantName
   }
 
-  const insert: TablesInsert<"messages"> = { conversation_id: "c", role: "user", content: "hi" }
+  // messages carry their conversation's tenant_id and user_id (migration 007)
+  const insert: TablesInsert<"messages"> = { conversation_id: "c", tenant_id: "t", user_id: "u", role: "user", content: "hi" }
   await supabase.from("messages").insert(insert)
   const update: TablesUpdate<"conversations"> = { title: "renamed", is_archived: true }
   await supabase.from("conversations").update(update).eq("id", "c")
@@ -64,7 +65,8 @@ export async function correctQueries(): Promise<void> {
     void search, colour
   }
   const meta: MessageMetadata = { finish_reason: "stop", prompt_tokens: 12 }
-  await typed.from("messages").insert({ conversation_id: "c", role: "user", content: "hi", metadata: meta })
+  await typed.from("messages").insert({ conversation_id: "c", tenant_id: "t", user_id: "u", role: "user", content: "hi",
+    metadata: meta })
   const withMessages: ConversationWithMessages | null = null
   const response: ApiResponse<TypedTables<"feedback">[]> = { data: [], error: null }
   void withMessages, response

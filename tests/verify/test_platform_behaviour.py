@@ -13,19 +13,17 @@ import pytest
 
 from generator.verify.backends import Database
 from generator.verify.cron import install_cron
+from generator.verify.run import execute_sql
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from generator.verify.standin import install_supabase_standin
-from tests.outdb import OUT, migration_files
+from tests.outdb import OUT, build_from_out, migration_files
 
 
 @pytest.fixture
 def platform(fresh_db: Database) -> psycopg.Connection:
     """An autocommit connection to a fresh database built from out/, with one tenant and two users."""
     conn = psycopg.connect(fresh_db.dsn, autocommit=True)
-    install_supabase_standin(conn)
-    install_cron(conn)  # migration 007 schedules pg_cron jobs
-    for path in migration_files():
-        conn.execute(path.read_text(encoding="utf-8"))
+    build_from_out(conn)
     conn.execute("""
         insert into public.tenants (id, name, slug, llm_provider, llm_model)
         values ('00000000-0000-0000-0000-0000000000a1', 'Acme', 'acme', 'openai', 'gpt-4o');
@@ -45,6 +43,12 @@ def platform(fresh_db: Database) -> psycopg.Connection:
 TENANT, OWNER, MEMBER, CONV = (f"00000000-0000-0000-0000-0000000000{s}" for s in ("a1", "b1", "b2", "c1"))
 
 
+def add_answer(conn: psycopg.Connection) -> str:
+    """An assistant message in the owner's conversation; its id."""
+    return conn.execute("insert into public.messages (conversation_id, tenant_id, user_id, role, content) "
+                        "values (%s, %s, %s, 'assistant', 'answer') returning id", (CONV, TENANT, OWNER)).fetchone()[0]
+
+
 def test_updated_at_moves_on_update(platform: psycopg.Connection) -> None:
     before = platform.execute("select updated_at from public.conversations where id = %s", (CONV,)).fetchone()[0]
     time.sleep(0.01)
@@ -60,36 +64,55 @@ def test_updated_at_moves_on_update(platform: psycopg.Connection) -> None:
 def test_new_message_bumps_its_conversation(platform: psycopg.Connection) -> None:
     before = platform.execute("select updated_at from public.conversations where id = %s", (CONV,)).fetchone()[0]
     time.sleep(0.01)
-    platform.execute("insert into public.messages (conversation_id, role, content) values (%s, 'user', 'hi')",
-                     (CONV,))
+    platform.execute("insert into public.messages (conversation_id, tenant_id, user_id, role, content) "
+                     "values (%s, %s, %s, 'user', 'hi')", (CONV, TENANT, OWNER))
     after = platform.execute("select updated_at from public.conversations where id = %s", (CONV,)).fetchone()[0]
     assert after > before
 
 
 @pytest.mark.parametrize(("sql", "constraint"), [
-    ("insert into public.messages (conversation_id, role, content) values (%(conv)s, 'robot', 'x')",
+    ("insert into public.messages (conversation_id, tenant_id, user_id, role, content) "
+     "values (%(conv)s, %(tenant)s, %(owner)s, 'robot', 'x')",
      "messages_role_check"),
-    ("insert into public.feedback (message_id, user_id, rating) values (%(msg)s, %(owner)s, 0)",
+    ("insert into public.feedback (message_id, tenant_id, user_id, rating) values (%(msg)s, %(tenant)s, %(owner)s, 0)",
      "feedback_rating_check"),
-    ("insert into public.feedback (message_id, user_id, rating, comment) values (%(msg)s, %(owner)s, 1, "
+    ("insert into public.feedback (message_id, tenant_id, user_id, rating, comment) "
+     "values (%(msg)s, %(tenant)s, %(owner)s, 1, "
      "repeat('x', 5001))", "feedback_comment_check"),
     ("insert into public.usage_metrics (tenant_id, user_id, prompt_tokens, completion_tokens, total_tokens) "
      "values (%(tenant)s, %(owner)s, 10, 5, 16)", "usage_metrics_total_tokens_sum_check"),
 ])
 def test_constraints_reject_bad_rows(platform: psycopg.Connection, sql: str, constraint: str) -> None:
-    msg = platform.execute("insert into public.messages (conversation_id, role, content) values (%s, 'assistant', "
-                           "'answer') returning id", (CONV,)).fetchone()[0]
+    msg = add_answer(platform)
     params = {"conv": CONV, "msg": msg, "owner": OWNER, "tenant": TENANT}
     with pytest.raises(psycopg.errors.CheckViolation) as info:
         platform.execute(sql, params)
     assert info.value.diag.constraint_name == constraint
 
 
+@pytest.mark.parametrize(("table", "sql"), [
+    ("messages", "insert into public.messages (conversation_id, tenant_id, user_id, role, content) "
+                 "values (%(conv)s, %(tenant)s, %(member)s, 'user', 'not the conversation''s user')"),
+    ("messages", "insert into public.messages (conversation_id, tenant_id, user_id, role, content) "
+                 "values (%(conv)s, %(other)s, %(owner)s, 'user', 'not the conversation''s tenant')"),
+    ("feedback", "insert into public.feedback (message_id, tenant_id, user_id, rating) "
+                 "values (%(msg)s, %(other)s, %(owner)s, 1)"),
+])
+def test_carried_tenant_and_user_must_match_the_parent(platform: psycopg.Connection, table: str, sql: str) -> None:
+    """messages.tenant_id/user_id and feedback.tenant_id (which RLS compares) equal their parents'."""
+    other = "00000000-0000-0000-0000-0000000000a2"
+    platform.execute("insert into public.tenants (id, name, slug, llm_provider, llm_model) "
+                     "values (%s, 'Other', 'other', 'openai', 'gpt-4o')", (other,))
+    msg = add_answer(platform)
+    params = {"conv": CONV, "msg": msg, "owner": OWNER, "member": MEMBER, "tenant": TENANT, "other": other}
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        platform.execute(sql, params)
+
+
 def test_a_5000_character_comment_and_the_exact_sum_are_accepted(platform: psycopg.Connection) -> None:
-    msg = platform.execute("insert into public.messages (conversation_id, role, content) values (%s, 'assistant', "
-                           "'answer') returning id", (CONV,)).fetchone()[0]
-    platform.execute("insert into public.feedback (message_id, user_id, rating, comment) "
-                     "values (%s, %s, -1, repeat('x', 5000))", (msg, OWNER))
+    msg = add_answer(platform)
+    platform.execute("insert into public.feedback (message_id, tenant_id, user_id, rating, comment) "
+                     "values (%s, %s, %s, -1, repeat('x', 5000))", (msg, TENANT, OWNER))
     platform.execute("insert into public.usage_metrics (tenant_id, user_id, prompt_tokens, completion_tokens, "
                      "total_tokens) values (%s, %s, 10, 5, 15)", (TENANT, OWNER))
     stored = platform.execute("select length(comment) from public.feedback where message_id = %s", (msg,)).fetchone()
@@ -134,10 +157,9 @@ def test_increment_usage_metrics_is_exact_under_concurrency(platform: psycopg.Co
 
 
 def test_materialized_views_refresh_concurrently(platform: psycopg.Connection) -> None:
-    msg = platform.execute("insert into public.messages (conversation_id, role, content) values (%s, 'assistant', "
-                           "'answer') returning id", (CONV,)).fetchone()[0]
-    platform.execute("insert into public.feedback (message_id, user_id, rating) values (%s, %s, 1), (%s, %s, -1)",
-                     (msg, OWNER, msg, MEMBER))
+    msg = add_answer(platform)
+    platform.execute("insert into public.feedback (message_id, tenant_id, user_id, rating) "
+                     "values (%s, %s, %s, 1), (%s, %s, %s, -1)", (msg, TENANT, OWNER, msg, TENANT, MEMBER))
     platform.execute("select public.increment_usage_metrics(%s, %s, 10, 5)", (TENANT, OWNER))
     platform.execute("refresh materialized view concurrently public.message_feedback_summary")
     platform.execute("refresh materialized view concurrently public.monthly_usage_summary")
@@ -154,11 +176,11 @@ def test_rollback_all_with_data_leaves_nothing_of_ours(fresh_db: Database) -> No
         install_cron(conn)
         baseline = take_snapshot(conn)
         for path in migration_files():
-            conn.execute(path.read_text(encoding="utf-8"))
+            assert execute_sql(conn, path.name, path.read_text(encoding="utf-8")) is None
         conn.execute("alter database " + conn.info.dbname + " set app.environment = 'test'")
         conn.execute((OUT / "seed_test_data.sql").read_text(encoding="utf-8"))
         assert conn.execute("select count(*) from public.messages").fetchone()[0] > 0
-        conn.execute((OUT / "rollback_all.sql").read_text(encoding="utf-8"))
+        assert execute_sql(conn, "rollback_all.sql", (OUT / "rollback_all.sql").read_text(encoding="utf-8")) is None
         after = take_snapshot(conn)
     assert diff_snapshots(baseline, after) == []
 
