@@ -180,6 +180,12 @@ def migrate(
     out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
 
 
+# --- pull and diff (issue 16): commands live in generator/pull/cli.py -----------------------------
+from .pull.cli import register as _register_pull  # noqa: E402
+
+_register_pull(app, fail, out_console, err_console)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -26,9 +26,9 @@ select n.nspname as schema, tc.relname as "table", ic.relname as name, i.indexre
              join pg_namespace ocn on ocn.oid = oc.opcnamespace order by k.o) as opclasses,
        i.indoption::int2[] as options_bits,
        exists (select from unnest(i.indcollation::oid[]) with ordinality k(c, o)
-               join pg_attribute a on a.attrelid = i.indexrelid and a.attnum = k.o
-               join pg_type t on t.oid = a.atttypid
-               where k.c <> 0 and k.c <> t.typcollation) as collated,
+               left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k.o - 1]
+                                          and i.indkey[k.o - 1] <> 0
+               where k.c <> 0 and k.c <> coalesce(a.attcollation, 100)) as collated,
        exists (select from pg_constraint con where con.conindid = i.indexrelid and con.conrelid = i.indrelid
                and con.contype in ('p', 'u', 'x')) as constraint_index
 from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_class tc on tc.oid = i.indrelid

@@ -61,6 +61,7 @@ where con.conrelid = any(%(rels)s) and con.contype in ('p', 'u', 'c', 'f', 'x')
 order by 1, 2
 """
 
+SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 
 
@@ -109,8 +110,11 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
     identity = {"a": "always", "d": "by default"}.get(c["identity"])
     if identity:
         _identity_sequence(cat, t, c)
+    type_ = c["type"]
+    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
+        type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
     data = {
-        "name": c["name"], "type": c["type"],
+        "name": c["name"], "type": type_,
         "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
         "default": c["expr"] if not c["generated"] and not identity else None,
         "identity": identity,
