@@ -21,6 +21,7 @@ from ..ir import build
 from ..ir.model import MigrationInfo, Model
 from ..plan import Plan, plan
 from ..render import render_migrations
+from ..verify.backends import Server
 from .catalog import default_schemas, is_supabase
 from .run import PullError, _load_text, connect, read_database
 
@@ -65,7 +66,8 @@ def _state(conn: psycopg.Connection, schemas: list[str], roles: list[str], revok
     return normalize(model), [str(u) for u in pulled.skipped]
 
 
-def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = None) -> Drift:
+def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = None,
+         server: Server | None = None) -> Drift:
     """Compare the database at ``dsn`` with the state ``spec`` declares (``out`` is not needed: the spec's
     state is the same whatever its history; it is accepted for symmetry with the other commands)."""
     from ..pipeline import generate
@@ -84,7 +86,9 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
         schemas = sorted(set(default_schemas(live, supabase)) | set(declared))
         live_state, skipped = _state(live, schemas, roles, revoke_from)
     result = generate(spec, display=spec.name, validate=False)
-    server = start_server(None, pg_bin=pg_bin)
+    own = server is None
+    if server is None:
+        server = start_server(None, pg_bin=pg_bin)
     try:
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as scratch:
             if supabase:
@@ -97,7 +101,8 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
                         raise PullError(f"the spec's migrations do not apply: {problem}")
             spec_state, _ = _state(scratch, schemas, roles, revoke_from)
     finally:
-        server.stop()
+        if own:
+            server.stop()
     p = plan(live_state, spec_state, online=True)
     info = MigrationInfo(number=1, name="drift", rollback_name="drift",
                          description="What would bring the live database to the spec.")

@@ -73,9 +73,6 @@ def group_grants(held: dict[str, dict[str, bool]], full: frozenset[str], cat: Ca
             names = frozenset(p for p, g in privs.items() if g == option)
             if not names:
                 continue
-            if "maintain" in names and names != full:
-                cat.skip(what, name, f"{role} holds MAINTAIN, which the spec cannot grant alone")
-                names = names - {"maintain"}
             key = ("all",) if names == full and not columns else tuple(sorted(names))
             if key:
                 by_set[(key, option)].append(role)

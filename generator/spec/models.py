@@ -19,7 +19,7 @@ Name = Annotated[str, Field(min_length=1)]
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
     "all", "select", "insert", "update", "delete", "truncate", "references", "trigger",
-    "usage", "execute", "create",
+    "usage", "execute", "create", "maintain",  # maintain: PostgreSQL 17+
 ]
 
 
