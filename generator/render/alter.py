@@ -65,7 +65,8 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
     for role in sorted(touched):
         items = sorted({(p, c) for r, p, c, _g in lost if r == role}, key=lambda x: (x[0], x[1] or ""))
         out.append(_statement("REVOKE", role, items, kind, target))
-    wanted = sorted(t for t in after if t not in before or t[0] in touched)
+    wanted = sorted((t for t in after if t not in before or t[0] in touched),
+                    key=lambda t: (t[0], t[1], t[2] or "", t[3]))  # table and column privileges mixed
     for role in sorted({t[0] for t in wanted}):
         for option in (False, True):
             items = [(p, c) for r, p, c, g in wanted if r == role and g == option]
