@@ -453,7 +453,7 @@ class _Builder:
                         self.namespace.get(("public", typ)) if sch is None else None)
                     if target is not None and target.kind in ("type", "table", "view", "materialized view"):
                         need.add(target)
-                    elif sch is not None and sch in managed:
+                    elif sch is not None and sch in managed and (sch, typ) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
             for dep in list(need):
                 if dep.kind == "schema" and dep.name == "public" and dep not in self.pending:
