@@ -46,6 +46,9 @@ _NESTED: dict[tuple[str, str], type] = {
 _IDS = ("id", "on", "target", "function")
 #: Fields that are not database state (compare=False ones are left out too).
 _NOT_STATE = {"migration", "shape"}
+#: Fields added after the first history files: left out while they hold their default, so older
+#: files and the files of specs that do not use them stay as they were.
+_OPTIONAL = {"verbatim": False, "sequence_grants": ()}
 
 
 class HistoryError(SchemagenError):
@@ -113,7 +116,8 @@ def _fields(obj: Any) -> dict[str, Any]:
     if names is None:
         names = _STATE_FIELDS[type(obj)] = tuple(
             f.name for f in dataclasses.fields(obj) if f.compare and f.name not in _NOT_STATE and f.name != "id")
-    return {name: _value(getattr(obj, name)) for name in names}
+    return {name: _value(getattr(obj, name)) for name in names
+            if name not in _OPTIONAL or getattr(obj, name) != _OPTIONAL[name]}
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:

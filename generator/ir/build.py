@@ -173,7 +173,8 @@ class _Builder:
         fn = m.FunctionIR(
             id=ObjectId("function", d.schema_, d.name, args=in_types), migration=mig, arguments=args,
             returns=d.returns, returns_table=tuple((c.name, c.type) for c in d.returns_table),
-            language=d.language, body=d.body.strip("\n"), volatility=d.volatility,
+            language=d.language, body=d.body if d.verbatim else d.body.strip(), verbatim=d.verbatim,
+            volatility=d.volatility,
             security_definer=d.security == "definer", search_path=d.search_path, strict=d.strict,
             leakproof=d.leakproof, parallel=d.parallel, comment=d.comment, description=d.description,
             pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),

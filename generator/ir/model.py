@@ -164,6 +164,7 @@ class FunctionIR(Privileged):
     returns_table: tuple[tuple[str, str], ...] = ()
     language: str = "sql"
     body: str
+    verbatim: bool = False  # body is the exact function source; no newlines around it
     volatility: str = "volatile"
     security_definer: bool = False
     search_path: str | None = "pg_catalog, pg_temp"

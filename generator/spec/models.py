@@ -15,6 +15,7 @@ from .lintcfg import LintConfig
 from .policytests import PolicyTests
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Body = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]  # kept as written: see Function.verbatim
 Name = Annotated[str, Field(min_length=1)]
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
@@ -193,7 +194,8 @@ class Function(Spec):
     returns: Name | None = None
     returns_table: list[ReturnColumn] = []
     language: Literal["sql", "plpgsql"] = "sql"
-    body: SqlText
+    body: Body
+    verbatim: bool = False  # the body exactly as written, no newlines added around it (as `pull` reads it)
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
     security: Literal["invoker", "definer"] = "invoker"
     search_path: str | None = "pg_catalog, pg_temp"

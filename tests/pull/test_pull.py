@@ -101,9 +101,13 @@ def test_unsupported_objects_exit_4(pg_server: Server, tmp_path: Path) -> None:
 
 def test_plain_postgres_declares_only_existing_roles(pg_server: Server, tmp_path: Path) -> None:
     """Without Supabase's roles the pulled spec names none of them, and its migrations apply on plain Postgres."""
-    sql = ("create table public.notes (id bigint generated always as identity primary key, body text not null);\n"
-           "create function public.note_count() returns bigint language sql stable as $$\n"
-           "select count(*) from public.notes\n$$;\n")
+    sql = """
+    create table public.notes (id bigint generated always as identity primary key, body text not null);
+    create function public.note_count() returns bigint language sql stable as $$
+      select count(*) from public.notes
+    $$;
+    create function public.one() returns integer language sql immutable as $$ select 1 $$;
+    """
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
         apply(c, "plain.sql", sql)
         expected = snapshot(db.dsn)
@@ -114,6 +118,7 @@ def test_plain_postgres_declares_only_existing_roles(pg_server: Server, tmp_path
     assert "to: [public]" in text  # PUBLIC keeps EXECUTE on the function, as Postgres gave it
     migration = (out / "001_baseline.sql").read_text(encoding="utf-8")
     assert "anon" not in migration
+    assert "verbatim: true" in text  # hand-written bodies come back exactly as written
     assert regenerate_and_compare(pg_server, spec, expected, supabase=False) == []
 
 

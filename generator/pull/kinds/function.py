@@ -50,11 +50,13 @@ def parse_search_path(value: str) -> str:
     return ", ".join(n for n in names if n)
 
 
-def body_text(src: str) -> str:
-    """The spec's body for ``prosrc``: generated functions put the body between two newlines."""
-    if src.startswith("\n"):
-        src = src[1:]
-    return src.removesuffix("\n")
+def body_text(src: str) -> tuple[str, bool]:
+    """The spec's body for ``prosrc``, and whether it must be kept verbatim: schemagen writes a body
+    between two newlines, so only a source of that shape can be written the ordinary way."""
+    inner = src[1:-1] if len(src) > 2 and src.startswith("\n") and src.endswith("\n") else ""
+    if inner and inner == inner.strip():
+        return inner, False
+    return src, True
 
 
 def read(cat: Catalog) -> list[Item]:
@@ -114,5 +116,7 @@ def _function(cat: Catalog, r: dict[str, Any], where: str) -> dict[str, Any]:
         data["search_path"] = search_path
     data["grants"] = grants
     data["comment"] = r["comment"]
-    data["body"] = body_text(r["body"])
+    data["body"], verbatim = body_text(r["body"])
+    if verbatim:
+        data["verbatim"] = True
     return {k: v for k, v in data.items() if (v is not None or k == "search_path") and v != []}
