@@ -42,6 +42,7 @@ _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
     ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
+    ("Column", "sequence_grants"): m.GrantIR,
 }
 _IDS = ("id", "on", "target", "function")
 #: Fields that are not database state (compare=False ones are left out too).

@@ -242,9 +242,16 @@ class _Builder:
                 self.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
             if c.identity and c.default:
                 self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
+            if c.sequence_grants and not c.identity:
+                self.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
+                                                      "column (its sequence)")
+            for g in c.sequence_grants:
+                if set(g.privileges) - {"usage", "select", "update", "all"}:
+                    self.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
             columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
-                                    shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from))
+                                    shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from,
+                                    sequence_grants=self.grants(c.sequence_grants, cp + ("sequence_grants",))))
         check_cols(d.primary_key, path + ("primary_key",), "primary key")
         pk = m.KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
         for i, c in enumerate(d.columns):

@@ -52,6 +52,7 @@ class Column:
     generated: str | None = None
     comment: str | None = None
     shape: str | None = None
+    sequence_grants: tuple[GrantIR, ...] = ()  # identity columns: grants on their sequence
     pos: Pos = field(default=NOWHERE, compare=False)
     renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 

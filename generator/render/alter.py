@@ -128,6 +128,8 @@ def column_changes(op: Op) -> dict[str, Any]:
         "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
         "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
         "comment": o.comment != n.comment,
+        "sequence_grants": n.identity is not None and o.identity is not None
+        and o.sequence_grants != n.sequence_grants,
     }
 
 

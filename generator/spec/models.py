@@ -66,6 +66,7 @@ class Column(Spec):
     references: Reference | None = None
     comment: str | None = None
     shape: str | None = None  # json/jsonb: a name under `types.definitions`, or TypeScript type text
+    sequence_grants: list[Grant] = []  # identity columns: grants on their sequence (revoked like the table)
 
 
 class Unique(Spec):

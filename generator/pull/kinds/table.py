@@ -39,7 +39,7 @@ order by 1, 2
 IDENTITY_SEQ = """
 select n.nspname as schema, c.relname as name, s.seqstart as start, s.seqincrement as increment,
        s.seqmin as min, s.seqmax as max, s.seqcache as cache, s.seqcycle as cycle, format_type(s.seqtypid, null)
-       as type, c.relacl as acl, c.relowner as owner
+       as type, c.relacl as acl, c.relowner as owner, pg_get_userbyid(c.relowner) as owner_name
 from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_sequence s on s.seqrelid = c.oid
 where c.oid = %(seq)s::regclass
 """
@@ -108,8 +108,7 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
     if c["generated"] == "v":
         cat.skip("column", where, "a virtual generated column")
     identity = {"a": "always", "d": "by default"}.get(c["identity"])
-    if identity:
-        _identity_sequence(cat, t, c)
+    sequence_grants = _identity_sequence(cat, t, c) if identity else []
     type_ = c["type"]
     if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
         type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
@@ -120,17 +119,19 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
         "identity": identity,
         "generated": c["expr"] if c["generated"] == "s" else None,
         "comment": c["comment"],
+        "sequence_grants": sequence_grants,
     }
     return omit_defaults(data, {})
 
 
-def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> None:
-    """The spec names an identity sequence ``table_column_seq`` with default options, revoked from all."""
+def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> list[dict[str, Any]]:
+    """The grants on an identity column's sequence; the spec names it ``table_column_seq`` with default
+    options."""
     where = f"{qualified(t['schema'], t['name'])}.{c['name']}"
     rows = cat.rows(IDENTITY_SEQ, {"seq": c["seq"]}) if c["seq"] else []
     if not rows:
         cat.skip("column", where, "its identity sequence cannot be found")
-        return
+        return []
     s = rows[0]
     if (s["schema"], s["name"]) != (t["schema"], f"{t['name']}_{c['name']}_seq"):
         cat.skip("column", where, f"identity sequence {qualified(s['schema'], s['name'])} is not named "
@@ -141,11 +142,8 @@ def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> No
     if (s["start"], s["increment"], s["min"], s["max"], s["cache"], s["cycle"]) != (
             low if s["increment"] > 0 else high, 1, low, high, 1, False):
         cat.skip("column", where, "identity sequence options other than the defaults")
-    if s["acl"] is not None:
-        others = cat.rows("select 1 from aclexplode(%(acl)s::aclitem[]) x where x.grantee <> %(owner)s",
-                          {"acl": s["acl"], "owner": s["owner"]})
-        if others:
-            cat.skip("column", where, "its identity sequence is granted to other roles; the spec revokes it")
+    return grants_of(cat, "sequence", qualified(s["schema"], s["name"]), s["acl"], "s", s["owner"],
+                     s["owner_name"])
 
 
 def read(cat: Catalog) -> list[Item]:
