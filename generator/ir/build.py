@@ -358,7 +358,8 @@ class _Builder:
             renamed_from=d.renamed_from,
         ), path, [on], sql)
 
-    def policy(self, d: s.Policy, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
+    def policy(self, d: s.Policy, on: ObjectId, colset: set[str] | None, mig: int,
+               path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "policy name")
         mig = self.later(d.migration, mig, path)
         for i, role in enumerate(d.roles):
@@ -423,6 +424,14 @@ class _Builder:
         if isinstance(d, s.MaterializedView):
             for i, ix in enumerate(d.indexes):
                 self.index(ix, vid, None, mig, path + ("indexes", i))
+
+    def attached_to(self, name: str, path: tuple[Any, ...]) -> ObjectId:
+        """The external table a migration-level trigger or policy is attached to."""
+        sch, rel = _split(name, "public")
+        if (sch, rel) not in self.externals:
+            self.error(path, f"{sch}.{rel} is not an external table",
+                       "list it under `external:`, or declare the trigger or policy with its table")
+        return ObjectId("table", sch, rel)
 
     # -- resolution ----------------------------------------------------------------------------
     def managed_schemas(self) -> set[str]:
@@ -566,6 +575,12 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.view(d, mig.number, mp + ("views", i))
         for i, d in enumerate(mig.materialized_views):
             b.view(d, mig.number, mp + ("materialized_views", i))
+        for i, d in enumerate(mig.triggers):
+            b.trigger(d, b.attached_to(d.table, mp + ("triggers", i, "table")), None, mig.number,
+                      mp + ("triggers", i))
+        for i, d in enumerate(mig.policies):
+            b.policy(d, b.attached_to(d.table, mp + ("policies", i, "table")), None, mig.number,
+                     mp + ("policies", i))
     b.fix_triggers()
     deps = b.resolve()
     if not b.problems:

@@ -11,7 +11,8 @@ from ..ir.sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, st
 from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
-SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables", "views", "materialized_views")
+SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables", "views", "materialized_views",
+            "attached_triggers", "attached_policies")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}
@@ -42,7 +43,8 @@ def spec_data(cat: Catalog, items: list[Item], name: str, project: str) -> dict[
     for section in SECTIONS:
         group = sorted(sections[section], key=lambda i: i.sort_key)
         if group:
-            migration[section] = [_ordered(i.data) if section == "tables" else i.data for i in group]
+            key = section.removeprefix("attached_")
+            migration[key] = [_ordered(i.data) if section == "tables" else i.data for i in group]
     data: dict[str, Any] = {"version": 1, "project": {"name": project}}
     roles = sorted(_roles(migration) | (set(SUPABASE_ROLES) if cat.supabase else set()))
     if roles != list(SUPABASE_ROLES):
@@ -98,6 +100,9 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
         for tg in t.get("triggers", []):
             if "when" in tg:
                 refs.append(expression_refs(tg["when"]))
+    for p in migration.get("policies", []):
+        refs += [expression_refs(p[k]) for k in ("using", "with_check") if k in p]
+    refs += [expression_refs(tg["when"]) for tg in migration.get("triggers", []) if "when" in tg]
     for section in ("views", "materialized_views"):
         refs += [statement_refs(v["query"]) for v in migration.get(section, [])]
     for f in migration.get("functions", []):

@@ -273,6 +273,18 @@ class Sequence(Spec):
     comment: str | None = None
 
 
+class AttachedTrigger(Trigger):
+    """A trigger on a table the spec does not create (``auth.users``): ``table`` names it."""
+
+    table: Name
+
+
+class AttachedPolicy(Policy):
+    """A policy on a table the spec does not create (``storage.objects``): ``table`` names it."""
+
+    table: Name
+
+
 class Migration(Spec):
     """A numbered migration and the objects it creates; file names derive from it."""
 
@@ -288,6 +300,9 @@ class Migration(Spec):
     tables: list[Table] = []
     views: list[View] = []
     materialized_views: list[MaterializedView] = []
+    # on tables the spec does not create (listed under `external:`), e.g. auth.users, storage.objects
+    triggers: list[AttachedTrigger] = []
+    policies: list[AttachedPolicy] = []
 
     @field_validator("name", "rollback_name")
     @classmethod

@@ -147,3 +147,24 @@ def test_usage_and_connection_errors(tmp_path: Path) -> None:
                               str(tmp_path / "s.yaml"), "--out", str(tmp_path / "o")])
     assert bad.exit_code == 3 and "cannot connect" in bad.output
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_what_the_application_attached_to_supabase_is_pulled(pg_server: Server, tmp_path: Path) -> None:
+    """A trigger on auth.users and a policy on a Supabase table are the application's: pulled, re-created."""
+    sql = (
+        "create table public.profiles (id uuid primary key, email text);\n"
+        "create function public.handle_new_user() returns trigger language plpgsql security definer"
+        " set search_path = '' as $$\nbegin\n  insert into public.profiles (id, email) values (new.id, new.email);\n"
+        "  return new;\nend;\n$$;\n"
+        "create trigger on_auth_user_created after insert on auth.users for each row"
+        " execute function public.handle_new_user();\n"
+        "create policy \"users read themselves\" on auth.users for select to authenticated"
+        " using (id = (select auth.uid()));\n")
+    with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "app.sql", sql)
+        expected = snapshot(db.dsn)
+        spec, _out = pull_into(db.dsn, tmp_path)
+    text = spec.read_text(encoding="utf-8")
+    assert "table: auth.users" in text and "on_auth_user_created" in text and "users read themselves" in text
+    assert regenerate_and_compare(pg_server, spec, expected) == []

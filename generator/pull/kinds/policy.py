@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..catalog import Catalog
+from ..catalog import SUPABASE_SCHEMAS, Catalog
 from . import Item, omit_defaults
 
 QUERY = """
@@ -20,12 +20,26 @@ order by 1, 2, 4
 """
 
 
+ATTACHED = QUERY.replace("n.nspname = any(%(schemas)s)", "n.nspname = any(%(supabase)s)")
+
+
 def read(cat: Catalog) -> list[Item]:
+    """Policies on pulled tables, and on Supabase (``attached_policies``) the application's policies on
+    Supabase's tables (``storage.objects``, ``storage.buckets``)."""
     out = []
+    if cat.supabase:
+        supabase = [s for s in SUPABASE_SCHEMAS if s not in cat.schemas]
+        for r in cat.rows(ATTACHED, {"supabase": supabase}):
+            cat.referenced.add((r["schema"], r["table"]))
+            data = {"table": f"{r['schema']}.{r['table']}", **_policy(r)}
+            out.append(Item("attached_policies", r["schema"], r["name"], data, parent=r["table"]))
     for r in cat.rows(QUERY):
-        data = {"name": r["name"], "command": r["command"],
-                "mode": "permissive" if r["permissive"] else "restrictive", "roles": list(r["roles"]),
-                "using": r["using"], "with_check": r["with_check"], "comment": r["comment"]}
-        out.append(Item("policies", r["schema"], r["name"], omit_defaults(
-            data, {"command": "all", "mode": "permissive", "roles": ["public"]}), parent=r["table"]))
+        out.append(Item("policies", r["schema"], r["name"], _policy(r), parent=r["table"]))
     return out
+
+
+def _policy(r: dict) -> dict:
+    data = {"name": r["name"], "command": r["command"],
+            "mode": "permissive" if r["permissive"] else "restrictive", "roles": list(r["roles"]),
+            "using": r["using"], "with_check": r["with_check"], "comment": r["comment"]}
+    return omit_defaults(data, {"command": "all", "mode": "permissive", "roles": ["public"]})

@@ -24,8 +24,18 @@ order by 1, 2, 3
 WHEN = re.compile(r" WHEN \((.*)\) EXECUTE (?:FUNCTION|PROCEDURE) ", re.S)
 
 
+ATTACHED = QUERY.replace("n.nspname = any(%(schemas)s)", "n.nspname <> all(%(schemas)s) and fn.nspname = "
+                         "any(%(schemas)s) and n.nspname not in ('pg_catalog', 'information_schema')")
+
+
 def read(cat: Catalog) -> list[Item]:
+    """Triggers on pulled relations, and (``attached_triggers``) the application's triggers on tables
+    outside the pulled schemas (``auth.users``): those whose function the pull declares."""
     out = []
+    for r in cat.rows(ATTACHED):
+        cat.referenced.add((r["schema"], r["table"]))
+        data = {"table": f"{r['schema']}.{r['table']}", **trigger_data(cat, r)}
+        out.append(Item("attached_triggers", r["schema"], r["name"], data, parent=r["table"]))
     for r in cat.rows(QUERY):
         where = f"{qualified(r['schema'], r['table'])}.{r['name']}"
         if r["is_constraint"]:
@@ -46,7 +56,7 @@ def trigger_data(cat: Catalog, r: dict) -> dict:
     events = [e for bit, e in ((4, "insert"), (16, "update"), (8, "delete"), (32, "truncate")) if tg & bit]
     m = WHEN.search(r["def"])
     args = bytes(r["args"]).split(b"\x00")[: r["nargs"]] if r["nargs"] else []
-    fn = r["function_name"] if r["function_schema"] == r["schema"] else \
+    fn = r["function_name"] if r["function_schema"] == r["schema"] and r["schema"] in cat.schemas else \
         f"{r['function_schema']}.{r['function_name']}"
     if r["function_schema"] not in cat.schemas:
         cat.referenced.add((r["function_schema"], r["function_name"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..catalog import SUPABASE_SCHEMAS, Catalog, not_extension_member
+from ..catalog import Catalog, not_extension_member
 
 _NSP = "n.nspname = any(%(schemas)s)"
 
@@ -53,18 +53,6 @@ QUERIES: tuple[tuple[str, str], ...] = (
                                             and d.objid = s.oid and d.deptype = 'e')"""),
 )
 
-ATTACHED = """
-select 'trigger' as kind, quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(t.tgname)
-         as name
-from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-join pg_proc f on f.oid = t.tgfoid join pg_namespace fn on fn.oid = f.pronamespace
-where not t.tgisinternal and n.nspname = any(%(supabase)s) and fn.nspname = any(%(schemas)s)
-union all
-select 'policy', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(p.polname)
-from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = 'storage'
-"""
-
 DEFAULT_ACLS = """
 select 'default privileges' as kind, pg_get_userbyid(d.defaclrole) || coalesce(' in ' || n.nspname, '')
          || ' on ' || case d.defaclobjtype when 'r' then 'tables' when 'S' then 'sequences' when 'f' then 'functions'
@@ -78,10 +66,7 @@ def read(cat: Catalog) -> list:
     for _label, query in QUERIES:
         for r in cat.rows(query):
             cat.skip(r["kind"], r["name"])
-    if cat.supabase:
-        for r in cat.rows(ATTACHED, {"supabase": [s for s in SUPABASE_SCHEMAS if s not in cat.schemas]}):
-            cat.skip(r["kind"], r["name"], "attached to a Supabase object; the spec cannot declare it yet")
-    else:
+    if not cat.supabase:
         for r in cat.rows(DEFAULT_ACLS):
             cat.skip(r["kind"], r["name"], "ALTER DEFAULT PRIVILEGES")
     return []
