@@ -20,6 +20,23 @@ from .catalog import Unsupported, open_catalog
 from .emit import spec_data, to_yaml
 from .kinds import Item, enum, extension, function, index, policy, schema, sequence, table, trigger, unsupported, view
 
+#: What a Supabase project also has before its first migration, beyond the verify stand-in: the
+#: ``extensions`` schema on the search_path, with uuid-ossp and pgcrypto where this server has them.
+SUPABASE_EXTRAS = """
+create schema if not exists extensions;
+do $$
+declare x text;
+begin
+  foreach x in array array['uuid-ossp', 'pgcrypto'] loop
+    if exists (select from pg_available_extensions where name = x) then
+      execute format('create extension if not exists %I with schema extensions', x);
+    end if;
+  end loop;
+end
+$$;
+set search_path = "$user", public, extensions;
+"""
+
 READERS = (schema, extension, enum, sequence, function, table, view, index, policy, trigger, unsupported)
 WAIVER_REASON = "Pulled as the database holds it; tighten it with a migration."
 
@@ -169,6 +186,7 @@ def pull_sql(files: Sequence[Path], spec: Path, out: Path, *, plain: bool = Fals
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as conn:
             if not plain:
                 install_supabase_standin(conn)
+                conn.execute(SUPABASE_EXTRAS)
             for fname, text in texts:
                 problem = execute_sql(conn, fname, text)
                 if problem:

@@ -168,3 +168,17 @@ def test_what_the_application_attached_to_supabase_is_pulled(pg_server: Server, 
     text = spec.read_text(encoding="utf-8")
     assert "table: auth.users" in text and "on_auth_user_created" in text and "users read themselves" in text
     assert regenerate_and_compare(pg_server, spec, expected) == []
+
+
+def test_pull_sql_has_supabase_extensions_schema(tmp_path: Path) -> None:
+    """Supabase migrations install extensions into `extensions`: the schema exists, and stays external."""
+    m = tmp_path / "001.sql"
+    m.write_text("create extension if not exists citext with schema extensions;\n"
+                 "create table public.users_list (id bigint generated always as identity primary key,"
+                 " email extensions.citext not null);\n", encoding="utf-8")
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    result = CliRunner().invoke(app, ["pull", "--sql", str(m), "--spec", str(spec), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = spec.read_text(encoding="utf-8")
+    assert "{name: citext, schema: extensions}" in text
+    assert "extensions.citext" in text.split("migrations:")[0]  # listed under external:
