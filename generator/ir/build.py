@@ -134,7 +134,7 @@ class _Builder:
     def extension(self, d: s.Extension, mig: int, path: tuple[Any, ...]) -> None:
         deps = [ObjectId("schema", "", d.schema_)] if d.schema_ else []
         self.add(m.ExtensionIR(id=ObjectId("extension", "", d.name), migration=mig, schema=d.schema_,
-                               pos=self.pos(path)), path, deps)
+                               version=d.version, pos=self.pos(path)), path, deps)
 
     def enum(self, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "type name")

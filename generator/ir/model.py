@@ -81,6 +81,7 @@ class SchemaIR(Privileged):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtensionIR(Obj):
     schema: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

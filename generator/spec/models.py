@@ -261,6 +261,7 @@ class SchemaDecl(Spec):
 class Extension(Spec):
     name: Name
     schema_: Name | None = Field(None, alias="schema")
+    version: Name | None = None  # default: the server's default version
 
 
 class Sequence(Spec):

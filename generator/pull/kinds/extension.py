@@ -1,4 +1,4 @@
-"""Extensions: name and schema; a version other than the default one cannot be expressed."""
+"""Extensions: name, schema, and the version when it is not the server's default one."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ def read(cat: Catalog) -> list[Item]:
     for r in cat.rows(QUERY):
         if cat.supabase and r["schema"] not in cat.schemas and r["name"] in SUPABASE_EXTENSIONS:
             continue
-        if r["default_version"] and r["version"] != r["default_version"]:
-            cat.skip("extension", r["name"], f"version {r['version']}; the spec installs the default "
-                                             f"{r['default_version']}")
         if r["schema"] not in cat.schemas:
             cat.referenced.add((r["schema"], "*"))
-        out.append(Item("extensions", "", r["name"], {"name": r["name"], "schema": r["schema"]}))
+        data = {"name": r["name"], "schema": r["schema"]}
+        if r["version"] != r["default_version"]:
+            data["version"] = r["version"]
+        out.append(Item("extensions", "", r["name"], data))
     return out
