@@ -49,8 +49,13 @@ def test_platform_round_trip(pg_server: Server, tmp_path: Path) -> None:
         for p in sorted((ROOT / "out").glob("[0-9][0-9][0-9]_*.sql")):
             apply(c, p.name, p.read_text(encoding="utf-8"))
         expected = snapshot(db.dsn)
-        spec, _out = pull_into(db.dsn, tmp_path)
+        spec, out = pull_into(db.dsn, tmp_path)
     assert regenerate_and_compare(pg_server, spec, expected, roles=roles) == []
+    # database.types.ts: Supabase's part is the same (typed JSON shapes are prose of the spec, not the database)
+    marker = "\n// ----"
+    pulled_types = (out / "database.types.ts").read_text(encoding="utf-8")
+    original_types = (ROOT / "out" / "database.types.ts").read_text(encoding="utf-8")
+    assert pulled_types.split(marker)[0] == original_types.split(marker)[0]
     # the policy tests of the original spec, run against the pulled spec's migrations
     text = spec.read_text(encoding="utf-8")
     original = (ROOT / "schema.yaml").read_text(encoding="utf-8")
@@ -182,3 +187,16 @@ def test_pull_sql_has_supabase_extensions_schema(tmp_path: Path) -> None:
     text = spec.read_text(encoding="utf-8")
     assert "{name: citext, schema: extensions}" in text
     assert "extensions.citext" in text.split("migrations:")[0]  # listed under external:
+
+
+def test_application_default_privileges_are_listed(pg_server: Server, tmp_path: Path) -> None:
+    """Supabase's own default privileges are the platform's; ones the application set are listed (exit 4)."""
+    with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "app.sql", "create schema app; alter default privileges in schema app grant select on tables"
+                            " to authenticated;")
+        result = CliRunner().invoke(app, ["pull", "--dsn", db.dsn, "--spec", str(tmp_path / "s.yaml"), "--out",
+                                          str(tmp_path / "out")])
+    assert result.exit_code == 4, result.output
+    assert "default privileges" in result.output and " in app on tables" in result.output
+    assert "in public" not in result.output

@@ -61,12 +61,20 @@ from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace
 """
 
 
+SUPABASE_OWN = """
+where n.nspname = any(%(schemas)s) and not (n.nspname = 'public' and not exists (
+  select from aclexplode(d.defaclacl) x
+  where x.grantee = 0 or pg_get_userbyid(x.grantee) not in ('anon', 'authenticated', 'service_role', 'postgres')))
+"""
+
+
 def read(cat: Catalog) -> list:
     """Record every object the language cannot represent; returns no items."""
     for _label, query in QUERIES:
         for r in cat.rows(query):
             cat.skip(r["kind"], r["name"])
-    if not cat.supabase:
-        for r in cat.rows(DEFAULT_ACLS):
-            cat.skip(r["kind"], r["name"], "ALTER DEFAULT PRIVILEGES")
+    # on Supabase, its own default privileges (in public, to its roles) are the platform's
+    query = DEFAULT_ACLS if not cat.supabase else DEFAULT_ACLS + SUPABASE_OWN
+    for r in cat.rows(query):
+        cat.skip(r["kind"], r["name"], "ALTER DEFAULT PRIVILEGES")
     return []
