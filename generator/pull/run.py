@@ -142,9 +142,9 @@ def write_pulled(pulled: Pulled, spec: Path, out: Path, *, skip_unsupported: boo
     if pulled.skipped and not skip_unsupported:
         raise UnsupportedObjects(pulled.skipped)
     try:
-        _check_builds(pulled.text)
-    except SpecError as exc:
-        problems = "\n".join(f"  {p}" for p in exc.problems)
+        _check_generates(pulled.text)
+    except SchemagenError as exc:
+        problems = "\n".join(f"  {p}" for p in getattr(exc, "problems", None) or [exc])
         if pulled.skipped:
             raise UnsupportedObjects(pulled.skipped, "the rest cannot be written without them:\n" + problems) \
                 from None
@@ -163,8 +163,14 @@ def write_pulled(pulled: Pulled, spec: Path, out: Path, *, skip_unsupported: boo
     return pulled
 
 
-def _check_builds(text: str) -> None:
-    build(_load_text(text))
+def _check_generates(text: str) -> None:
+    """Load, build, lint and render the pulled spec before anything is written."""
+    from ..pipeline import generate
+
+    with tempfile.TemporaryDirectory(prefix="schemagen-pull-") as tmp:
+        path = Path(tmp) / "schema.yaml"
+        path.write_text(text, encoding="utf-8")
+        generate(path, display="pulled schema.yaml")
 
 
 def pull_sql(files: Sequence[Path], spec: Path, out: Path, *, plain: bool = False, dsn: str | None = None,

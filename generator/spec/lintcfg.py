@@ -27,7 +27,7 @@ class Waiver(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: Text
-    object: Text
+    object: Annotated[str, StringConstraints(min_length=1)]  # as lint prints it: names may end in spaces
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
 
 
