@@ -282,7 +282,8 @@ class _Builder:
             check_cols(g.columns, path + ("grants", i, "columns"), "grant")
         table = m.TableIR(
             id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
-            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, comment=d.comment,
+            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, realtime=d.realtime,
+            comment=d.comment,
             description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
             revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )

@@ -104,6 +104,7 @@ class TableIR(Privileged):
     checks: tuple[CheckConstraint, ...] = ()
     rls_enable: bool = False
     rls_force: bool = False
+    realtime: bool = False  # in the supabase_realtime publication
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any."""

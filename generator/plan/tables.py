@@ -112,7 +112,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     for kind, k in new_keys:
         if k.name not in matched:
             d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
-    side = ("rls_enable", "rls_force", "comment", "grants", "revoke_from")
+    side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
         d.build.append(Op("alter", after, before))
     return d

@@ -17,7 +17,7 @@ CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",)
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}
 TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "rls",
-              "indexes", "policies", "triggers", "grants")
+              "realtime", "indexes", "policies", "triggers", "grants")
 
 
 def spec_data(cat: Catalog, items: list[Item], name: str, project: str) -> dict[str, Any]:

@@ -165,6 +165,7 @@ class Table(Spec):
     foreign_keys: list[ForeignKey] = []
     indexes: list[Index] = []
     rls: Rls | None = None
+    realtime: bool = False  # a member of Supabase's `supabase_realtime` publication
     policies: list[Policy] = []
     triggers: list[Trigger] = []
     grants: list[Grant] = []

@@ -17,7 +17,9 @@ select c.oid, n.nspname as schema, c.relname as name, c.relkind as kind, c.relpe
        c.relforcerowsecurity as force_rls, c.relacl as acl, c.relowner as owner,
        pg_get_userbyid(c.relowner) as owner_name, obj_description(c.oid, 'pg_class') as comment,
        exists (select from pg_inherits i where i.inhrelid = c.oid) as inherits,
-       c.reloftype <> 0 as typed
+       c.reloftype <> 0 as typed,
+       exists (select from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
+               where pr.prrelid = c.oid and p.pubname = 'supabase_realtime') as realtime
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p') and n.nspname = any(%(schemas)s) and {not_extension_member("pg_class", "c.oid")}
 order by 2, 3
@@ -227,6 +229,7 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     data["foreign_keys"] = fks
     if not t["rls"] or t["force_rls"]:
         data["rls"] = omit_defaults({"enable": t["rls"], "force": t["force_rls"]}, {"enable": True, "force": False})
+    data["realtime"] = t["realtime"] or None
     grants = grants_of(cat, "table", qname, t["acl"], "r", t["owner"], t["owner_name"])
     grants += column_grants(cat, "table", qname, [(c["name"], c["acl"]) for c in cols])
     data["grants"] = grants

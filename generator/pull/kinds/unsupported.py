@@ -35,7 +35,8 @@ QUERIES: tuple[tuple[str, str], ...] = (
                               || quote_ident(c.relname)
                        from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
                        join pg_class c on c.oid = pr.prrelid join pg_namespace n on n.oid = c.relnamespace
-                       where p.pubname = 'supabase_realtime'"""),
+                       where p.pubname = 'supabase_realtime'
+                         and (n.nspname <> all(%(schemas)s) or c.relkind <> 'r' or {filtered})"""),
     ("collation", f"""select 'collation' as kind, quote_ident(n.nspname) || '.' || quote_ident(c.collname) as name
                       from pg_collation c join pg_namespace n on n.oid = c.collnamespace
                       where {_NSP} and {not_extension_member("pg_collation", "c.oid")}"""),
@@ -70,8 +71,9 @@ where n.nspname = any(%(schemas)s) and not (n.nspname = 'public' and not exists 
 
 def read(cat: Catalog) -> list:
     """Record every object the language cannot represent; returns no items."""
+    filtered = "pr.prqual is not null or pr.prattrs is not null" if cat.server_version >= 150000 else "false"
     for _label, query in QUERIES:
-        for r in cat.rows(query):
+        for r in cat.rows(query.replace("{filtered}", filtered)):
             cat.skip(r["kind"], r["name"])
     # on Supabase, its own default privileges (in public, to its roles) are the platform's
     query = DEFAULT_ACLS if not cat.supabase else DEFAULT_ACLS + SUPABASE_OWN

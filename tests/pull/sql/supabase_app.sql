@@ -48,3 +48,4 @@ create trigger handle_updated_at before update on profiles
 
 create or replace view public.open_todos as select id, task from todos where not is_complete;
 create table public.counters (id serial primary key, n int);
+alter publication supabase_realtime add table public.todos;
