@@ -248,7 +248,8 @@ class _Builder:
             for g in c.sequence_grants:
                 if set(g.privileges) - {"usage", "select", "update", "all"}:
                     self.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
-            columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,
+            columns.append(m.Column(name=c.name, type=c.type, collation=c.collation,
+                                    nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
                                     shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from,
                                     sequence_grants=self.grants(c.sequence_grants, cp + ("sequence_grants",))))

@@ -53,6 +53,7 @@ class Column:
     comment: str | None = None
     shape: str | None = None
     sequence_grants: tuple[GrantIR, ...] = ()  # identity columns: grants on their sequence
+    collation: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
     renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 

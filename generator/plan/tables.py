@@ -68,7 +68,7 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
             d.structural = True
             continue
         d.build.append(Op("alter_column", after, part=n, old_part=o))
-        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()):
+        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()) or o.collation != n.collation:
             d.structural = True
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:

@@ -117,7 +117,8 @@ def not_null(c: Any) -> bool:
 def column_changes(op: Op) -> dict[str, Any]:
     """What an ``alter_column`` op changes, in the order the statements must run."""
     o, n = op.old_part, op.part
-    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split())
+    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
+        o.collation == n.collation  # a new collation is a TYPE … COLLATE change
     return {
         "type": not same_type,
         "drop_default": o.default is not None and (n.default != o.default or not same_type),

@@ -56,6 +56,7 @@ class Column(Spec):
     name: Name
     renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
     type: Name
+    collation: Name | None = None  # COLLATE: a collation name, `schema.name` when not in pg_catalog
     nullable: bool = True
     default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None

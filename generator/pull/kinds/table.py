@@ -29,11 +29,14 @@ COLUMNS = """
 select a.attrelid as rel, a.attnum as num, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
        a.attnotnull as not_null, a.attidentity as identity, a.attgenerated as generated,
        pg_get_expr(d.adbin, d.adrelid) as expr, col_description(a.attrelid, a.attnum) as comment,
-       a.attcollation <> t.typcollation as collated, a.attacl as acl,
+       case when a.attcollation <> t.typcollation then
+         case when con.nspname = 'pg_catalog' then co.collname::text else con.nspname || '.' || co.collname end
+       end as collation, a.attacl as acl,
        pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) as seq
 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+left join pg_collation co on co.oid = a.attcollation left join pg_namespace con on con.oid = co.collnamespace
 where a.attrelid = any(%(rels)s) and a.attnum > 0 and not a.attisdropped
 order by 1, 2
 """
@@ -105,8 +108,6 @@ def _key_sql(kind: str, columns: list[str], nulls_not_distinct: bool) -> str:
 def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -> dict[str, Any]:
     tname = qualified(t["schema"], t["name"])
     where = f"{tname}.{c['name']}"
-    if c["collated"]:
-        cat.skip("column", where, "a collation other than its type's")
     if c["generated"] == "v":
         cat.skip("column", where, "a virtual generated column")
     identity = {"a": "always", "d": "by default"}.get(c["identity"])
@@ -115,7 +116,7 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
     if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
         type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
     data = {
-        "name": c["name"], "type": type_,
+        "name": c["name"], "type": type_, "collation": c["collation"],
         "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
         "default": c["expr"] if not c["generated"] and not identity else None,
         "identity": identity,
