@@ -23,7 +23,7 @@ from ..plan import Plan, plan
 from ..render import render_migrations
 from ..verify.backends import Server
 from .catalog import default_schemas, is_supabase
-from .run import PullError, _load_text, connect, read_database
+from .run import SUPABASE_EXTRAS, PullError, _load_text, connect, read_database
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,7 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as scratch:
             if supabase:
                 install_supabase_standin(scratch)
+                scratch.execute(SUPABASE_EXTRAS)
             ensure_roles(scratch, roles)
             for f in result.sql_files:
                 if f.name[:3].isdigit():

@@ -82,6 +82,9 @@ create table public.things (id bigint generated always as identity primary key, 
 create table public.readings (at date not null, v integer) partition by range (at);
 create procedure public.noop() language sql as $$ select 1 $$;
 create table public.rooms (id int, during tstzrange, exclude using gist (during with &&));
+create function public.costly() returns integer language sql cost 500 as $$
+select 1
+$$;
 """
 
 
@@ -93,7 +96,8 @@ def test_unsupported_objects_exit_4(pg_server: Server, tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["pull", "--dsn", db.dsn, "--spec", str(spec), "--out", str(out)])
         assert result.exit_code == 4, result.output
         for listed in ("domain public.positive", "composite type public.pair", "table public.readings",
-                       "procedure public.noop()", "constraint public.rooms.rooms_during_excl"):
+                       "procedure public.noop()", "constraint public.rooms.rooms_during_excl",
+                       "function public.costly() (COST 500)"):
             assert listed in result.output
         assert not spec.exists() and not out.exists()
         # with --skip-unsupported, a table that needs a skipped type cannot be written either: still exit 4

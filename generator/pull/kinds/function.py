@@ -12,7 +12,8 @@ QUERY = f"""
 select p.oid, n.nspname as schema, p.proname as name, p.prokind as kind, l.lanname as language,
        p.prosrc as body, {{sqlbody}} as sql_body, p.provolatile as volatility, p.prosecdef as definer,
        p.proisstrict as strict, p.proleakproof as leakproof, p.proparallel as parallel, p.proconfig as config,
-       p.proretset as retset, pg_get_function_result(p.oid) as result,
+       p.proretset as retset, pg_get_function_result(p.oid) as result, p.procost as cost, p.prorows as rows,
+       p.protrftypes is not null as transforms, p.prosupport <> 0 as support,
        pg_get_function_identity_arguments(p.oid) as identity,
        array(select format_type(t, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
              with ordinality a(t, i) order by i) as arg_types,
@@ -92,6 +93,12 @@ def _function(cat: Catalog, r: dict[str, Any], where: str) -> dict[str, Any]:
                                {"oid": r["oid"], "n": i + 1})[0]["d"]
         arguments.append(omit_defaults({"name": name, "type": type_, "default": default, "mode": MODES[mode]},
                                        {"mode": "in"}))
+    if r["cost"] != 100:
+        cat.skip("function", where, f"COST {r['cost']:g}")
+    if r["retset"] and r["rows"] != 1000:
+        cat.skip("function", where, f"ROWS {r['rows']:g}")
+    if r["transforms"] or r["support"]:
+        cat.skip("function", where, "TRANSFORM or SUPPORT")
     search_path: str | None = None
     for setting in r["config"] or []:
         key, _, value = setting.partition("=")
