@@ -91,6 +91,12 @@ def read_database(conn: psycopg.Connection, *, schemas: Iterable[str] | None = N
                   project: str | None = None) -> Pulled:
     """Read the catalog of ``conn`` into a spec (text and data), with lint waivers for what it holds."""
     cat = open_catalog(conn, schemas)
+    if schemas:
+        found = {r[0] for r in conn.execute("select nspname from pg_namespace where nspname = any(%s)",
+                                            (list(cat.schemas),)).fetchall()}
+        missing = [s for s in cat.schemas if s not in found]
+        if missing:
+            raise PullError(f"no schema {', '.join(missing)} in the database")
     items: list[Item] = []
     for reader in READERS:
         items += reader.read(cat)

@@ -109,6 +109,13 @@ def test_unsupported_objects_exit_4(pg_server: Server, tmp_path: Path) -> None:
     assert "#   - domain public.positive" in text and "#   - procedure public.noop()" in text
 
 
+def test_unknown_schema_is_bad_input(pg_server: Server, tmp_path: Path) -> None:
+    with pg_server.new_database() as db:
+        result = CliRunner().invoke(app, ["pull", "--dsn", db.dsn, "--schema", "nope", "--spec",
+                                          str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no schema nope" in result.output
+
+
 def test_plain_postgres_declares_only_existing_roles(pg_server: Server, tmp_path: Path) -> None:
     """Without Supabase's roles the pulled spec names none of them, and its migrations apply on plain Postgres."""
     sql = """
@@ -156,6 +163,8 @@ def test_usage_and_connection_errors(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["pull", "--dsn", "postgresql:///x?host=/nonexistent", "--spec",
                               str(tmp_path / "s.yaml"), "--out", str(tmp_path / "o")])
     assert bad.exit_code == 3 and "cannot connect" in bad.output
+    assert runner.invoke(app, ["pull", "--dsn", "x", "--plain", "--spec", str(tmp_path / "s.yaml")]).exit_code == 2
+    assert runner.invoke(app, ["pull", "--dsn", "x", "--name", "Bad Name"]).exit_code == 2
     assert not (tmp_path / "s.yaml").exists()
 
 
