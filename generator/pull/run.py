@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 
-from ..errors import Problem, SchemagenError, SpecError
+from ..errors import SchemagenError, SpecError
 from ..history import UnrecordedChanges, load_history
 from ..ir import build
 from ..lint import blocking, run_lint
@@ -208,7 +208,3 @@ def pull_sql(files: Sequence[Path], spec: Path, out: Path, *, plain: bool = Fals
     finally:
         server.stop()
     return write_pulled(pulled, spec, out, skip_unsupported=skip_unsupported)
-
-
-def problem_list(exc: SpecError) -> list[Problem]:
-    return list(exc.problems)
