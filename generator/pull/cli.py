@@ -102,6 +102,6 @@ def register(app: typer.Typer, fail: Callable[[SchemagenError], None], out_conso
                 out_console.print(f"  {o['object']}: {', '.join(o['changes'])}")
             sys.stdout.write("\n-- migration: the database → the spec\n" + drift.migration)
             sys.stdout.write("\n-- its rollback\n" + drift.rollback)
-        for note in drift.skipped:
-            err_console.out(f"note: not compared (the spec cannot represent it): {note}")
+        for note in drift.notes:
+            err_console.out(f"note: {note}")
         raise typer.Exit(1 if drift else 0)

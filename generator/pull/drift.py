@@ -33,7 +33,7 @@ class Drift:
     plan: Plan
     migration: str
     rollback: str
-    skipped: tuple[str, ...]
+    notes: tuple[str, ...]
 
     def __bool__(self) -> bool:
         return bool(self.plan.ops)
@@ -50,7 +50,7 @@ class Drift:
 
     def to_json(self) -> str:
         return json.dumps({"drift": bool(self), "objects": self.objects(), "migration": self.migration,
-                           "rollback": self.rollback, "not_compared": list(self.skipped)}, indent=2)
+                           "rollback": self.rollback, "notes": list(self.notes)}, indent=2)
 
 
 def _state(conn: psycopg.Connection, schemas: list[str], roles: list[str], revoke_from: list[str]) -> tuple[
@@ -63,7 +63,7 @@ def _state(conn: psycopg.Connection, schemas: list[str], roles: list[str], revok
     from .emit import to_yaml
 
     model = build(_load_text(to_yaml(data)))
-    return normalize(model), [str(u) for u in pulled.skipped]
+    return normalize(model), [f"not compared (the spec cannot represent it): {u}" for u in pulled.skipped]
 
 
 def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = None,
@@ -82,13 +82,17 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
     revoke_from = list(loaded.spec.privileges.revoke_from)
     declared = ["public", *(o.id.name for o in model.of_kind("schema"))]
     with connect(dsn) as live:
+        live_version = live.info.server_version // 10000
         supabase = is_supabase(live)
         schemas = sorted(set(default_schemas(live, supabase)) | set(declared))
-        live_state, skipped = _state(live, schemas, roles, revoke_from)
+        live_state, notes = _state(live, schemas, roles, revoke_from)
     result = generate(spec, display=spec.name, validate=False)
     own = server is None
     if server is None:
         server = start_server(None, pg_bin=pg_bin)
+    if server.server_version // 10000 != live_version:
+        notes.append(f"the scratch database runs PostgreSQL {server.server_version // 10000}, the live one "
+                       f"{live_version}: deparsed text can differ between versions (use --pg-bin)")
     try:
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as scratch:
             if supabase:
@@ -109,4 +113,4 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
                          description="What would bring the live database to the spec.")
     files = render_migrations(dataclasses.replace(spec_state, migrations=(info,)), [(1, p)], spec_name=spec.name,
                               online={1})
-    return Drift(p, files[0].text, files[1].text, tuple(skipped))
+    return Drift(p, files[0].text, files[1].text, tuple(notes))
