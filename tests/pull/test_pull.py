@@ -228,6 +228,8 @@ def test_hand_written_supabase_migrations_round_trip(pg_server: Server, tmp_path
         apply(c, "supabase_app.sql", sql)
         expected = snapshot(db.dsn)
         spec, _out = pull_into(db.dsn, tmp_path)
+    text = spec.read_text(encoding="utf-8")
+    assert "table: storage.objects" in text and "storage.foldername" in text and "realtime: true" in text
     from generator.pipeline import generate
 
     result = generate(spec)

@@ -49,3 +49,8 @@ create trigger handle_updated_at before update on profiles
 create or replace view public.open_todos as select id, task from todos where not is_complete;
 create table public.counters (id serial primary key, n int);
 alter publication supabase_realtime add table public.todos;
+
+insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);
+create policy "Avatar images are publicly accessible." on storage.objects for select using (bucket_id = 'avatars');
+create policy "Users upload their own avatar." on storage.objects for insert to authenticated
+  with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
