@@ -50,7 +50,7 @@ _NOT_STATE = {"migration", "shape"}
 #: Fields added after the first history files: left out while they hold their default, so older
 #: files and the files of specs that do not use them stay as they were.
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
-                               "collation": None}
+                               "collation": None, "initially": "deferred"}
 
 
 class HistoryError(SchemagenError):

@@ -305,6 +305,7 @@ class _Builder:
                 id=ObjectId("constraint", sch, name, table=tname), migration=mig, columns=tuple(cols),
                 target=ObjectId("table", tsch, trel), target_columns=tuple(target_cols),
                 on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
+                initially=spec_fk.initially,
                 pos=self.pos(fp),
             )
             self.add(fk, fp, [tid, fk.target])

@@ -120,6 +120,7 @@ class ForeignKeyIR(Obj):
     on_delete: str = "no action"
     on_update: str = "no action"
     deferrable: bool = False
+    initially: str = "deferred"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

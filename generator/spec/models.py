@@ -48,6 +48,7 @@ class Reference(Spec):
     on_delete: FkAction = "no action"
     on_update: FkAction = "no action"
     deferrable: bool = False
+    initially: Literal["deferred", "immediate"] = "deferred"  # when deferrable
 
 
 class Column(Spec):
@@ -88,6 +89,7 @@ class ForeignKey(Spec):
     on_delete: FkAction = "no action"
     on_update: FkAction = "no action"
     deferrable: bool = False
+    initially: Literal["deferred", "immediate"] = "deferred"  # when deferrable
 
 
 class ForeignTarget(Spec):

@@ -73,7 +73,8 @@ PAIRS = [
                                  " create sequence app.ticket_no as integer start 100;"
                                  " grant usage on schema app to authenticated;"),
     ("constraints-rls", "", "alter table public.notes add constraint notes_body_short check (length(body) < 1000);"
-                            " alter table public.teams add column parent uuid references public.teams (id);"
+                            " alter table public.teams add column parent uuid references public.teams (id)"
+                            " deferrable;"
                             " alter table public.notes force row level security;"),
     ("collation", "", "alter table public.teams alter column name type text collate \"C\";"
                       " alter table public.teams add column code text collate \"POSIX\";"),

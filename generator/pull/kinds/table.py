@@ -242,8 +242,6 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
         cat.skip("constraint", where, "MATCH FULL")
     if " SET NULL (" in k["def"] or " SET DEFAULT (" in k["def"]:
         cat.skip("constraint", where, "ON DELETE SET NULL/DEFAULT of some columns")
-    if k["deferrable"] and not k["deferred"]:
-        cat.skip("constraint", where, "DEFERRABLE INITIALLY IMMEDIATE (the spec's deferrable is INITIALLY DEFERRED)")
     if not k["validated"]:
         cat.skip("constraint", where, "NOT VALID")
     target = k["target_table"] if k["target_schema"] == sch else f"{k['target_schema']}.{k['target_table']}"
@@ -253,5 +251,7 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
     fk = {"name": None if k["name"] == constraint_name(tname, cols, "fkey") else k["name"],
           "columns": cols, "references": {"table": target, "columns": list(k["target_columns"])},
           "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
-          "deferrable": bool(k["deferrable"])}
-    return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False})
+          "deferrable": bool(k["deferrable"]),
+          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate"}
+    return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
+                              "initially": "deferred"})
