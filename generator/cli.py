@@ -1,29 +1,101 @@
-"""Command line: thin — parses options, calls the stages, maps errors to exit codes."""
+"""Command line: thin — parses options, calls the stages, maps errors to exit codes.
+
+Exit codes, the same for every command (README, "Commands"):
+
+* 0  ok
+* 1  the check failed: out/ is stale, a change was refused, lint errors, a verify step failed
+* 2  bad input: the spec (located ``file:line:col``) or a template
+* 3  ``verify`` only: no Postgres could be started or reached
+* 64 usage error: unknown option, missing or malformed argument (``EX_USAGE`` of sysexits.h)
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 
 from .errors import SchemagenError, SpecError
 from .history import load_history
-from .output import compare_out, write_out
+from .output import compare_out, locked_out, write_out
 from .pipeline import generate as run_pipeline
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Schema-as-code for Postgres/Supabase: schema.yaml → migrations, rollbacks, types, docs.")
+EXIT_OK, EXIT_FAILED, EXIT_BAD_SPEC, EXIT_NO_POSTGRES, EXIT_USAGE = 0, 1, 2, 3, 64
+
+# click's UsageError (typer vendors click in recent releases, so it is found through a public name)
+UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _PlainFlags:
+    """``--help`` without typer's ``<bool>``/``<path>`` placeholders: boolean flags take no value
+    and show none; other options and arguments show their metavar (FILE, DIR, NAME)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+            elif param.param_type_name == "argument" and hasattr(param, "display_type_rich"):
+                param.display_type_rich = lambda ctx: None  # its metavar already names the value
+        return params
+
+
+class _Command(_PlainFlags, typer.core.TyperCommand):
+    """A schemagen command (see :class:`_PlainFlags`)."""
+
+
+class _Group(_PlainFlags, typer.core.TyperGroup):
+    """The ``schemagen`` group (see :class:`_PlainFlags`)."""
+
+
+app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Schema-as-code for Postgres/Supabase: schema.yaml → migrations, rollbacks, types, docs.\n\n"
+                       "Exit codes: 0 ok; 1 a check failed (out/ stale, change refused, lint errors, a verify "
+                       "step failed); 2 bad spec; 3 no Postgres (verify); 64 usage error.")
 out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-SpecOpt = Annotated[Path, typer.Option("--spec", help="The spec file.")]
-OutOpt = Annotated[Path, typer.Option("--out", help="The output folder.")]
-TemplatesOpt = Annotated[
-    Path | None, typer.Option("--templates", help="A folder of templates searched before the built-in ones.")
-]
+SpecOpt = Annotated[Path, typer.Option("--spec", metavar="FILE", help="The spec file.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", metavar="DIR", show_default=False,
+    help="The output folder (default: out/ beside the spec).")]
+TemplatesOpt = Annotated[Path | None, typer.Option(
+    "--templates", metavar="DIR", help="A folder of templates searched before the built-in ones.")]
+
+
+def _command(**kwargs: Any) -> Any:
+    """``app.command`` with the flag-aware help of :class:`_Command`."""
+    return app.command(cls=_Command, **kwargs)
+
+
+def out_dir(spec: Path, out: Path | None) -> Path:
+    """The output folder: ``--out`` when given, else ``out/`` beside the spec (for every command)."""
+    return out if out is not None else spec.parent / "out"
+
+
+def _version() -> str:
+    try:
+        return version("schemagen")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out_console.out(f"schemagen {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(version_: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Options of ``schemagen`` itself (``--version``)."""
 
 
 def fail(exc: SchemagenError) -> None:
@@ -38,13 +110,22 @@ def fail(exc: SchemagenError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-@app.command()
-def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
+def notes(lines: list[str]) -> None:
+    """Say what the recovery of an interrupted write did (stderr)."""
+    for line in lines:
+        err_console.out(f"note: {line}")
+
+
+@_command()
+def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
              templates: TemplatesOpt = None) -> None:
     """Generate every file of OUT from SPEC (all files or none)."""
+    out = out_dir(spec, out)
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
-        changed, removed = write_out(out, result.files)
+        with locked_out(out) as recovered:  # from reading the history to the end of the write
+            notes(recovered)
+            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            changed, removed = write_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)
         return
@@ -57,16 +138,19 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
         out_console.print(f"  [yellow]removed[/yellow] {name}")
 
 
-@app.command()
-def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
+@_command()
+def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
           templates: TemplatesOpt = None) -> None:
     """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
+    out = out_dir(spec, out)
     try:
-        result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+        with locked_out(out, create=False) as recovered:  # finishes an interrupted write first
+            notes(recovered)
+            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            drift = compare_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)
         return
-    drift = compare_out(out, result.files)
     if not drift:
         out_console.print(f"[green]up to date[/green]: {out} matches {spec} ({len(result.files)} files)")
         return
@@ -80,7 +164,7 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = Path("out"),
     raise typer.Exit(1)
 
 
-@app.command()
+@_command()
 def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None) -> None:
     """Load, build and render SPEC and parse every statement, writing nothing."""
     try:
@@ -93,21 +177,20 @@ def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None
                       f"~{statements} statements parsed")
 
 
-@app.command()
+@_command()
 def verify(
     spec: SpecOpt = Path("schema.yaml"),
     dsn: Annotated[str | None, typer.Option(
-        "--dsn", envvar="SCHEMAGEN_DSN", show_envvar=True,
+        "--dsn", metavar="DSN", envvar="SCHEMAGEN_DSN", show_envvar=True,
         help="A running server to create the throw-away database in (default: start one).")] = None,
     pg_bin: Annotated[str | None, typer.Option(
-        "--pg-bin", envvar="SCHEMAGEN_PG_BIN", show_envvar=True,
+        "--pg-bin", metavar="DIR", envvar="SCHEMAGEN_PG_BIN", show_envvar=True,
         help="A folder with initdb and pg_ctl, e.g. /usr/lib/postgresql/15/bin.")] = None,
     keep: Annotated[bool, typer.Option(
         "--keep", help="Keep the database (and server) and print how to connect.")] = False,
     templates: TemplatesOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON report on stdout.")] = False,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="The output folder whose migration history is verified (default: out/ beside SPEC).")] = None,
+    out: OutOpt = None,
 ) -> None:
     """Apply, roll back and re-apply every migration on a fresh database; exit 1 if any catalog differs."""
     import json
@@ -119,7 +202,7 @@ def verify(
         out_console.print(step.line())
 
     try:
-        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep, out=out or spec.parent / "out",
+        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep, out=out_dir(spec, out),
                              templates=str(templates) if templates else None,
                              progress=None if as_json else show)
     except SchemagenError as exc:
@@ -137,7 +220,7 @@ def verify(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@_command()
 def lint(
     spec: SpecOpt = Path("schema.yaml"),
     waived: Annotated[bool, typer.Option("--waived", help="Also show waived findings and their reasons.")] = False,
@@ -150,20 +233,23 @@ def lint(
     lint_command(spec, show_waived=waived, as_json=as_json, list_rules=rules)
 
 
-@app.command()
+@_command()
 def migrate(
-    name: Annotated[str, typer.Option("--name", help="The migration's name: NNN_NAME.sql, rollback_NNN_NAME.sql.")],
+    name: Annotated[str, typer.Option(
+        "--name", metavar="NAME", help="The migration's name: NNN_NAME.sql, rollback_NNN_NAME.sql.")],
     spec: SpecOpt = Path("schema.yaml"),
-    out: OutOpt = Path("out"),
+    out: OutOpt = None,
     templates: TemplatesOpt = None,
     allow_destructive: Annotated[bool, typer.Option(
         "--allow-destructive", help="Write a migration that can lose data (dropped tables or columns, narrowed "
                                     "types, dropped enum values, NOT NULL without a default).")] = False,
-    description: Annotated[str | None, typer.Option("--description", help="Text for the file header.")] = None,
+    description: Annotated[str | None, typer.Option(
+        "--description", metavar="TEXT", help="Text for the file header.")] = None,
 ) -> None:
     """Write the next migration and its rollback for SPEC's changes since the last migration in OUT."""
     from .migrate import migrate as run_migrate
 
+    out = out_dir(spec, out)
     try:
         done = run_migrate(spec, out, name, description=description, allow_destructive=allow_destructive,
                            templates=str(templates) if templates else None)
@@ -180,15 +266,73 @@ def migrate(
     out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
 
 
+@_command()
+def init(
+    folder: Annotated[Path, typer.Argument(
+        metavar="DIR", help="The project folder (created when missing).")] = Path("."),
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite an existing schema.yaml and the other files.")] = False,
+    name: Annotated[str | None, typer.Option(
+        "--name", metavar="NAME", help="Project name (default: the folder's name).")] = None,
+) -> None:
+    """Start a project in DIR: a commented schema.yaml with policy tests, its JSON Schema, CI and pre-commit."""
+    from .init import init_project
+
+    try:
+        done = init_project(folder, force=force, name=name)
+    except SchemagenError as exc:
+        fail(exc)
+        return
+    for rel in done.written:
+        out_console.print(f"  [cyan]wrote[/cyan] {folder / rel}")
+    for rel in done.kept:
+        out_console.print(f"  [yellow]kept[/yellow]  {folder / rel} (exists; --force overwrites it)")
+    spec = "" if folder == Path(".") else f" --spec {folder / 'schema.yaml'}"
+    out_console.out(f"Next: schemagen generate{spec} && schemagen verify{spec}")
+
+
+@_command()
+def schema() -> None:
+    """Print the JSON Schema of schema.yaml (for editors: see the README, "Editor support")."""
+    from .spec.jsonschema import spec_json_schema_text
+
+    sys.stdout.write(spec_json_schema_text())
+
+
 # --- pull and diff (issue 16): commands live in generator/pull/cli.py -----------------------------
 from .pull.cli import register as _register_pull  # noqa: E402
 
-_register_pull(app, fail, out_console, err_console)
+_register_pull(_command, fail, out_console, err_console, out_dir)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: runs a command and exits with the code documented above.
+
+    click would exit 2 on a usage error, the code of a bad spec; usage errors exit 64 instead.
+    """
+    try:
+        code = app(args=list(argv) if argv is not None else None, prog_name="schemagen", standalone_mode=False)
+    except UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `schemagen` alone: the help (already printed by rich)
+            if str(exc).strip():
+                out_console.out(str(exc))
+            sys.exit(EXIT_OK)
+        _show_usage_error(exc)
+        sys.exit(EXIT_USAGE)
+    except typer.Abort:
+        err_console.out("Aborted.")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _show_usage_error(exc: Exception) -> None:
+    """click's usage message (rich-formatted as typer would), then the exit code is EX_USAGE."""
+    try:
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+    except (ImportError, AttributeError):
+        exc.show()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

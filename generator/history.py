@@ -27,6 +27,7 @@ from typing import Any
 from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
 from .ir.ids import ObjectId
+from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
 from .output import GeneratedFile
 from .plan import Plan, plan
@@ -37,7 +38,7 @@ _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
 _KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
     m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
-    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR)}
+    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR)}
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
@@ -57,6 +58,12 @@ class HistoryError(SchemagenError):
     """The history in ``out/`` cannot be read, or the spec has changes no migration records."""
 
     exit_code = 1
+
+
+class CorruptHistory(HistoryError):
+    """A file of ``out/.schemagen/history/`` is not a history file (binary, truncated, hand-edited)."""
+
+    exit_code = 2
 
 
 class UnrecordedChanges(SpecError):
@@ -233,8 +240,11 @@ def entry_text(entry: Entry) -> str:
 
 
 def entry_from_text(text: str, where: str) -> Entry:
+    """The entry a history file holds; CorruptHistory (located at ``where``) when it holds none."""
     try:
         data = json.loads(text)
+        if not isinstance(data, dict):
+            raise TypeError(f"a JSON object was expected, not {type(data).__name__}")
         if data.get("format") != FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
         mi = data["migration"]
@@ -242,8 +252,26 @@ def entry_from_text(text: str, where: str) -> Entry:
                              description=mi.get("description"))
         renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
         return Entry(info, state_from_list(data["objects"]), bool(mi.get("online", False)), renames)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise HistoryError(f"{where}: not a schemagen history file ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise CorruptHistory(f"{where}:{exc.lineno}:{exc.colno}: not a schemagen history file ({exc.msg})") from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise CorruptHistory(f"{where}: not a schemagen history file ({type(exc).__name__}: {exc})") from None
+
+
+def _read_entry(path: Path) -> Entry:
+    """The entry of the history file ``path``; CorruptHistory when it is not UTF-8 JSON of one."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorruptHistory(f"{path}: cannot read the history file ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CorruptHistory(f"{path}:{line}:{col}: not a schemagen history file "
+                             f"(not UTF-8 text: byte 0x{data[exc.start]:02x})") from None
+    return entry_from_text(text, str(path))
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
@@ -259,7 +287,7 @@ def load_history(out: str | Path | None) -> list[Entry]:
     entries = []
     for path in sorted(folder.iterdir()):
         if _FILE.match(path.name):
-            entries.append(entry_from_text(path.read_text(encoding="utf-8"), str(path)))
+            entries.append(_read_entry(path))
     entries.sort(key=lambda e: e.info.number)
     numbers = [e.info.number for e in entries]
     if len(set(numbers)) != len(numbers):

@@ -18,7 +18,7 @@ from .errors import Pos, Problem, SpecError
 from .history import Entry, Rename, apply_renames, declared_renames, initial_history, load_history, normalize
 from .ir import build
 from .ir.model import MigrationInfo, Model
-from .output import write_out
+from .output import locked_out, write_out
 from .pipeline import Result, generate
 from .plan import Op, Plan, plan
 from .render.sql import migration_file_names
@@ -90,13 +90,16 @@ def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: s
             write: bool = True) -> Migrated:
     """Append migration ``name`` for the spec's changes since the last migration, and write ``out``.
 
-    The cyclic garbage collector is paused meanwhile, as in :func:`generator.pipeline.generate`.
+    ``out`` is locked from reading its history to the end of the write, so two concurrent
+    migrates cannot both number the same migration. The cyclic garbage collector is paused
+    meanwhile, as in :func:`generator.pipeline.generate`.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _migrate(spec_path, out, name, description=description, allow_destructive=allow_destructive,
-                        templates=templates, display=display, write=write)
+        with locked_out(Path(out), create=write):
+            return _migrate(spec_path, out, name, description=description, allow_destructive=allow_destructive,
+                            templates=templates, display=display, write=write)
     finally:
         if enabled:
             gc.enable()

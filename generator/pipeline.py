@@ -17,6 +17,7 @@ from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
 from .render.docs import render_docs
 from .render.seed import render_seed
+from .render.supabase import render_supabase
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
@@ -97,6 +98,8 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         files += render_types(model, loaded, templates=tpl)
     if outputs.docs:
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
+    if outputs.layout == "supabase":  # a Supabase CLI project beside the plain files (render/supabase.py)
+        files += render_supabase(model, loaded, sql_files, files, templates=tpl, spec_name=spec_name)
     lap("render")
     if loaded.spec.tests is not None:
         compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify

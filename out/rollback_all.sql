@@ -3,7 +3,16 @@
 --
 -- Rolls back every migration, newest first.
 
+SET lock_timeout = '5s';
+SET statement_timeout = '1h';
+
 BEGIN;
+
+-- drop job vacuum_analyze_weekly
+SELECT cron.unschedule('vacuum_analyze_weekly');
+
+-- drop job refresh_summaries_daily
+SELECT cron.unschedule('refresh_summaries_daily');
 
 -- drop policy public.usage_metrics."users read visible usage"
 DROP POLICY "users read visible usage" ON public.usage_metrics;
@@ -240,3 +249,6 @@ DROP FUNCTION public.set_updated_at();
 DROP SCHEMA private;
 
 COMMIT;
+
+RESET lock_timeout;
+RESET statement_timeout;

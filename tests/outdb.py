@@ -7,6 +7,7 @@ from pathlib import Path
 
 import psycopg
 
+from generator.verify.cron import install_cron
 from generator.verify.standin import install_supabase_standin
 
 OUT = Path(__file__).resolve().parents[1] / "out"
@@ -21,5 +22,6 @@ def migration_files(out: Path = OUT) -> list[Path]:
 def build_from_out(conn: psycopg.Connection, out: Path = OUT) -> None:
     """Install the Supabase stand-in and apply every migration of ``out`` (autocommit connection)."""
     install_supabase_standin(conn)
+    install_cron(conn)  # migration 007 schedules pg_cron jobs
     for path in migration_files(out):
         conn.execute(path.read_text(encoding="utf-8"))  # type: ignore[arg-type]

@@ -38,7 +38,38 @@ def test_unknown_key_and_wrong_type_reported_together(tmp_path: Path) -> None:
 """)
     assert errors == [
         "schema.yaml:9:31: wrong type: input should be a valid string, got int 5",
-        "schema.yaml:9:34: unknown key 'nulable'",
+        "schema.yaml:9:34: unknown key 'nulable'\n    hint: did you mean 'nullable'?",
+    ]
+
+
+def test_unknown_keys_suggest_the_closest_allowed_key_of_their_model(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, """\
+        version: 1
+        projet: {name: x}
+        migrations:
+          - number: 1
+            name: init
+            tabels: []
+            tables:
+              - name: t
+                columns:
+                  - {name: id, type: int, primary_key: true}
+                indexes: [{columns: [id, {colum: id}]}]
+                policies: [{name: p, comand: select, roles: [authenticated], using: "true"}]
+                xyzzy: 1
+        tests:
+          actors: {a: {role: anon}}
+          matrix:
+            - selct: t
+              expect: {a: 1}
+        """)
+    assert errors == [
+        "schema.yaml:2:1: unknown key 'projet'\n    hint: did you mean 'project'?",
+        "schema.yaml:6:5: unknown key 'tabels'\n    hint: did you mean 'tables'?",
+        "schema.yaml:11:35: unknown key 'colum'\n    hint: did you mean 'column'?",
+        "schema.yaml:12:30: unknown key 'comand'\n    hint: did you mean 'command'?",
+        "schema.yaml:13:9: unknown key 'xyzzy'",  # nothing close: no hint
+        "schema.yaml:17:7: unknown key 'selct'\n    hint: did you mean 'select'?",
     ]
 
 

@@ -25,6 +25,7 @@ import pytest
 from generator.pipeline import generate
 from generator.spec import load_spec
 from generator.verify.backends import Server
+from generator.verify.cron import install_cron
 from generator.verify.run import migration_files
 from generator.verify.standin import ensure_roles, install_supabase_standin
 
@@ -69,6 +70,7 @@ def _supabase_types(server: Server, spec: Path) -> tuple[str, str]:
     with server.new_database() as db:
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             install_supabase_standin(conn)
+            install_cron(conn)  # the platform schedules pg_cron jobs
             ensure_roles(conn, list(result.loaded.spec.roles))
             for up, _ in migration_files(result):
                 conn.execute(texts[up])  # type: ignore[arg-type]

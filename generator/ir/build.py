@@ -17,6 +17,7 @@ from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
+from .jobs import build_job, check_jobs
 from .names import constraint_name, identifier_problem, index_name
 from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
 
@@ -578,6 +579,8 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.view(d, mig.number, mp + ("views", i))
         for i, d in enumerate(mig.materialized_views):
             b.view(d, mig.number, mp + ("materialized_views", i))
+        for i, d in enumerate(mig.jobs):
+            build_job(b, d, mig.number, mp + ("jobs", i))
         for i, d in enumerate(mig.triggers):
             b.trigger(d, b.attached_to(d.table, mp + ("triggers", i, "table")), None, mig.number,
                       mp + ("triggers", i))
@@ -586,6 +589,7 @@ def build(loaded: LoadedSpec) -> m.Model:
                      mp + ("policies", i))
     b.fix_triggers()
     deps = b.resolve()
+    check_jobs(b)
     if not b.problems:
         b.check_migration_order(deps)
     if b.problems:

@@ -18,6 +18,7 @@ KIND_RANK: dict[str, int] = {
     "index": 9,
     "trigger": 10,
     "policy": 11,
+    "job": 12,
 }
 
 

@@ -24,17 +24,22 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 class Waiver(BaseModel):
     """Turn off one rule on one object; the reason is printed with ``schemagen lint --waived``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     rule: Text
-    object: Annotated[str, StringConstraints(min_length=1)]  # as lint prints it: names may end in spaces
+    """The rule's name (`schemagen lint --rules`)."""
+    object: Annotated[str, StringConstraints(min_length=1)]  # names may end in spaces
+    """The object as lint prints it, e.g. function public.f(date)."""
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
+    """Why the finding is accepted (printed with --waived)."""
 
 
 class LintConfig(BaseModel):
     """The ``lint:`` section of schema.yaml."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     exposed_schemas: list[Text] = Field(default_factory=lambda: ["public"])
+    """Schemas the Data API serves."""
     waive: list[Waiver] = []
+    """Findings accepted on purpose, one rule on one object each."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -68,6 +71,61 @@ def _message(err: dict[str, Any], key: str | None) -> str:
     return msg
 
 
+def _members(annotation: Any) -> list[Any]:
+    """The types an annotation may hold: Annotated and Optional/Union unwrapped."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, pydantic.BaseModel)
+
+
+def _keys(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """The keys a model accepts in YAML (aliases where given) and their annotations."""
+    return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+
+
+def allowed_keys(loc: tuple[Any, ...], root: type[pydantic.BaseModel] = SpecFile) -> list[str]:
+    """The keys allowed in the mapping a pydantic ``loc`` points into (its last part is the key).
+
+    Follows the models' annotations through lists, dicts, optionals and the union tags pydantic
+    puts in ``loc``; [] when the path leads nowhere known.
+    """
+    current: list[Any] = [root]
+    for part in loc[:-1]:
+        nxt: list[Any] = []
+        for t in current:
+            if _is_model(t) and isinstance(part, str):
+                if t.__pydantic_root_model__:  # RootModel: the key is inside its root
+                    t = t.model_fields["root"].annotation
+                else:
+                    ann = _keys(t).get(part)
+                    nxt += _members(ann) if ann is not None else []
+                    continue
+            origin, args = typing.get_origin(t), typing.get_args(t)
+            if origin is list and isinstance(part, int):
+                nxt += _members(args[0])
+            elif origin is dict and args:
+                nxt += _members(args[1])
+            elif isinstance(part, str) and getattr(t, "__name__", None) == part:
+                nxt.append(t)  # pydantic's tag for one member of a union
+        if nxt:
+            current = nxt  # a union tag that names no member leaves the candidates as they were
+    models = [t for t in current if _is_model(t) and not t.__pydantic_root_model__]
+    return sorted({k for m in models for k in _keys(m)})
+
+
+def did_you_mean(key: str, allowed: list[str]) -> str | None:
+    """A hint naming the allowed key closest to ``key`` (difflib), or None when none is close."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
 def validate_located(located: Located) -> LoadedSpec:
     """Validate already-parsed YAML; all errors are collected and raised together."""
     try:
@@ -78,12 +136,14 @@ def validate_located(located: Located) -> LoadedSpec:
             path, key = _data_path(located.data, err["loc"])
             if key == "__skip__":
                 continue
+            hint = None
             if err["type"] == "extra_forbidden":
                 path, key = path[:-1], str(path[-1])
                 pos = located.pos(path + (key,), key=True)
+                hint = did_you_mean(key, allowed_keys(tuple(err["loc"])))
             else:
                 pos = located.pos(path)
-            problem = Problem(pos, _message(err, key))
+            problem = Problem(pos, _message(err, key), hint)
             problems.setdefault((pos, problem.message), problem)
         raise SpecError(list(problems.values())) from None
     return LoadedSpec(spec, located)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from .fixtures import Fixtures
+from .jobs import Job
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
 
@@ -27,163 +28,284 @@ Privilege = Literal[
 class Spec(BaseModel):
     """Common configuration: unknown keys are errors, values are immutable after loading."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True)
 
 
 class Grant(Spec):
     """``GRANT privileges [(columns)] ON <the object> TO roles``."""
 
     privileges: list[Privilege] = Field(min_length=1)
+    """Privileges to grant, e.g. [select, insert]; `all` for every privilege of the object."""
     to: list[Name] = Field(min_length=1)
+    """Roles that receive the privileges, e.g. [authenticated]."""
     columns: list[Name] = []
+    """Column-level grant: only these columns (tables, for select/insert/update/references)."""
     with_grant_option: bool = False
+    """Let the grantees grant the privileges on."""
 
 
 class Reference(Spec):
     """A column-level foreign key: ``references: {table: users, on_delete: cascade}``."""
 
     table: Name
+    """The referenced table (qualified name, or in the same schema)."""
     column: Name = "id"
+    """The referenced column."""
     name: Name | None = None
+    """Constraint name (default: Postgres's `<table>_<column>_fkey`)."""
     on_delete: FkAction = "no action"
+    """ON DELETE action."""
     on_update: FkAction = "no action"
+    """ON UPDATE action."""
     deferrable: bool = False
-    initially: Literal["deferred", "immediate"] = "deferred"  # when deferrable
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
 
 
 class Column(Spec):
     """One table column. ``default``, ``check`` and ``generated`` are SQL expressions."""
 
     name: Name
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Column name."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     type: Name
-    collation: Name | None = None  # COLLATE: a collation name, `schema.name` when not in pg_catalog
+    """Postgres type, e.g. uuid, text, timestamptz, numeric(10,2), text[] or an enum of the spec."""
+    collation: Name | None = None
+    """COLLATE: a collation name, `schema.name` when not in pg_catalog."""
     nullable: bool = True
+    """Columns are nullable unless you say so (primary keys are not)."""
     default: SqlText | None = None
+    """DEFAULT: an SQL expression, e.g. gen_random_uuid() or now()."""
     identity: Literal["always", "by default"] | None = None
+    """GENERATED ALWAYS / BY DEFAULT AS IDENTITY."""
     generated: SqlText | None = None
+    """GENERATED ALWAYS AS (expression) STORED."""
     primary_key: bool = False
+    """This column is the primary key."""
     unique: bool = False
+    """A unique constraint on this column alone."""
     check: SqlText | None = None
+    """A CHECK constraint on this column: an SQL boolean expression."""
     references: Reference | None = None
+    """A foreign key from this column."""
     comment: str | None = None
-    shape: str | None = None  # json/jsonb: a name under `types.definitions`, or TypeScript type text
-    sequence_grants: list[Grant] = []  # identity columns: grants on their sequence (revoked like the table)
+    """COMMENT ON COLUMN."""
+    shape: str | None = None
+    """json/jsonb: a name under `types.definitions`, or TypeScript type text (for database.types.ts)."""
+    sequence_grants: list[Grant] = []
+    """Identity columns: grants on their sequence (which is revoked like the table)."""
 
 
 class Unique(Spec):
+    """A unique constraint over several columns."""
+
     name: Name | None = None
+    """Constraint name (default: Postgres's)."""
     columns: list[Name] = Field(min_length=1)
+    """The columns that are unique together."""
     nulls_not_distinct: bool = False
+    """NULLS NOT DISTINCT (Postgres 15+): NULLs compare equal."""
 
 
 class Check(Spec):
+    """A table CHECK constraint."""
+
     name: Name | None = None
+    """Constraint name (default: Postgres's)."""
     expression: SqlText
+    """An SQL boolean expression."""
 
 
 class ForeignKey(Spec):
+    """A (multi-column) foreign key."""
+
     name: Name | None = None
+    """Constraint name (default: Postgres's)."""
     columns: list[Name] = Field(min_length=1)
+    """The referencing columns."""
     references: ForeignTarget
+    """The referenced table and columns."""
     on_delete: FkAction = "no action"
+    """ON DELETE action."""
     on_update: FkAction = "no action"
+    """ON UPDATE action."""
     deferrable: bool = False
-    initially: Literal["deferred", "immediate"] = "deferred"  # when deferrable
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
 
 
 class ForeignTarget(Spec):
+    """The table and columns a foreign key references."""
+
     table: Name
+    """The referenced table."""
     columns: list[Name] = Field(min_length=1)
+    """The referenced columns, in order."""
 
 
 class IndexColumn(Spec):
     """An index element: a column or an expression, with order, nulls and operator class."""
 
     column: Name | None = None
+    """A column of the table."""
     expression: SqlText | None = None
+    """Or an SQL expression, e.g. lower(email)."""
     order: Literal["asc", "desc"] | None = None
+    """Sort order."""
     nulls: Literal["first", "last"] | None = None
+    """NULLS FIRST / LAST."""
     opclass: Name | None = None
+    """Operator class, e.g. jsonb_path_ops."""
 
 
 class Index(Spec):
+    """An index of a table or materialized view."""
+
     name: Name | None = None
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Index name (default: Postgres's `<table>_<columns>_idx`)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     columns: list[Name | IndexColumn] = Field(min_length=1)
+    """Columns (names) or elements ({column | expression, order, nulls, opclass})."""
     unique: bool = False
+    """A unique index."""
     method: Literal["btree", "gin", "gist", "brin", "hash", "spgist"] = "btree"
+    """Access method."""
     where: SqlText | None = None
+    """Partial index: an SQL boolean expression."""
     include: list[Name] = []
+    """INCLUDE columns (covering index)."""
     nulls_not_distinct: bool = False
+    """NULLS NOT DISTINCT (unique indexes)."""
     comment: str | None = None
-    serves: str | None = None  # the query this index exists for (documentation)
-    migration: int | None = None  # create it in a later migration than its table
+    """COMMENT ON INDEX."""
+    serves: str | None = None
+    """Documentation: the query this index exists for."""
+    migration: int | None = None
+    """Create it in a later migration than its table (that migration's number)."""
 
 
 class Policy(Spec):
     """A row level security policy. ``using`` and ``with_check`` are SQL boolean expressions."""
 
     name: Name
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Policy name (any text; quoted as needed)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
+    """The command the policy applies to."""
     mode: Literal["permissive", "restrictive"] = "permissive"
+    """Permissive policies are ORed, restrictive ones ANDed."""
     roles: list[Name] = ["public"]
+    """TO roles; always name them (a policy without TO applies to every role)."""
     using: SqlText | None = None
+    """USING: which existing rows are visible or affected (SQL boolean expression)."""
     with_check: SqlText | None = None
+    """WITH CHECK: which new rows may be written (SQL boolean expression)."""
     comment: str | None = None
+    """COMMENT ON POLICY."""
     description: str | None = None
-    migration: int | None = None  # create it in a later migration than its table
+    """Plain-words summary for the generated documentation."""
+    migration: int | None = None
+    """Create it in a later migration than its table (that migration's number)."""
 
 
 class Rls(Spec):
+    """Row level security switches of a table."""
+
     enable: bool = True
+    """ENABLE ROW LEVEL SECURITY (the default)."""
     force: bool = False
+    """FORCE ROW LEVEL SECURITY: the owner too."""
 
 
 class Trigger(Spec):
+    """A trigger; its function must return trigger."""
+
     name: Name
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Trigger name."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     timing: Literal["before", "after", "instead of"]
+    """before, after, or instead of (on views)."""
     events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
+    """The events that fire it."""
     update_of: list[Name] = []
+    """UPDATE OF these columns only."""
     for_each: Literal["row", "statement"] = "row"
+    """FOR EACH ROW or STATEMENT."""
     when: SqlText | None = None
+    """WHEN: an SQL boolean expression (may use old and new)."""
     function: Name
+    """The trigger function (must return trigger)."""
     arguments: list[str] = []
+    """Literal arguments passed to the function."""
     comment: str | None = None
-    migration: int | None = None  # create it in a later migration than its table
+    """COMMENT ON TRIGGER."""
+    migration: int | None = None
+    """Create it in a later migration than its table (that migration's number)."""
 
 
 class Table(Spec):
+    """A table: columns, constraints, indexes, RLS, policies, triggers and grants."""
+
     name: Name
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Table name (qualified, or with `schema:`)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     comment: str | None = None
+    """COMMENT ON TABLE."""
     description: str | None = None
+    """Longer prose for the generated documentation."""
     columns: list[Column] = Field(min_length=1)
+    """The columns, in order."""
     primary_key: list[Name] = []
+    """Primary key columns (or `primary_key: true` on one column)."""
     unique: list[Unique] = []
+    """Unique constraints."""
     checks: list[Check] = []
+    """CHECK constraints."""
     foreign_keys: list[ForeignKey] = []
+    """Multi-column foreign keys."""
     indexes: list[Index] = []
+    """Indexes."""
     rls: Rls | None = None
-    realtime: bool = False  # a member of Supabase's `supabase_realtime` publication
+    """Row level security (enabled unless `enable: false`)."""
+    realtime: bool = False
+    """A member of Supabase's `supabase_realtime` publication."""
     policies: list[Policy] = []
+    """Row level security policies."""
     triggers: list[Trigger] = []
+    """Triggers."""
     grants: list[Grant] = []
+    """Privileges granted after everything is revoked."""
 
 
 class Argument(Spec):
+    """A function argument."""
+
     name: Name | None = None
+    """Argument name."""
     type: Name
+    """Postgres type."""
     default: SqlText | None = None
+    """DEFAULT: an SQL expression."""
     mode: Literal["in", "out", "inout", "variadic"] = "in"
+    """Argument mode."""
 
 
 class ReturnColumn(Spec):
+    """A column of RETURNS TABLE."""
+
     name: Name
+    """Column name."""
     type: Name
+    """Postgres type."""
 
 
 class Function(Spec):
@@ -193,89 +315,162 @@ class Function(Spec):
     for tables, so ``''`` is only safe when every name is qualified (pgspot PS004/PS005)."""
 
     name: Name
-    renamed_from: Name | None = None  # the old name: the next migration renames instead of drop + create
+    """Function name (qualified, or with `schema:`)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     arguments: list[Argument] = []
+    """Arguments, in order."""
     returns: Name | None = None
+    """Return type: a type, `setof <type>`, `trigger`, or use `returns_table`."""
     returns_table: list[ReturnColumn] = []
+    """RETURNS TABLE (columns)."""
     language: Literal["sql", "plpgsql"] = "sql"
+    """sql or plpgsql."""
     body: Body
-    verbatim: bool = False  # the body exactly as written, no newlines added around it (as `pull` reads it)
+    """The function body (SQL or PL/pgSQL), dollar-quoted for you."""
+    verbatim: bool = False
+    """The body exactly as written, no newlines added around it (as `pull` reads a hand-written one)."""
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
+    """Volatility."""
     security: Literal["invoker", "definer"] = "invoker"
+    """SECURITY INVOKER (default) or DEFINER."""
     search_path: str | None = "pg_catalog, pg_temp"
+    """SET search_path; "" gives an empty path (then qualify every name)."""
     strict: bool = False
+    """STRICT: returns NULL on NULL input."""
     leakproof: bool = False
+    """LEAKPROOF."""
     parallel: Literal["safe", "restricted", "unsafe"] = "unsafe"
+    """PARALLEL safety."""
     grants: list[Grant] = []
+    """Privileges granted after everything is revoked, e.g. [{privileges: [execute], to: [authenticated]}]."""
     comment: str | None = None
+    """COMMENT ON FUNCTION."""
     description: str | None = None
+    """Longer prose for the generated documentation."""
 
 
 class ViewColumn(Spec):
     """Declared type of a view column, for database.types.ts when it cannot be inferred from the query."""
 
     name: Name
+    """Column name."""
     type: Name
-    nullable: bool = True  # false types the column as non-null in TypedDatabase only
+    """Postgres type."""
+    nullable: bool = True
+    """false types the column as non-null in TypedDatabase only."""
     shape: str | None = None
+    """json/jsonb: a name under `types.definitions`, or TypeScript type text."""
 
 
 class View(Spec):
+    """A view; runs with the caller's rights (security_invoker) unless told otherwise."""
+
     name: Name
+    """View name (qualified, or with `schema:`)."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     query: SqlText
+    """The SELECT the view shows (one statement)."""
     security_invoker: bool = True
+    """Run with the caller's rights, so RLS applies (the default)."""
     security_barrier: bool = False
+    """security_barrier option."""
     check_option: Literal["local", "cascaded"] | None = None
-    triggers: list[Trigger] = []  # INSTEAD OF triggers make a view writable
-    columns: list[ViewColumn] = []  # optional column types for database.types.ts
+    """WITH LOCAL / CASCADED CHECK OPTION."""
+    triggers: list[Trigger] = []
+    """INSTEAD OF triggers (make the view writable)."""
+    columns: list[ViewColumn] = []
+    """Optional column types for database.types.ts."""
     grants: list[Grant] = []
+    """Privileges granted after everything is revoked."""
     comment: str | None = None
+    """COMMENT ON VIEW."""
     description: str | None = None
+    """Longer prose for the generated documentation."""
 
 
 class MaterializedView(Spec):
+    """A materialized view (no RLS: grant it to service_role only)."""
+
     name: Name
+    """Materialized view name (qualified, or with `schema:`)."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     query: SqlText
+    """The SELECT it stores (one statement)."""
     with_data: bool = True
+    """WITH DATA (filled on creation)."""
     indexes: list[Index] = []
-    columns: list[ViewColumn] = []  # optional column types for database.types.ts
+    """Indexes (a unique one is needed to refresh concurrently)."""
+    columns: list[ViewColumn] = []
+    """Optional column types for database.types.ts."""
     grants: list[Grant] = []
+    """Privileges; materialized views have no RLS: never to anon or authenticated."""
     comment: str | None = None
+    """COMMENT ON MATERIALIZED VIEW."""
     description: str | None = None
+    """Longer prose for the generated documentation."""
     refresh: Literal["concurrently", "blocking"] = "concurrently"
+    """How it is refreshed: concurrently (needs a unique index; readers are not blocked) or blocking."""
 
 
 class Enum(Spec):
+    """An enum type."""
+
     name: Name
+    """Type name."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     values: list[Name] = Field(min_length=1)
+    """The labels, in order."""
     comment: str | None = None
+    """COMMENT ON TYPE."""
     grants: list[Grant] = []
+    """Privileges granted after everything is revoked."""
 
 
 class SchemaDecl(Spec):
+    """A schema."""
+
     name: Name
+    """Schema name."""
     comment: str | None = None
+    """COMMENT ON SCHEMA."""
     grants: list[Grant] = []
+    """e.g. [{privileges: [usage], to: [authenticated]}]."""
 
 
 class Extension(Spec):
+    """An extension."""
+
     name: Name
+    """Extension name, e.g. citext."""
     schema_: Name | None = Field(None, alias="schema")
-    version: Name | None = None  # default: the server's default version
+    """WITH SCHEMA."""
+    version: Name | None = None
+    """VERSION (default: the server's default version)."""
 
 
 class Sequence(Spec):
+    """A sequence."""
+
     name: Name
+    """Sequence name."""
     schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
     type: Literal["smallint", "integer", "bigint"] = "bigint"
+    """AS type."""
     start: int | None = None
+    """START WITH."""
     increment: int = 1
+    """INCREMENT BY."""
     grants: list[Grant] = []
+    """Privileges granted after everything is revoked."""
     comment: str | None = None
+    """COMMENT ON SEQUENCE."""
 
 
 class AttachedTrigger(Trigger):
@@ -294,20 +489,35 @@ class Migration(Spec):
     """A numbered migration and the objects it creates; file names derive from it."""
 
     number: int = Field(ge=1, le=999)
+    """The migration's number: files are NNN_<name>.sql and rollback_NNN_<rollback_name>.sql."""
     name: Name
+    """Name in the migration's file name."""
     rollback_name: Name | None = None
+    """Name in the rollback's file name (default: name)."""
     description: str | None = None
+    """Shown at the top of the migration."""
     schemas: list[SchemaDecl] = []
+    """Schemas it creates."""
     extensions: list[Extension] = []
+    """Extensions it creates."""
     enums: list[Enum] = []
+    """Enum types it creates."""
     sequences: list[Sequence] = []
+    """Sequences it creates."""
     functions: list[Function] = []
+    """Functions it creates."""
     tables: list[Table] = []
+    """Tables it creates."""
     views: list[View] = []
+    """Views it creates."""
     materialized_views: list[MaterializedView] = []
-    # on tables the spec does not create (listed under `external:`), e.g. auth.users, storage.objects
+    """Materialized views it creates."""
+    jobs: list[Job] = []
+    """pg_cron jobs it schedules (see generator/ir/jobs.py)."""
     triggers: list[AttachedTrigger] = []
+    """Triggers on tables the spec does not create (under `external:`), e.g. auth.users."""
     policies: list[AttachedPolicy] = []
+    """Policies on tables the spec does not create (under `external:`), e.g. storage.objects."""
 
     @field_validator("name", "rollback_name")
     @classmethod
@@ -321,14 +531,22 @@ class Privileges(Spec):
     """Who loses every privilege on each created object before its declared grants apply."""
 
     revoke_from: list[Name] = ["public", "anon", "authenticated", "service_role"]
+    """Roles that lose every privilege on each created object first."""
 
 
 class Outputs(Spec):
     """Which families of files ``generate`` writes besides the migrations."""
 
     types: bool = True
+    """Write database.types.ts."""
     docs: bool = True
+    """Write the Markdown documentation."""
     seed: bool = True
+    """Write seed_test_data.sql from `fixtures:`."""
+    layout: Literal["plain", "supabase"] = "plain"
+    """`supabase`: also write a Supabase CLI project into out/supabase/ (migrations, rollbacks, seed, pgTAP tests)."""
+    versions: dict[int, int] = {}
+    """Migration number → its 14-digit Supabase CLI version (YYYYMMDDHHMMSS), required with layout: supabase."""
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]
@@ -342,7 +560,7 @@ class Shape(Spec):
     allowed unless ``additionalProperties: false``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
     type: JsonType | list[JsonType] | None = None
     description: str | None = None
@@ -354,7 +572,9 @@ class Shape(Spec):
     const: str | int | float | bool | None = None
     any_of: list[Shape] = Field([], alias="anyOf")
     ref: str | None = None
+    """The name of another definition under `types.definitions`."""
     ts: str | None = None
+    """Raw TypeScript, for what the subset cannot say."""
     nullable: bool = False
 
 
@@ -365,29 +585,46 @@ class TypesConfig(Spec):
     text; a column's ``shape:`` names one of them.
     """
 
-    schemas: list[Name] = ["public"]  # like `supabase gen types --schema`
+    schemas: list[Name] = ["public"]
+    """Schemas in database.types.ts (like `supabase gen types --schema`)."""
     definitions: dict[str, Shape | str] = {}
+    """Named TypeScript types: a JSON Schema subset or TypeScript text; a column's `shape:` names one."""
 
 
 class Project(Spec):
+    """The project's name and description."""
+
     name: Name = "schema"
+    """Project name (documentation)."""
     description: str | None = None
+    """What this database is for (documentation)."""
 
 
 class SpecFile(Spec):
     """The whole ``schema.yaml``."""
 
     version: Literal[1] = 1
+    """The spec language version: 1."""
     project: Project = Project()
+    """Name and description of the project."""
     roles: list[Name] = ["anon", "authenticated", "service_role"]
-    external: list[Name] = []  # relations/functions that exist on the target (e.g. auth.uid)
+    """Roles that exist on the target; migrations never create them."""
+    external: list[Name] = []
+    """Relations and functions that exist on the target (Supabase's auth.users, auth.uid() are known)."""
     privileges: Privileges = Privileges()
+    """What is revoked from whom before the declared grants apply."""
     outputs: Outputs = Outputs()
+    """Which families of files `generate` writes besides the migrations."""
     types: TypesConfig = TypesConfig()
+    """database.types.ts: schemas and named JSON shapes."""
     migrations: list[Migration] = Field(min_length=1)
+    """The numbered migrations, each with the objects it creates."""
     fixtures: Fixtures | None = None
+    """Seed and test data: table → row key → column → value."""
     tests: PolicyTests | None = None
+    """Policy tests run by `schemagen verify`: actors, cases and a matrix."""
     lint: LintConfig | None = None
+    """Lint configuration: exposed schemas and waivers."""
 
 
 ForeignKey.model_rebuild()

@@ -48,16 +48,20 @@ COMMANDS = ("select", "insert", "update", "delete", "call")
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
 
 class Actor(_Spec):
     """Who runs a case: a fixture user, a bare auth id, or just a database role."""
 
-    user: Name | None = None  # key of a fixture row of `tests.users.table`
-    auth_id: Any = None  # uuid text or {uuid: name}: the JWT `sub`
-    role: Name | None = None  # default: authenticated when user/auth_id is given
-    claims: dict[str, Any] = {}  # extra JWT claims
+    user: Name | None = None
+    """Key of a fixture row of `tests.users.table`: authenticated, JWT sub = its auth id."""
+    auth_id: Any = None
+    """The JWT `sub`: uuid text or {uuid: name}; authenticated, with no app user needed."""
+    role: Name | None = None
+    """Database role (default authenticated when user or auth_id is given), e.g. anon, service_role."""
+    claims: dict[str, Any] = {}
+    """Extra JWT claims."""
 
     @model_validator(mode="after")
     def _one_identity(self) -> Actor:
@@ -110,16 +114,27 @@ class Statement(_Spec):
     """What a case runs: one command key naming the relation (or function) and its inputs."""
 
     select: Name | None = None
+    """Select from this relation."""
     insert: Name | None = None
+    """Insert into this relation."""
     update: Name | None = None
+    """Update this relation."""
     delete: Name | None = None
+    """Delete from this relation."""
     call: Name | None = None
-    where: str | dict[str, Any] | None = None  # SQL text, or column → value (ANDed equalities)
-    values: dict[str, Any] | None = None  # insert: column → value
-    set: dict[str, Any] | None = None  # update: column → value
-    args: dict[str, Any] | list[Any] | None = None  # call: by name, or in order
-    key: dict[str, Name] | None = None  # result column → fixture table whose row keys `rows` lists
-    setup: list[str] = []  # SQL run first, in the case's transaction, as the connecting user
+    """Call this function."""
+    where: str | dict[str, Any] | None = None
+    """SQL text, or column → value (ANDed equalities)."""
+    values: dict[str, Any] | None = None
+    """insert: column → value."""
+    set: dict[str, Any] | None = None
+    """update: column → value."""
+    args: dict[str, Any] | list[Any] | None = None
+    """call: arguments by name, or in order."""
+    key: dict[str, Name] | None = None
+    """Result column → fixture table whose row keys the expectation lists."""
+    setup: list[str] = []
+    """SQL run first, in the case's transaction, as the connecting user."""
 
     @model_validator(mode="after")
     def _one_command(self) -> Statement:
@@ -143,8 +158,11 @@ class Case(Statement):
     """One actor, one statement, one expectation."""
 
     name: Name
+    """The case's name, printed when it fails."""
     as_: Name = Field(alias="as")
+    """The actor that runs it."""
     expect: Expectation
+    """Fixture row keys, a number of rows, `denied`, or {rows | count | affected | denied | error}."""
 
 
 class MatrixRow(Statement):
@@ -155,15 +173,20 @@ class MatrixRow(Statement):
     """
 
     label: Name | None = None
+    """Names the cases <target>/<command>/<label>/<actor>; needed when two rows share a target and command."""
     expect: dict[str, Expectation] = Field(min_length=1)
-    partial: bool = False  # true: not every actor needs an expectation
+    """Actor (or `a, b, c`) → expectation: fixture row keys, a number of rows, `denied`, or the long form."""
+    partial: bool = False
+    """true: not every actor needs an expectation."""
 
 
 class UsersConfig(_Spec):
     """Where ``{user: key}`` actors are found: the fixture table and its auth-id column."""
 
     table: Name = "users"
+    """The fixture table of app users."""
     auth_id: Name = "auth_id"
+    """Its column holding the auth id (JWT sub)."""
 
 
 class PolicyTests(_Spec):
@@ -174,9 +197,16 @@ class PolicyTests(_Spec):
     """
 
     actors: dict[str, Actor] = Field(min_length=1)
+    """Who runs the cases, by name."""
     users: UsersConfig = UsersConfig()
+    """Where `{user: key}` actors are found."""
     cases: list[Case] = []
+    """Single cases: one actor, one statement, one expectation."""
     matrix: list[MatrixRow] = []
-    setup: list[str] = []  # SQL run at the start of every case's transaction (e.g. refresh a view)
+    """One statement per row, an expectation for every actor."""
+    setup: list[str] = []
+    """SQL run at the start of every case's transaction (e.g. refresh a materialized view)."""
     complete: bool = False
-    schemas: list[Name] = ["public"]  # the API-exposed schemas `complete` covers
+    """Error when an exposed relation × command or callable function has no case."""
+    schemas: list[Name] = ["public"]
+    """The API-exposed schemas `complete` covers."""

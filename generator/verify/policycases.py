@@ -528,9 +528,11 @@ class _Compiler:
         return out
 
     def coverage(self, cases: list[Case]) -> None:
-        """With ``complete: true``: every exposed relation × command and function has a case."""
+        """With ``complete: true``: every exposed relation × command and function has a case.
+
+        One problem per object without full coverage, at the object's declaration, naming the
+        commands it lacks and showing the matrix rows to add (a new table has none at first)."""
         covered = {(c.target, c.command) for c in cases}
-        missing: list[str] = []
         for obj in self.model.of_kind(*RELATION_KINDS, "function"):
             if obj.id.schema not in self.tests.schemas:
                 continue
@@ -542,10 +544,30 @@ class _Compiler:
                 commands = ("select",)
             else:
                 commands = ("select", *DML)
-            missing += [f"{obj.id.qualified} {c}" for c in commands if (obj.id, c) not in covered]
-        if missing:
-            self.error(("complete",), f"complete: no case for {', '.join(missing)}",
-                       "add a matrix row for each, or set `complete: false`")
+            missing = [c for c in commands if (obj.id, c) not in covered]
+            if missing:
+                self.problems.append(self.coverage_problem(obj, missing))
+
+    def coverage_problem(self, obj: Any, missing: list[str]) -> Problem:
+        """The located problem for ``obj`` lacking cases for ``missing`` commands, with an example."""
+        kind = "function" if isinstance(obj, FunctionIR) else obj.id.kind
+        name = obj.id.name if obj.id.schema == "public" else obj.id.qualified
+        where = self.loaded.pos(("tests", "matrix") if self.tests.matrix else ("tests",), key=True)
+        what = "a call" if missing == ["call"] else ", ".join(missing)
+        message = (f"tests: {kind} {obj.id.qualified} has no policy test for {what} "
+                   f"(`tests.complete` is true)")
+        actors = ", ".join(self.tests.actors)
+        rows = []
+        for command in missing:
+            extra = {"insert": "  values: {<column>: <value>}\n", "update": "  set: {<column>: <value>}\n",
+                     "call": "  args: {<argument>: <value>}\n"}.get(command, "")
+            rows.append(f"- {command}: {name}\n{extra}  expect:\n    {actors}: denied")
+        example = "\n".join(rows).replace("\n", "\n        ")
+        hint = (f"add {'this row' if len(rows) == 1 else 'these rows'} under `tests: matrix:` ({where}), giving each "
+                f"actor what it should get (fixture row keys, a number of rows, or denied), or set "
+                f"`complete: false`:\n        {example}")
+        pos = obj.pos if obj.pos.line else self.loaded.pos(("tests", "complete"))
+        return Problem(pos, message, hint)
 
 
 def _plain(value: Any) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,11 +29,14 @@ from pglast import parser as pg_parser
 from psycopg.pq import TransactionStatus
 
 from generator.history import load_history
+from generator.output import locked_out
 from generator.pipeline import Result, generate
 from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
 
 from .backends import BackendError, Database, fresh_database, redact
+from .cron import check_jobs, declared_jobs, install_cron
+from .plpgsqlcheck import check_bodies
 from .report import StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
 from .standin import ensure_roles, install_supabase_standin
@@ -310,9 +313,11 @@ def _setup(ctx: VerifyContext) -> Outcome:
     """Install the Supabase stand-in (unless Supabase is there) and take the baseline snapshot."""
     installed = install_supabase_standin(ctx.conn)
     extra = ensure_roles(ctx.conn, list(ctx.result.loaded.spec.roles))
+    cron = install_cron(ctx.conn) if declared_jobs(ctx) else ""
     ctx.snapshots[:] = [ctx.snapshot()]
     note = "Supabase stand-in installed" if installed else "Supabase already present"
-    return Outcome(note=note + (f"; roles created: {', '.join(extra)}" if extra else ""))
+    note += f"; roles created: {', '.join(extra)}" if extra else ""
+    return Outcome(note=note + (f"; {cron}" if cron else ""))
 
 
 def _apply(index: int, name: str) -> Callable[[VerifyContext], Outcome]:
@@ -409,6 +414,8 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
 EXTRA_STEPS: list[Step] = [
     Step(name=f"seed {SEED_FILE}", kind="seed", run=load_seed),
     Step(name="policy tests", kind="tests", run=run_policy_tests),
+    Step(name="cron jobs", kind="jobs", run=check_jobs),
+    Step(name="plpgsql_check", kind="plpgsql_check", run=check_bodies),
 ]
 """Steps run last, on the full schema, in order. Other features append a :class:`Step` here."""
 
@@ -503,8 +510,10 @@ def run_verify(
 
 
 def _server_note(db: Database) -> str:
-    """``embedded, PostgreSQL 18.6``: which backend, which version."""
-    return f"{db.backend}, PostgreSQL {db.server_version // 10000}.{db.server_version % 10000}"
+    """``embedded, PostgreSQL 18.6``: which backend, which version, and as root the system account
+    the server runs as (Postgres refuses to run as root; the account is created when missing)."""
+    note = f"{db.backend}, PostgreSQL {db.server_version // 10000}.{db.server_version % 10000}"
+    return f"{note}, as {db.run_as}" if db.run_as else note
 
 
 def verify_spec(
@@ -530,7 +539,8 @@ def verify_spec(
         return step
 
     start = time.perf_counter()
-    result = generate(spec_path, templates=templates, history=load_history(out))
+    with locked_out(Path(out), create=False) if out is not None else nullcontext():
+        result = generate(spec_path, templates=templates, history=load_history(out))  # never a half-written out/
     generated = emit(
         StepResult(
             name=f"generate from {spec_path}",

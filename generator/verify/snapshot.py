@@ -8,6 +8,7 @@ databases built from the same SQL compare equal:
     policy public.messages."Users read"          trigger public.messages.set_updated_at
     function public.f(uuid, integer)             view public.v / materialized view public.mv
     sequence public.s   type public.user_role    schema private   extension pgcrypto
+    job "refresh summaries"   (a row of pg_cron's cron.job, when the database has one)
     grant table public.messages to anon          default privileges postgres in public on tables to anon
 
 Identifiers in keys are quoted as Postgres would (``quote_ident``). Objects that belong to an
@@ -120,9 +121,24 @@ def take_snapshot(
                 cur.execute(query, params)
                 for key, attrs in cur.fetchall():
                     objects.setdefault(key, {}).update(_normalise(attrs))
+            row = cur.execute("select to_regclass('cron.job') is not null").fetchone()
+            if row and row[0]:  # pg_cron (or its stand-in): scheduled jobs are database state too
+                for key, attrs in cur.execute(_CRON_JOBS).fetchall():
+                    objects[key] = _normalise(attrs)
         finally:
             cur.execute("select set_config('search_path', %s, false)", (old_path,))
     return Snapshot(objects)
+
+
+#: ``job <name>`` for each row of pg_cron's ``cron.job`` (not its id: re-scheduling changes it; nor the
+#: database when it is this one, so that two databases built alike compare equal).
+_CRON_JOBS = """
+select 'job ' || coalesce(quote_ident(jobname), '#' || jobid::text),
+       jsonb_build_object('schedule', schedule, 'command', command,
+                          'database', nullif(database, current_database()),
+                          'username', username, 'active', active)
+from cron.job
+"""
 
 
 def _normalise(attrs: Mapping[str, Any]) -> dict[str, Any]:

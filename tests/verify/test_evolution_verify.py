@@ -17,6 +17,7 @@ from generator.ir.model import Model, TableIR
 from generator.pipeline import Result, generate
 from generator.quoting import quote_ident
 from generator.verify.backends import Server
+from generator.verify.cron import install_cron
 from generator.verify.run import execute_sql, migration_files
 from generator.verify.snapshot import Snapshot, diff_snapshots, take_snapshot
 from generator.verify.standin import ensure_roles, install_supabase_standin
@@ -30,6 +31,7 @@ def _run(conn: psycopg.Connection, name: str, text: str) -> None:
 
 def _build(conn: psycopg.Connection, result: Result) -> None:
     install_supabase_standin(conn)
+    install_cron(conn)  # pg_cron, or its stand-in (the jobs case)
     ensure_roles(conn, list(result.loaded.spec.roles))
     files = {f.name: f.text for f in result.files}
     for up, _down in migration_files(result):

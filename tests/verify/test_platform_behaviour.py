@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from generator.verify.backends import Database
+from generator.verify.cron import install_cron
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from generator.verify.standin import install_supabase_standin
 from tests.outdb import OUT, migration_files
@@ -22,6 +23,7 @@ def platform(fresh_db: Database) -> psycopg.Connection:
     """An autocommit connection to a fresh database built from out/, with one tenant and two users."""
     conn = psycopg.connect(fresh_db.dsn, autocommit=True)
     install_supabase_standin(conn)
+    install_cron(conn)  # migration 007 schedules pg_cron jobs
     for path in migration_files():
         conn.execute(path.read_text(encoding="utf-8"))
     conn.execute("""
@@ -149,6 +151,7 @@ def test_materialized_views_refresh_concurrently(platform: psycopg.Connection) -
 def test_rollback_all_with_data_leaves_nothing_of_ours(fresh_db: Database) -> None:
     with psycopg.connect(fresh_db.dsn, autocommit=True) as conn:
         install_supabase_standin(conn)
+        install_cron(conn)
         baseline = take_snapshot(conn)
         for path in migration_files():
             conn.execute(path.read_text(encoding="utf-8"))

@@ -227,11 +227,41 @@ tests:
         generate(spec_copy(tmp_path, text))
     messages = [p.message for p in info.value.problems]
     assert "two cases are named 'tenants/select/member'" in messages
-    coverage = next(m for m in messages if m.startswith("complete: no case for "))
-    assert "public.tenants insert" in coverage
-    assert "public.increment_usage_metrics call" in coverage
-    assert "public.tenants select" not in coverage
-    assert "set_updated_at" not in coverage  # trigger functions cannot be called
+    coverage = [m for m in messages if "has no policy test" in m]
+    assert "tests: table public.tenants has no policy test for insert, update, delete (`tests.complete` is true)" \
+        in coverage
+    assert "tests: function public.increment_usage_metrics has no policy test for a call (`tests.complete` is true)" \
+        in coverage
+    assert not [m for m in coverage if "set_updated_at" in m]  # trigger functions cannot be called
+    positions = [p.pos for p in info.value.problems if "has no policy test" in p.message]
+    assert len(positions) == len(set(positions))  # one problem per object, each at its own declaration
+
+
+def test_a_new_table_without_policy_tests_is_one_error_saying_what_to_add(tmp_path: Path) -> None:
+    text = platform_text()
+    start = text.index("  - number: 6")
+    at = text.index("    tables:\n", start) + len("    tables:\n")
+    text = text[:at] + """\
+      - name: notes
+        columns:
+          - {name: id, type: uuid, primary_key: true, default: gen_random_uuid()}
+          - {name: body, type: text}
+        policies: [{name: read, command: select, roles: [authenticated], using: "true"}]
+        grants: [{privileges: [select], to: [authenticated]}]
+""" + text[at:]
+    with pytest.raises(SpecError) as info:
+        generate(spec_copy(tmp_path, text))
+    problems = info.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert problem.message == ("tests: table public.notes has no policy test for select, insert, update, delete "
+                               "(`tests.complete` is true)")
+    assert problem.pos.line == text.count("\n", 0, at) + 1  # at the table's `- name: notes`
+    matrix_line = text.count("\n", 0, text.index("\n  matrix:\n", text.index("\ntests:\n"))) + 2
+    assert f"under `tests: matrix:` ({tmp_path / 'schema.yaml'}:{matrix_line}:3)" in problem.hint
+    for row in ("- select: notes", "- insert: notes", "values: {<column>: <value>}", "- update: notes",
+                "set: {<column>: <value>}", "- delete: notes", "anon, service: denied"):
+        assert row in problem.hint
 
 
 @pytest.mark.pg
