@@ -477,12 +477,14 @@ class AttachedTrigger(Trigger):
     """A trigger on a table the spec does not create (``auth.users``): ``table`` names it."""
 
     table: Name
+    """The table it is on, e.g. auth.users or storage.objects (listed under `external:`)."""
 
 
 class AttachedPolicy(Policy):
     """A policy on a table the spec does not create (``storage.objects``): ``table`` names it."""
 
     table: Name
+    """The table it is on, e.g. auth.users or storage.objects (listed under `external:`)."""
 
 
 class Migration(Spec):
