@@ -12,7 +12,7 @@ from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
 SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables", "views", "materialized_views",
-            "attached_triggers", "attached_policies")
+            "attached_triggers", "attached_policies", "jobs")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}

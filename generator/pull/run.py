@@ -18,7 +18,21 @@ from ..output import write_out
 from ..spec import load_spec
 from .catalog import Unsupported, open_catalog
 from .emit import spec_data, to_yaml
-from .kinds import Item, enum, extension, function, index, policy, schema, sequence, table, trigger, unsupported, view
+from .kinds import (
+    Item,
+    enum,
+    extension,
+    function,
+    index,
+    job,
+    policy,
+    schema,
+    sequence,
+    table,
+    trigger,
+    unsupported,
+    view,
+)
 
 #: What a Supabase project also has before its first migration, beyond the verify stand-in: the
 #: ``extensions`` schema on the search_path, with uuid-ossp and pgcrypto where this server has them,
@@ -59,7 +73,7 @@ $$;
 set search_path = "$user", public, extensions;
 """
 
-READERS = (schema, extension, enum, sequence, function, table, view, index, policy, trigger, unsupported)
+READERS = (schema, extension, enum, sequence, function, table, view, index, policy, trigger, job, unsupported)
 WAIVER_REASON = "Pulled as the database holds it; tighten it with a migration."
 
 

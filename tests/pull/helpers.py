@@ -10,16 +10,19 @@ from generator.pipeline import generate
 from generator.pull import read_database
 from generator.pull.run import write_pulled
 from generator.verify.backends import Server
+from generator.verify.cron import install_cron
 from generator.verify.run import execute_sql
 from generator.verify.snapshot import Snapshot, diff_snapshots, take_snapshot
 from generator.verify.standin import ensure_roles, install_supabase_standin
 
 
-def prepare(conn: psycopg.Connection, *, supabase: bool = True, roles: list[str] = ()) -> None:
-    """The stand-in (unless plain) and any extra roles, as a target would have them."""
+def prepare(conn: psycopg.Connection, *, supabase: bool = True, roles: list[str] = (), cron: bool = False) -> None:
+    """The stand-in (unless plain), any extra roles, and pg_cron (or its stand-in), as a target has them."""
     if supabase:
         install_supabase_standin(conn)
     ensure_roles(conn, list(roles))
+    if cron:
+        install_cron(conn)
 
 
 def apply(conn: psycopg.Connection, name: str, text: str) -> None:
@@ -48,11 +51,11 @@ def migrations_of(out: Path) -> list[tuple[str, str]]:
 
 
 def regenerate_and_compare(server: Server, spec: Path, expected: Snapshot, *, supabase: bool = True,
-                           roles: list[str] = ()) -> list[str]:
+                           roles: list[str] = (), cron: bool = False) -> list[str]:
     """Apply the migrations generated from ``spec`` to a fresh database; differences from ``expected``."""
     result = generate(spec)
     with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
-        prepare(c, supabase=supabase, roles=roles)
+        prepare(c, supabase=supabase, roles=roles, cron=cron)
         for f in result.sql_files:
             if f.name[:3].isdigit():
                 apply(c, f.name, f.text)

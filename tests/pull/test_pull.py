@@ -25,8 +25,9 @@ def test_golden_case_round_trip(case: Path, pg_server: Server, tmp_path: Path) -
     spec0 = load_spec(case / "schema.yaml").spec
     roles = list(spec0.roles)
     schemas = ["public", *(s.name for m in spec0.migrations for s in m.schemas)]
+    cron = any(m.jobs for m in spec0.migrations)
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
-        prepare(c, roles=roles)
+        prepare(c, roles=roles, cron=cron)
         for p in sorted((case / "expected").glob("[0-9][0-9][0-9]_*.sql")):
             apply(c, p.name, p.read_text(encoding="utf-8"))
         expected = snapshot(db.dsn)
@@ -35,7 +36,7 @@ def test_golden_case_round_trip(case: Path, pg_server: Server, tmp_path: Path) -
         pull_into(db.dsn, tmp_path / "again", schemas=schemas)
         assert (tmp_path / "again" / "schema.yaml").read_bytes() == first, "pulling twice must be byte-identical"
     assert (out / "001_baseline.sql").is_file()
-    assert regenerate_and_compare(pg_server, spec, expected, roles=roles) == []
+    assert regenerate_and_compare(pg_server, spec, expected, roles=roles, cron=cron) == []
 
 
 def test_platform_round_trip(pg_server: Server, tmp_path: Path) -> None:
@@ -45,13 +46,14 @@ def test_platform_round_trip(pg_server: Server, tmp_path: Path) -> None:
 
     platform = load_spec(ROOT / "schema.yaml").spec
     roles = list(platform.roles)
+    cron = any(m.jobs for m in platform.migrations)
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
-        prepare(c, roles=roles)
+        prepare(c, roles=roles, cron=cron)
         for p in sorted((ROOT / "out").glob("[0-9][0-9][0-9]_*.sql")):
             apply(c, p.name, p.read_text(encoding="utf-8"))
         expected = snapshot(db.dsn)
         spec, out = pull_into(db.dsn, tmp_path)
-    assert regenerate_and_compare(pg_server, spec, expected, roles=roles) == []
+    assert regenerate_and_compare(pg_server, spec, expected, roles=roles, cron=cron) == []
     # database.types.ts: Supabase's part is the same (typed JSON shapes are prose of the spec, not the database)
     marker = "\n// ----"
     pulled_types = (out / "database.types.ts").read_text(encoding="utf-8")
