@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import SchemagenError, SpecError
 from .history import load_history
@@ -99,7 +100,9 @@ def _root(version_: Annotated[bool, typer.Option(
 
 
 def fail(exc: SchemagenError) -> None:
-    """Print a user-facing error (never a traceback) and exit with its code."""
+    """Print a user-facing error (never a traceback) and exit with its code.
+
+    ``Console.out`` writes the text as it is: user text (names, paths) is never read as rich markup."""
     if isinstance(exc, SpecError):
         n = len(exc.problems)
         for p in exc.problems:
@@ -130,12 +133,12 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
         fail(exc)
         return
     total = sum(result.timings.values())
-    out_console.print(f"[green]generated[/green] {len(result.files)} files in {out} "
+    out_console.print(f"[green]generated[/green] {len(result.files)} files in {escape(str(out))} "
                       f"({len(changed)} changed, {len(removed)} removed) in {total * 1000:.0f} ms")
     for name in changed:
-        out_console.print(f"  [cyan]wrote[/cyan]   {name}")
+        out_console.print(f"  [cyan]wrote[/cyan]   {escape(name)}")
     for name in removed:
-        out_console.print(f"  [yellow]removed[/yellow] {name}")
+        out_console.print(f"  [yellow]removed[/yellow] {escape(name)}")
 
 
 @_command()
@@ -152,14 +155,15 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
         fail(exc)
         return
     if not drift:
-        out_console.print(f"[green]up to date[/green]: {out} matches {spec} ({len(result.files)} files)")
+        out_console.print(f"[green]up to date[/green]: {escape(str(out))} matches {escape(str(spec))} "
+                          f"({len(result.files)} files)")
         return
     for _name, diff in drift.changed:
         sys.stdout.write(diff)
     for name in drift.missing:
-        out_console.print(f"[red]missing[/red] {out / name}")
+        out_console.print(f"[red]missing[/red] {escape(str(out / name))}")
     for name in drift.stale:
-        out_console.print(f"[red]stale[/red]   {out / name} (generated earlier, no longer produced)")
+        out_console.print(f"[red]stale[/red]   {escape(str(out / name))} (generated earlier, no longer produced)")
     err_console.out(f"{out} is out of date with {spec}: run `schemagen generate` and commit the result.")
     raise typer.Exit(1)
 
@@ -260,10 +264,11 @@ def migrate(
     out_console.print(f"[green]migration {done.entry.info.tag}[/green]: {len(done.plan.ops)} operations, "
                       f"planned in {done.timings['plan'] * 1000:.0f} ms")
     for op in done.plan.ops:
-        out_console.print(f"  {op}")
+        out_console.print(f"  {escape(str(op))}")
     for loss in (loss for _op, loss in done.plan.destructive()):
-        out_console.print(f"  [yellow]loses data[/yellow]: {loss}")
-    out_console.print(f"[cyan]wrote[/cyan] {out / up}, {out / down} and {len(done.changed) - 2} other files")
+        out_console.print(f"  [yellow]loses data[/yellow]: {escape(loss)}")
+    out_console.print(f"[cyan]wrote[/cyan] {escape(str(out / up))}, {escape(str(out / down))} and "
+                      f"{len(done.changed) - 2} other files")
 
 
 @_command()

@@ -26,7 +26,7 @@ class Problem:
     hint: str | None = field(default=None)
 
     def __str__(self) -> str:
-        where = f"{self.pos}: " if self.pos else ""
+        where = f"{self.pos}: " if self.pos and self.pos.line else ""  # never "<none>:0:0"
         text = f"{where}{self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
@@ -55,3 +55,11 @@ class ValidationError(SchemagenError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class TemplateError(SchemagenError):
+    """A template (usually the user's own, from ``--templates``) cannot be read or rendered.
+
+    The message names the template file and line, as ``file:line: message``."""
+
+    exit_code = 2

@@ -8,14 +8,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ValidationError
+from .errors import Pos, ValidationError
 from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
 from .ir import Model, build
+from .ir.ids import ObjectId
 from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
 from .render.docs import render_docs
+from .render.python_outputs import render_python
 from .render.seed import render_seed
 from .render.supabase import render_supabase
 from .render.typescript import render_types
@@ -100,12 +102,22 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
     if outputs.layout == "supabase":  # a Supabase CLI project beside the plain files (render/supabase.py)
         files += render_supabase(model, loaded, sql_files, files, templates=tpl, spec_name=spec_name)
+    files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
+                           templates=tpl, online={e.info.number for e in history if e.online})
     lap("render")
     if loaded.spec.tests is not None:
         compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify
         lap("tests")
     if validate:
-        problems = validate_sql_files(sql_files)
+        spec_pos = loaded.pos(())
+
+        def where(oid: ObjectId) -> Pos:
+            obj = model.objects.get(oid)
+            if obj is None and oid.table:
+                obj = model.objects.get(oid.relation())
+            return obj.pos if obj is not None and obj.pos.line else spec_pos
+
+        problems = validate_sql_files(sql_files, where)
         if problems:
             raise ValidationError(problems)
         lap("validate")

@@ -53,3 +53,23 @@ def dollar_quote(body: str, tag: str = "", *, newlines: bool = True) -> str:
     if not newlines:
         return f"${candidate}${body}${candidate}$"
     return f"${candidate}$\n{body}\n${candidate}$"
+
+
+def _escape_char(c: str) -> str:
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or c.encode("unicode_escape").decode("ascii")
+
+
+def comment_text(text: object, *, block: bool = False) -> str:
+    """``text`` made safe inside a comment: the one path for anything written into one.
+
+    A ``--`` comment ends at a line break, so line breaks (``\\n``, ``\\r``) and every other
+    character that is not printable (C0 and C1 controls, DEL, NUL, Unicode separators and format
+    characters such as bidirectional overrides) are written as escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``): nothing in the text can end the comment or hide what follows it. ``block`` is for
+    ``/* … */`` comments (TypeScript doc comments): there line breaks are kept. In both, ``*/`` and
+    ``/*`` are broken up (Postgres nests block comments).
+    """
+    s = str(text)
+    if not s.isprintable():
+        s = "".join(c if c.isprintable() or (block and c == "\n") else _escape_char(c) for c in s)
+    return s.replace("*/", "*\\/").replace("/*", "/\\*")

@@ -18,10 +18,20 @@ from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
 from .jobs import build_job, check_jobs
-from .names import constraint_name, identifier_problem, index_name
-from .sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
+from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
+from .sql import (
+    SqlRefs,
+    expression_refs,
+    plpgsql_refs,
+    plpgsql_wrapper,
+    qualified_name_problem,
+    query_refs,
+    statement_refs,
+    type_refs,
+)
 
 RELATION_KINDS = ("table", "view", "materialized view", "sequence")
+MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
 
@@ -90,7 +100,8 @@ class _Builder:
         refs = parse(text)
         if refs.error:
             at = f" at character {refs.error_offset + 1}" if refs.error_offset is not None else ""
-            self.error(path, f"{what}: invalid SQL: {refs.error}{at}")
+            sep = " " if refs.error.startswith("must be") else ": "
+            self.error(path, f"{what}{sep}{refs.error}{at}")
             return None
         return refs
 
@@ -167,6 +178,9 @@ class _Builder:
                         path + ("arguments", i, "type")))
             sql.append(("argument default", self.sql(a.default, path + ("arguments", i, "default"),
                                                      "default"), path + ("arguments", i)))
+        for i, c in enumerate(d.returns_table):
+            rp = path + ("returns_table", i, "type")
+            sql.append(("return type", self.sql(c.type, rp, f"returned column {c.name!r} type", type_refs), rp))
         if d.returns and d.returns != "trigger":
             ret = d.returns[6:] if d.returns.lower().startswith("setof ") else d.returns
             sql.append(("return type", self.sql(ret, path + ("returns",), "return type", type_refs),
@@ -200,6 +214,9 @@ class _Builder:
         self.ident(tname, path + ("name",), "table name")
         names = [c.name for c in d.columns]
         colset = set(names)
+        if len(names) > MAX_COLUMNS:
+            self.error(path + ("columns",), f"table {tname!r} has {len(names)} columns; Postgres allows at most "
+                                            f"{MAX_COLUMNS}")
         used_constraints: set[str] = set()
 
         def cname(explicit: str | None, cols: list[str], suffix: str, at: tuple[Any, ...]) -> str:
@@ -334,6 +351,8 @@ class _Builder:
             ep = path + ("columns", i)
             el = m.IndexElement(column=e) if isinstance(e, str) else m.IndexElement(
                 column=e.column, expression=e.expression, order=e.order, nulls=e.nulls, opclass=e.opclass)
+            if el.opclass is not None and qualified_name_problem(el.opclass):
+                self.error(ep + ("opclass",), f"operator class {el.opclass!r}: {qualified_name_problem(el.opclass)}")
             if isinstance(e, s.IndexColumn) and (e.column is None) == (e.expression is None):
                 self.error(ep, "an index element needs exactly one of `column` or `expression`")
             if el.column is not None:
@@ -408,9 +427,9 @@ class _Builder:
     def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
         kind = "view" if isinstance(d, s.View) else "materialized view"
         self.ident(d.name, path + ("name",), f"{kind} name")
-        refs = self.sql(d.query, path + ("query",), f"{kind} {d.name!r} query", statement_refs)
+        refs = self.sql(d.query, path + ("query",), f"{kind} {d.schema_}.{d.name}: query", query_refs)
         vid = ObjectId(kind, d.schema_, d.name)
-        common = dict(id=vid, migration=mig, query=d.query.strip().rstrip(";").strip(), comment=d.comment,
+        common = dict(id=vid, migration=mig, query=d.query.strip().rstrip("; \t\r\n"), comment=d.comment,
                       description=d.description, pos=self.pos(path),
                       grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from,
                       columns=tuple(m.ViewColumn(name=c.name, type=c.type, nullable=c.nullable, shape=c.shape,
@@ -524,11 +543,21 @@ class _Builder:
                 target = self.pending.get(obj.target)
                 if target is None:
                     continue
-                tcols = {c.name for c in target.obj.columns}  # type: ignore[attr-defined]
-                for c in obj.target_columns:
-                    if c not in tcols:
+                tcols = {c.name: c for c in target.obj.columns}  # type: ignore[attr-defined]
+                source = self.pending.get(oid.relation())
+                scols = {c.name: c for c in source.obj.columns} if source else {}  # type: ignore[attr-defined]
+                for c, tc in zip(obj.columns, obj.target_columns, strict=False):
+                    if tc not in tcols:
                         self.error(p.path, f"foreign key {oid.name!r} references unknown column "
-                                           f"{obj.target.name}.{c}")
+                                           f"{obj.target.name}.{tc}")
+                    elif c in scols and not fk_types_compatible(scols[c].type, tcols[tc].type):
+                        self.error(p.path, f"foreign key {oid.name!r}: column {oid.table}.{c} is "
+                                           f"{scols[c].type} but {obj.target.name}.{tc} is {tcols[tc].type}; "
+                                           "Postgres refuses a foreign key between these types",
+                                   "give both columns the same type (or compatible ones, e.g. integer and bigint)")
+                if len(obj.columns) != len(obj.target_columns):
+                    self.error(p.path, f"foreign key {oid.name!r} has {len(obj.columns)} columns but references "
+                                       f"{len(obj.target_columns)}")
 
     def check_migration_order(self, deps: dict[ObjectId, frozenset[ObjectId]]) -> None:
         for oid, needs in deps.items():
@@ -560,6 +589,11 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.error(mp + ("number",), f"duplicate migration number {mig.number:03d}")
         elif infos and mig.number < infos[-1].number:
             b.error(mp + ("number",), f"migration {mig.number:03d} is listed after {infos[-1].number:03d}")
+        elif mig.number != (infos[-1].number if infos else 0) + 1:
+            previous = infos[-1].number if infos else 0
+            b.error(mp + ("number",), f"migration {mig.number:03d} follows "
+                                      f"{f'{previous:03d}' if previous else 'nothing'}: migration numbers are "
+                                      f"consecutive ({previous + 1:03d} is missing)")
         seen_numbers[mig.number] = mi
         infos.append(m.MigrationInfo(number=mig.number, name=mig.name, rollback_name=mig.rollback_name or
                                      mig.name, description=mig.description, pos=b.pos(mp)))

@@ -24,7 +24,7 @@ from pglast import parser as pg
 
 from .ids import ObjectId
 from .model import Obj
-from .sql import SqlRefs, statement_refs
+from .sql import SqlRefs, command_refs
 
 if TYPE_CHECKING:
     from ..spec.jobs import Job
@@ -60,16 +60,7 @@ def statement_kind(command: str) -> str | None:
 def build_job(b: _Builder, d: Job, mig: int, path: tuple[Any, ...]) -> None:
     """Add job ``d`` of migration ``mig`` to the builder, with the relations its command uses."""
     command = d.command.strip()
-    refs = b.sql(command, path + ("command",), f"job {d.name!r} command", statement_refs)
-    if refs is not None:
-        count = len(json.loads(pg.parse_sql_json(command)).get("stmts", []))
-        if count != 1:
-            b.error(path + ("command",), f"job {d.name!r} command must be exactly one statement (found {count})",
-                    "declare one job per statement; VACUUM takes a list of tables: VACUUM (ANALYZE) a, b")
-            refs = None
-        elif statement_kind(command) == "TransactionStmt":
-            b.error(path + ("command",), f"job {d.name!r} command cannot be a transaction statement")
-            refs = None
+    refs = b.sql(command, path + ("command",), f"job {d.name!r} command", command_refs)
     obj = JobIR(id=job_id(d.name), migration=mig, schedule=d.schedule, command=command.rstrip(";").strip(),
                 database=d.database, description=d.description, pos=b.pos(path))
     b.add(obj, path, (), [("command", refs, path + ("command",))])
@@ -92,4 +83,4 @@ def check_jobs(b: _Builder) -> None:
 
 def relations_of(obj: JobIR) -> SqlRefs:
     """What the command of ``obj`` names (for docs)."""
-    return statement_refs(obj.command)
+    return command_refs(obj.command)

@@ -7,6 +7,7 @@ by text: defaults and policy conditions repeat a lot across a spec.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -104,39 +105,202 @@ def _parse(sql: str) -> Any:
     return json.loads(pg.parse_sql_json(sql))
 
 
+def _error(message: str, offset: int | None = None) -> SqlRefs:
+    return SqlRefs(error=message, error_offset=offset)
+
+
+def fragment_problem(text: str, *, comments: bool = True, semicolons: bool = False) -> SqlRefs | None:
+    """Why ``text`` cannot be pasted into a larger statement as one self-contained piece, or None.
+
+    The piece is written between other SQL (``CHECK (…)``, ``DEFAULT …``, ``AS … WITH DATA``), so
+    its tokens must not reach outside it: parentheses balanced and never closing more than they
+    opened, no ``;`` ending the statement (``semicolons`` allows trailing ones: a view query may end
+    with one), and no ``--`` comment running to its end (it would swallow what follows on the line).
+    """
+    try:
+        tokens = list(pg.scan(text))
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    depth = 0
+    seen_end = len(tokens)
+    if semicolons:
+        while seen_end and tokens[seen_end - 1].name == "ASCII_59":
+            seen_end -= 1
+    for i, tok in enumerate(tokens):
+        if tok.name == "ASCII_40":
+            depth += 1
+        elif tok.name == "ASCII_41":
+            depth -= 1
+            if depth < 0:
+                return _error("invalid SQL: ')' closes a parenthesis that was not opened here", tok.start)
+        elif tok.name == "ASCII_59" and i < seen_end:
+            return _error("more than one statement: ';' ends the statement here", tok.start)
+        elif tok.name in ("SQL_COMMENT", "C_COMMENT") and not comments:
+            return _error("a comment is not allowed here", tok.start)
+        elif tok.name == "SQL_COMMENT" and text[tok.end + 1:tok.end + 2] not in ("\n", "\r"):
+            return _error("a '--' comment at the end would swallow the SQL written after it; use /* */",
+                          tok.start)
+    if depth:
+        return _error("invalid SQL: unbalanced parentheses", len(text))
+    return None
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?\Z")
+
+
+def qualified_name_problem(text: str) -> str | None:
+    """Why ``text`` is not a plain, possibly schema-qualified name (an operator class), or None."""
+    return None if _PLAIN_NAME.match(text) else "must be a plain name such as jsonb_path_ops or extensions.gin_trgm_ops"
+
+
+def _select_target(tree: Any) -> tuple[Any, str | None]:
+    """The single target of a wrapper ``SELECT (…)``, or (None, why not)."""
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return None, f"found {len(stmts)} statements"
+    select = stmts[0]["stmt"].get("SelectStmt")
+    if select is None or set(select) - {"targetList", "limitOption", "op"} or len(select["targetList"]) != 1:
+        return None, "found more than one expression"
+    target = select["targetList"][0]["ResTarget"]
+    if "name" in target:
+        return None, "found an alias"
+    return target["val"], None
+
+
 @lru_cache(maxsize=65536)
 def expression_refs(expr: str) -> SqlRefs:
-    """Refs of a scalar SQL expression (default, check, policy condition, index expression)."""
+    """Refs of one scalar SQL expression (default, check, policy condition, index expression, …).
+
+    Anything but exactly one expression (a second statement, a second target, a clause that
+    reaches outside the parentheses it is written in) is an error.
+    """
     prefix = "SELECT ("
     try:
         tree = _parse(f"{prefix}{expr}\n)")
     except pg.ParseError as exc:
-        return SqlRefs(error=str(exc.args[0]), error_offset=max(0, _location(exc) - len(prefix)))
-    stmts = tree.get("stmts", [])
-    if len(stmts) != 1:
-        return SqlRefs(error="expected a single expression")
+        return _error(f"invalid SQL: {exc.args[0]}", max(0, _location(exc) - len(prefix)))
+    problem = fragment_problem(expr)
+    if problem:
+        return _error(f"must be exactly one SQL expression: {problem.error}", problem.error_offset)
+    target, why = _select_target(tree)
+    if why:
+        return _error(f"must be exactly one SQL expression, {why}")
     c = _Collector()
-    target = stmts[0]["stmt"]["SelectStmt"]["targetList"]
     c.walk(target, True)
+    return c.refs()
+
+
+#: Statement kinds a ``language sql`` function body may not contain (Postgres rejects them there).
+_NOT_IN_SQL_FUNCTIONS = ("TransactionStmt", "VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt",
+                         "CreateTableSpaceStmt", "DropTableSpaceStmt", "ReindexStmt", "CopyStmt")
+_MODIFYING = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
+
+
+def _contains(node: Any, keys: tuple[str, ...]) -> str | None:
+    """The first of ``keys`` found anywhere in a pglast JSON tree."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys:
+                return key
+            found = _contains(value, keys)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for item in node:
+            found = _contains(item, keys)
+            if found:
+                return found
+    return None
+
+
+def _statement_kind(stmt: dict[str, Any]) -> str:
+    return next(iter(stmt["stmt"]), "?")
+
+
+@lru_cache(maxsize=16384)
+def query_refs(sql: str) -> SqlRefs:
+    """Refs of a view or materialized view query: exactly one SELECT (VALUES, WITH … SELECT, set
+    operations), reading only: no data-modifying CTE, no ``SELECT INTO``, no second statement."""
+    problem = fragment_problem(sql, semicolons=True)
+    try:
+        tree = _parse(sql)
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    stmts = tree.get("stmts", [])
+    kinds = [_statement_kind(s) for s in stmts]
+    if len(stmts) != 1 or kinds[0] != "SelectStmt":
+        kind = kinds[0].removesuffix("Stmt").upper() if stmts else ""
+        found = f"{len(stmts)} statements" if len(stmts) != 1 else f"a {kind} statement"
+        return _error(f"must be exactly one SELECT statement, found {found}")
+    select = stmts[0]["stmt"]["SelectStmt"]
+    if _contains(select, ("intoClause",)):
+        return _error("must be exactly one SELECT statement, found SELECT INTO (it creates a table)")
+    modifying = _contains(select, _MODIFYING)
+    if modifying:
+        return _error(f"must be exactly one SELECT statement, found a data-modifying "
+                      f"{modifying.removesuffix('Stmt').upper()} inside it")
+    if problem:
+        return _error(f"must be exactly one SELECT statement: {problem.error}", problem.error_offset)
+    c = _Collector()
+    c.walk(stmts, False)
     return c.refs()
 
 
 @lru_cache(maxsize=16384)
 def statement_refs(sql: str) -> SqlRefs:
-    """Refs of one or more SQL statements (view queries, SQL function bodies)."""
+    """Refs of one or more SQL statements (SQL function bodies, policy-test setup): any statement
+    but those Postgres refuses inside a function (transaction control, VACUUM, COPY, …)."""
     try:
         tree = _parse(sql)
     except pg.ParseError as exc:
-        return SqlRefs(error=str(exc.args[0]), error_offset=_location(exc))
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    stmts = tree.get("stmts", [])
+    if not stmts:
+        return _error("no SQL statement")
+    for stmt in stmts:
+        kind = _statement_kind(stmt)
+        if kind in _NOT_IN_SQL_FUNCTIONS:
+            return _error(f"{kind.removesuffix('Stmt')} statements are not allowed in a function body",
+                          stmt.get("stmt_location", 0))
     c = _Collector()
-    c.walk(tree.get("stmts", []), False)
+    c.walk(stmts, False)
+    return c.refs()
+
+
+def command_refs(sql: str) -> SqlRefs:
+    """Refs of exactly one top-level statement (a scheduled job's command): any statement but
+    transaction control, VACUUM included, since the scheduler runs it on its own."""
+    try:
+        tree = _parse(sql)
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return _error(f"must be exactly one statement, found {len(stmts)}")
+    if _statement_kind(stmts[0]) == "TransactionStmt":
+        return _error("cannot be a transaction statement", stmts[0].get("stmt_location", 0))
+    c = _Collector()
+    c.walk(stmts, False)
     return c.refs()
 
 
 @lru_cache(maxsize=16384)
 def type_refs(type_text: str) -> SqlRefs:
-    """Validate a type name and return the (user) types it mentions."""
-    return expression_refs(f"NULL::{type_text}")
+    """Validate a type name (exactly one type, no comments) and return the (user) types it mentions."""
+    try:
+        tree = _parse(f"SELECT (NULL::{type_text}\n)")
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}")
+    problem = fragment_problem(type_text, comments=False)
+    if problem:
+        return _error(f"must be exactly one type name: {problem.error}", problem.error_offset)
+    target, why = _select_target(tree)
+    cast = (target or {}).get("TypeCast") if isinstance(target, dict) else None
+    if why or not cast or not cast.get("arg", {}).get("A_Const", {}).get("isnull"):
+        return _error("must be exactly one type name")
+    c = _Collector()
+    c.walk(target, True)
+    return c.refs()
 
 
 def plpgsql_wrapper(body: str, args: list[tuple[str, str | None, str]], returns: str) -> str:
@@ -155,7 +319,7 @@ def plpgsql_refs(create_sql: str) -> SqlRefs:
     try:
         tree = json.loads(pg.parse_plpgsql_json(create_sql))
     except pg.ParseError as exc:
-        return SqlRefs(error=str(exc.args[0]), error_offset=_location(exc))
+        return _error(f"invalid PL/pgSQL: {exc.args[0]}")
     queries: list[str] = []
 
     def find(node: Any) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import jinja2
 
+from ..errors import SchemagenError, TemplateError
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
-from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
+from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
 
@@ -42,12 +43,59 @@ def sql_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _template_line(exc: BaseException, filename: str | None) -> int | None:
+    """The line of ``filename`` where ``exc`` happened (Jinja rewrites tracebacks to template lines)."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _failure(exc: BaseException, filename: str | None, name: str | None) -> TemplateError:
+    where = filename or name or "<template>"
+    line = _template_line(exc, filename)
+    message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return TemplateError(f"template {where}{f':{line}' if line else ''}: {message}")
+
+
+class _Template(jinja2.Template):
+    """A template whose failures (an undefined name, a bad filter argument…) are TemplateErrors
+    naming the template file and line, never tracebacks."""
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except SchemagenError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a user's template can fail in any way
+            raise _failure(exc, self.filename, self.name) from None
+
+
+class _Environment(jinja2.Environment):
+    """Loading a template with a syntax error (or none at all) is a TemplateError too."""
+
+    template_class = _Template
+
+    def get_template(self, name, parent=None, globals=None):  # type: ignore[no-untyped-def, override]  # noqa: A002
+        try:
+            return super().get_template(name, parent, globals)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _failure(exc, exc.filename, exc.name) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name}: {exc}") from None
+
+
 @lru_cache(maxsize=8)
 def environment(user_dir: str | None = None) -> jinja2.Environment:
-    """Templates from ``user_dir`` (searched first) then ours."""
+    """Templates from ``user_dir`` (searched first) then ours; ``user_dir`` must be a folder."""
+    if user_dir and not Path(user_dir).is_dir():
+        raise TemplateError(f"--templates {user_dir}: no such folder")
     paths = [user_dir] if user_dir else []
     paths.append(str(builtin_templates()))
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(paths),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -57,7 +105,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         auto_reload=False,  # one run, templates do not change under us: no stat() per render
     )
     env.filters.update(
-        ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
+        comment=comment_text, ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, function_body=function_body, collation=collation,

@@ -158,7 +158,7 @@ class _Resolver:
             if set(raw) == {"sql"} and isinstance(raw["sql"], str):
                 refs = expression_refs(raw["sql"])
                 if refs.error:
-                    self.error(path + ("sql",), f"invalid SQL: {refs.error}")
+                    self.error(path + ("sql",), refs.error)
                     return None
                 return Expression(raw["sql"]), f"({raw['sql'].strip()})"
             if set(raw) == {"uuid"} and raw["uuid"] is not None:

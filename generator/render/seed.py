@@ -39,11 +39,11 @@ def key_filter(table: FixtureTable) -> str:
 
 
 def seed_rows(table: FixtureTable) -> list[dict[str, object]]:
-    """Each row's key (printable, for a comment) and SQL values in ``table.columns`` order.
+    """Each row's key (for a comment: the template escapes it) and SQL values in ``table.columns`` order.
 
     A column a row does not give is ``DEFAULT``.
     """
-    return [{"key": "".join(ch if ch.isprintable() else "?" for ch in row.key),
+    return [{"key": row.key,
              "sql": [row.sql.get(c, "DEFAULT") for c in table.columns]} for row in table.rows]
 
 

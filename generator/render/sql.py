@@ -9,7 +9,7 @@ import jinja2
 
 from ..ir.model import MigrationInfo, Model
 from ..plan import ONLINE_SETTINGS, Op, Plan
-from ..quoting import quote_ident
+from ..quoting import comment_text, quote_ident
 from .env import environment
 
 
@@ -59,9 +59,7 @@ def _title(op: Op, action: str | None = None) -> str:
     elif op.action in ("rename_column", "rename_constraint"):
         text = f"{verb} {name[: -len(quote_ident(op.part.name))]}{quote_ident(op.old_part.name)} to " \
                f"{quote_ident(op.part.name)}"
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return comment_text(text)
 
 
 def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:

@@ -11,6 +11,7 @@ import json
 import re
 
 from ..errors import Problem
+from ..quoting import comment_text
 from ..spec import LoadedSpec
 from ..spec.models import Shape
 
@@ -109,7 +110,7 @@ def _object(shape: Shape, depth: int) -> str:
     lines = []
     for name, sub in shape.properties.items():
         if sub.description:
-            lines.append(f"{pad}/** {sub.description.strip()} */")
+            lines.append(f"{pad}/** {comment_text(sub.description.strip(), block=True)} */")
         opt = "" if name in shape.required else "?"
         lines.append(f"{pad}{ts_key(name)}{opt}: {to_ts(sub, depth + 1)}")
     extra = shape.additional_properties

@@ -13,7 +13,7 @@ import pydantic
 
 from ..errors import Problem, SpecError
 from .models import SpecFile
-from .yamlpos import Located, Path, load_yaml
+from .yamlpos import Located, Path, decode_spec, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str | None]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if part in _SCALAR_TAGS:
+        if part in _SCALAR_TAGS or (isinstance(part, str) and part.startswith("function-after[")):
             if isinstance(node, (dict, list)):
                 return (), "__skip__"  # the scalar branch of a union: the model branch reports
             continue
@@ -154,7 +154,7 @@ def load_spec(path: str | FsPath, *, display: str | None = None) -> LoadedSpec:
     p = FsPath(path)
     name = display or str(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except OSError as exc:
         raise SpecError([Problem(None, f"cannot read {name}: {exc.strerror}")]) from None
-    return validate_located(load_yaml(text, name))
+    return validate_located(load_yaml(decode_spec(data, name), name))

@@ -14,10 +14,11 @@ from .fixtures import Fixtures
 from .jobs import Job
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
+from .text import Name, NameText
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Body = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]  # kept as written: see Function.verbatim
-Name = Annotated[str, Field(min_length=1)]
+BigInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]  # what a sequence can count to
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
     "all", "select", "insert", "update", "delete", "truncate", "references", "trigger",
@@ -336,7 +337,7 @@ class Function(Spec):
     """Volatility."""
     security: Literal["invoker", "definer"] = "invoker"
     """SECURITY INVOKER (default) or DEFINER."""
-    search_path: str | None = "pg_catalog, pg_temp"
+    search_path: NameText | None = "pg_catalog, pg_temp"
     """SET search_path; "" gives an empty path (then qualify every name)."""
     strict: bool = False
     """STRICT: returns NULL on NULL input."""
@@ -463,9 +464,9 @@ class Sequence(Spec):
     """The schema (default public)."""
     type: Literal["smallint", "integer", "bigint"] = "bigint"
     """AS type."""
-    start: int | None = None
+    start: BigInt | None = None
     """START WITH."""
-    increment: int = 1
+    increment: BigInt = 1
     """INCREMENT BY."""
     grants: list[Grant] = []
     """Privileges granted after everything is revoked."""
@@ -549,6 +550,10 @@ class Outputs(Spec):
     """`supabase`: also write a Supabase CLI project into out/supabase/ (migrations, rollbacks, seed, pgTAP tests)."""
     versions: dict[int, int] = {}
     """Migration number → its 14-digit Supabase CLI version (YYYYMMDDHHMMSS), required with layout: supabase."""
+    sqlalchemy: bool = False
+    """Write models.py: SQLAlchemy 2.x typed declarative models of the tables, views and enums."""
+    alembic: bool = False
+    """Write alembic/: an Alembic script directory (revisions 001…, alembic_utils entities, env.py)."""
 
 
 JsonType = Literal["object", "array", "string", "number", "integer", "boolean", "null"]

@@ -43,7 +43,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-Name = Annotated[str, Field(min_length=1)]
+from .text import Name
+
 COMMANDS = ("select", "insert", "update", "delete", "call")
 
 

@@ -7,10 +7,15 @@ file line. PL/pgSQL bodies are parsed with libpg_query's PL/pgSQL parser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pglast import parser as pg
 
-from ..errors import Problem
+from ..errors import Pos, Problem
+from ..ir.ids import ObjectId
 from ..render.sql import Segment, SqlFile
+
+Where = Callable[[ObjectId], Pos | None]
 
 
 def _first_statement(sql: str) -> str:
@@ -18,13 +23,21 @@ def _first_statement(sql: str) -> str:
     return sql[first] if first is not None else sql
 
 
-def _segment_problem(file: SqlFile, seg: Segment, message: str) -> Problem:
-    return Problem(seg.op.obj.pos, f"generated {file.name}:{seg.first_line}-{seg.last_line} "
+def _segment_problem(file: SqlFile, seg: Segment, message: str, where: Where) -> Problem:
+    pos = seg.op.obj.pos if seg.op.obj.pos.line else where(seg.op.obj.id)
+    return Problem(pos, f"generated {file.name}:{seg.first_line}-{seg.last_line} "
                                    f"({seg.title}) does not parse: {message}")
 
 
-def validate_sql_file(file: SqlFile) -> list[Problem]:
-    """Problems of one generated SQL file (empty when every statement parses)."""
+def _nowhere(_oid: ObjectId) -> Pos | None:
+    return None
+
+
+def validate_sql_file(file: SqlFile, where: Where = _nowhere) -> list[Problem]:
+    """Problems of one generated SQL file (empty when every statement parses).
+
+    Objects replayed from the migration history carry no position; ``where`` finds their
+    ``schema.yaml`` position (the object in the current spec, else the spec itself)."""
     problems: list[Problem] = []
     try:
         pg.parse_sql_json(file.text)
@@ -33,7 +46,7 @@ def validate_sql_file(file: SqlFile) -> list[Problem]:
             try:
                 pg.parse_sql_json(seg.sql)
             except pg.ParseError as inner:
-                problems.append(_segment_problem(file, seg, inner.args[0]))
+                problems.append(_segment_problem(file, seg, inner.args[0], where))
         if not problems:
             problems.append(Problem(None, f"generated {file.name} does not parse: {exc.args[0]}"))
     for seg in file.segments:
@@ -42,10 +55,10 @@ def validate_sql_file(file: SqlFile) -> list[Problem]:
             try:
                 pg.parse_plpgsql_json(_first_statement(seg.sql))
             except pg.ParseError as exc:
-                problems.append(_segment_problem(file, seg, f"PL/pgSQL: {exc.args[0]}"))
+                problems.append(_segment_problem(file, seg, f"PL/pgSQL: {exc.args[0]}", where))
     return problems
 
 
-def validate_sql_files(files: list[SqlFile]) -> list[Problem]:
+def validate_sql_files(files: list[SqlFile], where: Where = _nowhere) -> list[Problem]:
     """Problems of all generated SQL files."""
-    return [p for f in files for p in validate_sql_file(f)]
+    return [p for f in files for p in validate_sql_file(f, where)]

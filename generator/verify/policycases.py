@@ -238,7 +238,7 @@ class _Compiler:
             if set(raw) == {"sql"} and isinstance(raw["sql"], str):
                 refs = expression_refs(raw["sql"])
                 if refs.error:
-                    self.error((*path, "sql"), f"invalid SQL: {refs.error}")
+                    self.error((*path, "sql"), refs.error)
                     return None
                 return Raw(raw["sql"].strip())
             if set(raw) == {"uuid"} and raw["uuid"] is not None:
@@ -420,7 +420,7 @@ class _Compiler:
         if isinstance(stmt.where, str):
             refs = expression_refs(stmt.where)
             if refs.error:
-                self.error((*path, "where"), f"invalid SQL in where: {refs.error}")
+                self.error((*path, "where"), f"where: {refs.error}")
             parts["where_sql"] = stmt.where.strip()
         elif isinstance(stmt.where, dict):
             parts["where"] = self.column_values(stmt.where, obj, (*path, "where"), "where", nullable=True)
@@ -439,7 +439,7 @@ class _Compiler:
         for i, text in enumerate(statements):
             refs = statement_refs(text)
             if refs.error:
-                self.error((*path, i), f"invalid SQL in setup: {refs.error}")
+                self.error((*path, i), f"setup: {refs.error}")
         return tuple(s.strip() for s in statements)
 
     def case(self, name: str, actor: Actor, stmt: Statement, parts: dict[str, Any], raw_expect: Any,

@@ -58,7 +58,7 @@ def test_a_job_command_is_one_statement_naming_known_relations(tmp_path: Path) -
         build(load_spec(_write(tmp_path, bad)))
     messages = [f"{p.pos.line}:{p.message}" for p in err.value.problems]
     assert messages == ["15:job refresh command uses unknown relation public.nope",
-                        "16:job 'vacuum' command must be exactly one statement (found 2)"]
+                        "16:job 'vacuum' command must be exactly one statement, found 2"]
 
 
 def test_changing_a_schedule_is_an_alter_with_an_exact_rollback(tmp_path: Path) -> None:
