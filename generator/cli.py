@@ -304,6 +304,12 @@ def schema() -> None:
     sys.stdout.write(spec_json_schema_text())
 
 
+# --- pull and diff (issue 16): commands live in generator/pull/cli.py -----------------------------
+from .pull.cli import register as _register_pull  # noqa: E402
+
+_register_pull(_command, fail, out_console, err_console, out_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: runs a command and exits with the code documented above.
 

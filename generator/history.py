@@ -48,10 +48,15 @@ _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
     ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
+    ("Column", "sequence_grants"): m.GrantIR,
 }
 _IDS = ("id", "on", "target", "function")
 #: Fields that are not database state (compare=False ones are left out too).
 _NOT_STATE = {"migration", "shape"}
+#: Fields added after the first history files: left out while they hold their default, so older
+#: files and the files of specs that do not use them stay as they were.
+_OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
+                               "collation": None, "initially": "deferred"}
 
 
 class HistoryError(SchemagenError):
@@ -133,7 +138,8 @@ def _fields(obj: Any) -> dict[str, Any]:
     if names is None:
         names = _STATE_FIELDS[type(obj)] = tuple(
             f.name for f in dataclasses.fields(obj) if f.compare and f.name not in _NOT_STATE and f.name != "id")
-    return {name: _value(getattr(obj, name)) for name in names}
+    return {name: _value(getattr(obj, name)) for name in names
+            if name not in _OPTIONAL or getattr(obj, name) != _OPTIONAL[name]}
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:

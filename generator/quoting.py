@@ -42,13 +42,16 @@ def quote_literal(value: object) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def dollar_quote(body: str, tag: str = "") -> str:
-    """Wrap ``body`` in dollar quotes whose tag does not occur in it."""
+def dollar_quote(body: str, tag: str = "", *, newlines: bool = True) -> str:
+    """Wrap ``body`` in dollar quotes whose tag does not occur in it (on lines of their own unless
+    ``newlines`` is false: then the quoted text is exactly ``body``)."""
     n = 0
     candidate = tag
     while f"${candidate}$" in body:
         n += 1
         candidate = f"{tag or 'q'}{n}"
+    if not newlines:
+        return f"${candidate}${body}${candidate}$"
     return f"${candidate}$\n{body}\n${candidate}$"
 
 

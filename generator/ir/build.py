@@ -146,7 +146,7 @@ class _Builder:
     def extension(self, d: s.Extension, mig: int, path: tuple[Any, ...]) -> None:
         deps = [ObjectId("schema", "", d.schema_)] if d.schema_ else []
         self.add(m.ExtensionIR(id=ObjectId("extension", "", d.name), migration=mig, schema=d.schema_,
-                               pos=self.pos(path)), path, deps)
+                               version=d.version, pos=self.pos(path)), path, deps)
 
     def enum(self, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "type name")
@@ -188,7 +188,8 @@ class _Builder:
         fn = m.FunctionIR(
             id=ObjectId("function", d.schema_, d.name, args=in_types), migration=mig, arguments=args,
             returns=d.returns, returns_table=tuple((c.name, c.type) for c in d.returns_table),
-            language=d.language, body=d.body.strip("\n"), volatility=d.volatility,
+            language=d.language, body=d.body if d.verbatim else d.body.strip(), verbatim=d.verbatim,
+            volatility=d.volatility,
             security_definer=d.security == "definer", search_path=d.search_path, strict=d.strict,
             leakproof=d.leakproof, parallel=d.parallel, comment=d.comment, description=d.description,
             pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
@@ -259,9 +260,17 @@ class _Builder:
                 self.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
             if c.identity and c.default:
                 self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
-            columns.append(m.Column(name=c.name, type=c.type, nullable=nullable, default=c.default,
+            if c.sequence_grants and not c.identity:
+                self.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
+                                                      "column (its sequence)")
+            for g in c.sequence_grants:
+                if set(g.privileges) - {"usage", "select", "update", "all"}:
+                    self.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
+            columns.append(m.Column(name=c.name, type=c.type, collation=c.collation,
+                                    nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
-                                    shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from))
+                                    shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from,
+                                    sequence_grants=self.grants(c.sequence_grants, cp + ("sequence_grants",))))
         check_cols(d.primary_key, path + ("primary_key",), "primary key")
         pk = m.KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
         for i, c in enumerate(d.columns):
@@ -292,7 +301,8 @@ class _Builder:
             check_cols(g.columns, path + ("grants", i, "columns"), "grant")
         table = m.TableIR(
             id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
-            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, comment=d.comment,
+            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, realtime=d.realtime,
+            comment=d.comment,
             description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
             revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )
@@ -313,6 +323,7 @@ class _Builder:
                 id=ObjectId("constraint", sch, name, table=tname), migration=mig, columns=tuple(cols),
                 target=ObjectId("table", tsch, trel), target_columns=tuple(target_cols),
                 on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
+                initially=spec_fk.initially,
                 pos=self.pos(fp),
             )
             self.add(fk, fp, [tid, fk.target])
@@ -370,7 +381,8 @@ class _Builder:
             renamed_from=d.renamed_from,
         ), path, [on], sql)
 
-    def policy(self, d: s.Policy, on: ObjectId, colset: set[str], mig: int, path: tuple[Any, ...]) -> None:
+    def policy(self, d: s.Policy, on: ObjectId, colset: set[str] | None, mig: int,
+               path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "policy name")
         mig = self.later(d.migration, mig, path)
         for i, role in enumerate(d.roles):
@@ -436,6 +448,14 @@ class _Builder:
             for i, ix in enumerate(d.indexes):
                 self.index(ix, vid, None, mig, path + ("indexes", i))
 
+    def attached_to(self, name: str, path: tuple[Any, ...]) -> ObjectId:
+        """The external table a migration-level trigger or policy is attached to."""
+        sch, rel = _split(name, "public")
+        if (sch, rel) not in self.externals:
+            self.error(path, f"{sch}.{rel} is not an external table",
+                       "list it under `external:`, or declare the trigger or policy with its table")
+        return ObjectId("table", sch, rel)
+
     # -- resolution ----------------------------------------------------------------------------
     def managed_schemas(self) -> set[str]:
         return {i.name for i in self.pending if i.kind == "schema"} | {"public"}
@@ -473,7 +493,7 @@ class _Builder:
                         self.namespace.get(("public", typ)) if sch is None else None)
                     if target is not None and target.kind in ("type", "table", "view", "materialized view"):
                         need.add(target)
-                    elif sch is not None and sch in managed:
+                    elif sch is not None and sch in managed and (sch, typ) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
             for dep in list(need):
                 if dep.kind == "schema" and dep.name == "public" and dep not in self.pending:
@@ -595,6 +615,12 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.view(d, mig.number, mp + ("materialized_views", i))
         for i, d in enumerate(mig.jobs):
             build_job(b, d, mig.number, mp + ("jobs", i))
+        for i, d in enumerate(mig.triggers):
+            b.trigger(d, b.attached_to(d.table, mp + ("triggers", i, "table")), None, mig.number,
+                      mp + ("triggers", i))
+        for i, d in enumerate(mig.policies):
+            b.policy(d, b.attached_to(d.table, mp + ("policies", i, "table")), None, mig.number,
+                     mp + ("policies", i))
     b.fix_triggers()
     deps = b.resolve()
     check_jobs(b)

@@ -52,6 +52,8 @@ class Column:
     generated: str | None = None
     comment: str | None = None
     shape: str | None = None
+    sequence_grants: tuple[GrantIR, ...] = ()  # identity columns: grants on their sequence
+    collation: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
     renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 
@@ -80,6 +82,7 @@ class SchemaIR(Privileged):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtensionIR(Obj):
     schema: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,6 +105,7 @@ class TableIR(Privileged):
     checks: tuple[CheckConstraint, ...] = ()
     rls_enable: bool = False
     rls_force: bool = False
+    realtime: bool = False  # in the supabase_realtime publication
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any."""
@@ -116,6 +120,7 @@ class ForeignKeyIR(Obj):
     on_delete: str = "no action"
     on_update: str = "no action"
     deferrable: bool = False
+    initially: str = "deferred"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +169,7 @@ class FunctionIR(Privileged):
     returns_table: tuple[tuple[str, str], ...] = ()
     language: str = "sql"
     body: str
+    verbatim: bool = False  # body is the exact function source; no newlines around it
     volatility: str = "volatile"
     security_definer: bool = False
     search_path: str | None = "pg_catalog, pg_temp"

@@ -13,7 +13,8 @@ trigger                CREATE OR REPLACE TRIGGER
 type (enum)            ALTER TYPE … ADD VALUE when values are only added; else re-create the type
                        and convert its columns (dropping a value is destructive)
 sequence, schema       ALTER / COMMENT / GRANT
-constraint, extension  replace
+extension              ALTER EXTENSION … UPDATE TO when only the version changed, else replace
+constraint             replace
 =====================  ===========================================================================
 
 Comments and grants of every kind change in place (COMMENT ON, REVOKE/GRANT).
@@ -60,7 +61,9 @@ def alter_ops(before: Obj, after: Obj, *, online: bool = False,
     if kind == "view":
         ok = _only(before, after, "query", "security_invoker", "security_barrier", "check_option")
         return alter if ok and select_list(before.query) == select_list(after.query) is not None else None  # type: ignore[attr-defined]
-    if kind in ("materialized view", "index", "constraint", "extension"):
+    if kind == "extension":
+        return alter if _only(before, after, "version") else None
+    if kind in ("materialized view", "index", "constraint"):
         return alter if _only(before, after) else None
     if kind == "policy":
         same_shape = _only(before, after, "roles", "using", "with_check")

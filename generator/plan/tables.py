@@ -68,7 +68,7 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
             d.structural = True
             continue
         d.build.append(Op("alter_column", after, part=n, old_part=o))
-        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()):
+        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()) or o.collation != n.collation:
             d.structural = True
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:
@@ -112,7 +112,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     for kind, k in new_keys:
         if k.name not in matched:
             d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
-    side = ("rls_enable", "rls_force", "comment", "grants", "revoke_from")
+    side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
         d.build.append(Op("alter", after, before))
     return d

@@ -65,7 +65,8 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
     for role in sorted(touched):
         items = sorted({(p, c) for r, p, c, _g in lost if r == role}, key=lambda x: (x[0], x[1] or ""))
         out.append(_statement("REVOKE", role, items, kind, target))
-    wanted = sorted(t for t in after if t not in before or t[0] in touched)
+    wanted = sorted((t for t in after if t not in before or t[0] in touched),
+                    key=lambda t: (t[0], t[1], t[2] or "", t[3]))  # table and column privileges mixed
     for role in sorted({t[0] for t in wanted}):
         for option in (False, True):
             items = [(p, c) for r, p, c, g in wanted if r == role and g == option]
@@ -116,7 +117,8 @@ def not_null(c: Any) -> bool:
 def column_changes(op: Op) -> dict[str, Any]:
     """What an ``alter_column`` op changes, in the order the statements must run."""
     o, n = op.old_part, op.part
-    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split())
+    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
+        o.collation == n.collation  # a new collation is a TYPE … COLLATE change
     return {
         "type": not same_type,
         "drop_default": o.default is not None and (n.default != o.default or not same_type),
@@ -127,6 +129,8 @@ def column_changes(op: Op) -> dict[str, Any]:
         "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
         "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
         "comment": o.comment != n.comment,
+        "sequence_grants": n.identity is not None and o.identity is not None
+        and o.sequence_grants != n.sequence_grants,
     }
 
 

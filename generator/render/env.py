@@ -108,7 +108,8 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         comment=comment_text, ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
-        table_constraints=table_constraints, identity_sequence=identity_sequence, view_options=view_options,
+        table_constraints=table_constraints, function_body=function_body, collation=collation,
+        identity_sequence=identity_sequence, view_options=view_options,
     )
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
@@ -130,6 +131,16 @@ def arguments(fn: FunctionIR) -> str:
 def argtypes(fn: FunctionIR) -> str:
     """The argument types that identify a function (for DROP, COMMENT, GRANT)."""
     return ", ".join(a.type for a in fn.arguments if a.mode in ("in", "inout", "variadic"))
+
+
+def collation(name: str) -> str:
+    """``COLLATE`` target: ``C`` → ``"C"``, ``myschema.german`` → ``myschema.german`` (each part quoted)."""
+    return ".".join(quote_ident(part) for part in name.split(".", 1)) if "." in name else quote_ident(name)
+
+
+def function_body(fn: FunctionIR) -> str:
+    """The dollar-quoted body: on lines of its own, or exactly as written when ``verbatim``."""
+    return dollar_quote(fn.body, newlines=not fn.verbatim)
 
 
 def returns(fn: FunctionIR) -> str:

@@ -28,7 +28,7 @@ class Waiver(BaseModel):
 
     rule: Text
     """The rule's name (`schemagen lint --rules`)."""
-    object: Text
+    object: Annotated[str, StringConstraints(min_length=1)]  # names may end in spaces
     """The object as lint prints it, e.g. function public.f(date)."""
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
     """Why the finding is accepted (printed with --waived)."""

@@ -17,11 +17,12 @@ from .policytests import PolicyTests
 from .text import Name, NameText
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Body = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]  # kept as written: see Function.verbatim
 BigInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]  # what a sequence can count to
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
 Privilege = Literal[
     "all", "select", "insert", "update", "delete", "truncate", "references", "trigger",
-    "usage", "execute", "create",
+    "usage", "execute", "create", "maintain",  # maintain: PostgreSQL 17+
 ]
 
 
@@ -58,7 +59,9 @@ class Reference(Spec):
     on_update: FkAction = "no action"
     """ON UPDATE action."""
     deferrable: bool = False
-    """DEFERRABLE INITIALLY DEFERRED."""
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
 
 
 class Column(Spec):
@@ -70,6 +73,8 @@ class Column(Spec):
     """The old name: the next migration renames instead of drop + create."""
     type: Name
     """Postgres type, e.g. uuid, text, timestamptz, numeric(10,2), text[] or an enum of the spec."""
+    collation: Name | None = None
+    """COLLATE: a collation name, `schema.name` when not in pg_catalog."""
     nullable: bool = True
     """Columns are nullable unless you say so (primary keys are not)."""
     default: SqlText | None = None
@@ -90,6 +95,8 @@ class Column(Spec):
     """COMMENT ON COLUMN."""
     shape: str | None = None
     """json/jsonb: a name under `types.definitions`, or TypeScript type text (for database.types.ts)."""
+    sequence_grants: list[Grant] = []
+    """Identity columns: grants on their sequence (which is revoked like the table)."""
 
 
 class Unique(Spec):
@@ -126,7 +133,9 @@ class ForeignKey(Spec):
     on_update: FkAction = "no action"
     """ON UPDATE action."""
     deferrable: bool = False
-    """DEFERRABLE INITIALLY DEFERRED."""
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
 
 
 class ForeignTarget(Spec):
@@ -268,6 +277,8 @@ class Table(Spec):
     """Indexes."""
     rls: Rls | None = None
     """Row level security (enabled unless `enable: false`)."""
+    realtime: bool = False
+    """A member of Supabase's `supabase_realtime` publication."""
     policies: list[Policy] = []
     """Row level security policies."""
     triggers: list[Trigger] = []
@@ -318,8 +329,10 @@ class Function(Spec):
     """RETURNS TABLE (columns)."""
     language: Literal["sql", "plpgsql"] = "sql"
     """sql or plpgsql."""
-    body: SqlText
+    body: Body
     """The function body (SQL or PL/pgSQL), dollar-quoted for you."""
+    verbatim: bool = False
+    """The body exactly as written, no newlines added around it (as `pull` reads a hand-written one)."""
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
     """Volatility."""
     security: Literal["invoker", "definer"] = "invoker"
@@ -438,6 +451,8 @@ class Extension(Spec):
     """Extension name, e.g. citext."""
     schema_: Name | None = Field(None, alias="schema")
     """WITH SCHEMA."""
+    version: Name | None = None
+    """VERSION (default: the server's default version)."""
 
 
 class Sequence(Spec):
@@ -457,6 +472,20 @@ class Sequence(Spec):
     """Privileges granted after everything is revoked."""
     comment: str | None = None
     """COMMENT ON SEQUENCE."""
+
+
+class AttachedTrigger(Trigger):
+    """A trigger on a table the spec does not create (``auth.users``): ``table`` names it."""
+
+    table: Name
+    """The table it is on, e.g. auth.users or storage.objects (listed under `external:`)."""
+
+
+class AttachedPolicy(Policy):
+    """A policy on a table the spec does not create (``storage.objects``): ``table`` names it."""
+
+    table: Name
+    """The table it is on, e.g. auth.users or storage.objects (listed under `external:`)."""
 
 
 class Migration(Spec):
@@ -488,6 +517,10 @@ class Migration(Spec):
     """Materialized views it creates."""
     jobs: list[Job] = []
     """pg_cron jobs it schedules (see generator/ir/jobs.py)."""
+    triggers: list[AttachedTrigger] = []
+    """Triggers on tables the spec does not create (under `external:`), e.g. auth.users."""
+    policies: list[AttachedPolicy] = []
+    """Policies on tables the spec does not create (under `external:`), e.g. storage.objects."""
 
     @field_validator("name", "rollback_name")
     @classmethod

@@ -445,6 +445,14 @@ where n.oid is null or ({_NSP})
 group by 1
 """
 
+_PUBLICATIONS = f"""
+select 'publication ' || quote_ident(p.pubname) || ' table ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+       jsonb_build_object('published', true)
+from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
+join pg_class c on c.oid = pr.prrelid join pg_namespace n on n.oid = c.relnamespace
+where {_NSP}
+"""
+
 _QUERIES = (
     _SCHEMAS,
     _EXTENSIONS,
@@ -464,4 +472,5 @@ _QUERIES = (
     _GRANTS_SCHEMAS,
     _GRANTS_TYPES,
     _DEFAULT_ACLS,
+    _PUBLICATIONS,
 )

@@ -1,0 +1,257 @@
+"""Tables: columns (type, default, identity, generated), keys, checks, foreign keys, RLS, comments,
+grants (table and column level)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...ir.names import constraint_name
+from ...ir.sql import expression_refs
+from ..catalog import Catalog, not_extension_member, qualified
+from ..privileges import column_grants, grants_of
+from . import Item, omit_defaults
+
+TABLES = f"""
+select c.oid, n.nspname as schema, c.relname as name, c.relkind as kind, c.relpersistence as persistence,
+       c.reloptions as options, c.relispartition as is_partition, c.relrowsecurity as rls,
+       c.relforcerowsecurity as force_rls, c.relacl as acl, c.relowner as owner,
+       pg_get_userbyid(c.relowner) as owner_name, obj_description(c.oid, 'pg_class') as comment,
+       exists (select from pg_inherits i where i.inhrelid = c.oid) as inherits,
+       c.reloftype <> 0 as typed,
+       exists (select from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
+               where pr.prrelid = c.oid and p.pubname = 'supabase_realtime') as realtime
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p') and n.nspname = any(%(schemas)s) and {not_extension_member("pg_class", "c.oid")}
+order by 2, 3
+"""
+
+COLUMNS = """
+select a.attrelid as rel, a.attnum as num, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
+       a.attnotnull as not_null, a.attidentity as identity, a.attgenerated as generated,
+       pg_get_expr(d.adbin, d.adrelid) as expr, col_description(a.attrelid, a.attnum) as comment,
+       case when a.attcollation <> t.typcollation then
+         case when con.nspname = 'pg_catalog' then co.collname::text else con.nspname || '.' || co.collname end
+       end as collation, a.attacl as acl,
+       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) as seq
+from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+join pg_type t on t.oid = a.atttypid
+left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+left join pg_collation co on co.oid = a.attcollation left join pg_namespace con on con.oid = co.collnamespace
+where a.attrelid = any(%(rels)s) and a.attnum > 0 and not a.attisdropped
+order by 1, 2
+"""
+
+IDENTITY_SEQ = """
+select n.nspname as schema, c.relname as name, s.seqstart as start, s.seqincrement as increment,
+       s.seqmin as min, s.seqmax as max, s.seqcache as cache, s.seqcycle as cycle, format_type(s.seqtypid, null)
+       as type, c.relacl as acl, c.relowner as owner, pg_get_userbyid(c.relowner) as owner_name
+from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_sequence s on s.seqrelid = c.oid
+where c.oid = %(seq)s::regclass
+"""
+
+CONSTRAINTS = """
+select con.conrelid as rel, con.conname as name, con.contype as type, pg_get_constraintdef(con.oid) as def,
+       con.condeferrable as deferrable, con.condeferred as deferred, con.convalidated as validated,
+       con.connoinherit as noinherit, con.confmatchtype as match, con.confupdtype as on_update,
+       con.confdeltype as on_delete,
+       array(select a.attname::text from unnest(con.conkey) with ordinality k(n, i)
+             join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.n order by k.i) as columns,
+       array(select a.attname::text from unnest(con.confkey) with ordinality k(n, i)
+             join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.n order by k.i) as target_columns,
+       tn.nspname as target_schema, tc.relname as target_table,
+       obj_description(con.oid, 'pg_constraint') as comment
+from pg_constraint con
+left join pg_class tc on tc.oid = con.confrelid left join pg_namespace tn on tn.oid = tc.relnamespace
+where con.conrelid = any(%(rels)s) and con.contype in ('p', 'u', 'c', 'f', 'x')
+order by 1, 2
+"""
+
+SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+
+
+def _check_expression(definition: str) -> str:
+    """``CHECK ((a > 0))`` → ``a > 0``: Postgres's deparse, less the keyword and redundant parentheses."""
+    text = definition[len("CHECK "):] if definition.startswith("CHECK ") else definition
+    while text.startswith("(") and text.endswith(")") and _one_group(text):
+        text = text[1:-1]
+    return text
+
+
+def _one_group(text: str) -> bool:
+    """True when the first parenthesis of ``text`` closes at its last character (outside quotes)."""
+    depth, quote = 0, None
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i != len(text) - 1:
+                return False
+    return depth == 0
+
+
+def _key_sql(kind: str, columns: list[str], nulls_not_distinct: bool) -> str:
+    from ...quoting import quote_ident
+
+    cols = ", ".join(quote_ident(c) for c in columns)
+    return "PRIMARY KEY (" + cols + ")" if kind == "p" else \
+        "UNIQUE " + ("NULLS NOT DISTINCT " if nulls_not_distinct else "") + "(" + cols + ")"
+
+
+def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -> dict[str, Any]:
+    tname = qualified(t["schema"], t["name"])
+    where = f"{tname}.{c['name']}"
+    if c["generated"] == "v":
+        cat.skip("column", where, "a virtual generated column")
+    identity = {"a": "always", "d": "by default"}.get(c["identity"])
+    sequence_grants = _identity_sequence(cat, t, c) if identity else []
+    type_ = c["type"]
+    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
+        type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
+    data = {
+        "name": c["name"], "type": type_, "collation": c["collation"],
+        "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
+        "default": c["expr"] if not c["generated"] and not identity else None,
+        "identity": identity,
+        "generated": c["expr"] if c["generated"] == "s" else None,
+        "comment": c["comment"],
+        "sequence_grants": sequence_grants,
+    }
+    return omit_defaults(data, {})
+
+
+def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> list[dict[str, Any]]:
+    """The grants on an identity column's sequence; the spec names it ``table_column_seq`` with default
+    options."""
+    where = f"{qualified(t['schema'], t['name'])}.{c['name']}"
+    rows = cat.rows(IDENTITY_SEQ, {"seq": c["seq"]}) if c["seq"] else []
+    if not rows:
+        cat.skip("column", where, "its identity sequence cannot be found")
+        return []
+    s = rows[0]
+    if (s["schema"], s["name"]) != (t["schema"], f"{t['name']}_{c['name']}_seq"):
+        cat.skip("column", where, f"identity sequence {qualified(s['schema'], s['name'])} is not named "
+                                  f"{t['name']}_{c['name']}_seq")
+    from .sequence import default_bounds
+
+    low, high = default_bounds(s["type"], s["increment"])
+    if (s["start"], s["increment"], s["min"], s["max"], s["cache"], s["cycle"]) != (
+            low if s["increment"] > 0 else high, 1, low, high, 1, False):
+        cat.skip("column", where, "identity sequence options other than the defaults")
+    return grants_of(cat, "sequence", qualified(s["schema"], s["name"]), s["acl"], "s", s["owner"],
+                     s["owner_name"])
+
+
+def read(cat: Catalog) -> list[Item]:
+    """Every plain table of the pulled schemas, with its foreign keys as children."""
+    tables = cat.rows(TABLES)
+    tables_ok = []
+    for t in tables:
+        name = qualified(t["schema"], t["name"])
+        if t["kind"] == "p" or t["is_partition"]:
+            cat.skip("table", name, "partitioned table or partition")
+        elif t["inherits"]:
+            cat.skip("table", name, "inherits from another table")
+        elif t["typed"]:
+            cat.skip("table", name, "a typed table (OF type)")
+        else:
+            if t["persistence"] == "u":
+                cat.skip("table", name, "UNLOGGED")
+            if t["options"]:
+                cat.skip("table", name, f"storage parameters {', '.join(t['options'])}")
+            tables_ok.append(t)
+    rels = [t["oid"] for t in tables_ok]
+    columns: dict[int, list[dict[str, Any]]] = {}
+    for c in cat.rows(COLUMNS, {"rels": rels}):
+        columns.setdefault(c["rel"], []).append(c)
+    constraints: dict[int, list[dict[str, Any]]] = {}
+    for k in cat.rows(CONSTRAINTS, {"rels": rels}):
+        constraints.setdefault(k["rel"], []).append(k)
+    out: list[Item] = []
+    for t in tables_ok:
+        out += _table(cat, t, columns.get(t["oid"], []), constraints.get(t["oid"], []))
+    return out
+
+
+def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: list[dict[str, Any]]) -> list[Item]:
+    tname, sch = t["name"], t["schema"]
+    qname = qualified(sch, tname)
+    pk = next((k for k in cons if k["type"] == "p"), None)
+    pk_cols = list(pk["columns"]) if pk else []
+    data: dict[str, Any] = {"name": tname, "schema": sch, "comment": t["comment"],
+                            "columns": [_column(cat, t, c, pk_cols) for c in cols]}
+    uniques, checks, fks = [], [], []
+    children: list[Item] = []
+    for k in cons:
+        where = f"{qname}.{k['name']}"
+        if k["comment"]:
+            cat.skip("constraint", where, "a comment on a constraint")
+        if k["type"] == "x":
+            cat.skip("constraint", where, "an exclusion constraint")
+            continue
+        if k["type"] in ("p", "u"):
+            nnd = "NULLS NOT DISTINCT" in k["def"]
+            if k["deferrable"]:
+                cat.skip("constraint", where, "a deferrable key")
+            if k["def"] != _key_sql(k["type"], list(k["columns"]), nnd):
+                cat.skip("constraint", where, f"{k['def']} (index options the spec cannot state)")
+            if k["type"] == "p":
+                if k["name"] != constraint_name(tname, [], "pkey"):
+                    cat.skip("constraint", where, "a primary key not named <table>_pkey")
+                continue
+            u = {"name": None if k["name"] == constraint_name(tname, list(k["columns"]), "key") else k["name"],
+                 "columns": list(k["columns"]), "nulls_not_distinct": nnd or None}
+            uniques.append(omit_defaults(u, {"nulls_not_distinct": False}))
+        elif k["type"] == "c":
+            if not k["validated"]:
+                cat.skip("constraint", where, "NOT VALID")
+            if k["noinherit"]:
+                cat.skip("constraint", where, "NO INHERIT")
+            expr = _check_expression(k["def"].removesuffix(" NOT VALID").removesuffix(" NO INHERIT"))
+            refs = expression_refs(expr)
+            one = sorted(refs.columns) if len(refs.columns) == 1 else []
+            default = constraint_name(tname, one, "check")
+            checks.append(omit_defaults({"name": None if k["name"] == default else k["name"],
+                                         "expression": expr}, {}))
+        elif k["type"] == "f":
+            fk = _foreign_key(cat, k, sch, tname, where)
+            if fk is not None:
+                fks.append(fk)
+    data["primary_key"] = pk_cols
+    data["unique"] = uniques
+    data["checks"] = checks
+    data["foreign_keys"] = fks
+    if not t["rls"] or t["force_rls"]:
+        data["rls"] = omit_defaults({"enable": t["rls"], "force": t["force_rls"]}, {"enable": True, "force": False})
+    data["realtime"] = t["realtime"] or None
+    grants = grants_of(cat, "table", qname, t["acl"], "r", t["owner"], t["owner_name"])
+    grants += column_grants(cat, "table", qname, [(c["name"], c["acl"]) for c in cols])
+    data["grants"] = grants
+    return [Item("tables", sch, tname, omit_defaults(data, {"schema": "public"})), *children]
+
+
+def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: str) -> dict[str, Any] | None:
+    if k["match"] == "f":
+        cat.skip("constraint", where, "MATCH FULL")
+    if " SET NULL (" in k["def"] or " SET DEFAULT (" in k["def"]:
+        cat.skip("constraint", where, "ON DELETE SET NULL/DEFAULT of some columns")
+    if not k["validated"]:
+        cat.skip("constraint", where, "NOT VALID")
+    target = k["target_table"] if k["target_schema"] == sch else f"{k['target_schema']}.{k['target_table']}"
+    if k["target_schema"] not in cat.schemas:
+        cat.referenced.add((k["target_schema"], k["target_table"]))
+    cols = list(k["columns"])
+    fk = {"name": None if k["name"] == constraint_name(tname, cols, "fkey") else k["name"],
+          "columns": cols, "references": {"table": target, "columns": list(k["target_columns"])},
+          "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
+          "deferrable": bool(k["deferrable"]),
+          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate"}
+    return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
+                              "initially": "deferred"})
