@@ -9,6 +9,7 @@ import jinja2
 
 from ..ir.model import MigrationInfo, Model
 from ..plan import ONLINE_SETTINGS, Op, Plan
+from ..plan.order import schedule
 from ..quoting import quote_ident
 from .env import environment
 
@@ -107,12 +108,12 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     """
     cache = {} if cache is None else cache
     segments, modes = [], []
-    for op in plan.ops:
-        for part in op.parts():
-            key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online)
-            if key not in cache:
-                cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
-                                     render_op(env, op, part.action))
+    for op, part in schedule(plan.ops):
+        key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
+        if key not in cache:
+            cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
+                                 render_op(env, op, part.action))
+        if cache[key].sql:  # half of a split op can have nothing to do
             segments.append(cache[key])
             modes.append(part.txn)
     text = env.get_template(template).render(
