@@ -11,28 +11,23 @@ BEGIN;
 -- drop constraint public.accounts.accounts_email_shape
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_shape;
 
--- drop constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
-
 -- drop constraint public.accounts.accounts_email_key
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_key;
 
--- add constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= -100) NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
--- validate constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_balance_check;
-
-COMMIT;
-
-BEGIN;
+-- replace check public.accounts.accounts_balance_check
+ALTER TABLE public.accounts ADD CONSTRAINT accounts_balance_check__schemagen_new CHECK (balance >= -100) NOT VALID;
 
 -- add constraint public.accounts.accounts_handle_check
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_handle_check CHECK (char_length(handle) > 0) NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- replace check swap public.accounts.accounts_balance_check
+ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_balance_check__schemagen_new;
+ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
+ALTER TABLE public.accounts RENAME CONSTRAINT accounts_balance_check__schemagen_new TO accounts_balance_check;
 
 COMMIT;
 
