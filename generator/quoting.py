@@ -50,3 +50,11 @@ def dollar_quote(body: str, tag: str = "") -> str:
         n += 1
         candidate = f"{tag or 'q'}{n}"
     return f"${candidate}$\n{body}\n${candidate}$"
+
+
+def sql_comment(text: str) -> str:
+    """``text`` made safe for one ``--`` comment line: line breaks and other control characters
+    shown escaped (a newline would end the comment and run the rest as SQL), ``*/`` broken up."""
+    if text.isprintable() and "*/" not in text:
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text).replace("*/", "* /")

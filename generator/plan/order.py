@@ -59,3 +59,35 @@ def schedule(ops: tuple[Op, ...]) -> list[Step]:
             if key is not None:
                 keyed.add(key)
     return first + main + last
+
+
+def windows(ops: tuple[Op, ...]) -> list[str]:
+    """What a plan leaves unprotected for a while because no gap-free way exists, in words.
+
+    A policy, trigger, view or check that a change drops is re-created in the same transaction
+    (see :func:`schedule`), and a changed check keeps the old one until the new one validated
+    (``replace_check``); what remains are unique indexes and keys rebuilt ``CONCURRENTLY`` (the old
+    one goes before the new one is built) and checks whose columns change with them (re-added
+    ``NOT VALID``: new rows are checked at once, existing rows when it validates).
+    """
+    dropped = {(op.obj.id, getattr(op.part, "name", None)): op for op in ops
+               if op.action in ("drop", "drop_constraint")}
+    out: list[str] = []
+    for op in ops:
+        if op.kind == "index" and op.action == "create" and op.online and getattr(op.obj, "unique", False) and \
+                (op.obj.id, None) in dropped:
+            out.append(f"uniqueness of index {op.obj.id.qualified} is not enforced between dropping the old "
+                       "index and building the new one (CONCURRENTLY cannot run in a transaction)")
+        name = getattr(op.part, "name", None)
+        if op.action == "add_constraint" and op.online and (op.obj.id, name) not in dropped:
+            twin = next((d for (i, n), d in dropped.items() if n == name and i.name in (op.obj.id.name,)
+                         and d.action == "drop_constraint"), None)
+            if twin is None:
+                continue
+            if op.detail == "check":
+                out.append(f"check {name} of {op.obj.id.qualified} holds for new rows at once and for existing "
+                           "rows once it validates (its columns change in the same migration)")
+            else:
+                out.append(f"{op.detail} {name} of {op.obj.id.qualified} is not enforced between dropping the "
+                           "old one and attaching the new one (its index is built CONCURRENTLY)")
+    return out

@@ -9,8 +9,9 @@ import jinja2
 
 from ..ir.model import MigrationInfo, Model
 from ..plan import ONLINE_SETTINGS, Op, Plan
-from ..plan.order import schedule
-from ..quoting import quote_ident
+from ..plan.locks import lock_note
+from ..plan.order import schedule, windows
+from ..quoting import quote_ident, sql_comment
 from .env import environment
 
 
@@ -23,6 +24,7 @@ class Segment:
     sql: str
     first_line: int = 0
     last_line: int = 0
+    lock: str | None = None  # "-- lock: …" of a step on a live database
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,10 @@ def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str
     return text.strip("\n")
 
 
+TITLES = {"replace_check": "add the new check beside the old one:",
+          "replace_check_swap": "validate the new check, drop the old one, take its name:"}
+
+
 def _title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
@@ -55,6 +61,8 @@ def _title(op: Op, action: str | None = None) -> str:
     verb = (action or op.action).replace("_", " ")
     text = f"{verb} {oid.kind} {name}" if verb in ("create", "drop", "alter", "rename", "validate") else \
         f"{verb} {name}"
+    if (action or op.action) in TITLES:
+        text = f"{TITLES[action or op.action]} {name}"
     if op.action == "rename" and op.old is not None:
         text += f" to {quote_ident(oid.name)}"
     elif op.action in ("rename_column", "rename_constraint"):
@@ -72,7 +80,7 @@ def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:
         at = text.index(seg.sql, start)
         first = line + text.count("\n", start, at)
         last = first + seg.sql.count("\n")
-        located.append(Segment(seg.op, seg.title, seg.sql, first, last))
+        located.append(Segment(seg.op, seg.title, seg.sql, first, last, seg.lock))
         start, line = at + len(seg.sql), last
     return tuple(located)
 
@@ -113,12 +121,16 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
         if key not in cache:
             cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
                                  render_op(env, op, part.action))
-        if cache[key].sql:  # half of a split op can have nothing to do
-            segments.append(cache[key])
+        seg = cache[key]
+        if settings and seg.sql:  # a migration on a live database says what each step locks
+            seg = Segment(seg.op, seg.title, seg.sql, lock=sql_comment(lock_note(op, part)))
+        if seg.sql:  # half of a split op can have nothing to do
+            segments.append(seg)
             modes.append(part.txn)
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
         blocks=_blocks(segments, modes), settings=settings, warnings=warnings, warning_title=warning_title,
+        windows=[sql_comment(w) for w in windows(plan.ops)] if settings else [],
     )
     text = text.rstrip("\n") + "\n"
     return SqlFile(name, text, _locate(text, segments))
