@@ -7,21 +7,25 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.items_label_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.items (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.items_label_idx;
 
 BEGIN;
 
--- replace check public.items.label_length
+-- add the new check beside the old one: public.items.label_length
+-- lock: ACCESS EXCLUSIVE on public.items (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.items ADD CONSTRAINT label_length__schemagen_new CHECK (char_length(label) < 50) NOT VALID;
 
--- replace check public.items.items_qty_check
+-- add the new check beside the old one: public.items.items_qty_check
+-- lock: ACCESS EXCLUSIVE on public.items (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.items ADD CONSTRAINT items_qty_check__schemagen_new CHECK (qty > 0) NOT VALID;
 
 COMMIT;
 
 BEGIN;
 
--- replace check swap public.items.label_length
+-- validate the new check, drop the old one, take its name: public.items.label_length
+-- lock: SHARE UPDATE EXCLUSIVE on public.items while it validates, then ACCESS EXCLUSIVE (brief); no rewrite
 ALTER TABLE public.items VALIDATE CONSTRAINT label_length__schemagen_new;
 ALTER TABLE public.items DROP CONSTRAINT label_length;
 ALTER TABLE public.items RENAME CONSTRAINT label_length__schemagen_new TO label_length;
@@ -30,7 +34,8 @@ COMMIT;
 
 BEGIN;
 
--- replace check swap public.items.items_qty_check
+-- validate the new check, drop the old one, take its name: public.items.items_qty_check
+-- lock: SHARE UPDATE EXCLUSIVE on public.items while it validates, then ACCESS EXCLUSIVE (brief); no rewrite
 ALTER TABLE public.items VALIDATE CONSTRAINT items_qty_check__schemagen_new;
 ALTER TABLE public.items DROP CONSTRAINT items_qty_check;
 ALTER TABLE public.items RENAME CONSTRAINT items_qty_check__schemagen_new TO items_qty_check;

@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename column public.items.title to headline
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items RENAME COLUMN title TO headline;
 
 -- rename constraint public.items.items_title_check to items_headline_check
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items RENAME CONSTRAINT items_title_check TO items_headline_check;
 
 COMMIT;

@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename constraint public.items.items_headline_check to items_title_check
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items RENAME CONSTRAINT items_headline_check TO items_title_check;
 
 -- rename column public.items.headline to title
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items RENAME COLUMN headline TO title;
 
 COMMIT;

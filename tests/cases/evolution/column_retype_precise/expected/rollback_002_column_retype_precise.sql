@@ -9,20 +9,25 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.items.small
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 DROP POLICY small ON public.items;
 
 -- drop view public.quantities
+-- lock: ACCESS EXCLUSIVE on view public.quantities (brief); no rewrite
 DROP VIEW public.quantities;
 
 -- alter column public.items.qty
+-- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN qty TYPE integer USING qty::integer;
 
 -- create view public.quantities
+-- lock: ACCESS EXCLUSIVE on view public.quantities (brief); no rewrite
 CREATE VIEW public.quantities WITH (security_invoker = true) AS
 select id, qty from public.items;
 REVOKE ALL ON TABLE public.quantities FROM PUBLIC, anon, authenticated, service_role;
 
 -- create policy public.items.small
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 CREATE POLICY small ON public.items
     AS PERMISSIVE
     FOR SELECT

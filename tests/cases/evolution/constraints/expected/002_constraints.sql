@@ -9,19 +9,23 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop constraint public.accounts.accounts_handle_check
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief); no rewrite
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_handle_check;
 
--- replace check public.accounts.accounts_balance_check
+-- add the new check beside the old one: public.accounts.accounts_balance_check
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_balance_check__schemagen_new CHECK (balance >= 0) NOT VALID;
 
 -- add constraint public.accounts.accounts_email_shape
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_shape CHECK (position('@' in email) > 1) NOT VALID;
 
 COMMIT;
 
 BEGIN;
 
--- replace check swap public.accounts.accounts_balance_check
+-- validate the new check, drop the old one, take its name: public.accounts.accounts_balance_check
+-- lock: SHARE UPDATE EXCLUSIVE on public.accounts while it validates, then ACCESS EXCLUSIVE (brief); no rewrite
 ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_balance_check__schemagen_new;
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
 ALTER TABLE public.accounts RENAME CONSTRAINT accounts_balance_check__schemagen_new TO accounts_balance_check;
@@ -29,11 +33,13 @@ ALTER TABLE public.accounts RENAME CONSTRAINT accounts_balance_check__schemagen_
 COMMIT;
 
 -- add constraint index public.accounts.accounts_email_key (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.accounts (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts (email);
 
 BEGIN;
 
 -- add constraint public.accounts.accounts_email_key
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief); no rewrite
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_key;
 
 COMMIT;
@@ -41,6 +47,7 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.accounts.accounts_email_shape
+-- lock: SHARE UPDATE EXCLUSIVE on public.accounts; scans the table (reads and writes go on); no rewrite
 ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_email_shape;
 
 COMMIT;

@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter type public.status
+-- lock: no table lock; no rewrite
 ALTER TYPE public.status ADD VALUE 'review' AFTER 'draft';
 ALTER TYPE public.status ADD VALUE 'archived' AFTER 'published';
 

@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter type public.ticket_status
+-- lock: no table lock; no rewrite
 ALTER TYPE public.ticket_status ADD VALUE 'pending' AFTER 'open';
 
 COMMIT;

@@ -9,27 +9,35 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.tickets."read open"
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 DROP POLICY "read open" ON public.tickets;
 
 -- drop index public.tickets_open_idx
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 DROP INDEX public.tickets_open_idx;
 
 -- drop index public.ticket_counts_status_idx
+-- lock: ACCESS EXCLUSIVE on public.ticket_counts (brief); no rewrite
 DROP INDEX public.ticket_counts_status_idx;
 
 -- drop materialized view public.ticket_counts
+-- lock: ACCESS EXCLUSIVE on public.ticket_counts (brief); no rewrite
 DROP MATERIALIZED VIEW public.ticket_counts;
 
 -- drop view public.ticket_states
+-- lock: ACCESS EXCLUSIVE on view public.ticket_states (brief); no rewrite
 DROP VIEW public.ticket_states;
 
 -- drop function public.open_tickets()
+-- lock: no table lock; no rewrite
 DROP FUNCTION public.open_tickets();
 
 -- drop constraint public.tickets.closed_has_time
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 ALTER TABLE public.tickets DROP CONSTRAINT closed_has_time;
 
 -- alter type public.ticket_status
+-- lock: ACCESS EXCLUSIVE on public.tickets; rewrites them
 ALTER TYPE public.ticket_status RENAME TO ticket_status__schemagen_old;
 CREATE TYPE public.ticket_status AS ENUM ('open', 'closed');
 ALTER TABLE public.tickets ALTER COLUMN status DROP DEFAULT;
@@ -38,9 +46,11 @@ ALTER TABLE public.tickets ALTER COLUMN status SET DEFAULT 'open';
 DROP TYPE public.ticket_status__schemagen_old;
 
 -- add constraint public.tickets.closed_has_time
+-- lock: ACCESS EXCLUSIVE on public.tickets; scans the table; no rewrite
 ALTER TABLE public.tickets ADD CONSTRAINT closed_has_time CHECK (status <> 'closed' or closed_at is not null);
 
 -- create function public.open_tickets()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION public.open_tickets()
 RETURNS TABLE (id bigint, status ticket_status)
 LANGUAGE sql
@@ -52,23 +62,28 @@ $$;
 REVOKE ALL ON FUNCTION public.open_tickets() FROM PUBLIC, anon, authenticated, service_role;
 
 -- create view public.ticket_states
+-- lock: ACCESS EXCLUSIVE on view public.ticket_states (brief); no rewrite
 CREATE VIEW public.ticket_states WITH (security_invoker = true) AS
 select id, status from public.tickets;
 REVOKE ALL ON TABLE public.ticket_states FROM PUBLIC, anon, authenticated, service_role;
 
 -- create materialized view public.ticket_counts
+-- lock: ACCESS EXCLUSIVE on public.ticket_counts; computes its rows
 CREATE MATERIALIZED VIEW public.ticket_counts AS
 select status, count(*) as n from public.tickets group by status
 WITH DATA;
 REVOKE ALL ON TABLE public.ticket_counts FROM PUBLIC, anon, authenticated, service_role;
 
 -- create index public.ticket_counts_status_idx
+-- lock: SHARE on public.ticket_counts (writes wait while it builds); no rewrite
 CREATE UNIQUE INDEX ticket_counts_status_idx ON public.ticket_counts (status);
 
 -- create index public.tickets_open_idx
+-- lock: SHARE on public.tickets (writes wait while it builds); no rewrite
 CREATE INDEX tickets_open_idx ON public.tickets (id) WHERE status = 'open';
 
 -- create policy public.tickets."read open"
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 CREATE POLICY "read open" ON public.tickets
     AS PERMISSIVE
     FOR SELECT

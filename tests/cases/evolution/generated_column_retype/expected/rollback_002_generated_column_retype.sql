@@ -7,22 +7,27 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.lines_total_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.lines (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.lines_total_idx;
 
 BEGIN;
 
 -- drop column public.lines.total
+-- lock: ACCESS EXCLUSIVE on public.lines (brief); no rewrite
 ALTER TABLE public.lines DROP COLUMN total;
 
 -- alter column public.lines.qty
+-- lock: ACCESS EXCLUSIVE on public.lines; rewrites the table and its indexes
 ALTER TABLE public.lines ALTER COLUMN qty TYPE integer USING qty::integer;
 
 -- add column public.lines.total
+-- lock: ACCESS EXCLUSIVE on public.lines; rewrites the table
 ALTER TABLE public.lines ADD COLUMN total numeric GENERATED ALWAYS AS (qty * price) STORED;
 
 COMMIT;
 
 -- create index public.lines_total_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.lines (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY lines_total_idx ON public.lines (total);
 
 RESET lock_timeout;

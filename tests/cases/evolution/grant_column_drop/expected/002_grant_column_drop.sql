@@ -12,12 +12,15 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter table public.tickets
+-- lock: no table lock (privileges, comments); no rewrite
 REVOKE INSERT (body), UPDATE (body) ON TABLE public.tickets FROM authenticated;
 
 -- drop column public.tickets.body
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 ALTER TABLE public.tickets DROP COLUMN body;
 
 -- alter table public.tickets
+-- lock: no table lock (privileges, comments); no rewrite
 GRANT INSERT (title), SELECT, UPDATE (title) ON TABLE public.tickets TO authenticated;
 
 COMMIT;

@@ -12,9 +12,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- add column public.tickets.body
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 ALTER TABLE public.tickets ADD COLUMN body text;
 
 -- alter table public.tickets
+-- lock: no table lock (privileges, comments); no rewrite
 GRANT INSERT (body), UPDATE (body) ON TABLE public.tickets TO authenticated;
 
 COMMIT;

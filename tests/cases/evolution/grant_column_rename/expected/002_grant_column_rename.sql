@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename column public.tickets.title to subject
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 ALTER TABLE public.tickets RENAME COLUMN title TO subject;
 
 COMMIT;

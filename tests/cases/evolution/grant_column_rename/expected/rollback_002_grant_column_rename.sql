@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename column public.tickets.subject to title
+-- lock: ACCESS EXCLUSIVE on public.tickets (brief); no rewrite
 ALTER TABLE public.tickets RENAME COLUMN subject TO title;
 
 COMMIT;

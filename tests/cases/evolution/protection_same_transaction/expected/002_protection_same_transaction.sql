@@ -9,32 +9,40 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.tasks.titled
+-- lock: ACCESS EXCLUSIVE on public.tasks (brief); no rewrite
 DROP POLICY titled ON public.tasks;
 
 -- drop policy public.projects.named
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 DROP POLICY named ON public.projects;
 
 -- drop trigger public.projects.audit_name
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 DROP TRIGGER audit_name ON public.projects;
 
 -- alter column public.projects.name
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 ALTER TABLE public.projects ALTER COLUMN name TYPE text USING name::text;
 
 -- alter column public.tasks.title
+-- lock: ACCESS EXCLUSIVE on public.tasks (brief); no rewrite
 ALTER TABLE public.tasks ALTER COLUMN title TYPE text USING title::text;
 
 -- create constraint public.tasks.tasks_project_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.tasks and public.projects (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.tasks
     ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id)
     REFERENCES public.projects (id) NOT VALID;
 
 -- create trigger public.projects.audit_name
+-- lock: SHARE ROW EXCLUSIVE on public.projects (brief); no rewrite
 CREATE TRIGGER audit_name
     AFTER UPDATE OF name ON public.projects
     FOR EACH ROW
     EXECUTE FUNCTION public.audit();
 
 -- create policy public.projects.named
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 CREATE POLICY named ON public.projects
     AS PERMISSIVE
     FOR SELECT
@@ -42,6 +50,7 @@ CREATE POLICY named ON public.projects
     USING (name <> '');
 
 -- create policy public.tasks.titled
+-- lock: ACCESS EXCLUSIVE on public.tasks (brief); no rewrite
 CREATE POLICY titled ON public.tasks
     AS PERMISSIVE
     FOR SELECT
@@ -53,11 +62,13 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.tasks.tasks_project_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.tasks, ROW SHARE on public.projects; scans public.tasks; no rewrite
 ALTER TABLE public.tasks VALIDATE CONSTRAINT tasks_project_id_fkey;
 
 COMMIT;
 
 -- create index public.tasks_project_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.tasks (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY tasks_project_id_idx ON public.tasks (project_id);
 
 RESET lock_timeout;

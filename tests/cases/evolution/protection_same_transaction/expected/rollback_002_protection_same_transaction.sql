@@ -7,35 +7,44 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.tasks_project_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.tasks (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.tasks_project_id_idx;
 
 BEGIN;
 
 -- drop policy public.tasks.titled
+-- lock: ACCESS EXCLUSIVE on public.tasks (brief); no rewrite
 DROP POLICY titled ON public.tasks;
 
 -- drop policy public.projects.named
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 DROP POLICY named ON public.projects;
 
 -- drop trigger public.projects.audit_name
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 DROP TRIGGER audit_name ON public.projects;
 
 -- drop constraint public.tasks.tasks_project_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.tasks and public.projects (brief); no rewrite
 ALTER TABLE public.tasks DROP CONSTRAINT tasks_project_id_fkey;
 
 -- alter column public.tasks.title
+-- lock: ACCESS EXCLUSIVE on public.tasks; rewrites the table and its indexes
 ALTER TABLE public.tasks ALTER COLUMN title TYPE varchar(50) USING title::varchar(50);
 
 -- alter column public.projects.name
+-- lock: ACCESS EXCLUSIVE on public.projects; rewrites the table and its indexes
 ALTER TABLE public.projects ALTER COLUMN name TYPE varchar(50) USING name::varchar(50);
 
 -- create trigger public.projects.audit_name
+-- lock: SHARE ROW EXCLUSIVE on public.projects (brief); no rewrite
 CREATE TRIGGER audit_name
     AFTER UPDATE OF name ON public.projects
     FOR EACH ROW
     EXECUTE FUNCTION public.audit();
 
 -- create policy public.projects.named
+-- lock: ACCESS EXCLUSIVE on public.projects (brief); no rewrite
 CREATE POLICY named ON public.projects
     AS PERMISSIVE
     FOR SELECT
@@ -43,6 +52,7 @@ CREATE POLICY named ON public.projects
     USING (name <> '');
 
 -- create policy public.tasks.titled
+-- lock: ACCESS EXCLUSIVE on public.tasks (brief); no rewrite
 CREATE POLICY titled ON public.tasks
     AS PERMISSIVE
     FOR SELECT

@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter view public.live_items
+-- lock: ACCESS EXCLUSIVE on view public.live_items (brief); no rewrite
 CREATE OR REPLACE VIEW public.live_items WITH (security_invoker = true) AS
 select i.id, i.title from public.items i where i.archived is false and i.title <> '';
 
