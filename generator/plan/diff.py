@@ -26,6 +26,9 @@ from .strategy import TRACKED, alter_ops, enum_users
 from .tables import TableDiff, table_diff
 from .usage import RETYPE_BLOCKERS, checks_using, generated_using, signature_uses, users_of_columns, uses_columns
 
+#: (table, column, default before, default after, is array) of each column of a changed enum
+EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
+
 
 def _users(model: Model) -> dict[ObjectId, list[ObjectId]]:
     users: dict[ObjectId, list[ObjectId]] = {}
@@ -125,7 +128,10 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
         elif i in tables:
             builds.extend(tables[i].build)
         elif i in changed and i in enums:
-            builds.append(Op("alter", changed[i][1], changed[i][0], online=online, extra=enums[i],
+            # part/old_part say which way the op goes (the inverse swaps them): each column's
+            # default is set back as the state it leads to has it
+            builds.append(Op("alter", changed[i][1], changed[i][0], part=True, old_part=False, online=online,
+                             extra=enums[i],
                              dependents=_embedded(m, new, enum_deps[i], enums[i], fresh | set(changed))))
         elif i in changed:
             builds.extend(alter_ops(*changed[i], online=online) or ())
@@ -156,20 +162,22 @@ def _merge(*maps: dict[ObjectId, set[str]]) -> dict[ObjectId, set[str]]:
 
 
 def _enum_users(m, old: Model, new: Model, new_id: ObjectId  # noqa: ANN001
-                ) -> tuple[tuple[ObjectId, str, str | None, bool], ...]:
+                ) -> EnumUsers:
     """The columns of an enum as they are when its change runs (in the build phase, both ways):
-    under their new names, with their old definitions; dropped tables and columns left out."""
+    under their new names, with their old types; dropped tables and columns left out. Each with
+    its default before and after the migration: a rebuild sets the one of the state it leads to."""
     out = []
     for t_old, col, default, is_array in enum_users(old, m.to_old[new_id]):
         t_new = m.to_new.get(t_old)
         name = m.columns.get(t_new, {}).get(col, col) if t_new else col
         table = new.objects.get(t_new) if t_new else None
-        if isinstance(table, TableIR) and table.column(name) is not None:
-            out.append((t_new, name, default, is_array))
+        column = table.column(name) if isinstance(table, TableIR) else None
+        if column is not None:
+            out.append((t_new, name, default, column.default, is_array))
     return tuple(out)
 
 
-def _enum_dependents(new: Model, type_id: ObjectId, users: tuple[tuple[ObjectId, str, str | None, bool], ...]
+def _enum_dependents(new: Model, type_id: ObjectId, users: EnumUsers
                      ) -> set[ObjectId]:
     """What must be dropped while an enum is re-created: what names its columns (views, policies,
     triggers, indexes and checks over an expression with enum literals), functions whose signature
@@ -186,7 +194,7 @@ def _enum_dependents(new: Model, type_id: ObjectId, users: tuple[tuple[ObjectId,
     return out | _dependents(new, out, TRACKED)
 
 
-def _by_table(users: tuple[tuple[ObjectId, str, str | None, bool], ...]) -> dict[ObjectId, set[str]]:
+def _by_table(users: EnumUsers) -> dict[ObjectId, set[str]]:
     out: dict[ObjectId, set[str]] = {}
     for table, col, *_ in users:
         out.setdefault(table, set()).add(col)
@@ -200,7 +208,7 @@ def _index_expression_uses(model: Model, oid: ObjectId, cols: set[str]) -> bool:
         column_use(ix.where).touches(cols)  # type: ignore[attr-defined]
 
 
-def _embedded(m, new: Model, candidates: set[ObjectId], users: tuple[tuple[ObjectId, str, str | None, bool], ...],  # noqa: ANN001
+def _embedded(m, new: Model, candidates: set[ObjectId], users: EnumUsers,  # noqa: ANN001
               skip: set[ObjectId]) -> tuple[Op, ...]:
     """The create ops of an enum's dependents that the plan keeps: its rebuild drops them first
     and re-creates them after, in the same transaction (generated columns, then checks, then

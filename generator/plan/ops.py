@@ -126,6 +126,9 @@ class Op:
 
     def parts(self) -> tuple[Part, ...]:
         """The template parts this op renders, in order, with their transaction modes."""
+        if self.online and self.action == "alter" and isinstance(self.obj, EnumIR) and isinstance(self.old, EnumIR) \
+                and self.obj.values != self.old.values and not self.rebuilds:
+            return (Part("alter", "own"),)  # a new enum value cannot be used in the transaction that adds it
         if self.action == "replace_check":
             return (Part("replace_check"), Part("replace_check_swap", "own" if self.online else "main"))
         if self.online:

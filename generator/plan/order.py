@@ -7,7 +7,9 @@ builds in creation order). This module decides how their steps fall into transac
    has to drop (a policy, a trigger, a check, a view) is re-created before anyone sees the table
    without it — if anything fails, the whole change rolls back;
 2. indexes dropped ``CONCURRENTLY`` go first, before that transaction (they protect nothing that
-   is not re-created later; a unique one's window is named in the header);
+   is not re-created later; a unique one's window is named in the header), and so do enum values
+   added with ``ADD VALUE``, committed in a transaction of their own (Postgres refuses to use a
+   value in the transaction that added it: a policy, check or default naming it);
 3. what must run outside it or after it commits goes last, in plan order: indexes built
    ``CONCURRENTLY``, unique keys attached to such an index, and ``VALIDATE`` of constraints added
    ``NOT VALID`` inside the transaction (a NOT VALID constraint already holds for every new row).
@@ -47,7 +49,8 @@ def schedule(ops: tuple[Op, ...]) -> list[Step]:
                 last.extend(steps)  # a foreign key on a key that is built last
             else:
                 main.extend(steps)
-        elif all(m == "none" for m in modes) and op.action == "drop":
+        elif all(m == "none" for m in modes) and op.action == "drop" or \
+                op.kind == "type" and all(m == "own" for m in modes):
             first.extend(steps)
         elif modes[0] == "main" and all(m == "own" for m in modes[1:]) and not (
                 op.kind == "constraint" and getattr(op.obj, "target", None) in keyed):

@@ -139,6 +139,12 @@ def column_changes(op: Op) -> dict[str, Any]:
     }
 
 
+def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
+    """(table, column, default, is array) of each column a re-created enum converts, with the
+    default of the state the op leads to (``op.part`` is True going to the spec's state)."""
+    return [(t, c, after if op.part else before, is_array) for t, c, before, after, is_array in op.extra]
+
+
 def pending_check(op: Op) -> str:
     """The name a replacing check is added under while the old one still holds: its own name when
     that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
@@ -152,7 +158,7 @@ def pending_check(op: Op) -> str:
 
 
 FILTERS = {
-    "pending_check": pending_check,
+    "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
     "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,
 }

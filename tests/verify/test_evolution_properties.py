@@ -30,7 +30,19 @@ from generator.pipeline import generate
 from generator.verify.backends import Server
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from tests.verify.evolution_model import (
-    NUMERIC, OTHER, TEXTUAL, WIDEN, Col, Function, Schema, Table, View, drop_column, drop_table, family, render,
+    NUMERIC,
+    OTHER,
+    TEXTUAL,
+    WIDEN,
+    Col,
+    Function,
+    Schema,
+    Table,
+    View,
+    drop_column,
+    drop_table,
+    family,
+    render,
 )
 from tests.verify.test_evolution_verify import _build, _run
 
@@ -61,7 +73,8 @@ def _table(draw: st.DrawFn, s: Schema) -> Table:
         t.checks.append((f"k{s.key()}", c.key, draw(st.integers(0, 5))))
     for _ in range(draw(st.integers(0, 2))):
         c = draw(st.sampled_from(t.cols))
-        kind = draw(st.sampled_from(("plain", "lower", "partial") if family(c.type) == "text" else ("plain", "partial")))
+        kinds = ("plain", "lower", "partial") if family(c.type) == "text" else ("plain", "partial")
+        kind = draw(st.sampled_from(kinds))
         t.indexes.append((f"i{s.key()}", kind, c.key))
     for _ in range(draw(st.integers(0, 2))):
         c = draw(st.sampled_from(t.cols + [None]))  # type: ignore[operator]
