@@ -10,7 +10,7 @@ BEGIN;
 
 -- alter type public.ticket_status
 -- lock: no table lock; no rewrite
-ALTER TYPE public.ticket_status ADD VALUE 'pending' AFTER 'open';
+ALTER TYPE public.ticket_status ADD VALUE IF NOT EXISTS 'pending' AFTER 'open';
 
 COMMIT;
 

@@ -13,8 +13,8 @@ BEGIN;
 
 -- alter type public.status
 -- lock: no table lock; no rewrite
-ALTER TYPE public.status ADD VALUE 'review' AFTER 'draft';
-ALTER TYPE public.status ADD VALUE 'archived' AFTER 'published';
+ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'review' AFTER 'draft';
+ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'archived' AFTER 'published';
 
 COMMIT;
 
