@@ -84,14 +84,18 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
 
     # objects Postgres would refuse to keep across the change: replaced with their dependents,
     # found column by column (what names a retyped, re-added or renamed column)
-    retyped, readded, renamed = _columns_by_table(m, tables)
+    retyped, readded, renamed, dropped = _columns_by_table(m, tables)
     replace: set[ObjectId] = set()  # old ids
     for new_id, (before, after) in changed.items():
         if alter_ops(before, after, online=online) is None or \
-                _depends_on(m, old, new, new_id, _merge(retyped, readded, renamed)):
+                _depends_on(m, old, new, new_id, _merge(retyped, readded, renamed, dropped)) or \
+                _uses_added(new, new_id, {t: d.added for t, d in tables.items() if d.added}):
             replace.add(m.to_old[new_id])
     for t, cols in retyped.items():
         replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS)
+        # an index over an expression or with a predicate would be rebuilt from its parsed form,
+        # casts included: re-created from the spec instead, so that the rollback is exact
+        replace |= {i for i in users_of_columns(old, t, cols, ("index",)) if _index_expression_uses(old, i, cols)}
     for t, cols in readded.items():
         replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS + ("index",))
     enums = {i: _enum_users(m, old, new, i) for i, (b, a) in changed.items()
@@ -139,9 +143,10 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
 
 
 def _columns_by_table(m, tables: dict[ObjectId, TableDiff]  # noqa: ANN001
-                      ) -> tuple[dict[ObjectId, set[str]], dict[ObjectId, set[str]], dict[ObjectId, set[str]]]:
-    """(old table id → old names of) retyped columns, re-added generated columns, renamed columns."""
-    retyped, readded, renamed = {}, {}, {}
+                      ) -> tuple[dict[ObjectId, set[str]], ...]:
+    """(old table id → old names of) retyped columns, re-added generated columns, renamed columns,
+    dropped columns."""
+    retyped, readded, renamed, dropped = {}, {}, {}, {}
     for t, d in tables.items():
         o = m.to_old[t]
         if d.retyped:
@@ -150,7 +155,16 @@ def _columns_by_table(m, tables: dict[ObjectId, TableDiff]  # noqa: ANN001
             readded[o] = set(d.readded)
         if d.renames:
             renamed[o] = set(d.renames)
-    return retyped, readded, renamed
+        if d.dropped:
+            dropped[o] = set(d.dropped)
+    return retyped, readded, renamed, dropped
+
+
+def _uses_added(new: Model, new_id: ObjectId, added: dict[ObjectId, set[str]]) -> bool:
+    """Whether a changed object names a column added by the migration: it is replaced, as one that
+    named a dropped column must be, so that a migration and its reverse make the same statements."""
+    obj = new.objects[new_id]
+    return any(dep in added and uses_columns(obj, dep, added[dep]) for dep in new.deps.get(new_id, ()))
 
 
 def _merge(*maps: dict[ObjectId, set[str]]) -> dict[ObjectId, set[str]]:

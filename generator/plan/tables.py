@@ -31,6 +31,8 @@ class TableDiff:
     retyped: set[str] = field(default_factory=set)
     readded: set[str] = field(default_factory=set)
     renames: dict[str, str] = field(default_factory=dict)  # old column name → new
+    dropped: set[str] = field(default_factory=set)  # what named them must go first
+    added: set[str] = field(default_factory=set)  # (new names) the mirror image of dropped
     #: what the change leaves unprotected for a while, in words (the migration's header says it)
     windows: list[str] = field(default_factory=list)
 
@@ -63,6 +65,7 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
     for c in reversed(before.columns):  # the reverse of adding them: the rollback is the reverse plan
         if c.name not in kept:
             d.drop.append(Op("drop_column", original, part=c))  # what used it is gone from the spec too
+            d.dropped.add(c.name)
     retyped_new = {n.name for o, n in pairs if not o.generated and _type(o) != _type(n)}
     readds: list[Op] = []
     for o, n in pairs:
@@ -95,6 +98,7 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:
             d.build.append(Op("add_column", after, part=c))
+            d.added.add(c.name)
     return renamed
 
 
@@ -125,8 +129,17 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     matched: set[str] = set()
     settled = {c.name for c in after.columns} - set(renamed.values()) - d.retyped - d.readded
     settled &= {c.name for c in before.columns}
+    retyped_now = {renamed.get(c, c) for c in d.retyped}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
+        if nk is not None and nk == (kind, k) and kind == "check" and column_use(k.expression).touches(retyped_now):
+            # Postgres would rebuild it from its parsed form, casts included, and the rollback would
+            # not give the original back: dropped before the retype, added from the spec after it
+            # (validated at once: the retype holds the table anyway)
+            d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind))
+            d.build.append(Op("add_constraint", after, part=nk[1], detail=kind))
+            matched.add(k.name)
+            continue
         if nk is not None and nk == (kind, k):
             matched.add(k.name)
             continue
