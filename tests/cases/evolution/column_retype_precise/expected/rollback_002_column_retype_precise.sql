@@ -16,9 +16,17 @@ DROP POLICY small ON public.items;
 -- lock: ACCESS EXCLUSIVE on view public.quantities (brief); no rewrite
 DROP VIEW public.quantities;
 
+-- drop constraint public.items.items_qty_check
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
+ALTER TABLE public.items DROP CONSTRAINT items_qty_check;
+
 -- alter column public.items.qty
 -- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN qty TYPE integer USING qty::integer;
+
+-- add constraint public.items.items_qty_check
+-- lock: ACCESS EXCLUSIVE on public.items; scans the table; no rewrite
+ALTER TABLE public.items ADD CONSTRAINT items_qty_check CHECK (qty > 0);
 
 -- create view public.quantities
 -- lock: ACCESS EXCLUSIVE on view public.quantities (brief); no rewrite
