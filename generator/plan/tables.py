@@ -2,11 +2,14 @@
 
 Ops are split by plan phase: dropped columns and constraints go with the drops (before anything
 that replaced them is created), renames with the renames, everything else with the builds.
-``structural`` says whether a column changed type or was re-computed: Postgres then refuses to
-keep views, policies and triggers that use the table, so they are replaced. ``renamed`` (a
-column renamed) replaces only those of them that changed: altered in place, their rollback would
-run the old text against the new column name. It is symmetric, as the rollback is the reverse plan:
-a dropped column is not structural because what used it must have changed in the spec too.
+The diff also reports, column by column, what the planner needs to find the objects to replace
+(:mod:`.usage`): retyped columns (Postgres refuses to keep views, policies and triggers that name
+them), generated columns dropped and added back around a retype, renamed, dropped and added
+columns (a changed object that names one is replaced: altered in place, it would fail or its
+rollback would run its old text against the new names). Column privileges are revoked before
+the columns they name are dropped or renamed and granted after (an ``alter`` split in halves); a
+changed check is replaced gap-free (``replace_check``); checks over a retyped column are dropped
+before it and added after it.
 """
 
 from __future__ import annotations
@@ -33,8 +36,6 @@ class TableDiff:
     renames: dict[str, str] = field(default_factory=dict)  # old column name → new
     dropped: set[str] = field(default_factory=set)  # what named them must go first
     added: set[str] = field(default_factory=set)  # (new names) the mirror image of dropped
-    #: what the change leaves unprotected for a while, in words (the migration's header says it)
-    windows: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.drop or self.rename or self.build)
@@ -156,9 +157,6 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             matched.add(same_def.name)
             continue
         d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
-        if kind == "check" and online and k.name in by_name:
-            d.windows.append(f"check {k.name} of {after.id.qualified} is checked against existing rows only "
-                             "when the new one validates (its columns change in the same migration)")
     for kind, k in new_keys:
         if k.name not in matched:
             d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
