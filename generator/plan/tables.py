@@ -130,13 +130,14 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     matched: set[str] = set()
     settled = {c.name for c in after.columns} - set(renamed.values()) - d.retyped - d.readded
     settled &= {c.name for c in before.columns}
-    retyped_now = {renamed.get(c, c) for c in d.retyped}
+    retyped_now = {renamed.get(c, c) for c in d.retyped | d.readded}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
         if nk is not None and nk == (kind, k) and kind == "check" and column_use(k.expression).touches(retyped_now):
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
-            # not give the original back: dropped before the retype, added from the spec after it
-            # (validated at once: the retype holds the table anyway)
+            # not give the original back (or drop it with a re-added generated column): dropped
+            # before the retype, added from the spec after it (validated at once: the retype holds
+            # the table anyway)
             d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind))
             d.build.append(Op("add_constraint", after, part=nk[1], detail=kind))
             matched.add(k.name)
