@@ -12,6 +12,10 @@ DROP INDEX CONCURRENTLY public.lines_total_idx;
 
 BEGIN;
 
+-- drop constraint public.lines.total_not_negative
+-- lock: ACCESS EXCLUSIVE on public.lines (brief); no rewrite
+ALTER TABLE public.lines DROP CONSTRAINT total_not_negative;
+
 -- drop column public.lines.total
 -- lock: ACCESS EXCLUSIVE on public.lines (brief); no rewrite
 ALTER TABLE public.lines DROP COLUMN total;
@@ -23,6 +27,10 @@ ALTER TABLE public.lines ALTER COLUMN qty TYPE integer USING qty::integer;
 -- add column public.lines.total
 -- lock: ACCESS EXCLUSIVE on public.lines; rewrites the table
 ALTER TABLE public.lines ADD COLUMN total numeric GENERATED ALWAYS AS (qty * price) STORED;
+
+-- add constraint public.lines.total_not_negative
+-- lock: ACCESS EXCLUSIVE on public.lines; scans the table; no rewrite
+ALTER TABLE public.lines ADD CONSTRAINT total_not_negative CHECK (total >= 0);
 
 COMMIT;
 
