@@ -85,7 +85,7 @@ def windows(ops: tuple[Op, ...]) -> list[str]:
         if op.action == "add_constraint" and op.online and (op.obj.id, name) not in dropped:
             twin = next((d for (i, n), d in dropped.items() if n == name and i.name in (op.obj.id.name,)
                          and d.action == "drop_constraint"), None)
-            if twin is None:
+            if twin is None or twin.part == op.part:  # the same check again: the rows already hold it
                 continue
             if op.detail == "check":
                 out.append(f"check {name} of {op.obj.id.qualified} holds for new rows at once and for existing "

@@ -136,10 +136,9 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
         if nk is not None and nk == (kind, k) and kind == "check" and column_use(k.expression).touches(retyped_now):
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
-            # before the retype, added from the spec after it (validated at once: the retype holds
-            # the table anyway)
-            d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind))
-            d.build.append(Op("add_constraint", after, part=nk[1], detail=kind))
+            # before the retype, added from the spec after it (NOT VALID, then validated)
+            d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
+            d.build.append(Op("add_constraint", after, part=nk[1], detail=kind, online=online))
             matched.add(k.name)
             continue
         if nk is not None and nk == (kind, k):
