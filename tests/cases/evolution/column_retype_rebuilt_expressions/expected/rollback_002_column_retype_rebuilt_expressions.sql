@@ -23,8 +23,16 @@ ALTER TABLE public.items ALTER COLUMN qty TYPE bigint USING qty::bigint;
 ALTER TABLE public.items ALTER COLUMN qty SET DEFAULT 0;
 
 -- add constraint public.items.qty_not_negative
--- lock: ACCESS EXCLUSIVE on public.items; scans the table; no rewrite
-ALTER TABLE public.items ADD CONSTRAINT qty_not_negative CHECK (qty >= 0);
+-- lock: ACCESS EXCLUSIVE on public.items (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.items ADD CONSTRAINT qty_not_negative CHECK (qty >= 0) NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.items.qty_not_negative
+-- lock: SHARE UPDATE EXCLUSIVE on public.items; scans the table (reads and writes go on); no rewrite
+ALTER TABLE public.items VALIDATE CONSTRAINT qty_not_negative;
 
 COMMIT;
 

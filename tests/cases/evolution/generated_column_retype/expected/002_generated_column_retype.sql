@@ -29,8 +29,16 @@ ALTER TABLE public.lines ALTER COLUMN qty TYPE bigint USING qty::bigint;
 ALTER TABLE public.lines ADD COLUMN total numeric GENERATED ALWAYS AS (qty * price) STORED;
 
 -- add constraint public.lines.total_not_negative
--- lock: ACCESS EXCLUSIVE on public.lines; scans the table; no rewrite
-ALTER TABLE public.lines ADD CONSTRAINT total_not_negative CHECK (total >= 0);
+-- lock: ACCESS EXCLUSIVE on public.lines (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.lines ADD CONSTRAINT total_not_negative CHECK (total >= 0) NOT VALID;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.lines.total_not_negative
+-- lock: SHARE UPDATE EXCLUSIVE on public.lines; scans the table (reads and writes go on); no rewrite
+ALTER TABLE public.lines VALIDATE CONSTRAINT total_not_negative;
 
 COMMIT;
 
