@@ -119,7 +119,8 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     for i in old.order:
         if i in m.to_new and i not in replace:
             n = m.to_new[i]
-            if n != i:  # a scoped object names its relation as it is called while renames run: the new name
+            if n != i and not (n.table and n.name == i.name):  # a policy of a renamed table keeps its name
+                # a scoped object names its relation as it is called while renames run: the new name
                 rel = n.relation() if n.table else None
                 renames.append(Op("rename", m.rewritten[i], old.objects[i], extra=(rel,) if rel else ()))
             if n in tables:
