@@ -41,6 +41,7 @@ class Col:
     nullable: bool = True
     gen_of: int | None = None  # a STORED generated column: (source * 2)
     renamed_from: str | None = None
+    unique: bool = False
 
 
 @dataclass
@@ -145,6 +146,8 @@ def render(s: Schema) -> str:
                     family(c.type), "now()")
             if c.renamed_from:
                 d["renamed_from"] = c.renamed_from
+            if c.unique:
+                d["unique"] = True
             cols.append(d)
         cols.append({"name": "updated_at", "type": "timestamptz", "nullable": False, "default": "now()"})
         td: dict[str, Any] = {"name": t.name, "rls": {"enable": True}, "columns": cols}

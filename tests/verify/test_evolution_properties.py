@@ -56,7 +56,9 @@ TYPES = NUMERIC + TEXTUAL + OTHER + ("mood",)
 
 def _column(draw: st.DrawFn, s: Schema, *, nullable: bool = True) -> Col:
     key = s.key()
-    return Col(key, f"c{key}", draw(st.sampled_from(TYPES)), nullable=nullable or draw(st.booleans()))
+    t = draw(st.sampled_from(TYPES))
+    return Col(key, f"c{key}", t, nullable=nullable or draw(st.booleans()),
+               unique=t != "boolean" and draw(st.integers(0, 4)) == 0)
 
 
 def _table(draw: st.DrawFn, s: Schema) -> Table:
@@ -112,9 +114,10 @@ def schemas(draw: st.DrawFn) -> Schema:
 def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
-    kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function"]
+    kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
+             "rename_table"]
     if t.cols:
-        kinds += ["drop_column", "rename_column", "retype"]
+        kinds += ["drop_column", "rename_column", "retype", "grant", "unique"]
     if t.indexes:
         kinds.append("drop_index")
     if len(s.tables) > 1:
@@ -139,6 +142,17 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
         c = draw(st.sampled_from(options))
         old, c.type = c.type, draw(st.sampled_from(WIDEN[c.type]))
         return f"retype {t.name}.{c.name} {old} -> {c.type}"
+    if kind == "rename_table":
+        t.renamed_from, t.name = t.name, f"t{s.key()}"
+        return f"rename table {t.renamed_from} to {t.name}"
+    if kind == "grant":
+        plain = [c.key for c in t.cols if c.gen_of is None]
+        t.grant_cols = sorted(set(draw(st.lists(st.sampled_from(plain), max_size=2)))) if plain else []
+        return f"column grants of {t.name}: {t.grant_cols}"
+    if kind == "unique":
+        c = draw(st.sampled_from([c for c in t.cols]))
+        c.unique = not c.unique
+        return f"{'add' if c.unique else 'drop'} unique on {t.name}.{c.name}"
     if kind == "enum_value":
         at = draw(st.integers(0, len(s.enum_values)))
         value = f"v{len(s.enum_values)}"
@@ -226,8 +240,9 @@ def _check_chain(pg_server: Server, data: st.DataObject) -> None:
                 after = take_snapshot(conn)
                 _checked(conn, down, files[down], context)
                 # a dropped (or re-added generated) column comes back last: Postgres cannot insert one
-                moved = any(op.action in ("drop_column", "add_column") and (op.action == "drop_column" or
-                            op.detail == "readd") for op in done.plan.ops)
+                # (and a dropped table comes back with its columns in the spec's order)
+                moved = any(op.action == "drop_column" or (op.action == "add_column" and op.detail == "readd")
+                            or (op.action == "drop" and op.kind == "table") for op in done.plan.ops)
                 diffs = diff_snapshots(before, take_snapshot(conn), ignore=("position",) if moved else ())
                 assert not diffs, f"rollback is not exact: {[str(d) for d in diffs]}\n{context}"
                 _checked(conn, up, files[up], context)
