@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- create job refresh_summaries_daily
+-- lock: no table lock; no rewrite
 SELECT cron.schedule('refresh_summaries_daily', '0 3 * * *', 'select public.refresh_summary_views()');
 
 -- create job vacuum_analyze_weekly
+-- lock: no table lock; no rewrite
 SELECT cron.schedule('vacuum_analyze_weekly', '0 4 * * 0', 'vacuum (analyze) public.conversations, public.messages, public.feedback, public.usage_metrics');
 
 COMMIT;

@@ -12,83 +12,80 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_user_id_date_idx;
 
 -- drop index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_tenant_id_date_idx;
 
 -- drop index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_date_tenant_id_idx;
 
 BEGIN;
 
+-- drop policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users read messages of visible conversations" ON public.messages;
+
+-- drop policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users add their own messages" ON public.messages;
+
+-- drop policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users read visible feedback" ON public.feedback;
+
 -- drop constraint public.messages.messages_conversation_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.messages and public.conversations (brief); no rewrite
 ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_fkey;
 
 -- drop constraint public.feedback.feedback_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.users (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_fkey;
 
 -- drop constraint public.feedback.feedback_message_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.messages (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_fkey;
 
-COMMIT;
-
--- add constraint index public.conversations.conversations_id_tenant_id_user_id_key (outside a transaction: CONCURRENTLY)
-CREATE UNIQUE INDEX CONCURRENTLY conversations_id_tenant_id_user_id_key ON public.conversations (id, tenant_id, user_id);
-
-BEGIN;
-
--- add constraint public.conversations.conversations_id_tenant_id_user_id_key
-ALTER TABLE public.conversations ADD CONSTRAINT conversations_id_tenant_id_user_id_key UNIQUE USING INDEX conversations_id_tenant_id_user_id_key;
-
 -- alter column public.feedback.message_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.message_id IS 'The rated message. Deleting it deletes its feedback (by the composite foreign key to messages, the only one: two would make PostgREST''s embedding ambiguous).';
 
 -- alter column public.feedback.user_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.user_id IS 'The user who gave the feedback. Deleting the user deletes their feedback (by the composite foreign key to users).';
 
 -- add column public.feedback.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 ALTER TABLE public.feedback ADD COLUMN tenant_id uuid NOT NULL;
 COMMENT ON COLUMN public.feedback.tenant_id IS 'The tenant of the rated message and of the user who rates it, carried so that the read policy compares the row''s own columns. Composite foreign keys to messages and users keep it equal to both.';
 
 -- alter table public.feedback
+-- lock: no table lock (privileges, comments); no rewrite
 GRANT INSERT (tenant_id) ON TABLE public.feedback TO authenticated;
 
 -- alter column public.messages.conversation_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 COMMENT ON COLUMN public.messages.conversation_id IS 'The conversation. Deleting it deletes its messages (the composite foreign key below, the only one to conversations: two would make PostgREST''s embedding ambiguous).';
 
 -- add column public.messages.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages ADD COLUMN tenant_id uuid NOT NULL;
 COMMENT ON COLUMN public.messages.tenant_id IS 'The conversation''s tenant, carried on the message so that policies compare the row''s own columns (and the table can be distributed by tenant). Always equal to the conversation''s: the composite foreign key to conversations guarantees it.';
 
 -- add column public.messages.user_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages ADD COLUMN user_id uuid NOT NULL;
 COMMENT ON COLUMN public.messages.user_id IS 'The conversation''s user (its owner), carried for the same reason; equal to the conversation''s by the same foreign key.';
 
-COMMIT;
-
--- add constraint index public.messages.messages_id_tenant_id_key (outside a transaction: CONCURRENTLY)
-CREATE UNIQUE INDEX CONCURRENTLY messages_id_tenant_id_key ON public.messages (id, tenant_id);
-
-BEGIN;
-
--- add constraint public.messages.messages_id_tenant_id_key
-ALTER TABLE public.messages ADD CONSTRAINT messages_id_tenant_id_key UNIQUE USING INDEX messages_id_tenant_id_key;
-
 -- alter table public.messages
+-- lock: no table lock (privileges, comments); no rewrite
 GRANT INSERT (tenant_id), INSERT (user_id) ON TABLE public.messages TO authenticated;
 
-COMMIT;
-
--- add constraint index public.users.users_id_tenant_id_key (outside a transaction: CONCURRENTLY)
-CREATE UNIQUE INDEX CONCURRENTLY users_id_tenant_id_key ON public.users (id, tenant_id);
-
-BEGIN;
-
--- add constraint public.users.users_id_tenant_id_key
-ALTER TABLE public.users ADD CONSTRAINT users_id_tenant_id_key UNIQUE USING INDEX users_id_tenant_id_key;
-
 -- create function private.current_user_is_admin()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION private.current_user_is_admin()
 RETURNS boolean
 LANGUAGE plpgsql
@@ -112,6 +109,7 @@ REVOKE ALL ON FUNCTION private.current_user_is_admin() FROM PUBLIC, anon, authen
 GRANT EXECUTE ON FUNCTION private.current_user_is_admin() TO authenticated;
 
 -- create function private.policy_tenant_id()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION private.policy_tenant_id()
 RETURNS uuid
 LANGUAGE plpgsql
@@ -135,6 +133,7 @@ REVOKE ALL ON FUNCTION private.policy_tenant_id() FROM PUBLIC, anon, authenticat
 GRANT EXECUTE ON FUNCTION private.policy_tenant_id() TO authenticated;
 
 -- create function private.policy_user_id()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION private.policy_user_id()
 RETURNS uuid
 LANGUAGE plpgsql
@@ -157,7 +156,89 @@ COMMENT ON FUNCTION private.policy_user_id() IS 'RLS helper; id of the active us
 REVOKE ALL ON FUNCTION private.policy_user_id() FROM PUBLIC, anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION private.policy_user_id() TO authenticated;
 
+-- alter policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+ALTER POLICY "users read visible conversations" ON public.conversations
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- create policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+CREATE POLICY "users read visible feedback" ON public.feedback
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- create policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users add their own messages" ON public.messages
+    AS PERMISSIVE
+    FOR INSERT
+    TO authenticated
+    WITH CHECK (role = 'user'
+        and user_id = (select private.current_user_id()));
+
+-- create policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users read messages of visible conversations" ON public.messages
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- alter policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+ALTER POLICY "users read visible usage" ON public.usage_metrics
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+COMMIT;
+
+-- add constraint index public.conversations.conversations_id_tenant_id_user_id_key (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.conversations (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE UNIQUE INDEX CONCURRENTLY conversations_id_tenant_id_user_id_key ON public.conversations (id, tenant_id, user_id);
+
+BEGIN;
+
+-- add constraint public.conversations.conversations_id_tenant_id_user_id_key
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+ALTER TABLE public.conversations ADD CONSTRAINT conversations_id_tenant_id_user_id_key UNIQUE USING INDEX conversations_id_tenant_id_user_id_key;
+
+COMMIT;
+
+-- add constraint index public.messages.messages_id_tenant_id_key (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.messages (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE UNIQUE INDEX CONCURRENTLY messages_id_tenant_id_key ON public.messages (id, tenant_id);
+
+BEGIN;
+
+-- add constraint public.messages.messages_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+ALTER TABLE public.messages ADD CONSTRAINT messages_id_tenant_id_key UNIQUE USING INDEX messages_id_tenant_id_key;
+
+COMMIT;
+
+-- add constraint index public.users.users_id_tenant_id_key (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.users (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE UNIQUE INDEX CONCURRENTLY users_id_tenant_id_key ON public.users (id, tenant_id);
+
+BEGIN;
+
+-- add constraint public.users.users_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
+ALTER TABLE public.users ADD CONSTRAINT users_id_tenant_id_key UNIQUE USING INDEX users_id_tenant_id_key;
+
 -- create constraint public.feedback.feedback_message_id_tenant_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.messages (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.feedback
     ADD CONSTRAINT feedback_message_id_tenant_id_fkey FOREIGN KEY (message_id, tenant_id)
     REFERENCES public.messages (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;
@@ -167,6 +248,7 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.feedback.feedback_message_id_tenant_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.messages; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_tenant_id_fkey;
 
 COMMIT;
@@ -174,6 +256,7 @@ COMMIT;
 BEGIN;
 
 -- create constraint public.feedback.feedback_user_id_tenant_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.users (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.feedback
     ADD CONSTRAINT feedback_user_id_tenant_id_fkey FOREIGN KEY (user_id, tenant_id)
     REFERENCES public.users (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;
@@ -183,6 +266,7 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.feedback.feedback_user_id_tenant_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.users; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_tenant_id_fkey;
 
 COMMIT;
@@ -190,6 +274,7 @@ COMMIT;
 BEGIN;
 
 -- create constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.messages and public.conversations (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.messages
     ADD CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey FOREIGN KEY (conversation_id, tenant_id, user_id)
     REFERENCES public.conversations (id, tenant_id, user_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;
@@ -199,56 +284,22 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.messages, ROW SHARE on public.conversations; scans public.messages; no rewrite
 ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;
 
 COMMIT;
 
 -- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost, user_id);
 
 -- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost, user_id);
 
 -- create index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_user_id_date_idx ON public.usage_metrics (user_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost, tenant_id);
-
-BEGIN;
-
--- alter policy public.conversations."users read visible conversations"
-ALTER POLICY "users read visible conversations" ON public.conversations
-    TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end);
-
--- alter policy public.feedback."users read visible feedback"
-ALTER POLICY "users read visible feedback" ON public.feedback
-    TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end);
-
--- alter policy public.messages."users add their own messages"
-ALTER POLICY "users add their own messages" ON public.messages
-    TO authenticated
-    WITH CHECK (role = 'user'
-        and user_id = (select private.current_user_id()));
-
--- alter policy public.messages."users read messages of visible conversations"
-ALTER POLICY "users read messages of visible conversations" ON public.messages
-    TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end);
-
--- alter policy public.usage_metrics."users read visible usage"
-ALTER POLICY "users read visible usage" ON public.usage_metrics
-    TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end);
-
-COMMIT;
 
 RESET lock_timeout;
 RESET statement_timeout;

@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop job vacuum_analyze_weekly
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('vacuum_analyze_weekly');
 
 -- drop job refresh_summaries_daily
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('refresh_summaries_daily');
 
 COMMIT;

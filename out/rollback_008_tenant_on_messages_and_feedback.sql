@@ -11,153 +11,193 @@
 SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
-BEGIN;
-
--- alter policy public.usage_metrics."users read visible usage"
-ALTER POLICY "users read visible usage" ON public.usage_metrics
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
--- alter policy public.messages."users read messages of visible conversations"
-ALTER POLICY "users read messages of visible conversations" ON public.messages
-    TO authenticated
-    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
-
--- alter policy public.messages."users add their own messages"
-ALTER POLICY "users add their own messages" ON public.messages
-    TO authenticated
-    WITH CHECK (role = 'user'
-        and conversation_id = any (array(select private.own_conversation_ids())));
-
--- alter policy public.feedback."users read visible feedback"
-ALTER POLICY "users read visible feedback" ON public.feedback
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
--- alter policy public.conversations."users read visible conversations"
-ALTER POLICY "users read visible conversations" ON public.conversations
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
-COMMIT;
-
 -- drop index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_user_id_date_idx;
 
 -- drop index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_tenant_id_date_idx;
 
 -- drop index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_date_tenant_id_idx;
 
 BEGIN;
 
+-- alter policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+ALTER POLICY "users read visible usage" ON public.usage_metrics
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
+-- drop policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users read messages of visible conversations" ON public.messages;
+
+-- drop policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users add their own messages" ON public.messages;
+
+-- drop policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users read visible feedback" ON public.feedback;
+
+-- alter policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+ALTER POLICY "users read visible conversations" ON public.conversations
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
 -- drop constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.messages and public.conversations (brief); no rewrite
 ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;
 
 -- drop constraint public.feedback.feedback_user_id_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.users (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_tenant_id_fkey;
 
 -- drop constraint public.feedback.feedback_message_id_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.messages (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_tenant_id_fkey;
 
 -- drop function private.policy_user_id()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.policy_user_id();
 
 -- drop function private.policy_tenant_id()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.policy_tenant_id();
 
 -- drop function private.current_user_is_admin()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.current_user_is_admin();
 
 -- drop constraint public.users.users_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
 ALTER TABLE public.users DROP CONSTRAINT users_id_tenant_id_key;
 
 -- alter table public.messages
+-- lock: no table lock (privileges, comments); no rewrite
 REVOKE INSERT (tenant_id), INSERT (user_id) ON TABLE public.messages FROM authenticated;
 GRANT DELETE, INSERT (content), INSERT (conversation_id), INSERT (id), INSERT (metadata), INSERT (role), SELECT, UPDATE (content), UPDATE (metadata) ON TABLE public.messages TO authenticated;
 
 -- drop constraint public.messages.messages_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP CONSTRAINT messages_id_tenant_id_key;
 
 -- drop column public.messages.user_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP COLUMN user_id;
 
 -- drop column public.messages.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP COLUMN tenant_id;
 
 -- alter column public.messages.conversation_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 COMMENT ON COLUMN public.messages.conversation_id IS 'The conversation. Deleting it deletes its messages.';
 
 -- alter table public.feedback
+-- lock: no table lock (privileges, comments); no rewrite
 REVOKE INSERT (tenant_id) ON TABLE public.feedback FROM authenticated;
 GRANT DELETE, INSERT (comment), INSERT (id), INSERT (message_id), INSERT (rating), INSERT (user_id), SELECT, UPDATE (comment), UPDATE (rating) ON TABLE public.feedback TO authenticated;
 
 -- drop column public.feedback.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 ALTER TABLE public.feedback DROP COLUMN tenant_id;
 
 -- alter column public.feedback.user_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.user_id IS 'The user who gave the feedback. Deleting the user deletes their feedback.';
 
 -- alter column public.feedback.message_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.message_id IS 'The rated message. Deleting it deletes its feedback.';
 
 -- drop constraint public.conversations.conversations_id_tenant_id_user_id_key
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
 ALTER TABLE public.conversations DROP CONSTRAINT conversations_id_tenant_id_user_id_key;
 
 -- create constraint public.feedback.feedback_message_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.messages (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.feedback
     ADD CONSTRAINT feedback_message_id_fkey FOREIGN KEY (message_id)
     REFERENCES public.messages (id) ON DELETE CASCADE NOT VALID;
+
+-- create constraint public.feedback.feedback_user_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.users (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.feedback
+    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;
+
+-- create constraint public.messages.messages_conversation_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.messages and public.conversations (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.messages
+    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
+    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;
+
+-- create policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+CREATE POLICY "users read visible feedback" ON public.feedback
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
+-- create policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users add their own messages" ON public.messages
+    AS PERMISSIVE
+    FOR INSERT
+    TO authenticated
+    WITH CHECK (role = 'user'
+        and conversation_id = any (array(select private.own_conversation_ids())));
+
+-- create policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users read messages of visible conversations" ON public.messages
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
 
 COMMIT;
 
 BEGIN;
 
 -- validate constraint public.feedback.feedback_message_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.messages; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;
 
 COMMIT;
 
 BEGIN;
 
--- create constraint public.feedback.feedback_user_id_fkey
-ALTER TABLE public.feedback
-    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)
-    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
 -- validate constraint public.feedback.feedback_user_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.users; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;
 
 COMMIT;
 
 BEGIN;
 
--- create constraint public.messages.messages_conversation_id_fkey
-ALTER TABLE public.messages
-    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
-    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
 -- validate constraint public.messages.messages_conversation_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.messages, ROW SHARE on public.conversations; scans public.messages; no rewrite
 ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;
 
 COMMIT;
 
 -- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost);
 
 -- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
 
 -- create index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_user_id_date_idx ON public.usage_metrics (user_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
 
 RESET lock_timeout;

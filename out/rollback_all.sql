@@ -6,398 +6,514 @@
 SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
-BEGIN;
-
--- alter policy public.usage_metrics."users read visible usage"
-ALTER POLICY "users read visible usage" ON public.usage_metrics
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
--- alter policy public.messages."users read messages of visible conversations"
-ALTER POLICY "users read messages of visible conversations" ON public.messages
-    TO authenticated
-    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
-
--- alter policy public.messages."users add their own messages"
-ALTER POLICY "users add their own messages" ON public.messages
-    TO authenticated
-    WITH CHECK (role = 'user'
-        and conversation_id = any (array(select private.own_conversation_ids())));
-
--- alter policy public.feedback."users read visible feedback"
-ALTER POLICY "users read visible feedback" ON public.feedback
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
--- alter policy public.conversations."users read visible conversations"
-ALTER POLICY "users read visible conversations" ON public.conversations
-    TO authenticated
-    USING (user_id = any (array(select private.visible_user_ids())));
-
-COMMIT;
-
 -- drop index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_user_id_date_idx;
 
 -- drop index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_tenant_id_date_idx;
 
 -- drop index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_date_tenant_id_idx;
 
 BEGIN;
 
+-- alter policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+ALTER POLICY "users read visible usage" ON public.usage_metrics
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
+-- drop policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users read messages of visible conversations" ON public.messages;
+
+-- drop policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users add their own messages" ON public.messages;
+
+-- drop policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users read visible feedback" ON public.feedback;
+
+-- alter policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+ALTER POLICY "users read visible conversations" ON public.conversations
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
 -- drop constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.messages and public.conversations (brief); no rewrite
 ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;
 
 -- drop constraint public.feedback.feedback_user_id_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.users (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_tenant_id_fkey;
 
 -- drop constraint public.feedback.feedback_message_id_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.messages (brief); no rewrite
 ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_tenant_id_fkey;
 
 -- drop function private.policy_user_id()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.policy_user_id();
 
 -- drop function private.policy_tenant_id()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.policy_tenant_id();
 
 -- drop function private.current_user_is_admin()
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.current_user_is_admin();
 
 -- drop constraint public.users.users_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
 ALTER TABLE public.users DROP CONSTRAINT users_id_tenant_id_key;
 
 -- alter table public.messages
+-- lock: no table lock (privileges, comments); no rewrite
 REVOKE INSERT (tenant_id), INSERT (user_id) ON TABLE public.messages FROM authenticated;
 GRANT DELETE, INSERT (content), INSERT (conversation_id), INSERT (id), INSERT (metadata), INSERT (role), SELECT, UPDATE (content), UPDATE (metadata) ON TABLE public.messages TO authenticated;
 
 -- drop constraint public.messages.messages_id_tenant_id_key
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP CONSTRAINT messages_id_tenant_id_key;
 
 -- drop column public.messages.user_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP COLUMN user_id;
 
 -- drop column public.messages.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 ALTER TABLE public.messages DROP COLUMN tenant_id;
 
 -- alter column public.messages.conversation_id
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
 COMMENT ON COLUMN public.messages.conversation_id IS 'The conversation. Deleting it deletes its messages.';
 
 -- alter table public.feedback
+-- lock: no table lock (privileges, comments); no rewrite
 REVOKE INSERT (tenant_id) ON TABLE public.feedback FROM authenticated;
 GRANT DELETE, INSERT (comment), INSERT (id), INSERT (message_id), INSERT (rating), INSERT (user_id), SELECT, UPDATE (comment), UPDATE (rating) ON TABLE public.feedback TO authenticated;
 
 -- drop column public.feedback.tenant_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 ALTER TABLE public.feedback DROP COLUMN tenant_id;
 
 -- alter column public.feedback.user_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.user_id IS 'The user who gave the feedback. Deleting the user deletes their feedback.';
 
 -- alter column public.feedback.message_id
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
 COMMENT ON COLUMN public.feedback.message_id IS 'The rated message. Deleting it deletes its feedback.';
 
 -- drop constraint public.conversations.conversations_id_tenant_id_user_id_key
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
 ALTER TABLE public.conversations DROP CONSTRAINT conversations_id_tenant_id_user_id_key;
 
 -- create constraint public.feedback.feedback_message_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.messages (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.feedback
     ADD CONSTRAINT feedback_message_id_fkey FOREIGN KEY (message_id)
     REFERENCES public.messages (id) ON DELETE CASCADE NOT VALID;
+
+-- create constraint public.feedback.feedback_user_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.feedback and public.users (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.feedback
+    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;
+
+-- create constraint public.messages.messages_conversation_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.messages and public.conversations (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.messages
+    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
+    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;
+
+-- create policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+CREATE POLICY "users read visible feedback" ON public.feedback
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (user_id = any (array(select private.visible_user_ids())));
+
+-- create policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users add their own messages" ON public.messages
+    AS PERMISSIVE
+    FOR INSERT
+    TO authenticated
+    WITH CHECK (role = 'user'
+        and conversation_id = any (array(select private.own_conversation_ids())));
+
+-- create policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users read messages of visible conversations" ON public.messages
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
+
+-- drop job vacuum_analyze_weekly
+-- lock: no table lock; no rewrite
+SELECT cron.unschedule('vacuum_analyze_weekly');
+
+-- drop job refresh_summaries_daily
+-- lock: no table lock; no rewrite
+SELECT cron.unschedule('refresh_summaries_daily');
+
+-- drop policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP POLICY "users read visible usage" ON public.usage_metrics;
+
+-- drop index public.usage_metrics_user_id_date_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_user_id_date_idx;
+
+-- drop index public.usage_metrics_tenant_id_estimated_cost_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_tenant_id_estimated_cost_idx;
+
+-- drop index public.usage_metrics_tenant_id_date_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_tenant_id_date_idx;
+
+-- drop index public.usage_metrics_date_total_tokens_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_date_total_tokens_idx;
+
+-- drop index public.usage_metrics_date_tenant_id_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_date_tenant_id_idx;
+
+-- drop index public.usage_metrics_date_brin_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_date_brin_idx;
+
+-- drop index public.usage_metrics_created_at_brin_idx
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP INDEX public.usage_metrics_created_at_brin_idx;
+
+-- drop index public.monthly_usage_summary_tenant_id_user_id_month_start_key
+-- lock: ACCESS EXCLUSIVE on public.monthly_usage_summary (brief); no rewrite
+DROP INDEX public.monthly_usage_summary_tenant_id_user_id_month_start_key;
+
+-- drop function public.refresh_summary_views()
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.refresh_summary_views();
+
+-- drop function public.get_monthly_usage_summary(date)
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.get_monthly_usage_summary(date);
+
+-- drop materialized view public.monthly_usage_summary
+-- lock: ACCESS EXCLUSIVE on public.monthly_usage_summary (brief); no rewrite
+DROP MATERIALIZED VIEW public.monthly_usage_summary;
+
+-- drop view public.current_day_usage
+-- lock: ACCESS EXCLUSIVE on view public.current_day_usage (brief); no rewrite
+DROP VIEW public.current_day_usage;
+
+-- drop constraint public.usage_metrics.usage_metrics_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics and public.users (brief); no rewrite
+ALTER TABLE public.usage_metrics DROP CONSTRAINT usage_metrics_user_id_fkey;
+
+-- drop constraint public.usage_metrics.usage_metrics_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics and public.tenants (brief); no rewrite
+ALTER TABLE public.usage_metrics DROP CONSTRAINT usage_metrics_tenant_id_fkey;
+
+-- drop function public.increment_usage_metrics(uuid, uuid, integer, integer, numeric, date)
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.increment_usage_metrics(uuid, uuid, integer, integer, numeric, date);
+
+-- drop table public.usage_metrics
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics; drops it and its rows
+DROP TABLE public.usage_metrics;
+
+-- drop policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users read visible feedback" ON public.feedback;
+
+-- drop policy public.feedback."users give feedback on visible messages"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users give feedback on visible messages" ON public.feedback;
+
+-- drop policy public.feedback."users delete their own feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users delete their own feedback" ON public.feedback;
+
+-- drop policy public.feedback."users change their own feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users change their own feedback" ON public.feedback;
+
+-- drop index public.message_feedback_summary_tenant_id_conversation_id_idx
+-- lock: ACCESS EXCLUSIVE on public.message_feedback_summary (brief); no rewrite
+DROP INDEX public.message_feedback_summary_tenant_id_conversation_id_idx;
+
+-- drop index public.message_feedback_summary_message_id_key
+-- lock: ACCESS EXCLUSIVE on public.message_feedback_summary (brief); no rewrite
+DROP INDEX public.message_feedback_summary_message_id_key;
+
+-- drop index public.feedback_with_comment_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP INDEX public.feedback_with_comment_created_at_idx;
+
+-- drop index public.feedback_user_id_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP INDEX public.feedback_user_id_created_at_idx;
+
+-- drop index public.feedback_rating_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP INDEX public.feedback_rating_created_at_idx;
+
+-- drop index public.feedback_message_id_rating_idx
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP INDEX public.feedback_message_id_rating_idx;
+
+-- drop index public.feedback_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP INDEX public.feedback_created_at_idx;
+
+-- drop function public.get_message_feedback_summary(uuid)
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.get_message_feedback_summary(uuid);
+
+-- drop materialized view public.message_feedback_summary
+-- lock: ACCESS EXCLUSIVE on public.message_feedback_summary (brief); no rewrite
+DROP MATERIALIZED VIEW public.message_feedback_summary;
+
+-- drop constraint public.feedback.feedback_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.users (brief); no rewrite
+ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_fkey;
+
+-- drop constraint public.feedback.feedback_message_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.feedback and public.messages (brief); no rewrite
+ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_fkey;
+
+-- drop table public.feedback
+-- lock: ACCESS EXCLUSIVE on public.feedback; drops it and its rows
+DROP TABLE public.feedback;
+
+-- drop policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users read messages of visible conversations" ON public.messages;
+
+-- drop policy public.messages."users edit their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users edit their own messages" ON public.messages;
+
+-- drop policy public.messages."users delete messages in their own conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users delete messages in their own conversations" ON public.messages;
+
+-- drop policy public.messages."users add their own messages"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users add their own messages" ON public.messages;
+
+-- drop trigger public.messages.touch_conversation
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP TRIGGER touch_conversation ON public.messages;
+
+-- drop index public.messages_token_count_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_token_count_idx;
+
+-- drop index public.messages_role_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_role_created_at_idx;
+
+-- drop index public.messages_model_used_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_model_used_created_at_idx;
+
+-- drop index public.messages_created_at_brin_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_created_at_brin_idx;
+
+-- drop index public.messages_conversation_id_last_assistant_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_conversation_id_last_assistant_idx;
+
+-- drop index public.messages_conversation_id_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP INDEX public.messages_conversation_id_created_at_idx;
+
+-- drop constraint public.messages.messages_conversation_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.messages and public.conversations (brief); no rewrite
+ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_fkey;
+
+-- drop table public.messages
+-- lock: ACCESS EXCLUSIVE on public.messages; drops it and its rows
+DROP TABLE public.messages;
+
+-- drop function public.touch_conversation_updated_at()
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.touch_conversation_updated_at();
+
+-- drop policy public.conversations."users update their own conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP POLICY "users update their own conversations" ON public.conversations;
+
+-- drop policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP POLICY "users read visible conversations" ON public.conversations;
+
+-- drop policy public.conversations."users delete their own conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP POLICY "users delete their own conversations" ON public.conversations;
+
+-- drop policy public.conversations."users create their own conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP POLICY "users create their own conversations" ON public.conversations;
+
+-- drop trigger public.conversations.set_updated_at
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP TRIGGER set_updated_at ON public.conversations;
+
+-- drop index public.conversations_user_id_updated_at_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_user_id_updated_at_idx;
+
+-- drop index public.conversations_user_id_updated_at_active_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_user_id_updated_at_active_idx;
+
+-- drop index public.conversations_tenant_id_updated_at_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_tenant_id_updated_at_idx;
+
+-- drop index public.conversations_tenant_id_updated_at_active_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_tenant_id_updated_at_active_idx;
+
+-- drop index public.conversations_tenant_id_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_tenant_id_created_at_idx;
+
+-- drop index public.conversations_created_at_idx
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP INDEX public.conversations_created_at_idx;
+
+-- drop constraint public.conversations.conversations_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.conversations and public.users (brief); no rewrite
+ALTER TABLE public.conversations DROP CONSTRAINT conversations_user_id_fkey;
+
+-- drop constraint public.conversations.conversations_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.conversations and public.tenants (brief); no rewrite
+ALTER TABLE public.conversations DROP CONSTRAINT conversations_tenant_id_fkey;
+
+-- drop function private.visible_conversation_ids()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.visible_conversation_ids();
+
+-- drop function private.own_conversation_ids()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.own_conversation_ids();
+
+-- drop table public.conversations
+-- lock: ACCESS EXCLUSIVE on public.conversations; drops it and its rows
+DROP TABLE public.conversations;
+
+-- drop policy public.users."users update their own profile"
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
+DROP POLICY "users update their own profile" ON public.users;
+
+-- drop policy public.users."members read their tenant's users"
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
+DROP POLICY "members read their tenant's users" ON public.users;
+
+-- drop policy public.tenants."members read their own tenant"
+-- lock: ACCESS EXCLUSIVE on public.tenants (brief); no rewrite
+DROP POLICY "members read their own tenant" ON public.tenants;
+
+-- drop trigger public.users.set_updated_at
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
+DROP TRIGGER set_updated_at ON public.users;
+
+-- drop index public.users_tenant_id_email_key
+-- lock: ACCESS EXCLUSIVE on public.users (brief); no rewrite
+DROP INDEX public.users_tenant_id_email_key;
+
+-- drop constraint public.users.users_tenant_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.users and public.tenants (brief); no rewrite
+ALTER TABLE public.users DROP CONSTRAINT users_tenant_id_fkey;
+
+-- drop function private.visible_user_ids()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.visible_user_ids();
+
+-- drop function private.current_user_role()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.current_user_role();
+
+-- drop function private.current_user_id()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.current_user_id();
+
+-- drop function private.current_tenant_id()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.current_tenant_id();
+
+-- drop table public.users
+-- lock: ACCESS EXCLUSIVE on public.users; drops it and its rows
+DROP TABLE public.users;
+
+-- drop trigger public.tenants.set_updated_at
+-- lock: ACCESS EXCLUSIVE on public.tenants (brief); no rewrite
+DROP TRIGGER set_updated_at ON public.tenants;
+
+-- drop table public.tenants
+-- lock: ACCESS EXCLUSIVE on public.tenants; drops it and its rows
+DROP TABLE public.tenants;
+
+-- drop function public.set_updated_at()
+-- lock: no table lock; no rewrite
+DROP FUNCTION public.set_updated_at();
+
+-- drop schema private
+-- lock: no table lock; no rewrite
+DROP SCHEMA private;
 
 COMMIT;
 
 BEGIN;
 
 -- validate constraint public.feedback.feedback_message_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.messages; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;
 
 COMMIT;
 
 BEGIN;
 
--- create constraint public.feedback.feedback_user_id_fkey
-ALTER TABLE public.feedback
-    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)
-    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
 -- validate constraint public.feedback.feedback_user_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.users; scans public.feedback; no rewrite
 ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;
 
 COMMIT;
 
 BEGIN;
 
--- create constraint public.messages.messages_conversation_id_fkey
-ALTER TABLE public.messages
-    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
-    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
 -- validate constraint public.messages.messages_conversation_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.messages, ROW SHARE on public.conversations; scans public.messages; no rewrite
 ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;
 
 COMMIT;
 
 -- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost);
 
 -- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
 
 -- create index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY usage_metrics_user_id_date_idx ON public.usage_metrics (user_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
-
-BEGIN;
-
--- drop job vacuum_analyze_weekly
-SELECT cron.unschedule('vacuum_analyze_weekly');
-
--- drop job refresh_summaries_daily
-SELECT cron.unschedule('refresh_summaries_daily');
-
--- drop policy public.usage_metrics."users read visible usage"
-DROP POLICY "users read visible usage" ON public.usage_metrics;
-
--- drop index public.usage_metrics_user_id_date_idx
-DROP INDEX public.usage_metrics_user_id_date_idx;
-
--- drop index public.usage_metrics_tenant_id_estimated_cost_idx
-DROP INDEX public.usage_metrics_tenant_id_estimated_cost_idx;
-
--- drop index public.usage_metrics_tenant_id_date_idx
-DROP INDEX public.usage_metrics_tenant_id_date_idx;
-
--- drop index public.usage_metrics_date_total_tokens_idx
-DROP INDEX public.usage_metrics_date_total_tokens_idx;
-
--- drop index public.usage_metrics_date_tenant_id_idx
-DROP INDEX public.usage_metrics_date_tenant_id_idx;
-
--- drop index public.usage_metrics_date_brin_idx
-DROP INDEX public.usage_metrics_date_brin_idx;
-
--- drop index public.usage_metrics_created_at_brin_idx
-DROP INDEX public.usage_metrics_created_at_brin_idx;
-
--- drop index public.monthly_usage_summary_tenant_id_user_id_month_start_key
-DROP INDEX public.monthly_usage_summary_tenant_id_user_id_month_start_key;
-
--- drop function public.refresh_summary_views()
-DROP FUNCTION public.refresh_summary_views();
-
--- drop function public.get_monthly_usage_summary(date)
-DROP FUNCTION public.get_monthly_usage_summary(date);
-
--- drop materialized view public.monthly_usage_summary
-DROP MATERIALIZED VIEW public.monthly_usage_summary;
-
--- drop view public.current_day_usage
-DROP VIEW public.current_day_usage;
-
--- drop constraint public.usage_metrics.usage_metrics_user_id_fkey
-ALTER TABLE public.usage_metrics DROP CONSTRAINT usage_metrics_user_id_fkey;
-
--- drop constraint public.usage_metrics.usage_metrics_tenant_id_fkey
-ALTER TABLE public.usage_metrics DROP CONSTRAINT usage_metrics_tenant_id_fkey;
-
--- drop function public.increment_usage_metrics(uuid, uuid, integer, integer, numeric, date)
-DROP FUNCTION public.increment_usage_metrics(uuid, uuid, integer, integer, numeric, date);
-
--- drop table public.usage_metrics
-DROP TABLE public.usage_metrics;
-
--- drop policy public.feedback."users read visible feedback"
-DROP POLICY "users read visible feedback" ON public.feedback;
-
--- drop policy public.feedback."users give feedback on visible messages"
-DROP POLICY "users give feedback on visible messages" ON public.feedback;
-
--- drop policy public.feedback."users delete their own feedback"
-DROP POLICY "users delete their own feedback" ON public.feedback;
-
--- drop policy public.feedback."users change their own feedback"
-DROP POLICY "users change their own feedback" ON public.feedback;
-
--- drop index public.message_feedback_summary_tenant_id_conversation_id_idx
-DROP INDEX public.message_feedback_summary_tenant_id_conversation_id_idx;
-
--- drop index public.message_feedback_summary_message_id_key
-DROP INDEX public.message_feedback_summary_message_id_key;
-
--- drop index public.feedback_with_comment_created_at_idx
-DROP INDEX public.feedback_with_comment_created_at_idx;
-
--- drop index public.feedback_user_id_created_at_idx
-DROP INDEX public.feedback_user_id_created_at_idx;
-
--- drop index public.feedback_rating_created_at_idx
-DROP INDEX public.feedback_rating_created_at_idx;
-
--- drop index public.feedback_message_id_rating_idx
-DROP INDEX public.feedback_message_id_rating_idx;
-
--- drop index public.feedback_created_at_idx
-DROP INDEX public.feedback_created_at_idx;
-
--- drop function public.get_message_feedback_summary(uuid)
-DROP FUNCTION public.get_message_feedback_summary(uuid);
-
--- drop materialized view public.message_feedback_summary
-DROP MATERIALIZED VIEW public.message_feedback_summary;
-
--- drop constraint public.feedback.feedback_user_id_fkey
-ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_fkey;
-
--- drop constraint public.feedback.feedback_message_id_fkey
-ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_fkey;
-
--- drop table public.feedback
-DROP TABLE public.feedback;
-
--- drop policy public.messages."users read messages of visible conversations"
-DROP POLICY "users read messages of visible conversations" ON public.messages;
-
--- drop policy public.messages."users edit their own messages"
-DROP POLICY "users edit their own messages" ON public.messages;
-
--- drop policy public.messages."users delete messages in their own conversations"
-DROP POLICY "users delete messages in their own conversations" ON public.messages;
-
--- drop policy public.messages."users add their own messages"
-DROP POLICY "users add their own messages" ON public.messages;
-
--- drop trigger public.messages.touch_conversation
-DROP TRIGGER touch_conversation ON public.messages;
-
--- drop index public.messages_token_count_idx
-DROP INDEX public.messages_token_count_idx;
-
--- drop index public.messages_role_created_at_idx
-DROP INDEX public.messages_role_created_at_idx;
-
--- drop index public.messages_model_used_created_at_idx
-DROP INDEX public.messages_model_used_created_at_idx;
-
--- drop index public.messages_created_at_brin_idx
-DROP INDEX public.messages_created_at_brin_idx;
-
--- drop index public.messages_conversation_id_last_assistant_idx
-DROP INDEX public.messages_conversation_id_last_assistant_idx;
-
--- drop index public.messages_conversation_id_created_at_idx
-DROP INDEX public.messages_conversation_id_created_at_idx;
-
--- drop constraint public.messages.messages_conversation_id_fkey
-ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_fkey;
-
--- drop table public.messages
-DROP TABLE public.messages;
-
--- drop function public.touch_conversation_updated_at()
-DROP FUNCTION public.touch_conversation_updated_at();
-
--- drop policy public.conversations."users update their own conversations"
-DROP POLICY "users update their own conversations" ON public.conversations;
-
--- drop policy public.conversations."users read visible conversations"
-DROP POLICY "users read visible conversations" ON public.conversations;
-
--- drop policy public.conversations."users delete their own conversations"
-DROP POLICY "users delete their own conversations" ON public.conversations;
-
--- drop policy public.conversations."users create their own conversations"
-DROP POLICY "users create their own conversations" ON public.conversations;
-
--- drop trigger public.conversations.set_updated_at
-DROP TRIGGER set_updated_at ON public.conversations;
-
--- drop index public.conversations_user_id_updated_at_idx
-DROP INDEX public.conversations_user_id_updated_at_idx;
-
--- drop index public.conversations_user_id_updated_at_active_idx
-DROP INDEX public.conversations_user_id_updated_at_active_idx;
-
--- drop index public.conversations_tenant_id_updated_at_idx
-DROP INDEX public.conversations_tenant_id_updated_at_idx;
-
--- drop index public.conversations_tenant_id_updated_at_active_idx
-DROP INDEX public.conversations_tenant_id_updated_at_active_idx;
-
--- drop index public.conversations_tenant_id_created_at_idx
-DROP INDEX public.conversations_tenant_id_created_at_idx;
-
--- drop index public.conversations_created_at_idx
-DROP INDEX public.conversations_created_at_idx;
-
--- drop constraint public.conversations.conversations_user_id_fkey
-ALTER TABLE public.conversations DROP CONSTRAINT conversations_user_id_fkey;
-
--- drop constraint public.conversations.conversations_tenant_id_fkey
-ALTER TABLE public.conversations DROP CONSTRAINT conversations_tenant_id_fkey;
-
--- drop function private.visible_conversation_ids()
-DROP FUNCTION private.visible_conversation_ids();
-
--- drop function private.own_conversation_ids()
-DROP FUNCTION private.own_conversation_ids();
-
--- drop table public.conversations
-DROP TABLE public.conversations;
-
--- drop policy public.users."users update their own profile"
-DROP POLICY "users update their own profile" ON public.users;
-
--- drop policy public.users."members read their tenant's users"
-DROP POLICY "members read their tenant's users" ON public.users;
-
--- drop policy public.tenants."members read their own tenant"
-DROP POLICY "members read their own tenant" ON public.tenants;
-
--- drop trigger public.users.set_updated_at
-DROP TRIGGER set_updated_at ON public.users;
-
--- drop index public.users_tenant_id_email_key
-DROP INDEX public.users_tenant_id_email_key;
-
--- drop constraint public.users.users_tenant_id_fkey
-ALTER TABLE public.users DROP CONSTRAINT users_tenant_id_fkey;
-
--- drop function private.visible_user_ids()
-DROP FUNCTION private.visible_user_ids();
-
--- drop function private.current_user_role()
-DROP FUNCTION private.current_user_role();
-
--- drop function private.current_user_id()
-DROP FUNCTION private.current_user_id();
-
--- drop function private.current_tenant_id()
-DROP FUNCTION private.current_tenant_id();
-
--- drop table public.users
-DROP TABLE public.users;
-
--- drop trigger public.tenants.set_updated_at
-DROP TRIGGER set_updated_at ON public.tenants;
-
--- drop table public.tenants
-DROP TABLE public.tenants;
-
--- drop function public.set_updated_at()
-DROP FUNCTION public.set_updated_at();
-
--- drop schema private
-DROP SCHEMA private;
-
-COMMIT;
 
 RESET lock_timeout;
 RESET statement_timeout;

@@ -345,3 +345,121 @@ def plpgsql_refs(create_sql: str) -> SqlRefs:
             except pg.ParseError:
                 continue
     return merged.refs()
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnUse:
+    """Every column name a piece of SQL mentions, at any depth (the last part of each reference),
+    and whether it selects ``*``: a conservative, name-level answer to "does it use column c?"."""
+
+    names: frozenset[str] = frozenset()
+    star: bool = False
+
+    def touches(self, columns: set[str] | frozenset[str]) -> bool:
+        """Whether any of ``columns`` may be used."""
+        return bool(columns) and (self.star or not self.names.isdisjoint(columns))
+
+
+def _column_use(tree: Any) -> ColumnUse:
+    found: set[str] = set()
+    star = False
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("ColumnRef")
+            if isinstance(ref, dict):
+                fields = ref.get("fields", [])
+                if fields and "A_Star" in fields[-1]:
+                    star = True
+                parts = names(fields)
+                if parts:
+                    found.add(parts[-1])
+            todo.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return ColumnUse(frozenset(found), star)
+
+
+@lru_cache(maxsize=16384)
+def column_use(sql: str | None, *, statement: bool = False) -> ColumnUse:
+    """The columns an expression (or, with ``statement``, a query or SQL body) mentions.
+
+    Unparseable text is treated as using everything (``star``): callers use this to decide what
+    must be re-created, and re-creating too much is safe where too little is not.
+    """
+    if not sql:
+        return ColumnUse()
+    try:
+        tree = _parse(sql if statement else f"SELECT ({sql}\n)")
+    except pg.ParseError:
+        return ColumnUse(star=True)
+    return _column_use(tree.get("stmts", []))
+
+
+def _strip_locations(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_locations(v) for k, v in node.items() if k != "location"}
+    if isinstance(node, list):
+        return [_strip_locations(v) for v in node]
+    return node
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+    """``node`` with every column reference's last name mapped through ``renames``; a select-list
+    entry that was a bare renamed reference keeps its old output name (as Postgres keeps it)."""
+    if isinstance(node, list):
+        return [_rename_refs(v, renames) for v in node]
+    if not isinstance(node, dict):
+        return node
+    res = node.get("ResTarget")
+    if isinstance(res, dict) and "name" not in res and "ColumnRef" in res.get("val", {}):
+        parts = names(res["val"]["ColumnRef"].get("fields", []))
+        if parts and parts[-1] in renames:
+            res = {**res, "name": parts[-1]}
+            node = {**node, "ResTarget": res}
+    ref = node.get("ColumnRef")
+    if isinstance(ref, dict):
+        fields = list(ref.get("fields", []))
+        if fields and "String" in fields[-1] and fields[-1]["String"]["sval"] in renames:
+            fields[-1] = {"String": {"sval": renames[fields[-1]["String"]["sval"]]}}
+            return {**node, "ColumnRef": {**ref, "fields": fields}}
+    return {k: _rename_refs(v, renames) for k, v in node.items()}
+
+
+@lru_cache(maxsize=4096)
+def _tree(sql: str, statement: bool) -> str | None:
+    try:
+        return json.dumps(_strip_locations(_parse(sql if statement else f"SELECT ({sql}\n)")), sort_keys=True)
+    except pg.ParseError:
+        return None
+
+
+def same_after_renames(old: str | None, new: str | None, renames: tuple[tuple[str, str], ...], *,
+                       statement: bool = False) -> bool:
+    """Whether ``old`` with its column references renamed is the same SQL as ``new``.
+
+    Postgres stores expressions and queries parsed, so it follows a column rename by itself: an
+    object whose text changed only by the rename is unchanged in the database.
+    """
+    if old is None or new is None:
+        return old == new
+    a, b = _tree(old, statement), _tree(new, statement)
+    if a is None or b is None:
+        return False
+    renamed = _name_targets(_rename_refs(json.loads(a), dict(renames)))
+    return json.dumps(renamed, sort_keys=True) == json.dumps(_name_targets(json.loads(b)), sort_keys=True)
+
+
+def _name_targets(node: Any) -> Any:
+    """Select-list entries that are bare column references, named as Postgres names them."""
+    if isinstance(node, list):
+        return [_name_targets(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    res = node.get("ResTarget")
+    if isinstance(res, dict) and "name" not in res and "ColumnRef" in res.get("val", {}):
+        parts = names(res["val"]["ColumnRef"].get("fields", []))
+        if parts:
+            node = {**node, "ResTarget": {**res, "name": parts[-1]}}
+    return {k: _name_targets(v) for k, v in node.items()}

@@ -18,11 +18,16 @@ on a replaced view, indexes of a replaced materialized view).
 from __future__ import annotations
 
 from ..ir.ids import ObjectId
-from ..ir.model import Model, Obj, TableIR
+from ..ir.model import EnumIR, Model, Obj, TableIR
+from ..ir.sql import column_use
 from .ops import Op, Plan
 from .renames import match
 from .strategy import TRACKED, alter_ops, enum_users
 from .tables import TableDiff, table_diff
+from .usage import RETYPE_BLOCKERS, checks_using, generated_using, signature_uses, users_of_columns, uses_columns
+
+#: (table, column, default before, default after, is array) of each column of a changed enum
+EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
 
 
 def _users(model: Model) -> dict[ObjectId, list[ObjectId]]:
@@ -77,18 +82,27 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
         elif before != after:
             changed[new_id] = (before, after)
 
-    # objects Postgres would refuse to keep across the change: replaced with their dependents
+    # objects Postgres would refuse to keep across the change: replaced with their dependents,
+    # found column by column (what names a retyped, re-added or renamed column)
+    retyped, readded, renamed, dropped = _columns_by_table(m, tables)
     replace: set[ObjectId] = set()  # old ids
-    structural = {m.to_old[t] for t, d in tables.items() if d.structural}
-    renamed_cols = {m.to_old[t] for t, d in tables.items() if d.renamed}
-    for new_id, (before, after) in changed.items():  # retyping an enum's columns is structural too
-        if new_id.kind == "type" and before.values != after.values:  # type: ignore[attr-defined]
-            structural |= {m.to_old[t] for t, *_ in enum_users(new, new_id) if t in m.to_old}
     for new_id, (before, after) in changed.items():
         if alter_ops(before, after, online=online) is None or \
-                _depends_on(m, old, new, new_id, structural | renamed_cols):
+                _depends_on(m, old, new, new_id, _merge(retyped, readded, renamed, dropped)) or \
+                _uses_added(new, new_id, {t: d.added for t, d in tables.items() if d.added}):
             replace.add(m.to_old[new_id])
-    replace |= _dependents(old, structural, TRACKED)
+    for t, cols in retyped.items():
+        replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS)
+        # an index over an expression or with a predicate would be rebuilt from its parsed form,
+        # casts included: re-created from the spec instead, so that the rollback is exact
+        replace |= {i for i in users_of_columns(old, t, cols, ("index",)) if _index_expression_uses(old, i, cols)}
+    for t, cols in readded.items():
+        replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS + ("index",))
+    enums = {i: _enum_users(m, old, new, i) for i, (b, a) in changed.items()
+             if isinstance(b, EnumIR) and isinstance(a, EnumIR) and b.values != a.values}
+    enum_deps = {i: _enum_dependents(new, i, users) for i, users in enums.items()}
+    for candidates in enum_deps.values():  # changed ones cannot be altered across a rebuild: replaced
+        replace |= {m.to_old[c] for c in candidates if c in changed}
     replace |= _dependents(old, replace | set(removed), TRACKED)
     replace -= set(removed)
     replaced_new = {m.to_new[i] for i in replace}
@@ -105,7 +119,8 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     for i in old.order:
         if i in m.to_new and i not in replace:
             n = m.to_new[i]
-            if n != i:  # a scoped object names its relation as it is called while renames run: the new name
+            if n != i and not (n.table and n.name == i.name):  # a policy of a renamed table keeps its name
+                # a scoped object names its relation as it is called while renames run: the new name
                 rel = n.relation() if n.table else None
                 renames.append(Op("rename", m.rewritten[i], old.objects[i], extra=(rel,) if rel else ()))
             if n in tables:
@@ -117,20 +132,130 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
             builds.append(Op("create", new.objects[i], online=online and _on_existing(new.objects[i], existing)))
         elif i in tables:
             builds.extend(tables[i].build)
+        elif i in changed and i in enums:
+            # part/old_part say which way the op goes (the inverse swaps them): each column's
+            # default is set back as the state it leads to has it
+            builds.append(Op("alter", changed[i][1], changed[i][0], part=True, old_part=False, online=online,
+                             extra=enums[i],
+                             dependents=_embedded(m, new, enum_deps[i], enums[i], fresh | set(changed))))
         elif i in changed:
-            builds.extend(alter_ops(*changed[i], online=online, users=enum_users(new, i)) or ())
+            builds.extend(alter_ops(*changed[i], online=online) or ())
     return Plan(tuple(drops + renames + builds))
 
 
-def _depends_on(m, old: Model, new: Model, new_id: ObjectId, structural: set[ObjectId]) -> bool:  # noqa: ANN001
-    """Whether a changed object uses a renamed object or a structurally changed table.
+def _columns_by_table(m, tables: dict[ObjectId, TableDiff]  # noqa: ANN001
+                      ) -> tuple[dict[ObjectId, set[str]], ...]:
+    """(old table id → old names of) retyped columns, re-added generated columns, renamed columns,
+    dropped columns."""
+    retyped, readded, renamed, dropped = {}, {}, {}, {}
+    for t, d in tables.items():
+        o = m.to_old[t]
+        if d.retyped:
+            retyped[o] = set(d.retyped)
+        if d.readded:
+            readded[o] = set(d.readded)
+        if d.renames:
+            renamed[o] = set(d.renames)
+        if d.dropped:
+            dropped[o] = set(d.dropped)
+    return retyped, readded, renamed, dropped
+
+
+def _uses_added(new: Model, new_id: ObjectId, added: dict[ObjectId, set[str]]) -> bool:
+    """Whether a changed object names a column added by the migration: it is replaced, as one that
+    named a dropped column must be, so that a migration and its reverse make the same statements."""
+    obj = new.objects[new_id]
+    return any(dep in added and uses_columns(obj, dep, added[dep]) for dep in new.deps.get(new_id, ()))
+
+
+def _merge(*maps: dict[ObjectId, set[str]]) -> dict[ObjectId, set[str]]:
+    out: dict[ObjectId, set[str]] = {}
+    for one in maps:
+        for k, v in one.items():
+            out.setdefault(k, set()).update(v)
+    return out
+
+
+def _enum_users(m, old: Model, new: Model, new_id: ObjectId  # noqa: ANN001
+                ) -> EnumUsers:
+    """The columns of an enum as they are when its change runs (in the build phase, both ways):
+    under their new names, with their old types; dropped tables and columns left out. Each with
+    its default before and after the migration: a rebuild sets the one of the state it leads to."""
+    out = []
+    for t_old, col, default, is_array in enum_users(old, m.to_old[new_id]):
+        t_new = m.to_new.get(t_old)
+        name = m.columns.get(t_new, {}).get(col, col) if t_new else col
+        table = new.objects.get(t_new) if t_new else None
+        column = table.column(name) if isinstance(table, TableIR) else None
+        if column is not None:
+            out.append((t_new, name, default, column.default, is_array))
+    return tuple(out)
+
+
+def _enum_dependents(new: Model, type_id: ObjectId, users: EnumUsers
+                     ) -> set[ObjectId]:
+    """What must be dropped while an enum is re-created: what names its columns (views, policies,
+    triggers, indexes and checks over an expression with enum literals), functions whose signature
+    uses it, and what depends on those."""
+    out: set[ObjectId] = set()
+    for table, cols in _by_table(users).items():
+        out |= users_of_columns(new, table, cols, RETYPE_BLOCKERS)
+        out |= {i for i in users_of_columns(new, table, cols, ("index",)) if _index_expression_uses(new, i, cols)}
+        t = new.objects[table]
+        assert isinstance(t, TableIR)
+        gen = {c.name for c in generated_using(t, cols)}
+        out |= users_of_columns(new, table, gen, RETYPE_BLOCKERS + ("index",))
+    out |= {i for i in new.order if i.kind == "function" and signature_uses(new.objects[i], type_id)}  # type: ignore[arg-type]
+    return out | _dependents(new, out, TRACKED)
+
+
+def _by_table(users: EnumUsers) -> dict[ObjectId, set[str]]:
+    out: dict[ObjectId, set[str]] = {}
+    for table, col, *_ in users:
+        out.setdefault(table, set()).add(col)
+    return out
+
+
+def _index_expression_uses(model: Model, oid: ObjectId, cols: set[str]) -> bool:
+    """An index whose expression or predicate names one of ``cols`` (a plain column Postgres converts)."""
+    ix = model.objects[oid]
+    return any(e.expression and column_use(e.expression).touches(cols) for e in ix.elements) or \
+        column_use(ix.where).touches(cols)  # type: ignore[attr-defined]
+
+
+def _embedded(m, new: Model, candidates: set[ObjectId], users: EnumUsers,  # noqa: ANN001
+              skip: set[ObjectId]) -> tuple[Op, ...]:
+    """The create ops of an enum's dependents that the plan keeps: its rebuild drops them first
+    and re-creates them after, in the same transaction (generated columns, then checks, then
+    objects in creation order)."""
+    ops: list[Op] = []
+    for table, cols in _by_table(users).items():
+        t = new.objects[table]
+        before = m.rewritten.get(m.to_old[table])
+        assert isinstance(t, TableIR)
+        for c in generated_using(t, cols):
+            if isinstance(before, TableIR) and any(b.generated == c.generated for b in before.columns):
+                ops.append(Op("add_column", t, part=c, detail="readd"))
+        for k in checks_using(t, cols):
+            if isinstance(before, TableIR) and k in before.checks:
+                ops.append(Op("add_constraint", t, part=k, detail="check"))
+    ops += [Op("create", new.objects[i]) for i in new.order if i in candidates and i not in skip]
+    return tuple(ops)
+
+
+def _depends_on(m, old: Model, new: Model, new_id: ObjectId, columns: dict[ObjectId, set[str]]) -> bool:  # noqa: ANN001
+    """Whether a changed object uses a renamed object, or a column that is renamed, retyped or
+    re-added (``columns``: old table → old column names).
 
     Altering it in place would work one way only (the rollback would run its old text against the
-    new names), so it is dropped before and re-created after instead.
+    new names), or not at all, so it is dropped before and re-created after instead.
     """
     old_id = m.to_old[new_id]
+    obj = old.objects[old_id]
     for dep in old.deps.get(old_id, ()):
-        if dep in structural or (dep in m.to_new and m.to_new[dep] != dep):
+        if dep in m.to_new and m.to_new[dep] != dep:
+            return True
+        if dep in columns and uses_columns(obj, dep, columns[dep]):
             return True
     return any(dep in m.to_old and m.to_old[dep] != dep for dep in new.deps.get(new_id, ()))
 

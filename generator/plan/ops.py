@@ -35,13 +35,18 @@ INVERSE = {
     "create": "drop", "drop": "create", "alter": "alter", "rename": "rename",
     "add_column": "drop_column", "drop_column": "add_column", "alter_column": "alter_column",
     "rename_column": "rename_column", "add_constraint": "drop_constraint", "drop_constraint": "add_constraint",
-    "rename_constraint": "rename_constraint",
+    "rename_constraint": "rename_constraint", "replace_check": "replace_check",
 }
 #: Session settings at the top of a migration that runs on a live database (lock waits fail fast
 #: instead of queueing every query behind them; no statement runs unbounded).
 ONLINE_SETTINGS = ("lock_timeout = '5s'", "statement_timeout = '1h'")
 
-SWAPS = {"alter", "rename", "alter_column", "rename_column", "rename_constraint"}
+SWAPS = {"alter", "rename", "alter_column", "rename_column", "rename_constraint", "replace_check"}
+
+#: An ``alter`` split in two around column renames and drops: privileges are revoked before the
+#: columns they name are renamed or dropped, and granted after they are added or renamed back.
+#: The inverse of one half is the other.
+GRANT_HALVES = {"revoke": "grant", "grant": "revoke"}
 
 #: Casts that never lose data (old type → new types it widens to); any other type change is narrowing.
 WIDENING: dict[str, set[str]] = {
@@ -82,14 +87,38 @@ class Op:
     online: bool = False
     detail: str | None = None
     extra: tuple[Any, ...] = ()
+    #: ops that create what must be dropped before this op and re-created after it, when it
+    #: rebuilds (an enum re-created to drop a value: its users' views, policies, checks, functions)
+    dependents: tuple[Op, ...] = ()
 
     def inverse(self) -> Op:
         """The operation that undoes this one."""
         if self.action in SWAPS:
             obj, old = (self.old, self.obj) if self.old is not None else (self.obj, None)
-            return Op(INVERSE[self.action], obj, old, self.old_part, self.part, self.online, self.detail, self.extra)
+            detail = GRANT_HALVES.get(self.detail, self.detail) if self.action == "alter" else self.detail  # type: ignore[arg-type]
+            return Op(INVERSE[self.action], obj, old, self.old_part, self.part, self.online, detail, self.extra,
+                      self.dependents)
         return Op(INVERSE[self.action], self.obj, self.old, self.part, self.old_part, self.online, self.detail,
-                  self.extra)
+                  self.extra, self.dependents)
+
+    @property
+    def rebuilds(self) -> bool:
+        """Whether this op re-creates its object under the same name (an enum losing or reordering
+        values), so that its ``dependents`` are dropped before it and re-created after it."""
+        if self.action != "alter" or not isinstance(self.obj, EnumIR) or not isinstance(self.old, EnumIR):
+            return False
+        old, new = self.old.values, self.obj.values
+        return not (set(old) <= set(new) and [v for v in new if v in old] == list(old))
+
+    def steps(self) -> list[tuple[Op, Part]]:
+        """What renders, in order: each part of this op, inside its dependents' drop and re-create
+        when it rebuilds (one place, one transaction: the dependents are never missing after it)."""
+        own = [(self, p) for p in self.parts()]
+        if not (self.dependents and self.rebuilds):
+            return own
+        before = [(d.inverse(), p) for d in reversed(self.dependents) for p in d.inverse().parts()]
+        after = [(d, p) for d in self.dependents for p in d.parts()]
+        return before + own + after
 
     @property
     def kind(self) -> str:
@@ -97,6 +126,11 @@ class Op:
 
     def parts(self) -> tuple[Part, ...]:
         """The template parts this op renders, in order, with their transaction modes."""
+        if self.online and self.action == "alter" and isinstance(self.obj, EnumIR) and isinstance(self.old, EnumIR) \
+                and self.obj.values != self.old.values and not self.rebuilds:
+            return (Part("alter", "own"),)  # a new enum value cannot be used in the transaction that adds it
+        if self.action == "replace_check":
+            return (Part("replace_check"), Part("replace_check_swap", "own" if self.online else "main"))
         if self.online:
             if self.kind == "index" and self.action in ("create", "drop"):
                 return (Part(self.action, "none"),)
@@ -114,6 +148,8 @@ class Op:
         obj = self.obj
         if self.action == "drop" and obj.id.kind in ("table", "sequence"):
             return f"{obj.id.kind} {obj.id.qualified} and all its data"
+        if self.action in ("drop_column", "add_column") and self.detail == "readd":
+            return None  # a generated column, computed again from its expression
         if self.action == "drop_column":
             return f"column {obj.id.qualified}.{self.part.name} and its data"
         if self.action == "alter_column":
@@ -186,7 +222,7 @@ class Plan:
     @property
     def transactional(self) -> bool:
         """Whether the whole plan can run in one transaction (no CONCURRENTLY, no separate validation)."""
-        return all(p.txn == "main" for op in self.ops for p in op.parts())
+        return all(p.txn == "main" for op in self.ops for _, p in op.steps())
 
     def destructive(self) -> list[tuple[Op, str]]:
         """Each op that can lose data, with what it loses."""

@@ -12,7 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..ir.ids import ObjectId
-from ..ir.model import ForeignKeyIR, IndexIR, Model, Obj, TableIR, TriggerIR
+from ..ir.model import ForeignKeyIR, IndexIR, MaterializedViewIR, Model, Obj, TableIR, TriggerIR, ViewIR
+from ..ir.sql import same_after_renames
 
 _REF_FIELDS = ("on", "target", "function")
 
@@ -106,8 +107,62 @@ def match(old: Model, new: Model) -> Match:
     ids = dict(to_new)
     columns = column_renames(old, new, to_old)
     rewritten = {o: _rewrite(old.objects[o], n, ids, columns) for o, n in to_new.items()}
+    if columns:
+        for o, n in to_new.items():
+            rewritten[o] = _follow_column_renames(rewritten[o], new.objects[n], _renames_seen_by(new, n, columns))
     _derived_renames(old, new, to_old, to_new, rewritten, ids, columns)
     return Match(to_new, to_old, rewritten, columns)
+
+
+def _renames_seen_by(new: Model, oid: ObjectId, columns: dict[ObjectId, dict[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The column renames of the relations ``oid`` uses (its own table's, or those its query reads)."""
+    rels = {oid} | set(new.deps.get(oid, ()))
+    obj = new.objects[oid]
+    if getattr(obj, "on", None) is not None:
+        rels.add(obj.on)  # type: ignore[attr-defined]
+    seen: dict[str, str] = {}
+    for rel in rels:
+        seen.update(columns.get(rel, {}))
+    return tuple(sorted(seen.items()))
+
+
+def _follow_column_renames(before: Obj, after: Obj, renames: tuple[tuple[str, str], ...]) -> Obj:
+    """``before`` with each SQL text that differs from ``after``'s only by the column renames taken
+    from ``after``: Postgres stores expressions parsed and follows a rename by itself, so such an
+    object is unchanged in the database and must not be altered or rebuilt."""
+    if not renames or before == after or type(before) is not type(after):
+        return before
+    changes: dict[str, object] = {}
+    for f in ("using", "with_check", "where", "when"):
+        a, b = getattr(before, f, None), getattr(after, f, None)
+        if a != b and same_after_renames(a, b, renames):
+            changes[f] = b
+    if isinstance(before, (ViewIR, MaterializedViewIR)) and before.query != after.query and \
+            same_after_renames(before.query, after.query, renames, statement=True):  # type: ignore[attr-defined]
+        changes["query"] = after.query  # type: ignore[attr-defined]
+    if isinstance(before, IndexIR) and isinstance(after, IndexIR) and len(before.elements) == len(after.elements):
+        changes["elements"] = tuple(
+            dataclasses.replace(e, expression=n.expression)
+            if e.expression != n.expression and same_after_renames(e.expression, n.expression, renames) else e
+            for e, n in zip(before.elements, after.elements, strict=True))
+    if isinstance(before, TableIR) and isinstance(after, TableIR):
+        gen = {c.name: c.generated for c in after.columns}
+        mapped = dict(renames)
+        changes["columns"] = tuple(
+            dataclasses.replace(c, generated=gen[mapped.get(c.name, c.name)])
+            if c.generated and c.generated != gen.get(mapped.get(c.name, c.name))
+            and same_after_renames(c.generated, gen.get(mapped.get(c.name, c.name)), renames) else c
+            for c in before.columns)
+        checks = []
+        for k in before.checks:
+            twin = next((n for n in after.checks if n.expression != k.expression
+                         and same_after_renames(k.expression, n.expression, renames)), None)
+            checks.append(dataclasses.replace(k, expression=twin.expression) if twin else k)
+        changes["checks"] = tuple(checks)
+        # column privileges live on the column: a rename keeps them
+        changes["grants"] = tuple(dataclasses.replace(g, columns=tuple(mapped.get(c, c) for c in g.columns))
+                                  for g in before.grants)
+    return dataclasses.replace(before, **changes) if changes else before  # type: ignore[arg-type]
 
 
 def _derived_renames(old: Model, new: Model, to_old: dict[ObjectId, ObjectId], to_new: dict[ObjectId, ObjectId],

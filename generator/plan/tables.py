@@ -2,11 +2,14 @@
 
 Ops are split by plan phase: dropped columns and constraints go with the drops (before anything
 that replaced them is created), renames with the renames, everything else with the builds.
-``structural`` says whether a column changed type or was re-computed: Postgres then refuses to
-keep views, policies and triggers that use the table, so they are replaced. ``renamed`` (a
-column renamed) replaces only those of them that changed: altered in place, their rollback would
-run the old text against the new column name. It is symmetric, as the rollback is the reverse plan:
-a dropped column is not structural because what used it must have changed in the spec too.
+The diff also reports, column by column, what the planner needs to find the objects to replace
+(:mod:`.usage`): retyped columns (Postgres refuses to keep views, policies and triggers that name
+them), generated columns dropped and added back around a retype, renamed, dropped and added
+columns (a changed object that names one is replaced: altered in place, it would fail or its
+rollback would run its old text against the new names). Column privileges are revoked before
+the columns they name are dropped or renamed and granted after (an ``alter`` split in halves); a
+changed check is replaced gap-free (``replace_check``); checks over a retyped column are dropped
+before it and added after it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
+from ..ir.sql import column_use
 from .ops import Op
 
 
@@ -25,6 +29,13 @@ class TableDiff:
     build: list[Op] = field(default_factory=list)
     structural: bool = False
     renamed: bool = False  # a column was renamed: what uses the table and changed is replaced
+    #: old names of the columns whose type changes (Postgres refuses to keep views, policies and
+    #: triggers that name them) and of the generated columns dropped and added again
+    retyped: set[str] = field(default_factory=set)
+    readded: set[str] = field(default_factory=set)
+    renames: dict[str, str] = field(default_factory=dict)  # old column name → new
+    dropped: set[str] = field(default_factory=set)  # what named them must go first
+    added: set[str] = field(default_factory=set)  # (new names) the mirror image of dropped
 
     def __bool__(self) -> bool:
         return bool(self.drop or self.rename or self.build)
@@ -55,25 +66,45 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
     for c in reversed(before.columns):  # the reverse of adding them: the rollback is the reverse plan
         if c.name not in kept:
             d.drop.append(Op("drop_column", original, part=c))  # what used it is gone from the spec too
+            d.dropped.add(c.name)
+    retyped_new = {n.name for o, n in pairs if not o.generated and _type(o) != _type(n)}
+    readds: list[Op] = []
     for o, n in pairs:
         if o.name != n.name:
             d.rename.append(Op("rename_column", after, part=dataclasses.replace(o, name=n.name), old_part=o))
             d.renamed = True
-            o = dataclasses.replace(o, name=n.name)
+            d.renames[o.name] = n.name
+        first = o
+        o = dataclasses.replace(o, name=n.name)
+        if o.generated is not None and o == n and column_use(n.generated).touches(retyped_new):
+            # Postgres cannot retype a column a generated column reads: drop it, add it back after
+            d.drop.append(Op("drop_column", original, part=first, detail="readd"))
+            readds.append(Op("add_column", after, part=n, detail="readd"))
+            d.readded.add(first.name)
+            d.structural = True
+            continue
         if o == n:
             continue
         if o.generated != n.generated:  # no in-place change of a generation expression before PG 17
-            d.drop.append(Op("drop_column", original, part=old[o.name] if o.name in old else o))
+            d.drop.append(Op("drop_column", original, part=first))
             d.build.append(Op("add_column", after, part=n))
+            d.readded.add(first.name)
             d.structural = True
             continue
         d.build.append(Op("alter_column", after, part=n, old_part=o))
-        if " ".join(o.type.lower().split()) != " ".join(n.type.lower().split()) or o.collation != n.collation:
+        if _type(o) != _type(n) or o.collation != n.collation:
             d.structural = True
+            d.retyped.add(first.name)
+    d.build.extend(readds)
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:
             d.build.append(Op("add_column", after, part=c))
+            d.added.add(c.name)
     return renamed
+
+
+def _type(c: Column) -> str:
+    return " ".join(c.type.lower().split())
 
 
 def _constraint_cols(k: KeyConstraint | CheckConstraint, renamed: dict[str, str]) -> KeyConstraint | CheckConstraint:
@@ -97,9 +128,26 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     new_keys = _keys(after)
     by_name = {k.name: (kind, k) for kind, k in new_keys}
     matched: set[str] = set()
+    settled = {c.name for c in after.columns} - set(renamed.values()) - d.retyped - d.readded
+    settled &= {c.name for c in before.columns}
+    retyped_now = {renamed.get(c, c) for c in d.retyped | d.readded}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
+        if nk is not None and nk == (kind, k) and kind == "check" and column_use(k.expression).touches(retyped_now):
+            # Postgres would rebuild it from its parsed form, casts included, and the rollback would
+            # not give the original back (or drop it with a re-added generated column): dropped
+            # before the retype, added from the spec after it (NOT VALID, then validated)
+            d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
+            d.build.append(Op("add_constraint", after, part=nk[1], detail=kind, online=online))
+            matched.add(k.name)
+            continue
         if nk is not None and nk == (kind, k):
+            matched.add(k.name)
+            continue
+        if online and kind == "check" and nk is not None and nk[0] == "check" and \
+                _reads_only(k, settled) and _reads_only(nk[1], settled):
+            # the old check stays until the new one has validated: no moment without a check
+            d.build.append(Op("replace_check", after, part=nk[1], old_part=k, detail="check", online=online))
             matched.add(k.name)
             continue
         same_def = next((n for kn, n in new_keys if kn == kind and n.name not in matched and n.name not in
@@ -114,5 +162,20 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
     side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
-        d.build.append(Op("alter", after, before))
+        names_move = any(op.action == "drop_column" for op in d.drop) or d.renamed
+        if names_move and (before.grants, before.revoke_from) != (after.grants, after.revoke_from):
+            # revoke before the columns it names are dropped or renamed; grant after (inverse: mirrored)
+            back = {new: old for old, new in d.renames.items()}
+            kept = tuple(dataclasses.replace(g, columns=tuple(back.get(c, c) for c in g.columns)) for g in after.grants)
+            revoked = dataclasses.replace(original, grants=kept, revoke_from=after.revoke_from)
+            d.drop.insert(0, Op("alter", revoked, original, detail="revoke"))
+            d.build.append(Op("alter", after, before, detail="grant"))
+        else:
+            d.build.append(Op("alter", after, before))
     return d
+
+
+def _reads_only(k: KeyConstraint | CheckConstraint, columns: set[str]) -> bool:
+    """Whether check ``k`` reads only ``columns`` (ones that keep their name and type)."""
+    use = column_use(k.expression) if isinstance(k, CheckConstraint) else None
+    return use is not None and not use.star and use.names <= columns

@@ -49,8 +49,17 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
     """REVOKE and GRANT statements taking the privileges of ``op.old`` to those of ``op.obj``.
 
     A role that loses anything is revoked exactly what it loses and then granted again all it
-    keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege).
+    keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege). An op
+    split in halves (``detail`` ``revoke`` or ``grant``, see :data:`generator.plan.ops.GRANT_HALVES`)
+    renders only its half.
     """
+    statements = _grant_changes(op, kind, target)
+    if op.detail in ("revoke", "grant"):
+        return [s for s in statements if s.startswith(op.detail.upper() + " ")]
+    return statements
+
+
+def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     old: Obj = op.old  # type: ignore[assignment]
     new: Obj = op.obj
     out: list[str] = []
@@ -134,7 +143,26 @@ def column_changes(op: Op) -> dict[str, Any]:
     }
 
 
+def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
+    """(table, column, default, is array) of each column a re-created enum converts, with the
+    default of the state the op leads to (``op.part`` is True going to the spec's state)."""
+    return [(t, c, after if op.part else before, is_array) for t, c, before, after, is_array in op.extra]
+
+
+def pending_check(op: Op) -> str:
+    """The name a replacing check is added under while the old one still holds: its own name when
+    that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
+    if op.part.name != op.old_part.name:
+        return op.part.name
+    suffix = "__schemagen_new"
+    name = op.part.name
+    while len((name + suffix).encode()) > 63:
+        name = name[:-1]
+    return name + suffix
+
+
 FILTERS = {
+    "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
     "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,
 }

@@ -9,6 +9,8 @@ import jinja2
 
 from ..ir.model import MigrationInfo, Model
 from ..plan import ONLINE_SETTINGS, Op, Plan
+from ..plan.locks import lock_note
+from ..plan.order import schedule, windows
 from ..quoting import comment_text, quote_ident
 from .env import environment
 
@@ -22,6 +24,7 @@ class Segment:
     sql: str
     first_line: int = 0
     last_line: int = 0
+    lock: str | None = None  # "-- lock: …" of a step on a live database
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,10 @@ def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str
     return tpl.render(obj=op.obj, op=op).strip("\n")
 
 
+TITLES = {"replace_check": "add the new check beside the old one:",
+          "replace_check_swap": "validate the new check, drop the old one, take its name:"}
+
+
 def _title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
@@ -61,6 +68,8 @@ def _title(op: Op, action: str | None = None) -> str:
     verb = (action or op.action).replace("_", " ")
     text = f"{verb} {oid.kind} {name}" if verb in ("create", "drop", "alter", "rename", "validate") else \
         f"{verb} {name}"
+    if (action or op.action) in TITLES:
+        text = f"{TITLES[action or op.action]} {name}"
     if op.action == "rename" and op.old is not None:
         text += f" to {quote_ident(oid.name)}"
     elif op.action in ("rename_column", "rename_constraint"):
@@ -76,7 +85,7 @@ def _locate(text: str, segments: list[Segment]) -> tuple[Segment, ...]:
         at = text.index(seg.sql, start)
         first = line + text.count("\n", start, at)
         last = first + seg.sql.count("\n")
-        located.append(Segment(seg.op, seg.title, seg.sql, first, last))
+        located.append(Segment(seg.op, seg.title, seg.sql, first, last, seg.lock))
         start, line = at + len(seg.sql), last
     return tuple(located)
 
@@ -112,17 +121,21 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     """
     cache = {} if cache is None else cache
     segments, modes = [], []
-    for op in plan.ops:
-        for part in op.parts():
-            key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online)
-            if key not in cache:
-                cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
-                                     render_op(env, op, part.action))
-            segments.append(cache[key])
+    for op, part in schedule(plan.ops):
+        key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
+        if key not in cache:
+            cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
+                                 render_op(env, op, part.action))
+        seg = cache[key]
+        if settings and seg.sql:  # a migration on a live database says what each step locks
+            seg = Segment(seg.op, seg.title, seg.sql, lock=lock_note(op, part))
+        if seg.sql:  # half of a split op can have nothing to do
+            segments.append(seg)
             modes.append(part.txn)
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
         blocks=_blocks(segments, modes), settings=settings, warnings=warnings, warning_title=warning_title,
+        windows=list(windows(plan.ops)) if settings else [],
     )
     text = text.rstrip("\n") + "\n"
     return SqlFile(name, text, _locate(text, segments))

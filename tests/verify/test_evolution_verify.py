@@ -23,6 +23,8 @@ from generator.verify.snapshot import Snapshot, diff_snapshots, take_snapshot
 from generator.verify.standin import ensure_roles, install_supabase_standin
 from tests.test_evolution import evolution_dirs, options, run_case
 
+pytestmark = pytest.mark.pg
+
 
 def _run(conn: psycopg.Connection, name: str, text: str) -> None:
     error = execute_sql(conn, name, text)

@@ -98,6 +98,12 @@ $$""",
 def upgrade() -> None:
     op.execute("SET lock_timeout = '5s'")
     op.execute("SET statement_timeout = '1h'")
+    # drop policy public.messages."users read messages of visible conversations"
+    op.execute("DROP POLICY \"users read messages of visible conversations\" ON public.messages;")
+    # drop policy public.messages."users add their own messages"
+    op.execute("DROP POLICY \"users add their own messages\" ON public.messages;")
+    # drop policy public.feedback."users read visible feedback"
+    op.execute("DROP POLICY \"users read visible feedback\" ON public.feedback;")
     # drop index public.usage_metrics_user_id_date_idx
     with op.get_context().autocommit_block():
         op.drop_index("usage_metrics_user_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
@@ -203,24 +209,30 @@ def upgrade() -> None:
         "             then tenant_id = (select private.policy_tenant_id())\n"
         "             else user_id = (select private.policy_user_id()) end);"
     ))
-    # alter policy public.feedback."users read visible feedback"
+    # create policy public.feedback."users read visible feedback"
     op.execute((
-        "ALTER POLICY \"users read visible feedback\" ON public.feedback\n"
+        "CREATE POLICY \"users read visible feedback\" ON public.feedback\n"
+        "    AS PERMISSIVE\n"
+        "    FOR SELECT\n"
         "    TO authenticated\n"
         "    USING (case when (select private.current_user_is_admin())\n"
         "             then tenant_id = (select private.policy_tenant_id())\n"
         "             else user_id = (select private.policy_user_id()) end);"
     ))
-    # alter policy public.messages."users add their own messages"
+    # create policy public.messages."users add their own messages"
     op.execute((
-        "ALTER POLICY \"users add their own messages\" ON public.messages\n"
+        "CREATE POLICY \"users add their own messages\" ON public.messages\n"
+        "    AS PERMISSIVE\n"
+        "    FOR INSERT\n"
         "    TO authenticated\n"
         "    WITH CHECK (role = 'user'\n"
         "        and user_id = (select private.current_user_id()));"
     ))
-    # alter policy public.messages."users read messages of visible conversations"
+    # create policy public.messages."users read messages of visible conversations"
     op.execute((
-        "ALTER POLICY \"users read messages of visible conversations\" ON public.messages\n"
+        "CREATE POLICY \"users read messages of visible conversations\" ON public.messages\n"
+        "    AS PERMISSIVE\n"
+        "    FOR SELECT\n"
         "    TO authenticated\n"
         "    USING (case when (select private.current_user_is_admin())\n"
         "             then tenant_id = (select private.policy_tenant_id())\n"
@@ -247,25 +259,12 @@ def downgrade() -> None:
         "    TO authenticated\n"
         "    USING (user_id = any (array(select private.visible_user_ids())));"
     ))
-    # alter policy public.messages."users read messages of visible conversations"
-    op.execute((
-        "ALTER POLICY \"users read messages of visible conversations\" ON public.messages\n"
-        "    TO authenticated\n"
-        "    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));"
-    ))
-    # alter policy public.messages."users add their own messages"
-    op.execute((
-        "ALTER POLICY \"users add their own messages\" ON public.messages\n"
-        "    TO authenticated\n"
-        "    WITH CHECK (role = 'user'\n"
-        "        and conversation_id = any (array(select private.own_conversation_ids())));"
-    ))
-    # alter policy public.feedback."users read visible feedback"
-    op.execute((
-        "ALTER POLICY \"users read visible feedback\" ON public.feedback\n"
-        "    TO authenticated\n"
-        "    USING (user_id = any (array(select private.visible_user_ids())));"
-    ))
+    # drop policy public.messages."users read messages of visible conversations"
+    op.execute("DROP POLICY \"users read messages of visible conversations\" ON public.messages;")
+    # drop policy public.messages."users add their own messages"
+    op.execute("DROP POLICY \"users add their own messages\" ON public.messages;")
+    # drop policy public.feedback."users read visible feedback"
+    op.execute("DROP POLICY \"users read visible feedback\" ON public.feedback;")
     # alter policy public.conversations."users read visible conversations"
     op.execute((
         "ALTER POLICY \"users read visible conversations\" ON public.conversations\n"
@@ -353,5 +352,30 @@ def downgrade() -> None:
     # create index public.usage_metrics_user_id_date_idx
     with op.get_context().autocommit_block():
         op.create_index("usage_metrics_user_id_date_idx", "usage_metrics", ["user_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
+    # create policy public.feedback."users read visible feedback"
+    op.execute((
+        "CREATE POLICY \"users read visible feedback\" ON public.feedback\n"
+        "    AS PERMISSIVE\n"
+        "    FOR SELECT\n"
+        "    TO authenticated\n"
+        "    USING (user_id = any (array(select private.visible_user_ids())));"
+    ))
+    # create policy public.messages."users add their own messages"
+    op.execute((
+        "CREATE POLICY \"users add their own messages\" ON public.messages\n"
+        "    AS PERMISSIVE\n"
+        "    FOR INSERT\n"
+        "    TO authenticated\n"
+        "    WITH CHECK (role = 'user'\n"
+        "        and conversation_id = any (array(select private.own_conversation_ids())));"
+    ))
+    # create policy public.messages."users read messages of visible conversations"
+    op.execute((
+        "CREATE POLICY \"users read messages of visible conversations\" ON public.messages\n"
+        "    AS PERMISSIVE\n"
+        "    FOR SELECT\n"
+        "    TO authenticated\n"
+        "    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));"
+    ))
     op.execute("RESET lock_timeout")
     op.execute("RESET statement_timeout")

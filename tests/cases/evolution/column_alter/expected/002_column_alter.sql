@@ -9,21 +9,26 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter column public.items.id
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items ALTER COLUMN id SET GENERATED ALWAYS;
 
 -- alter column public.items.qty
+-- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN qty DROP DEFAULT;
 ALTER TABLE public.items ALTER COLUMN qty TYPE bigint USING qty::bigint;
 ALTER TABLE public.items ALTER COLUMN qty SET DEFAULT 10;
 
 -- alter column public.items.label
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items ALTER COLUMN label DROP NOT NULL;
 ALTER TABLE public.items ALTER COLUMN label TYPE text USING label::text;
 
 -- alter column public.items.note
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 COMMENT ON COLUMN public.items.note IS 'New comment.';
 
 -- alter column public.items.price
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items ALTER COLUMN price DROP DEFAULT;
 
 COMMIT;

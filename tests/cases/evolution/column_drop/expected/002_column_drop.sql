@@ -12,6 +12,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop column public.items.note
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items DROP COLUMN note;
 
 COMMIT;

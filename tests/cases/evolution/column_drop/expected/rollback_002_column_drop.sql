@@ -12,6 +12,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- add column public.items.note
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items ADD COLUMN note text;
 COMMENT ON COLUMN public.items.note IS 'Old comment.';
 

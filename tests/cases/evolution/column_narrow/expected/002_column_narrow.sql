@@ -13,9 +13,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter column public.items.qty
+-- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN qty TYPE integer USING qty::integer;
 
 -- alter column public.items.label
+-- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN label TYPE varchar(10) USING label::varchar(10);
 ALTER TABLE public.items ALTER COLUMN label SET NOT NULL;
 

@@ -13,10 +13,12 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter column public.items.label
+-- lock: ACCESS EXCLUSIVE on public.items (brief); no rewrite
 ALTER TABLE public.items ALTER COLUMN label DROP NOT NULL;
 ALTER TABLE public.items ALTER COLUMN label TYPE text USING label::text;
 
 -- alter column public.items.qty
+-- lock: ACCESS EXCLUSIVE on public.items; rewrites the table and its indexes
 ALTER TABLE public.items ALTER COLUMN qty TYPE bigint USING qty::bigint;
 
 COMMIT;

@@ -9,15 +9,18 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- add column public.notes.title
+-- lock: ACCESS EXCLUSIVE on public.notes (brief); no rewrite
 ALTER TABLE public.notes ADD COLUMN title text DEFAULT 'untitled' NOT NULL;
 COMMENT ON COLUMN public.notes.title IS 'Shown in lists.';
 
 -- add column public.notes.pinned_at
+-- lock: ACCESS EXCLUSIVE on public.notes (brief); no rewrite
 ALTER TABLE public.notes ADD COLUMN pinned_at timestamptz;
 
 COMMIT;
 
 -- create index public.notes_owner_pinned_at_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.notes (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY notes_owner_pinned_at_idx ON public.notes (owner, pinned_at) WHERE pinned_at is not null;
 
 RESET lock_timeout;

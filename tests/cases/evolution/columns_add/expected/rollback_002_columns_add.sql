@@ -7,14 +7,17 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.notes_owner_pinned_at_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.notes (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.notes_owner_pinned_at_idx;
 
 BEGIN;
 
 -- drop column public.notes.pinned_at
+-- lock: ACCESS EXCLUSIVE on public.notes (brief); no rewrite
 ALTER TABLE public.notes DROP COLUMN pinned_at;
 
 -- drop column public.notes.title
+-- lock: ACCESS EXCLUSIVE on public.notes (brief); no rewrite
 ALTER TABLE public.notes DROP COLUMN title;
 
 COMMIT;

@@ -9,36 +9,37 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop constraint public.accounts.accounts_email_shape
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief); no rewrite
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_shape;
 
--- drop constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
-
 -- drop constraint public.accounts.accounts_email_key
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief); no rewrite
 ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_key;
 
--- add constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= -100) NOT VALID;
-
-COMMIT;
-
-BEGIN;
-
--- validate constraint public.accounts.accounts_balance_check
-ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_balance_check;
-
-COMMIT;
-
-BEGIN;
+-- add the new check beside the old one: public.accounts.accounts_balance_check
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief: NOT VALID, no scan); no rewrite
+ALTER TABLE public.accounts ADD CONSTRAINT accounts_balance_check__schemagen_new CHECK (balance >= -100) NOT VALID;
 
 -- add constraint public.accounts.accounts_handle_check
+-- lock: ACCESS EXCLUSIVE on public.accounts (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_handle_check CHECK (char_length(handle) > 0) NOT VALID;
 
 COMMIT;
 
 BEGIN;
 
+-- validate the new check, drop the old one, take its name: public.accounts.accounts_balance_check
+-- lock: SHARE UPDATE EXCLUSIVE on public.accounts while it validates, then ACCESS EXCLUSIVE (brief); no rewrite
+ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_balance_check__schemagen_new;
+ALTER TABLE public.accounts DROP CONSTRAINT accounts_balance_check;
+ALTER TABLE public.accounts RENAME CONSTRAINT accounts_balance_check__schemagen_new TO accounts_balance_check;
+
+COMMIT;
+
+BEGIN;
+
 -- validate constraint public.accounts.accounts_handle_check
+-- lock: SHARE UPDATE EXCLUSIVE on public.accounts; scans the table (reads and writes go on); no rewrite
 ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_handle_check;
 
 COMMIT;

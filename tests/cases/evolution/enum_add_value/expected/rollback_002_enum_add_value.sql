@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.articles."read published"
+-- lock: ACCESS EXCLUSIVE on public.articles (brief); no rewrite
 DROP POLICY "read published" ON public.articles;
 
 -- alter type public.status
+-- lock: ACCESS EXCLUSIVE on public.articles; rewrites them
 ALTER TYPE public.status RENAME TO status__schemagen_old;
 CREATE TYPE public.status AS ENUM ('draft', 'published');
 ALTER TABLE public.articles ALTER COLUMN status DROP DEFAULT;
@@ -20,6 +22,7 @@ ALTER TABLE public.articles ALTER COLUMN status SET DEFAULT 'draft';
 DROP TYPE public.status__schemagen_old;
 
 -- create policy public.articles."read published"
+-- lock: ACCESS EXCLUSIVE on public.articles (brief); no rewrite
 CREATE POLICY "read published" ON public.articles
     AS PERMISSIVE
     FOR SELECT

@@ -11,19 +11,10 @@ SET statement_timeout = '1h';
 
 BEGIN;
 
--- drop policy public.articles."read published"
-DROP POLICY "read published" ON public.articles;
-
 -- alter type public.status
-ALTER TYPE public.status ADD VALUE 'review' AFTER 'draft';
-ALTER TYPE public.status ADD VALUE 'archived' AFTER 'published';
-
--- create policy public.articles."read published"
-CREATE POLICY "read published" ON public.articles
-    AS PERMISSIVE
-    FOR SELECT
-    TO anon
-    USING (status = 'published');
+-- lock: no table lock; no rewrite
+ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'review' AFTER 'draft';
+ALTER TYPE public.status ADD VALUE IF NOT EXISTS 'archived' AFTER 'published';
 
 COMMIT;
 

@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- add column public.players.team_id
+-- lock: ACCESS EXCLUSIVE on public.players (brief); no rewrite
 ALTER TABLE public.players ADD COLUMN team_id bigint;
 
 -- create constraint public.players.players_team_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.players and public.teams (brief: NOT VALID, no scan); no rewrite
 ALTER TABLE public.players
     ADD CONSTRAINT players_team_id_fkey FOREIGN KEY (team_id)
     REFERENCES public.teams (id) ON DELETE SET NULL NOT VALID;
@@ -21,11 +23,13 @@ COMMIT;
 BEGIN;
 
 -- validate constraint public.players.players_team_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.players, ROW SHARE on public.teams; scans public.players; no rewrite
 ALTER TABLE public.players VALIDATE CONSTRAINT players_team_id_fkey;
 
 COMMIT;
 
 -- create index public.players_team_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.players (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY players_team_id_idx ON public.players (team_id);
 
 RESET lock_timeout;

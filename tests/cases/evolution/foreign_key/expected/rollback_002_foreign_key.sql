@@ -7,14 +7,17 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.players_team_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.players (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.players_team_id_idx;
 
 BEGIN;
 
 -- drop constraint public.players.players_team_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.players and public.teams (brief); no rewrite
 ALTER TABLE public.players DROP CONSTRAINT players_team_id_fkey;
 
 -- drop column public.players.team_id
+-- lock: ACCESS EXCLUSIVE on public.players (brief); no rewrite
 ALTER TABLE public.players DROP COLUMN team_id;
 
 COMMIT;

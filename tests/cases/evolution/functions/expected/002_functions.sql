@@ -9,15 +9,19 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.teams."members read"
+-- lock: ACCESS EXCLUSIVE on public.teams (brief); no rewrite
 DROP POLICY "members read" ON public.teams;
 
 -- drop function public.label_of(bigint)
+-- lock: no table lock; no rewrite
 DROP FUNCTION public.label_of(bigint);
 
 -- drop function private.is_member(bigint)
+-- lock: no table lock; no rewrite
 DROP FUNCTION private.is_member(bigint);
 
 -- create function private.is_member(bigint)
+-- lock: no table lock; no rewrite
 CREATE FUNCTION private.is_member(team_id bigint)
 RETURNS boolean
 LANGUAGE sql
@@ -29,6 +33,7 @@ $$;
 REVOKE ALL ON FUNCTION private.is_member(bigint) FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.label_of(bigint)
+-- lock: no table lock; no rewrite
 CREATE FUNCTION public.label_of(p_id bigint)
 RETURNS varchar
 LANGUAGE sql
@@ -42,6 +47,7 @@ REVOKE ALL ON FUNCTION public.label_of(bigint) FROM PUBLIC, anon, authenticated,
 GRANT EXECUTE ON FUNCTION public.label_of(bigint) TO authenticated, service_role;
 
 -- alter function public.stamp()
+-- lock: no table lock; no rewrite
 CREATE OR REPLACE FUNCTION public.stamp()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -55,6 +61,7 @@ end;
 $$;
 
 -- create policy public.teams."members read"
+-- lock: ACCESS EXCLUSIVE on public.teams (brief); no rewrite
 CREATE POLICY "members read" ON public.teams
     AS PERMISSIVE
     FOR SELECT

@@ -9,20 +9,25 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter schema api
+-- lock: no table lock; no rewrite
 GRANT USAGE ON SCHEMA api TO reporting;
 
 -- alter function api.hello()
+-- lock: no table lock; no rewrite
 COMMENT ON FUNCTION api.hello() IS 'Says hello.';
 REVOKE EXECUTE ON FUNCTION api.hello() FROM authenticated;
 GRANT EXECUTE ON FUNCTION api.hello() TO reporting;
 
 -- alter column public.profiles.name
+-- lock: ACCESS EXCLUSIVE on public.profiles (brief); no rewrite
 COMMENT ON COLUMN public.profiles.name IS NULL;
 
 -- alter column public.profiles.email
+-- lock: ACCESS EXCLUSIVE on public.profiles (brief); no rewrite
 COMMENT ON COLUMN public.profiles.email IS 'Contact address.';
 
 -- alter table public.profiles
+-- lock: no table lock (privileges, comments); no rewrite
 COMMENT ON TABLE public.profiles IS 'One row per signed-up user.';
 REVOKE UPDATE (email) ON TABLE public.profiles FROM authenticated;
 REVOKE ALL ON TABLE public.profiles FROM service_role;

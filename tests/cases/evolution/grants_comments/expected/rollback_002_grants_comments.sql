@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter table public.profiles
+-- lock: no table lock (privileges, comments); no rewrite
 COMMENT ON TABLE public.profiles IS 'One row per user.';
 REVOKE SELECT ON TABLE public.profiles FROM reporting;
 REVOKE ALL ON TABLE public.profiles FROM service_role;
@@ -16,17 +17,21 @@ GRANT UPDATE (email) ON TABLE public.profiles TO authenticated;
 GRANT ALL ON TABLE public.profiles TO service_role;
 
 -- alter column public.profiles.email
+-- lock: ACCESS EXCLUSIVE on public.profiles (brief); no rewrite
 COMMENT ON COLUMN public.profiles.email IS NULL;
 
 -- alter column public.profiles.name
+-- lock: ACCESS EXCLUSIVE on public.profiles (brief); no rewrite
 COMMENT ON COLUMN public.profiles.name IS 'Display name.';
 
 -- alter function api.hello()
+-- lock: no table lock; no rewrite
 COMMENT ON FUNCTION api.hello() IS NULL;
 REVOKE EXECUTE ON FUNCTION api.hello() FROM reporting;
 GRANT EXECUTE ON FUNCTION api.hello() TO authenticated;
 
 -- alter schema api
+-- lock: no table lock; no rewrite
 REVOKE USAGE ON SCHEMA api FROM reporting;
 
 COMMIT;

@@ -7,22 +7,27 @@ SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
 -- drop index public.events_kind_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.events (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.events_kind_idx;
 
 -- drop index public.events_kind_at_key (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.events (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.events_kind_at_key;
 
 BEGIN;
 
 -- alter index public.events_at_idx
+-- lock: SHARE UPDATE EXCLUSIVE on index public.events_at_idx (brief); no rewrite
 COMMENT ON INDEX public.events_at_idx IS NULL;
 
 COMMIT;
 
 -- create index public.events_kind_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.events (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY events_kind_idx ON public.events (kind);
 
 -- create index public.events_payload_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.events (CONCURRENTLY: reads and writes go on); no rewrite
 CREATE INDEX CONCURRENTLY events_payload_idx ON public.events USING gin (payload);
 
 RESET lock_timeout;

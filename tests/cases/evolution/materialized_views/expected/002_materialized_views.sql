@@ -9,16 +9,20 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop index public.sales_by_region_region_idx
+-- lock: ACCESS EXCLUSIVE on public.sales_by_region (brief); no rewrite
 DROP INDEX public.sales_by_region_region_idx;
 
 -- drop materialized view public.sales_by_region
+-- lock: ACCESS EXCLUSIVE on public.sales_by_region (brief); no rewrite
 DROP MATERIALIZED VIEW public.sales_by_region;
 
 -- alter materialized view public.regions
+-- lock: ACCESS EXCLUSIVE on public.regions (brief); no rewrite
 COMMENT ON MATERIALIZED VIEW public.regions IS 'Every region with a sale.';
 GRANT SELECT ON TABLE public.regions TO service_role;
 
 -- create materialized view public.sales_by_region
+-- lock: ACCESS EXCLUSIVE on public.sales_by_region; computes its rows
 CREATE MATERIALIZED VIEW public.sales_by_region AS
 select s.region, sum(s.amount) as amount, count(*) as n from public.sales s group by s.region
 WITH DATA;
@@ -26,6 +30,7 @@ REVOKE ALL ON TABLE public.sales_by_region FROM PUBLIC, anon, authenticated, ser
 GRANT SELECT ON TABLE public.sales_by_region TO service_role;
 
 -- create index public.sales_by_region_region_idx
+-- lock: SHARE on public.sales_by_region (writes wait while it builds); no rewrite
 CREATE UNIQUE INDEX sales_by_region_region_idx ON public.sales_by_region (region);
 
 COMMIT;

@@ -9,15 +9,19 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.docs."write own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 DROP POLICY "write own" ON public.docs;
 
 -- drop policy public.docs."delete own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 DROP POLICY "delete own" ON public.docs;
 
 -- alter table public.docs
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 ALTER TABLE public.docs FORCE ROW LEVEL SECURITY;
 
 -- create policy public.docs."no writes to public"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 CREATE POLICY "no writes to public" ON public.docs
     AS RESTRICTIVE
     FOR UPDATE
@@ -25,12 +29,14 @@ CREATE POLICY "no writes to public" ON public.docs
     USING (not public);
 
 -- alter policy public.docs."read own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 ALTER POLICY "read own" ON public.docs
     TO authenticated, anon
     USING (owner = (select auth.uid()) or public);
 COMMENT ON POLICY "read own" ON public.docs IS 'Public documents are readable by anyone.';
 
 -- create policy public.docs."write own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 CREATE POLICY "write own" ON public.docs
     AS PERMISSIVE
     FOR ALL

@@ -9,21 +9,26 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.docs."write own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 DROP POLICY "write own" ON public.docs;
 
 -- alter policy public.docs."read own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 ALTER POLICY "read own" ON public.docs
     TO authenticated
     USING (owner = (select auth.uid()));
 COMMENT ON POLICY "read own" ON public.docs IS NULL;
 
 -- drop policy public.docs."no writes to public"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 DROP POLICY "no writes to public" ON public.docs;
 
 -- alter table public.docs
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 ALTER TABLE public.docs NO FORCE ROW LEVEL SECURITY;
 
 -- create policy public.docs."delete own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 CREATE POLICY "delete own" ON public.docs
     AS PERMISSIVE
     FOR DELETE
@@ -31,6 +36,7 @@ CREATE POLICY "delete own" ON public.docs
     USING (owner = (select auth.uid()));
 
 -- create policy public.docs."write own"
+-- lock: ACCESS EXCLUSIVE on public.docs (brief); no rewrite
 CREATE POLICY "write own" ON public.docs
     AS PERMISSIVE
     FOR INSERT

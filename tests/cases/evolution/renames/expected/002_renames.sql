@@ -9,28 +9,36 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename function public.count_books(bigint) to book_count
+-- lock: no table lock; no rewrite
 ALTER FUNCTION public.count_books(bigint) RENAME TO book_count;
 
 -- rename table public.titles to books
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER TABLE public.titles RENAME TO books;
 ALTER SEQUENCE public.titles_id_seq RENAME TO books_id_seq;
 
 -- rename column public.books.name to title
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER TABLE public.books RENAME COLUMN name TO title;
 
 -- rename constraint public.books.titles_pkey to books_pkey
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER TABLE public.books RENAME CONSTRAINT titles_pkey TO books_pkey;
 
 -- rename constraint public.titles.titles_author_id_fkey to books_author_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.books and public.authors (brief); no rewrite
 ALTER TABLE public.books RENAME CONSTRAINT titles_author_id_fkey TO books_author_id_fkey;
 
 -- rename index public.titles_author_id_idx to books_author_id_idx
+-- lock: SHARE UPDATE EXCLUSIVE on index public.books_author_id_idx (brief); no rewrite
 ALTER INDEX public.titles_author_id_idx RENAME TO books_author_id_idx;
 
 -- rename index public.titles_by_name to books_title_idx
+-- lock: SHARE UPDATE EXCLUSIVE on index public.books_title_idx (brief); no rewrite
 ALTER INDEX public.titles_by_name RENAME TO books_title_idx;
 
 -- rename policy public.titles."anyone reads" to "everyone reads books"
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER POLICY "anyone reads" ON public.books RENAME TO "everyone reads books";
 
 COMMIT;

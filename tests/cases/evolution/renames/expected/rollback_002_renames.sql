@@ -9,28 +9,36 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- rename policy public.books."everyone reads books" to "anyone reads"
+-- lock: ACCESS EXCLUSIVE on public.titles (brief); no rewrite
 ALTER POLICY "everyone reads books" ON public.books RENAME TO "anyone reads";
 
 -- rename index public.books_title_idx to titles_by_name
+-- lock: SHARE UPDATE EXCLUSIVE on index public.titles_by_name (brief); no rewrite
 ALTER INDEX public.books_title_idx RENAME TO titles_by_name;
 
 -- rename index public.books_author_id_idx to titles_author_id_idx
+-- lock: SHARE UPDATE EXCLUSIVE on index public.titles_author_id_idx (brief); no rewrite
 ALTER INDEX public.books_author_id_idx RENAME TO titles_author_id_idx;
 
 -- rename constraint public.books.books_author_id_fkey to titles_author_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.titles and public.authors (brief); no rewrite
 ALTER TABLE public.books RENAME CONSTRAINT books_author_id_fkey TO titles_author_id_fkey;
 
 -- rename constraint public.books.books_pkey to titles_pkey
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER TABLE public.books RENAME CONSTRAINT books_pkey TO titles_pkey;
 
 -- rename column public.books.title to name
+-- lock: ACCESS EXCLUSIVE on public.books (brief); no rewrite
 ALTER TABLE public.books RENAME COLUMN title TO name;
 
 -- rename table public.books to titles
+-- lock: ACCESS EXCLUSIVE on public.titles (brief); no rewrite
 ALTER TABLE public.books RENAME TO titles;
 ALTER SEQUENCE public.books_id_seq RENAME TO titles_id_seq;
 
 -- rename function public.book_count(bigint) to count_books
+-- lock: no table lock; no rewrite
 ALTER FUNCTION public.book_count(bigint) RENAME TO count_books;
 
 COMMIT;

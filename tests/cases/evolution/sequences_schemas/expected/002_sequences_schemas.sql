@@ -9,9 +9,11 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter schema billing
+-- lock: no table lock; no rewrite
 COMMENT ON SCHEMA billing IS 'Invoices and payments.';
 
 -- alter sequence billing.invoice_no
+-- lock: no table lock; no rewrite
 ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 10;
 COMMENT ON SEQUENCE billing.invoice_no IS 'Invoice numbers.';
 GRANT USAGE ON SEQUENCE billing.invoice_no TO service_role;

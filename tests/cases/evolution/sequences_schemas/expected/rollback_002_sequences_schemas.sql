@@ -9,11 +9,13 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter sequence billing.invoice_no
+-- lock: no table lock; no rewrite
 ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 1;
 COMMENT ON SEQUENCE billing.invoice_no IS NULL;
 REVOKE USAGE ON SEQUENCE billing.invoice_no FROM service_role;
 
 -- alter schema billing
+-- lock: no table lock; no rewrite
 COMMENT ON SCHEMA billing IS NULL;
 
 COMMIT;

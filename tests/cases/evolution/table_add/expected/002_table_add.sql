@@ -9,6 +9,7 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- create table public.sessions
+-- lock: ACCESS EXCLUSIVE on public.sessions (new, empty); no rewrite
 CREATE TABLE public.sessions (
     id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME public.sessions_id_seq) NOT NULL,
     user_id uuid NOT NULL,
@@ -22,14 +23,17 @@ GRANT ALL ON TABLE public.sessions TO service_role;
 REVOKE ALL ON SEQUENCE public.sessions_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create constraint public.sessions.sessions_user_id_fkey
+-- lock: SHARE ROW EXCLUSIVE on public.sessions and public.users; scans public.sessions; no rewrite
 ALTER TABLE public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id)
     REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- create index public.sessions_user_id_idx
+-- lock: SHARE on public.sessions (writes wait while it builds); no rewrite
 CREATE INDEX sessions_user_id_idx ON public.sessions (user_id);
 
 -- create policy public.sessions."own sessions"
+-- lock: ACCESS EXCLUSIVE on public.sessions (brief); no rewrite
 CREATE POLICY "own sessions" ON public.sessions
     AS PERMISSIVE
     FOR SELECT

@@ -9,15 +9,19 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop policy public.sessions."own sessions"
+-- lock: ACCESS EXCLUSIVE on public.sessions (brief); no rewrite
 DROP POLICY "own sessions" ON public.sessions;
 
 -- drop index public.sessions_user_id_idx
+-- lock: ACCESS EXCLUSIVE on public.sessions (brief); no rewrite
 DROP INDEX public.sessions_user_id_idx;
 
 -- drop constraint public.sessions.sessions_user_id_fkey
+-- lock: ACCESS EXCLUSIVE on public.sessions and public.users (brief); no rewrite
 ALTER TABLE public.sessions DROP CONSTRAINT sessions_user_id_fkey;
 
 -- drop table public.sessions
+-- lock: ACCESS EXCLUSIVE on public.sessions; drops it and its rows
 DROP TABLE public.sessions;
 
 COMMIT;

@@ -9,12 +9,15 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop trigger public.posts.touch
+-- lock: ACCESS EXCLUSIVE on public.posts (brief); no rewrite
 DROP TRIGGER touch ON public.posts;
 
 -- drop function public.touch()
+-- lock: no table lock; no rewrite
 DROP FUNCTION public.touch();
 
 -- create function public.touch_v2()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION public.touch_v2()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -29,18 +32,21 @@ $$;
 REVOKE ALL ON FUNCTION public.touch_v2() FROM PUBLIC, anon, authenticated, service_role;
 
 -- alter trigger public.posts.audit
+-- lock: SHARE ROW EXCLUSIVE on public.posts (brief); no rewrite
 CREATE OR REPLACE TRIGGER audit
     AFTER INSERT OR DELETE ON public.posts
     FOR EACH ROW
     EXECUTE FUNCTION public.audit();
 
 -- create trigger public.posts.audit_title
+-- lock: SHARE ROW EXCLUSIVE on public.posts (brief); no rewrite
 CREATE TRIGGER audit_title
     AFTER UPDATE OF title ON public.posts
     FOR EACH ROW
     EXECUTE FUNCTION public.audit();
 
 -- create trigger public.posts.touch
+-- lock: SHARE ROW EXCLUSIVE on public.posts (brief); no rewrite
 CREATE TRIGGER touch
     BEFORE UPDATE ON public.posts
     FOR EACH ROW

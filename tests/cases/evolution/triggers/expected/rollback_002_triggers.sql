@@ -9,21 +9,26 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop trigger public.posts.touch
+-- lock: ACCESS EXCLUSIVE on public.posts (brief); no rewrite
 DROP TRIGGER touch ON public.posts;
 
 -- drop trigger public.posts.audit_title
+-- lock: ACCESS EXCLUSIVE on public.posts (brief); no rewrite
 DROP TRIGGER audit_title ON public.posts;
 
 -- alter trigger public.posts.audit
+-- lock: SHARE ROW EXCLUSIVE on public.posts (brief); no rewrite
 CREATE OR REPLACE TRIGGER audit
     AFTER INSERT ON public.posts
     FOR EACH ROW
     EXECUTE FUNCTION public.audit();
 
 -- drop function public.touch_v2()
+-- lock: no table lock; no rewrite
 DROP FUNCTION public.touch_v2();
 
 -- create function public.touch()
+-- lock: no table lock; no rewrite
 CREATE FUNCTION public.touch()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -38,6 +43,7 @@ $$;
 REVOKE ALL ON FUNCTION public.touch() FROM PUBLIC, anon, authenticated, service_role;
 
 -- create trigger public.posts.touch
+-- lock: SHARE ROW EXCLUSIVE on public.posts (brief); no rewrite
 CREATE TRIGGER touch
     BEFORE UPDATE ON public.posts
     FOR EACH ROW

@@ -9,22 +9,27 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop view public.big_totals
+-- lock: ACCESS EXCLUSIVE on view public.big_totals (brief); no rewrite
 DROP VIEW public.big_totals;
 
 -- drop view public.order_totals
+-- lock: ACCESS EXCLUSIVE on view public.order_totals (brief); no rewrite
 DROP VIEW public.order_totals;
 
 -- alter view public.open_orders
+-- lock: ACCESS EXCLUSIVE on view public.open_orders (brief); no rewrite
 CREATE OR REPLACE VIEW public.open_orders WITH (security_invoker = true) AS
 select o.id, o.total from public.orders o where o.status in ('open', 'held');
 COMMENT ON VIEW public.open_orders IS 'Orders not yet closed.';
 
 -- create view public.order_totals
+-- lock: ACCESS EXCLUSIVE on view public.order_totals (brief); no rewrite
 CREATE VIEW public.order_totals WITH (security_invoker = true) AS
 select o.status, sum(o.total) as total, count(*) as n from public.orders o group by o.status;
 REVOKE ALL ON TABLE public.order_totals FROM PUBLIC, anon, authenticated, service_role;
 
 -- create view public.big_totals
+-- lock: ACCESS EXCLUSIVE on view public.big_totals (brief); no rewrite
 CREATE VIEW public.big_totals WITH (security_invoker = true, security_barrier = true) AS
 select t.status from public.order_totals t where t.total > 100;
 REVOKE ALL ON TABLE public.big_totals FROM PUBLIC, anon, authenticated, service_role;

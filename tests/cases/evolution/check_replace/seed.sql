@@ -1,0 +1,1 @@
+insert into public.items (qty, label) values (1, 'a');

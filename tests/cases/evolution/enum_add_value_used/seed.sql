@@ -1,0 +1,1 @@
+insert into public.tickets (status, closed_at) values ('open', null), ('closed', now());

@@ -1,0 +1,1 @@
+insert into public.tickets (title, body) values ('a', 'b');

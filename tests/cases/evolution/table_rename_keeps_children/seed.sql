@@ -1,0 +1,1 @@
+insert into public.tickets (code) values ('a');

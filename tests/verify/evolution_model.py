@@ -1,0 +1,247 @@
+"""A small, editable schema model for the property-based evolution tests, rendered to schema.yaml.
+
+Objects refer to columns by a stable key, not by name, so a rename is one field and every SQL
+text that names the column (checks, policies, indexes, views, generated columns, grants,
+triggers, functions) follows it when the spec is rendered. Each edit keeps the spec valid the
+way a user would: dropping a column also drops or rewrites what names it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+NUMERIC = ("smallint", "integer", "bigint", "numeric(10,2)", "numeric(12,2)", "numeric")
+TEXTUAL = ("text", "varchar(20)", "varchar(40)")
+OTHER = ("boolean", "timestamptz")
+#: Widening retypes a user makes (the planner must carry dependents across them).
+WIDEN = {"smallint": ("integer", "bigint"), "integer": ("bigint", "numeric"), "bigint": ("numeric",),
+         "numeric(10,2)": ("numeric(12,2)", "numeric"), "varchar(20)": ("varchar(40)", "text"),
+         "varchar(40)": ("text",)}
+
+
+def family(t: str) -> str:
+    if t in NUMERIC:
+        return "num"
+    if t in TEXTUAL:
+        return "text"
+    if t.startswith("mood"):
+        return "enum"
+    return t
+
+
+@dataclass
+class Col:
+    key: int
+    name: str
+    type: str
+    nullable: bool = True
+    gen_of: int | None = None  # a STORED generated column: (source * 2)
+    renamed_from: str | None = None
+    unique: bool = False
+
+
+@dataclass
+class Table:
+    key: int
+    name: str
+    cols: list[Col]
+    checks: list[tuple[str, int, int]] = field(default_factory=list)  # (name, column key, bound)
+    indexes: list[tuple[str, str, int]] = field(default_factory=list)  # (name, plain|lower|partial, column key)
+    policies: list[tuple[str, int | None, int]] = field(default_factory=list)  # (name, column key, bound)
+    triggers: list[tuple[str, int | None]] = field(default_factory=list)  # (name, update-of column key)
+    grant_cols: list[int] = field(default_factory=list)  # UPDATE (cols) TO authenticated
+    renamed_from: str | None = None
+
+    def col(self, key: int) -> Col | None:
+        return next((c for c in self.cols if c.key == key), None)
+
+
+@dataclass
+class View:
+    name: str
+    table: int
+    cols: list[int]
+    where: int | None
+    bound: int = 0
+    over: str | None = None  # a view over this view
+
+
+@dataclass
+class Function:
+    name: str
+    table: int
+    col: int | None
+    bound: int = 0
+
+
+@dataclass
+class Schema:
+    tables: list[Table] = field(default_factory=list)
+    enum_values: list[str] = field(default_factory=lambda: ["v0", "v1"])
+    views: list[View] = field(default_factory=list)
+    functions: list[Function] = field(default_factory=list)
+    next_key: int = 100
+
+    def key(self) -> int:
+        self.next_key += 1
+        return self.next_key
+
+    def table(self, key: int) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+    def copy(self) -> Schema:
+        return copy.deepcopy(self)
+
+    def settle(self) -> None:
+        """Forget declared renames once a migration recorded them."""
+        for t in self.tables:
+            t.renamed_from = None
+            for c in t.cols:
+                c.renamed_from = None
+
+
+def cond(c: Col, bound: int) -> str:
+    """A condition on column ``c`` that stays valid across the column's widening retypes."""
+    f = family(c.type)
+    if f == "num":
+        return f"{c.name} > {bound}"
+    if f == "text":
+        return f"{c.name} <> 'x{bound}'"
+    if f == "enum":
+        return f"{c.name} = 'v{bound % 2}'"
+    if f == "boolean":
+        return c.name if bound % 2 else f"not {c.name}"
+    return f"{c.name} < now()"
+
+
+def check(c: Col, bound: int) -> str:
+    f = family(c.type)
+    if f == "num":
+        return f"{c.name} >= {-bound}"
+    if f == "text":
+        return f"char_length({c.name}) < {100 + bound}"
+    if f == "enum":
+        return f"{c.name} <> 'v1' or {c.name} is not null"
+    if f == "boolean":
+        return f"{c.name} or {c.name} is null"
+    return f"{c.name} > '2000-01-{1 + bound % 27:02d}'"
+
+
+def render(s: Schema) -> str:
+    """schema.yaml for the model: one initial migration holding everything."""
+    tables, views, functions = [], [], []
+    for t in s.tables:
+        cols: list[dict[str, Any]] = [{"name": "id", "type": "bigint", "identity": "always", "primary_key": True}]
+        for c in t.cols:
+            d: dict[str, Any] = {"name": c.name, "type": c.type}
+            if c.gen_of is not None:
+                d["generated"] = f"({t.col(c.gen_of).name} * 2)"  # type: ignore[union-attr]
+            elif not c.nullable:
+                d["nullable"] = False
+                d["default"] = {"num": "0", "text": "''", "enum": "'v0'", "boolean": "false"}.get(
+                    family(c.type), "now()")
+            if c.renamed_from:
+                d["renamed_from"] = c.renamed_from
+            if c.unique:
+                d["unique"] = True
+            cols.append(d)
+        cols.append({"name": "updated_at", "type": "timestamptz", "nullable": False, "default": "now()"})
+        td: dict[str, Any] = {"name": t.name, "rls": {"enable": True}, "columns": cols}
+        if t.renamed_from:
+            td["renamed_from"] = t.renamed_from
+        if t.checks:
+            td["checks"] = [{"name": n, "expression": check(t.col(k), b)} for n, k, b in t.checks]  # type: ignore[arg-type]
+        if t.indexes:
+            out = []
+            for n, kind, k in t.indexes:
+                c = t.col(k)
+                assert c is not None
+                if kind == "lower":
+                    out.append({"name": n, "columns": [{"expression": f"lower({c.name})"}]})
+                elif kind == "partial":  # an index predicate must be immutable: no now()
+                    where = cond(c, 0) if family(c.type) != "timestamptz" else f"{c.name} is not null"
+                    out.append({"name": n, "columns": ["id"], "where": where})
+                else:
+                    out.append({"name": n, "columns": [c.name]})
+            td["indexes"] = out
+        td["policies"] = [{"name": n, "command": "select", "roles": ["authenticated"],
+                           "using": cond(t.col(k), b) if k is not None else "true"}  # type: ignore[arg-type]
+                          for n, k, b in t.policies]
+        trig = []
+        for n, k in t.triggers:
+            if k is None:
+                trig.append({"name": n, "timing": "before", "events": ["update"], "function": "touch"})
+            else:
+                trig.append({"name": n, "timing": "after", "events": ["update"],
+                             "update_of": [t.col(k).name], "function": "audit"})  # type: ignore[union-attr]
+        if trig:
+            td["triggers"] = trig
+        grants: list[dict[str, Any]] = [{"privileges": ["select"], "to": ["authenticated"]},
+                                        {"privileges": ["all"], "to": ["service_role"]}]
+        if t.grant_cols:
+            grants.append({"privileges": ["update"], "columns": [t.col(k).name for k in t.grant_cols],  # type: ignore[union-attr]
+                           "to": ["authenticated"]})
+        td["grants"] = grants
+        tables.append(td)
+    for v in s.views:
+        t = s.table(v.table)
+        assert t is not None
+        names = ", ".join(["id"] + [t.col(k).name for k in v.cols])  # type: ignore[union-attr]
+        where = f" where {cond(t.col(v.where), v.bound)}" if v.where is not None else ""  # type: ignore[arg-type]
+        views.append({"name": v.name, "query": f"select {names} from public.{t.name}{where}"})
+        if v.over:
+            views.append({"name": v.over, "query": f"select id from public.{v.name}"})
+    for f in s.functions:
+        t = s.table(f.table)
+        assert t is not None
+        c = t.col(f.col) if f.col is not None else None
+        where = f" where {cond(c, f.bound)}" if c is not None else ""
+        functions.append({"name": f.name, "returns": "bigint", "volatility": "stable",
+                          "body": f"select count(*) from public.{t.name}{where}"})
+    enum_tables = [t for t in s.tables if any(family(c.type) == "enum" for c in t.cols)]
+    if enum_tables:
+        t = enum_tables[0]
+        c = next(c for c in t.cols if family(c.type) == "enum")
+        functions.append({"name": "by_mood", "returns_table": [{"name": "id", "type": "bigint"},
+                                                               {"name": "m", "type": "mood"}],
+                          "volatility": "stable", "body": f"select id, {c.name} from public.{t.name}"})
+    functions += [
+        {"name": "touch", "returns": "trigger", "language": "plpgsql",
+         "body": "begin\n  new.updated_at := now();\n  return new;\nend;"},
+        {"name": "audit", "returns": "trigger", "language": "plpgsql", "body": "begin\n  return new;\nend;"},
+    ]
+    mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
+                           "functions": functions, "tables": tables}
+    if views:
+        mig["views"] = views
+    spec = {"project": {"name": "prop"}, "outputs": {"docs": False, "types": False, "seed": False},
+            "roles": ["anon", "authenticated", "service_role"], "migrations": [mig]}
+    return yaml.safe_dump(spec, sort_keys=False, width=200)
+
+
+def drop_column(s: Schema, t: Table, key: int) -> None:
+    """Remove a column and, as a user would, what names it."""
+    gone = {key} | {c.key for c in t.cols if c.gen_of == key}
+    t.cols = [c for c in t.cols if c.key not in gone]
+    t.checks = [x for x in t.checks if x[1] not in gone]
+    t.indexes = [x for x in t.indexes if x[2] not in gone]
+    t.policies = [(n, None if k in gone else k, b) for n, k, b in t.policies]
+    t.triggers = [x for x in t.triggers if x[1] not in gone]
+    t.grant_cols = [k for k in t.grant_cols if k not in gone]
+    for v in s.views:
+        if v.table == t.key:
+            v.cols = [k for k in v.cols if k not in gone]
+            v.where = None if v.where in gone else v.where
+    for f in s.functions:
+        if f.table == t.key and f.col in gone:
+            f.col = None
+
+
+def drop_table(s: Schema, t: Table) -> None:
+    s.tables.remove(t)
+    s.views = [v for v in s.views if v.table != t.key]
+    s.functions = [f for f in s.functions if f.table != t.key]
