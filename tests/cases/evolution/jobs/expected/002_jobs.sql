@@ -9,12 +9,15 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- drop job "vacuum events"
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('vacuum events');
 
 -- create job "analyze events"
+-- lock: no table lock; no rewrite
 SELECT cron.schedule('analyze events', '0 2 * * *', 'analyze public.events');
 
 -- alter job "refresh event_counts"
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('refresh event_counts');
 SELECT cron.schedule('refresh event_counts', '*/15 * * * *', 'refresh materialized view concurrently public.event_counts');
 

@@ -9,13 +9,16 @@ SET statement_timeout = '1h';
 BEGIN;
 
 -- alter job "refresh event_counts"
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('refresh event_counts');
 SELECT cron.schedule('refresh event_counts', '0 * * * *', 'refresh materialized view concurrently public.event_counts');
 
 -- drop job "analyze events"
+-- lock: no table lock; no rewrite
 SELECT cron.unschedule('analyze events');
 
 -- create job "vacuum events"
+-- lock: no table lock; no rewrite
 SELECT cron.schedule('vacuum events', '0 4 * * 0', 'vacuum (analyze) public.events');
 
 COMMIT;
