@@ -255,8 +255,10 @@ def migrate(
 
     out = out_dir(spec, out)
     try:
-        done = run_migrate(spec, out, name, description=description, allow_destructive=allow_destructive,
-                           templates=str(templates) if templates else None)
+        with locked_out(out) as recovered:  # re-entrant: run_migrate holds the same lock
+            notes(recovered)
+            done = run_migrate(spec, out, name, description=description, allow_destructive=allow_destructive,
+                               templates=str(templates) if templates else None)
     except SchemagenError as exc:
         fail(exc)
         return

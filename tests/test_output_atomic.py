@@ -206,6 +206,17 @@ def test_leftover_staging_folders_are_removed_and_out_is_unchanged(tmp_path: Pat
     assert not old_style.exists() and not (out / TXN_DIR).exists()
 
 
+def test_migrate_says_what_the_recovery_did(tmp_path: Path) -> None:
+    s = Scenario(tmp_path, migrate_scenario)
+    spec, out, _args = s.reset("notes")
+    (out / ".schemagen-stage-q7" / "x").mkdir(parents=True)  # left by an earlier version
+    code, text = cli("migrate", "--name", "next", "--spec", str(spec), "--out", str(out))
+    assert code == 0, text
+    assert "note:" in text and ".schemagen-stage-q7" in text
+    assert not (out / ".schemagen-stage-q7").exists()
+    assert cli("check", "--spec", str(spec), "--out", str(out))[0] == 0
+
+
 # --- the manifest and the journal never reach outside out/ ------------------------------------------
 
 
