@@ -17,10 +17,12 @@ on a replaced view, indexes of a replaced materialized view).
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..ir.ids import ObjectId
-from ..ir.model import Model, Obj, TableIR
+from ..ir.model import EnumIR, Model, Obj, TableIR
 from .ops import Op, Plan
-from .renames import match
+from .renames import Match, match
 from .strategy import TRACKED, alter_ops, enum_users
 from .tables import TableDiff, table_diff
 
@@ -71,7 +73,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     for new_id, old_id in m.to_old.items():
         before, after = m.rewritten[old_id], new.objects[new_id]
         if isinstance(before, TableIR) and isinstance(after, TableIR):
-            diff = table_diff(before, after, original=old.objects[old_id], online=online)
+            diff = table_diff(before, after, original=cast(TableIR, old.objects[old_id]), online=online)
             if diff:
                 tables[new_id] = diff
         elif before != after:
@@ -82,7 +84,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     structural = {m.to_old[t] for t, d in tables.items() if d.structural}
     renamed_cols = {m.to_old[t] for t, d in tables.items() if d.renamed}
     for new_id, (before, after) in changed.items():  # retyping an enum's columns is structural too
-        if new_id.kind == "type" and before.values != after.values:  # type: ignore[attr-defined]
+        if isinstance(before, EnumIR) and isinstance(after, EnumIR) and before.values != after.values:
             structural |= {m.to_old[t] for t, *_ in enum_users(new, new_id) if t in m.to_old}
     for new_id, (before, after) in changed.items():
         if alter_ops(before, after, online=online) is None or \
@@ -122,7 +124,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     return Plan(tuple(drops + renames + builds))
 
 
-def _depends_on(m, old: Model, new: Model, new_id: ObjectId, structural: set[ObjectId]) -> bool:  # noqa: ANN001
+def _depends_on(m: Match, old: Model, new: Model, new_id: ObjectId, structural: set[ObjectId]) -> bool:
     """Whether a changed object uses a renamed object or a structurally changed table.
 
     Altering it in place would work one way only (the rollback would run its old text against the
