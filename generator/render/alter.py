@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..ir.model import CheckConstraint, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
 from ..plan import Op
 from ..quoting import quote_ident
 
@@ -51,7 +51,8 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
     A role that loses anything is revoked exactly what it loses and then granted again all it
     keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege).
     """
-    old: Obj = op.old  # type: ignore[assignment]
+    assert op.old is not None  # an alter op carries the object before the change
+    old: Obj = op.old
     new: Obj = op.obj
     out: list[str] = []
     added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
@@ -87,8 +88,9 @@ def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
 def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
     """(value, BEFORE|AFTER, neighbour) for each value added, or None when values were removed or
     reordered (then the type is re-created)."""
-    old: tuple[str, ...] = op.old.values  # type: ignore[union-attr]
-    new: tuple[str, ...] = op.obj.values  # type: ignore[attr-defined]
+    assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
+    old: tuple[str, ...] = op.old.values
+    new: tuple[str, ...] = op.obj.values
     if [v for v in new if v in old] != list(old) or not set(old) <= set(new):
         return None
     out: list[tuple[str, str, str]] = []
