@@ -12,10 +12,10 @@ Exit codes, the same for every command (README, "Commands"):
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.core
@@ -38,7 +38,7 @@ class _PlainFlags:
     and show none; other options and arguments show their metavar (FILE, DIR, NAME)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)  # type: ignore[misc]
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]  # mixin: the click command follows in the MRO
         for param in params:
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
@@ -70,7 +70,10 @@ TemplatesOpt = Annotated[Path | None, typer.Option(
     "--templates", metavar="DIR", help="A folder of templates searched before the built-in ones.")]
 
 
-def _command(**kwargs: Any) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _command(**kwargs: Any) -> Callable[[_F], _F]:
     """``app.command`` with the flag-aware help of :class:`_Command`."""
     return app.command(cls=_Command, **kwargs)
 
@@ -337,9 +340,9 @@ def _show_usage_error(exc: Exception) -> None:
     try:
         from typer import rich_utils
 
-        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]  # exc is click's UsageError, found at run time
     except (ImportError, AttributeError):
-        exc.show()  # type: ignore[attr-defined]
+        exc.show()  # type: ignore[attr-defined]  # click's UsageError has show()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
@@ -178,11 +178,11 @@ def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
 
 def state_to_list(state: Model) -> list[dict[str, Any]]:
     """The objects of ``state`` as a history file stores them (computed once per state)."""
-    items = state._index.get("history")
+    items = cast("list[dict[str, Any]] | None", state._index.get("history"))  # the cache below fills it
     if items is None:
         items = [object_to_dict(state.objects[i], state.deps.get(i, frozenset())) for i in state.order]
         state._index["history"] = items
-    return items  # type: ignore[return-value]
+    return items
 
 
 def state_from_list(items: list[dict[str, Any]]) -> Model:

@@ -61,7 +61,8 @@ def _where(op: Op, model: Model, spec_pos: Pos) -> Pos:
     if obj is not None and op.part is not None:
         col = next((c for c in getattr(obj, "columns", ()) if c.name == op.part.name), None)
         if col is not None and col.pos.line:
-            return col.pos
+            pos: Pos = col.pos
+            return pos
     if obj is not None and obj.pos.line:
         return obj.pos
     return spec_pos

@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, cast
 
 from .errors import SchemagenError
 
@@ -50,6 +51,14 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 KILL_AFTER_STEP_ENV = "SCHEMAGEN_TEST_KILL_AFTER_STEP"
 #: Folders earlier versions staged in directly under ``out/``; removed on recovery.
 _OLD_STAGE_PREFIX = ".schemagen-stage-"
+
+
+class _Journal(TypedDict):
+    """The committed journal of a write: which staged files go into out/ and which files leave it."""
+
+    format: int
+    write: list[str]
+    remove: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +315,7 @@ def _needs_write(out: Path, f: GeneratedFile) -> bool:
     return not (path.is_file() and not path.is_symlink() and path.read_bytes() == f.text.encode("utf-8"))
 
 
-def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> dict[str, object]:
+def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> _Journal:
     """Stage ``files`` under ``txn/new`` and commit the journal; out/ itself is not touched."""
     new = txn / "new"
     new.mkdir(parents=True)
@@ -317,7 +326,7 @@ def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> dict[str
         _write_synced(target, f.text.encode("utf-8"))
         _step()
     _fsync_dirs(new, [f.name for f in files])
-    journal = {"format": JOURNAL_FORMAT, "write": [f.name for f in files], "remove": remove}
+    journal: _Journal = {"format": JOURNAL_FORMAT, "write": [f.name for f in files], "remove": remove}
     _write_synced(txn / "journal.tmp", json.dumps(journal, indent=1).encode("utf-8"))
     _step()
     os.replace(txn / "journal.tmp", txn / "journal")  # the commit point
@@ -326,7 +335,7 @@ def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> dict[str
     return journal
 
 
-def _roll_forward(out: Path, txn: Path, journal: dict[str, object]) -> None:
+def _roll_forward(out: Path, txn: Path, journal: _Journal) -> None:
     """Move the staged files of a committed journal into place and remove the stale ones.
 
     Each step can be repeated: a staged file that is gone was moved already.
@@ -361,7 +370,7 @@ def _remove_tree(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _read_journal(out: Path, txn: Path) -> dict[str, object]:
+def _read_journal(out: Path, txn: Path) -> _Journal:
     path = txn / "journal"
     try:
         journal = json.loads(path.read_bytes().decode("utf-8"))
@@ -374,7 +383,7 @@ def _read_journal(out: Path, txn: Path) -> dict[str, object]:
         raise OutFolderError(f"{path}: not a schemagen journal, so the interrupted write cannot be finished\n"
                              f"    hint: delete {txn} and run `schemagen generate` again")
     _check_names(out, list(enumerate(journal["write"] + journal["remove"], 1)), f"{path}: item")
-    return journal
+    return cast(_Journal, journal)  # its shape was checked above
 
 
 def recover(out: Path) -> list[str]:
@@ -392,7 +401,7 @@ def recover(out: Path) -> list[str]:
         if os.path.lexists(txn / "journal"):
             journal = _read_journal(out, txn)
             _roll_forward(out, txn, journal)
-            notes.append(f"finished the interrupted write of {out} ({len(journal['write'])} files)")  # type: ignore[arg-type]
+            notes.append(f"finished the interrupted write of {out} ({len(journal['write'])} files)")
         elif os.path.lexists(txn):
             _remove_tree(txn)
             _step()

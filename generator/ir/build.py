@@ -309,6 +309,7 @@ class _Builder:
         self.add(table, path, [ObjectId("schema", "", sch)], sql)
 
         # foreign keys: separate objects, created after both tables (cycles cannot occur)
+        fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]
         fks = [(c.references, [c.name], [c.references.column], c.references.name, path + ("columns", i,
                 "references"))
                for i, c in enumerate(d.columns) if c.references]
@@ -334,7 +335,7 @@ class _Builder:
         for i, t in enumerate(d.triggers):
             self.trigger(t, tid, colset, mig, path + ("triggers", i))
 
-    def _columns_in(self, refs: SqlRefs | None, colset: set[str], rel: str, path: tuple[Any, ...],
+    def _columns_in(self, refs: SqlRefs | None, colset: set[str] | None, rel: str, path: tuple[Any, ...],
                     what: str) -> None:
         if refs is None or colset is None:
             return
@@ -429,6 +430,7 @@ class _Builder:
         self.ident(d.name, path + ("name",), f"{kind} name")
         refs = self.sql(d.query, path + ("query",), f"{kind} {d.schema_}.{d.name}: query", query_refs)
         vid = ObjectId(kind, d.schema_, d.name)
+        common: dict[str, Any]  # the fields ViewIR and MaterializedViewIR share
         common = dict(id=vid, migration=mig, query=d.query.strip().rstrip("; \t\r\n"), comment=d.comment,
                       description=d.description, pos=self.pos(path),
                       grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from,
@@ -529,7 +531,8 @@ class _Builder:
                 cands = self.functions_by_name.get((obj.function.schema, obj.function.name), [])
                 if len(cands) == 1:
                     fn = cands[0]
-                    returns = self.pending[fn].obj.returns  # type: ignore[attr-defined]
+                    fn_obj = self.pending[fn].obj
+                    returns = fn_obj.returns if isinstance(fn_obj, m.FunctionIR) else None
                     if (returns or "").lower() != "trigger":
                         self.error(p.path + ("function",), f"{fn} does not return trigger")
                     p.obj = _replace(obj, function=fn)
@@ -541,11 +544,11 @@ class _Builder:
                                f"{obj.function.qualified}")
             elif isinstance(obj, m.ForeignKeyIR):
                 target = self.pending.get(obj.target)
-                if target is None:
+                if target is None or not isinstance(target.obj, m.TableIR):  # a foreign key targets a table
                     continue
-                tcols = {c.name: c for c in target.obj.columns}  # type: ignore[attr-defined]
+                tcols = {c.name: c for c in target.obj.columns}
                 source = self.pending.get(oid.relation())
-                scols = {c.name: c for c in source.obj.columns} if source else {}  # type: ignore[attr-defined]
+                scols = {c.name: c for c in source.obj.columns} if source and isinstance(source.obj, m.TableIR) else {}
                 for c, tc in zip(obj.columns, obj.target_columns, strict=False):
                     if tc not in tcols:
                         self.error(p.path, f"foreign key {oid.name!r} references unknown column "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import cast
 
 from ..errors import Pos
 from .ids import ObjectId
@@ -247,13 +248,13 @@ class Model:
 
     def _by_kind(self) -> dict[str, list[Obj]]:
         """Objects grouped by kind, in creation order (built once: lint asks for them per object)."""
-        groups = self._index.get("kinds")
+        groups = cast("dict[str, list[Obj]] | None", self._index.get("kinds"))  # the cache below fills it
         if groups is None:
             groups = {}
             for i in self.order:
                 groups.setdefault(i.kind, []).append(self.objects[i])
             self._index["kinds"] = groups
-        return groups  # type: ignore[return-value]
+        return groups
 
     def of_kind(self, *kinds: str) -> list[Obj]:
         """Objects of the given kinds, in creation order."""
@@ -277,7 +278,7 @@ class Model:
 
     def children(self, rel: ObjectId, kind: str) -> list[Obj]:
         """Indexes, policies, triggers or foreign keys that hang off relation ``rel``."""
-        index = self._index.get("children")
+        index = cast("dict[tuple[str, ObjectId], list[Obj]] | None", self._index.get("children"))  # filled below
         if index is None:
             index = {}
             for i in self.order:
@@ -286,7 +287,7 @@ class Model:
                 if owner is not None:
                     index.setdefault((i.kind, owner), []).append(o)
             self._index["children"] = index
-        return list(index.get((kind, rel), ()))  # type: ignore[union-attr]
+        return list(index.get((kind, rel), ()))
 
 
 EMPTY = Model(MappingProxyType({}), MappingProxyType({}), ())

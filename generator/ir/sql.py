@@ -201,7 +201,7 @@ def _contains(node: Any, keys: tuple[str, ...]) -> str | None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key in keys:
-                return key
+                return str(key)
             found = _contains(value, keys)
             if found:
                 return found

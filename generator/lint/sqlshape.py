@@ -40,7 +40,8 @@ def parse_expression(expr: str) -> dict[str, Any] | None:
         tree = json.loads(pg.parse_sql_json(f"SELECT ({expr}\n)"))
     except pg.ParseError:
         return None
-    return tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    node: dict[str, Any] = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    return node
 
 
 def per_row_calls(node: Any) -> list[tuple[QName, bool]]:

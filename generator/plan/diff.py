@@ -17,6 +17,8 @@ on a replaced view, indexes of a replaced materialized view).
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, Model, Obj, TableIR
 from ..ir.sql import column_use
@@ -76,7 +78,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     for new_id, old_id in m.to_old.items():
         before, after = m.rewritten[old_id], new.objects[new_id]
         if isinstance(before, TableIR) and isinstance(after, TableIR):
-            diff = table_diff(before, after, original=old.objects[old_id], online=online)
+            diff = table_diff(before, after, original=cast(TableIR, old.objects[old_id]), online=online)
             if diff:
                 tables[new_id] = diff
         elif before != after:

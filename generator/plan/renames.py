@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from ..ir.ids import ObjectId
 from ..ir.model import ForeignKeyIR, IndexIR, MaterializedViewIR, Model, Obj, TableIR, TriggerIR, ViewIR
@@ -44,15 +45,15 @@ def _old_candidate(oid: ObjectId, obj: Obj, tables: dict[ObjectId, ObjectId]) ->
 def _rewrite(obj: Obj, new_id: ObjectId, ids: dict[ObjectId, ObjectId],
              columns: dict[ObjectId, dict[str, str]] | None = None) -> Obj:
     """``obj`` with new identities, and the names of renamed columns where it lists them plainly."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # field name → new value, for dataclasses.replace
     if obj.id != new_id:
         changes["id"] = new_id
     for f in _REF_FIELDS:
         ref = getattr(obj, f, None)
         if isinstance(ref, ObjectId) and ids.get(ref, ref) != ref:
             changes[f] = ids[ref]
-    cols = (columns or {}).get(changes.get("on", getattr(obj, "on", None)) or  # type: ignore[arg-type]
-                               (new_id.relation() if new_id.table else None), {})
+    owner = changes.get("on", getattr(obj, "on", None)) or (new_id.relation() if new_id.table else None)
+    cols = (columns or {}).get(owner, {}) if owner is not None else {}
     if cols and isinstance(obj, IndexIR):
         changes["elements"] = tuple(dataclasses.replace(e, column=cols.get(e.column, e.column))
                                     if e.column else e for e in obj.elements)
@@ -61,10 +62,10 @@ def _rewrite(obj: Obj, new_id: ObjectId, ids: dict[ObjectId, ObjectId],
         changes["columns"] = tuple(cols.get(c, c) for c in obj.columns)
     elif cols and isinstance(obj, TriggerIR):
         changes["update_of"] = tuple(cols.get(c, c) for c in obj.update_of)
-    if isinstance(obj, ForeignKeyIR) and (columns or {}).get(changes.get("target", obj.target)):  # type: ignore[arg-type]
-        tcols = columns[changes.get("target", obj.target)]  # type: ignore[index]
+    if isinstance(obj, ForeignKeyIR) and (columns or {}).get(changes.get("target", obj.target)):
+        tcols = (columns or {})[changes.get("target", obj.target)]
         changes["target_columns"] = tuple(tcols.get(c, c) for c in obj.target_columns)
-    return dataclasses.replace(obj, **changes) if changes else obj  # type: ignore[arg-type]
+    return dataclasses.replace(obj, **changes) if changes else obj
 
 
 def column_renames(old: Model, new: Model, to_old: dict[ObjectId, ObjectId]) -> dict[ObjectId, dict[str, str]]:
@@ -83,7 +84,7 @@ def column_renames(old: Model, new: Model, to_old: dict[ObjectId, ObjectId]) -> 
 
 
 def _same_but_name(a: Obj, b: Obj) -> bool:
-    return dataclasses.replace(a, id=b.id) == b  # type: ignore[arg-type]
+    return dataclasses.replace(a, id=b.id) == b
 
 
 def match(old: Model, new: Model) -> Match:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pglast import parser as pg
 
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, FunctionIR, Model, Obj, TableIR
+from ..ir.model import EnumIR, FunctionIR, Model, Obj, TableIR, ViewIR
 from .ops import Op
 
 #: Kinds whose dependency on another object Postgres records, so it refuses to drop (or retype)
@@ -59,6 +59,7 @@ def alter_ops(before: Obj, after: Obj, *, online: bool = False,
                     and before.returns_table == after.returns_table)
         return alter if same_sig else None
     if kind == "view":
+        assert isinstance(before, ViewIR) and isinstance(after, ViewIR)
         ok = _only(before, after, "query", "security_invoker", "security_barrier", "check_option")
         return alter if ok and select_list(before.query) == select_list(after.query) is not None else None  # type: ignore[attr-defined]
     if kind == "extension":

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 import jinja2
 from pglast import parser as pg_parser
 
+from ..ir.ids import ObjectId
 from ..ir.model import (
     Column,
+    EnumIR,
     ExtensionIR,
     ForeignKeyIR,
     FunctionIR,
@@ -175,7 +177,8 @@ def entity_code(obj: object, *, quoted: bool = False) -> tuple[str, str, str] | 
 class _Writer:
     """Python statements of one revision side (upgrade or downgrade), op by op."""
 
-    def __init__(self, model: Model, env: jinja2.Environment, book: EntityBook, enums: dict) -> None:
+    def __init__(self, model: Model, env: jinja2.Environment, book: EntityBook,
+                 enums: dict[ObjectId, str]) -> None:
         self.model, self.env, self.book, self.enums = model, env, book, enums
         self.lines: list[str] = []
 
@@ -259,10 +262,10 @@ class _Writer:
         if action == "add_column" and self._expressible(t, (op.part,)):
             return [f"op.add_column({name}, {self.column(t, op.part)}, schema={schema})",
                     *self.rendered(op, action, skip=("ALTER TABLE", "COMMENT ON COLUMN"))]
-        call = self._table_call(op, t, action, name, schema)
-        if call is None:
+        table_call = self._table_call(op, t, action, name, schema)
+        if table_call is None:
             return self.rendered(op, action)
-        return [call, *self.rest(op, action)]
+        return [table_call, *self.rest(op, action)]
 
     def rest(self, op: Op, action: str) -> list[str]:
         """``op.execute`` of the rendered statements after the first (which an ``op.*`` call made)."""
@@ -309,7 +312,8 @@ class _Writer:
         sa_type = typ.sa
         if typ.enum is not None:  # revisions do not import the models' Python enums
             e = self.model.objects[typ.enum]
-            values = ", ".join(py_literal(v) for v in e.values)  # type: ignore[attr-defined]
+            assert isinstance(e, EnumIR)  # column_type names enum types only
+            values = ", ".join(py_literal(v) for v in e.values)
             enum = (f"postgresql.ENUM({values}, name={py_literal(typ.enum.name)}, "
                     f"schema={py_literal(typ.enum.schema)}, create_type=False)")
             sa_type = sa_type.split("(", 1)[0] == "postgresql.ARRAY" and f"postgresql.ARRAY({enum})" or enum
@@ -347,10 +351,10 @@ class _Writer:
         if action == "drop":
             return [f"op.drop_constraint({name}, {table}, type_=\"foreignkey\", schema={schema})"]
         opts = [f"source_schema={schema}", f"referent_schema={py_literal(fk.target.schema)}"]
-        if FK_ACTIONS.get(fk.on_update):
-            opts.append(f"onupdate={py_literal(FK_ACTIONS[fk.on_update])}")
-        if FK_ACTIONS.get(fk.on_delete):
-            opts.append(f"ondelete={py_literal(FK_ACTIONS[fk.on_delete])}")
+        if on_update := FK_ACTIONS.get(fk.on_update):
+            opts.append(f"onupdate={py_literal(on_update)}")
+        if on_delete := FK_ACTIONS.get(fk.on_delete):
+            opts.append(f"ondelete={py_literal(on_delete)}")
         if fk.deferrable:
             opts.append("deferrable=True, initially=\"DEFERRED\"")
         return [f"op.create_foreign_key({name}, {table}, {py_literal(fk.target.name)}, [{_names(fk.columns)}], "

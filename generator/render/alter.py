@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..ir.model import CheckConstraint, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
 from ..plan import Op
 from ..quoting import quote_ident
 
@@ -97,8 +97,9 @@ def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
 def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
     """(value, BEFORE|AFTER, neighbour) for each value added, or None when values were removed or
     reordered (then the type is re-created)."""
-    old: tuple[str, ...] = op.old.values  # type: ignore[union-attr]
-    new: tuple[str, ...] = op.obj.values  # type: ignore[attr-defined]
+    assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
+    old: tuple[str, ...] = op.old.values
+    new: tuple[str, ...] = op.obj.values
     if [v for v in new if v in old] != list(old) or not set(old) <= set(new):
         return None
     out: list[tuple[str, str, str]] = []

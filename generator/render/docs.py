@@ -146,10 +146,10 @@ class _Docs:
             obj=obj, migration=self.infos[obj.migration], columns=columns, constraints=constraints,
             foreign_keys=tuple(fk for fk in self.model.children(obj.id, "constraint") if isinstance(fk, Fk)),
             referenced_by=tuple(self.referenced_by.get(obj.id, ())),
-            indexes=tuple(self.model.children(obj.id, "index")),
-            policies=tuple(sorted(self.model.children(obj.id, "policy"),
+            indexes=tuple(i for i in self.model.children(obj.id, "index") if isinstance(i, IndexIR)),
+            policies=tuple(sorted((p for p in self.model.children(obj.id, "policy") if isinstance(p, PolicyIR)),
                                   key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))),
-            triggers=tuple(self.model.children(obj.id, "trigger")),
+            triggers=tuple(t for t in self.model.children(obj.id, "trigger") if isinstance(t, TriggerIR)),
         )
 
     def policy_helpers(self) -> list[FunctionIR]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -79,7 +81,8 @@ class _Environment(jinja2.Environment):
 
     template_class = _Template
 
-    def get_template(self, name, parent=None, globals=None):  # type: ignore[no-untyped-def, override]  # noqa: A002
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,  # noqa: A002
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         try:
             return super().get_template(name, parent, globals)
         except jinja2.TemplateSyntaxError as exc:

@@ -162,8 +162,8 @@ class _Resolver:
                     return None
                 return Expression(raw["sql"]), f"({raw['sql'].strip()})"
             if set(raw) == {"uuid"} and raw["uuid"] is not None:
-                value = derived_uuid(str(raw["uuid"]))
-                return value, quote_literal(value)
+                derived = derived_uuid(str(raw["uuid"]))
+                return derived, quote_literal(derived)
             self.error(path, "a mapping value is {sql: <expression>} or {uuid: <name>} "
                              "(only json/jsonb columns take any YAML value)")
             return None

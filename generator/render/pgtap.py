@@ -24,6 +24,7 @@ from collections import defaultdict
 import psycopg
 from psycopg import sql
 
+from ..ir.ids import ObjectId
 from ..ir.model import Model
 from ..output import GeneratedFile
 from ..quoting import quote_ident, quote_literal
@@ -108,9 +109,9 @@ def _assertion(case: Case) -> dict[str, str]:
     return {"kind": "isolated", "check": f"SELECT is({call}, {quote_literal(expected_text(case))}, {name});"}
 
 
-def _file_name(target: object, layout_dir: str) -> str:
+def _file_name(target: ObjectId, layout_dir: str) -> str:
     oid = target
-    base = f"{oid.schema}_{oid.name}" if oid.schema != "public" else oid.name  # type: ignore[attr-defined]
+    base = f"{oid.schema}_{oid.name}" if oid.schema != "public" else oid.name
     safe = "".join(c if c.isalnum() or c in "_-" else "_" for c in base)
     return f"{layout_dir}/rls_{safe}.test.sql"
 
@@ -121,12 +122,12 @@ def render_pgtap(model: Model, loaded: LoadedSpec, folder: str, *, templates: st
     if loaded.spec.tests is None:
         return []
     cases = compile_policy_tests(model, loaded)
-    by_target: dict[object, list[Case]] = defaultdict(list)
+    by_target: dict[ObjectId, list[Case]] = defaultdict(list)
     for case in cases:
         by_target[case.target].append(case)
     env = environment(templates)
     files = []
-    for target in sorted(by_target, key=lambda t: t.sort_key):  # type: ignore[attr-defined]
+    for target in sorted(by_target, key=lambda t: t.sort_key):
         group = by_target[target]
         keys: set[tuple[str, str, str]] = set()
         for case in group:

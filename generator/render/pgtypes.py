@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
 
@@ -65,7 +66,7 @@ def parse_type(text: str) -> PgType:
     return type_from_node(node)
 
 
-def type_from_node(node: dict) -> PgType:
+def type_from_node(node: dict[str, Any]) -> PgType:
     """A pglast ``TypeName`` node as a :class:`PgType`."""
     names = [n["String"]["sval"] for n in node.get("names", [])]
     array = bool(node.get("arrayBounds"))

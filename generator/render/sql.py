@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -112,7 +113,7 @@ def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
 
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
                 description: str | None = None, template: str = "sql/migration.sql.j2",
-                cache: dict[tuple, Segment] | None = None, settings: tuple[str, ...] = (),
+                cache: dict[tuple[Any, ...], Segment] | None = None, settings: tuple[str, ...] = (),
                 warnings: tuple[str, ...] = (), warning_title: str = "") -> SqlFile:
     """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops).
 
@@ -156,7 +157,7 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
     files: list[SqlFile] = []
-    cache: dict[tuple, Segment] = {}
+    cache: dict[tuple[Any, ...], Segment] = {}
     for number, plan in plans:
         info = infos[number]
         up, down = migration_file_names(info)

@@ -199,10 +199,10 @@ def fk_target_text(fk: ForeignKeyIR) -> str:
 
 def _fk_options(fk: ForeignKeyIR) -> list[str]:
     opts = [f"name={py_literal(fk.id.name)}"]
-    if FK_ACTIONS.get(fk.on_delete):
-        opts.append(f"ondelete={py_literal(FK_ACTIONS[fk.on_delete])}")
-    if FK_ACTIONS.get(fk.on_update):
-        opts.append(f"onupdate={py_literal(FK_ACTIONS[fk.on_update])}")
+    if on_delete := FK_ACTIONS.get(fk.on_delete):
+        opts.append(f"ondelete={py_literal(on_delete)}")
+    if on_update := FK_ACTIONS.get(fk.on_update):
+        opts.append(f"onupdate={py_literal(on_update)}")
     if fk.deferrable:
         opts.append("deferrable=True, initially=\"DEFERRED\"")
     return opts

@@ -14,10 +14,11 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, ViewIR
+from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
@@ -32,7 +33,7 @@ UNNAMED_OK = {"json", "jsonb", "text"}  # postgres-meta VALID_UNNAMED_FUNCTION_A
 
 
 @lru_cache(maxsize=65536)
-def collate(text: str) -> tuple:
+def collate(text: str) -> tuple[Any, ...]:
     """Sort key close to ``Intl.Collator('en')`` (postgres-meta's ``compareStrings``).
 
     Punctuation before digits before letters, letters case-insensitively first, then lower case first.
@@ -61,7 +62,7 @@ class Rel:
     ref_relation: str
     ref_columns: list[str]
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         return (collate(self.fk), collate(self.ref_relation), collate(json.dumps(self.ref_columns)))
 
     def as_context(self) -> dict[str, str]:
@@ -142,7 +143,7 @@ def _nullable(ts: str, nullable: bool) -> str:
 
 
 # -- tables ------------------------------------------------------------------------------------------
-def _table(ctx: _Ctx, t: TableIR, rels: list[Rel], computed: list[str]) -> dict:
+def _table(ctx: _Ctx, t: TableIR, rels: list[Rel], computed: list[str]) -> dict[str, Any]:
     row, insert, update = [], [], []
     for c in sorted(t.columns, key=lambda c: collate(c.name)):
         pt = parse_type(c.type)
@@ -170,7 +171,7 @@ def _view_events(view: ViewIR | MaterializedViewIR, cols: ViewColumns) -> tuple[
 
 
 def _view(ctx: _Ctx, v: ViewIR | MaterializedViewIR, cols: ViewColumns, rels: list[Rel], computed: list[str],
-          triggers: set[str]) -> dict:
+          triggers: set[str]) -> dict[str, Any]:
     ins, upd, writable = _view_events(v, cols)
     if triggers:  # INSTEAD OF triggers make every column writable for their events
         ins, upd = ins or "insert" in triggers, upd or "update" in triggers
@@ -334,7 +335,7 @@ def _relation_columns(ctx: _Ctx, rel: ObjectId) -> list[tuple[str, str, bool]]:
     return sorted(cols, key=lambda c: collate(c[0]))
 
 
-def _signature(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> dict:
+def _signature(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> dict[str, Any]:
     ins = [a for a in args if a.mode in ("in", "inout", "variadic")]
     fields = [f"{_js(a.name) if not a.name else ts_key(a.name)}{'?' if a.has_default else ''}: "
               f"{ctx.ts(a.type, fn.id.schema)}" for a in ins]
@@ -378,7 +379,7 @@ def _computed_fields(ctx: _Ctx, fns: list[tuple[FunctionIR, list[_Arg]]], rel: O
 
 
 # -- the file ------------------------------------------------------------------------------------------
-def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict:
+def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
     by_relation: dict[tuple[str, str], list[Rel]] = {}  # one pass: a scan per relation was quadratic
     for r in rels:
         if r.ref_schema == r.schema:
@@ -388,26 +389,28 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict:
         return by_relation.get((oid.schema, oid.name), [])
 
     fns = _exposed_functions(ctx, schema)
-    tables = sorted((o for o in ctx.model.of_kind("table") if o.id.schema == schema), key=lambda o: collate(o.id.name))
-    views = sorted((o for o in ctx.model.of_kind("view", "materialized view") if o.id.schema == schema),
+    tables = sorted((o for o in ctx.model.of_kind("table") if isinstance(o, TableIR) and o.id.schema == schema),
+                    key=lambda o: collate(o.id.name))
+    views = sorted((o for o in ctx.model.of_kind("view", "materialized view")
+                    if isinstance(o, ViewIR | MaterializedViewIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     view_triggers: dict[ObjectId, set[str]] = {}
     for trg in ctx.model.of_kind("trigger"):
-        if trg.timing == "instead of":  # type: ignore[attr-defined]
-            view_triggers.setdefault(trg.on, set()).update(trg.events)  # type: ignore[attr-defined]
-    functions: dict[str, list[dict]] = {}
+        if isinstance(trg, TriggerIR) and trg.timing == "instead of":
+            view_triggers.setdefault(trg.on, set()).update(trg.events)
+    functions: dict[str, list[dict[str, Any]]] = {}
     for fn, args in fns:
         functions.setdefault(fn.id.name, []).append(_signature(ctx, fn, args))
     enums = sorted((o for o in ctx.model.of_kind("type") if isinstance(o, EnumIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     return {
         "key": ts_key(schema),
-        "tables": [_table(ctx, t, rels_of(t.id), _computed_fields(ctx, fns, t.id)) for t in tables],  # type: ignore[arg-type]
-        "views": [_view(ctx, v, ctx.views[v.id], rels_of(v.id), _computed_fields(ctx, fns, v.id),  # type: ignore[arg-type]
+        "tables": [_table(ctx, t, rels_of(t.id), _computed_fields(ctx, fns, t.id)) for t in tables],
+        "views": [_view(ctx, v, ctx.views[v.id], rels_of(v.id), _computed_fields(ctx, fns, v.id),
                         view_triggers.get(v.id, set())) for v in views],
         "functions": [{"key": ts_key(name), "signatures": sigs} for name, sigs in functions.items()],
-        "enums": [{"key": ts_key(e.id.name), "union": " | ".join(_js(v) for v in e.values),  # type: ignore[attr-defined]
-                   "labels": ", ".join(_js(v) for v in e.values)} for e in enums],  # type: ignore[attr-defined]
+        "enums": [{"key": ts_key(e.id.name), "union": " | ".join(_js(v) for v in e.values),
+                   "labels": ", ".join(_js(v) for v in e.values)} for e in enums],
     }
 
 
@@ -415,13 +418,15 @@ def _check_shapes(loaded: LoadedSpec, model: Model, config: TypesConfig, views: 
                   ) -> list[Problem]:
     problems = check_definitions(loaded, config.definitions)
     for t in model.of_kind("table"):
-        for c in t.columns:  # type: ignore[attr-defined]
+        assert isinstance(t, TableIR)
+        for c in t.columns:
             if c.shape is not None:
                 _check_one(config, c.shape, parse_type(c.type), Problem(c.pos, f"column {t.id.qualified}.{c.name}"),
                            problems)
     for vid in views:
         obj = model.objects[vid]
-        for d in obj.columns:  # type: ignore[attr-defined]
+        assert isinstance(obj, ViewIR | MaterializedViewIR)  # infer_views infers views only
+        for d in obj.columns:
             if d.shape is not None:
                 _check_one(config, d.shape, parse_type(d.type), Problem(d.pos, f"column {vid.qualified}.{d.name}"),
                            problems)
@@ -447,7 +452,8 @@ def render_types(model: Model, loaded: LoadedSpec, *, templates: str | None = No
     schemas = sorted(set(config.schemas), key=collate)
     plain = _Ctx(model, config, views, schemas)
     rels = _relationships(plain)
-    has_shapes = any(c.shape for t in model.of_kind("table") for c in t.columns) or any(  # type: ignore[attr-defined]
+    has_shapes = any(c.shape for t in model.of_kind("table") if isinstance(t, TableIR)
+                     for c in t.columns) or any(
         c.shape for v in views.values() for c in v.columns)
     typed = _Ctx(model, config, views, schemas, typed=True)
     context = {

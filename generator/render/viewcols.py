@@ -105,7 +105,8 @@ class _Inferrer:
             cols = [OutColumn(c.name, parse_type(c.type), (oid, c.name), c.shape, updatable=not c.generated,
                               nullable=c.nullable) for c in obj.columns]
             return ViewColumns(cols, auto_updatable=True)
-        return self.view(obj)  # type: ignore[arg-type]
+        assert isinstance(obj, ViewIR | MaterializedViewIR)  # a relation that is not a table is a view
+        return self.view(obj)
 
     def view(self, view: ViewIR | MaterializedViewIR) -> ViewColumns:
         if view.id in self.cache:
@@ -124,7 +125,7 @@ class _Inferrer:
         return result
 
     # -- SELECT --------------------------------------------------------------------------------
-    def select(self, stmt: dict, schema: str, ctes: dict[str, ViewColumns]) -> ViewColumns:
+    def select(self, stmt: dict[str, Any], schema: str, ctes: dict[str, ViewColumns]) -> ViewColumns:
         ctes = dict(ctes)
         for cte in (stmt.get("withClause") or {}).get("ctes", []):
             c = cte["CommonTableExpr"]
@@ -170,7 +171,7 @@ class _Inferrer:
             plain = False  # no updatable column: Postgres allows DELETE only
         return ViewColumns(out, auto_updatable=plain, problems=problems)
 
-    def from_item(self, item: dict, schema: str, ctes: dict[str, ViewColumns],
+    def from_item(self, item: dict[str, Any], schema: str, ctes: dict[str, ViewColumns],
                   scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> None:
         if "RangeVar" in item:
             rv = item["RangeVar"]
@@ -194,7 +195,8 @@ class _Inferrer:
             scope.append((None, None, ViewColumns([])))
 
     # -- expressions ---------------------------------------------------------------------------
-    def expr(self, node: dict, scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
+    def expr(self, node: dict[str, Any],
+             scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
         kind, body = next(iter(node.items()))
         if kind == "ColumnRef":
             names = _names(body["fields"])
@@ -211,10 +213,10 @@ class _Inferrer:
             shape = inner.shape if t.is_json and inner.type is not None and inner.type.is_json else None
             return OutColumn("", t, None, shape)
         if kind == "A_Const":
-            for key, t in (("ival", "int4"), ("fval", "numeric"), ("sval", "text"), ("boolval", "bool"),
-                           ("bsval", "text")):
+            for key, cat in (("ival", "int4"), ("fval", "numeric"), ("sval", "text"), ("boolval", "bool"),
+                             ("bsval", "text")):
                 if key in body:
-                    return OutColumn("", _cat(t))
+                    return OutColumn("", _cat(cat))
             return OutColumn("", _cat("text"))
         if kind == "SQLValueFunction":
             return OutColumn("", _cat(SQL_VALUE.get(body["op"], "text")))
@@ -252,7 +254,8 @@ class _Inferrer:
                 return OutColumn("", c.type, None, c.shape)
         return OutColumn("", cols[0].type if cols else None)
 
-    def operator(self, body: dict, scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
+    def operator(self, body: dict[str, Any],
+                 scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
         op = _names(body.get("name", []))[-1] if body.get("name") else ""
         if body.get("kind") not in (None, "AEXPR_OP") or op in ("=", "<>", "!=", "<", ">", "<=", ">=", "~", "~*",
                                                                  "!~", "!~*", "@>", "<@", "?", "?|", "?&", "&&"):
@@ -280,7 +283,8 @@ class _Inferrer:
                                       ("timestamp" if names[0] == "date" else names[0])))
         return OutColumn("", types[0])
 
-    def function(self, body: dict, scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
+    def function(self, body: dict[str, Any],
+                 scope: list[tuple[str | None, ObjectId | None, ViewColumns]]) -> OutColumn:
         name = _names(body["funcname"])[-1]
         args = [self.expr(a, scope) for a in body.get("args", [])]
         if name in ("sum", "avg") and args and args[0].type is not None:
@@ -301,7 +305,7 @@ class _Inferrer:
         fn = self.user_function(body["funcname"])
         return OutColumn("", fn)
 
-    def user_function(self, funcname: list[dict]) -> PgType | None:
+    def user_function(self, funcname: list[dict[str, Any]]) -> PgType | None:
         names = _names(funcname)
         for oid in self.model.order:
             if oid.kind == "function" and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
@@ -312,11 +316,11 @@ class _Inferrer:
         return None
 
 
-def _names(fields: list[dict]) -> list[str]:
+def _names(fields: list[dict[str, Any]]) -> list[str]:
     return [f["String"]["sval"] for f in fields if "String" in f]
 
 
-def _colname(node: dict) -> str:
+def _colname(node: dict[str, Any]) -> str:
     """Postgres's FigureColname: the name a target without ``AS`` gets."""
     kind, body = next(iter(node.items()))
     if kind == "ColumnRef":
@@ -331,7 +335,8 @@ def _colname(node: dict) -> str:
     if kind == "CaseExpr":
         return "case"
     if kind == "SQLValueFunction":
-        return body["op"].removeprefix("SVFOP_").removesuffix("_N").lower()
+        op: str = body["op"]
+        return op.removeprefix("SVFOP_").removesuffix("_N").lower()
     if kind == "SubLink" and body["subLinkType"] == "EXISTS_SUBLINK":
         return "exists"
     if kind == "SubLink" and body["subLinkType"] == "ARRAY_SUBLINK":
@@ -383,7 +388,8 @@ def infer_views(model: Model) -> dict[ObjectId, ViewColumns]:
     out: dict[ObjectId, ViewColumns] = {}
     problems = []
     for obj in model.of_kind("view", "materialized view"):
-        cols = inf.view(obj)  # type: ignore[arg-type]
+        assert isinstance(obj, ViewIR | MaterializedViewIR)
+        cols = inf.view(obj)
         out[obj.id] = cols
         if cols.problems or not cols.columns:
             what = ", ".join(cols.problems) or "no columns"

@@ -10,8 +10,9 @@ from pathlib import Path as FsPath
 from typing import Any
 
 import pydantic
+from pydantic_core import ErrorDetails
 
-from ..errors import Problem, SpecError
+from ..errors import Pos, Problem, SpecError
 from .models import SpecFile
 from .yamlpos import Located, Path, decode_spec, load_yaml
 
@@ -23,7 +24,7 @@ class LoadedSpec:
     spec: SpecFile
     source: Located
 
-    def pos(self, path: Path, *, key: bool = False):  # noqa: ANN201 - Pos
+    def pos(self, path: Path, *, key: bool = False) -> Pos:
         """Position of the value at ``path`` (or of its key)."""
         return self.source.pos(path, key=key)
 
@@ -54,7 +55,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, str | None]:
     return tuple(path), None
 
 
-def _message(err: dict[str, Any], key: str | None) -> str:
+def _message(err: ErrorDetails, key: str | None) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown key {key!r}"

@@ -20,7 +20,7 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available:
 _STR = "tag:yaml.org,2002:str"
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc, valid-type]  # the base is picked at run time (C or Python loader)
     """SafeLoader whose implicit-tag resolution of plain scalars is memoised (values repeat a lot)."""
 
     _tags: dict[str, str] = {}
@@ -31,7 +31,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             if tag is None:
                 tag = self._tags[value] = super().resolve(kind, value, implicit)
             return tag
-        return super().resolve(kind, value, implicit)
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
 
 
 @dataclass(slots=True)

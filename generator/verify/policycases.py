@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import Pos, Problem, SpecError
 from ..ir.ids import ObjectId
-from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, ViewIR
+from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
 from ..ir.sql import expression_refs, statement_refs
 from ..render.fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
 from ..spec import LoadedSpec
@@ -173,14 +173,16 @@ class _Compiler:
         return str(value)
 
     # -- targets ---------------------------------------------------------------------------------
-    def find(self, stmt: Statement, path: Path) -> FunctionIR | TableIR | ViewIR | MaterializedViewIR | None:
+    def find(self, stmt: Statement,
+             path: Path) -> FunctionIR | TableIR | ViewIR | MaterializedViewIR | SequenceIR | None:
         name, command = stmt.target, stmt.command
         schema, _, rel = name.rpartition(".")
         schema = schema or "public"
         if command == "call":
-            found = [o for o in self.model.of_kind("function") if o.id.schema == schema and o.id.name == rel]
+            found = [o for o in self.model.of_kind("function")
+                     if isinstance(o, FunctionIR) and o.id.schema == schema and o.id.name == rel]
             if len(found) == 1:
-                return found[0]  # type: ignore[return-value]
+                return found[0]
             known = ", ".join(sorted({o.id.qualified for o in self.model.of_kind("function")})) or "none"
             what = "is overloaded; tests call one function by name" if found else "unknown function"
             self.error((*path, command), f"{what} {name!r}", f"functions: {known}")
@@ -191,7 +193,8 @@ class _Compiler:
                 if kind == "materialized view" and command != "select":
                     self.error((*path, command), f"{command} on materialized view {name!r}: only select is tested")
                     return None
-                return obj  # type: ignore[return-value]
+                assert isinstance(obj, TableIR | ViewIR | MaterializedViewIR | SequenceIR)  # RELATION_KINDS
+                return obj
         known = ", ".join(sorted(o.id.qualified for o in self.model.of_kind(*RELATION_KINDS))) or "none"
         self.error((*path, command), f"unknown relation {name!r}", f"relations: {known}")
         return None
@@ -322,12 +325,12 @@ class _Compiler:
             return tuple(out)
         by_name = {a.name: a for a in inputs if a.name}
         for name, raw in (args or {}).items():
-            arg = by_name.get(name)
-            if arg is None:
+            named = by_name.get(name)
+            if named is None:
                 self.error((*path, name), f"{fn.id.qualified} has no argument {name!r}",
                            f"arguments: {', '.join(by_name) or 'none'}", key=True)
                 continue
-            v = self.value(raw, (*path, name), cast=arg.type)
+            v = self.value(raw, (*path, name), cast=named.type)
             if v is not None:
                 out.append((name, v))
         return tuple(out)
@@ -430,8 +433,8 @@ class _Compiler:
             parts["values"] = self.column_values(stmt.set, obj, (*path, "set"), "set")
         if command == "update" and not stmt.set:
             self.error(path, "an update needs `set: {column: value}`")
-        if command == "call":
-            parts["args"] = self.arguments(obj, stmt.args, (*path, "args"))  # type: ignore[arg-type]
+        if command == "call" and isinstance(obj, FunctionIR):  # find() returns the function for a call
+            parts["args"] = self.arguments(obj, stmt.args, (*path, "args"))
         parts["setup"] = self.setup(stmt.setup, (*path, "setup"))
         return parts
 
@@ -459,8 +462,8 @@ class _Compiler:
                     pos=self.loaded.pos(("tests", *pos_path)))
 
     def compile(self) -> list[Case]:
-        for name, spec in self.tests.actors.items():
-            actor = self.actor(name, spec, ("actors", name))
+        for name, actor_spec in self.tests.actors.items():
+            actor = self.actor(name, actor_spec, ("actors", name))
             if actor is not None:
                 self.actors[name] = actor
         cases: list[Case] = []

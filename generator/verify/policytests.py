@@ -123,7 +123,7 @@ def _where(case: Case, params: list[Any]) -> sql.Composable:
     return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms) if terms else sql.SQL("")
 
 
-def build_statement(case: Case) -> tuple[sql.Composable, list[Any]]:
+def build_statement(case: Case) -> tuple[sql.Composed, list[Any]]:
     """The case's statement and its parameters."""
     params: list[Any] = []
     t = case.target

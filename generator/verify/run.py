@@ -37,7 +37,7 @@ from generator.render.sql import SqlFile, migration_file_names
 from .backends import BackendError, Database, fresh_database, redact
 from .cron import check_jobs, declared_jobs, install_cron
 from .plpgsqlcheck import check_bodies
-from .report import StepResult, VerifyReport
+from .report import Status, StepResult, VerifyReport
 from .snapshot import Difference, Snapshot, diff_snapshots, take_snapshot
 from .standin import ensure_roles, install_supabase_standin
 
@@ -115,7 +115,7 @@ def execute_sql(
         slices = (slice(0, len(text)),)
     for part in slices:
         try:
-            conn.execute(text[part])  # type: ignore[arg-type]  # no parameters: the simple protocol
+            conn.execute(text[part])  # no parameters: the simple protocol
         except psycopg.Error as exc:
             _reset(conn)
             return _describe_error(name, text, exc, sql_file, offset=part.start)
@@ -466,7 +466,7 @@ def _run_steps(ctx: VerifyContext, steps: list[Step]) -> Iterator[StepResult]:
             _reset(ctx.conn)
             outcome = Outcome(problems=(f"{step.name}: {' '.join(str(exc).split())}",), fatal=True)
         seconds = time.perf_counter() - start
-        status = "failed" if outcome.problems else "skipped" if outcome.skipped else "passed"
+        status: Status = "failed" if outcome.problems else "skipped" if outcome.skipped else "passed"
         if outcome.problems:
             failed_kind = failed_kind or step.kind
             stop = stop or outcome.fatal
