@@ -600,29 +600,29 @@ def build(loaded: LoadedSpec) -> m.Model:
         seen_numbers[mig.number] = mi
         infos.append(m.MigrationInfo(number=mig.number, name=mig.name, rollback_name=mig.rollback_name or
                                      mig.name, description=mig.description, pos=b.pos(mp)))
-        for i, d in enumerate(mig.schemas):
-            b.schema_decl(d, mig.number, mp + ("schemas", i))
-        for i, d in enumerate(mig.extensions):
-            b.extension(d, mig.number, mp + ("extensions", i))
-        for i, d in enumerate(mig.enums):
-            b.enum(d, mig.number, mp + ("enums", i))
-        for i, d in enumerate(mig.sequences):
-            b.sequence(d, mig.number, mp + ("sequences", i))
-        for i, d in enumerate(mig.tables):
-            b.table(d, mig.number, mp + ("tables", i))
-        for i, d in enumerate(mig.functions):
-            b.function(d, mig.number, mp + ("functions", i))
-        for i, d in enumerate(mig.views):
-            b.view(d, mig.number, mp + ("views", i))
-        for i, d in enumerate(mig.materialized_views):
-            b.view(d, mig.number, mp + ("materialized_views", i))
-        for i, d in enumerate(mig.jobs):
-            build_job(b, d, mig.number, mp + ("jobs", i))
-        for i, d in enumerate(mig.triggers):
-            b.trigger(d, b.attached_to(d.table, mp + ("triggers", i, "table")), None, mig.number,
+        for i, sd in enumerate(mig.schemas):
+            b.schema_decl(sd, mig.number, mp + ("schemas", i))
+        for i, ext in enumerate(mig.extensions):
+            b.extension(ext, mig.number, mp + ("extensions", i))
+        for i, en in enumerate(mig.enums):
+            b.enum(en, mig.number, mp + ("enums", i))
+        for i, sq in enumerate(mig.sequences):
+            b.sequence(sq, mig.number, mp + ("sequences", i))
+        for i, tb in enumerate(mig.tables):
+            b.table(tb, mig.number, mp + ("tables", i))
+        for i, fn in enumerate(mig.functions):
+            b.function(fn, mig.number, mp + ("functions", i))
+        for i, vw in enumerate(mig.views):
+            b.view(vw, mig.number, mp + ("views", i))
+        for i, mv in enumerate(mig.materialized_views):
+            b.view(mv, mig.number, mp + ("materialized_views", i))
+        for i, jb in enumerate(mig.jobs):
+            build_job(b, jb, mig.number, mp + ("jobs", i))
+        for i, tg in enumerate(mig.triggers):
+            b.trigger(tg, b.attached_to(tg.table, mp + ("triggers", i, "table")), None, mig.number,
                       mp + ("triggers", i))
-        for i, d in enumerate(mig.policies):
-            b.policy(d, b.attached_to(d.table, mp + ("policies", i, "table")), None, mig.number,
+        for i, po in enumerate(mig.policies):
+            b.policy(po, b.attached_to(po.table, mp + ("policies", i, "table")), None, mig.number,
                      mp + ("policies", i))
     b.fix_triggers()
     deps = b.resolve()

@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import cast
 
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, Model, Obj, TableIR
+from ..ir.model import EnumIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
 from .ops import Op, Plan
-from .renames import match
+from .renames import Match, match
 from .strategy import TRACKED, alter_ops, enum_users
 from .tables import TableDiff, table_diff
 from .usage import RETYPE_BLOCKERS, checks_using, generated_using, signature_uses, users_of_columns, uses_columns
@@ -145,11 +145,13 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     return Plan(tuple(drops + renames + builds))
 
 
-def _columns_by_table(m, tables: dict[ObjectId, TableDiff]  # noqa: ANN001
-                      ) -> tuple[dict[ObjectId, set[str]], ...]:
+def _columns_by_table(m: Match, tables: dict[ObjectId, TableDiff]) -> tuple[dict[ObjectId, set[str]], ...]:
     """(old table id → old names of) retyped columns, re-added generated columns, renamed columns,
     dropped columns."""
-    retyped, readded, renamed, dropped = {}, {}, {}, {}
+    retyped: dict[ObjectId, set[str]] = {}
+    readded: dict[ObjectId, set[str]] = {}
+    renamed: dict[ObjectId, set[str]] = {}
+    dropped: dict[ObjectId, set[str]] = {}
     for t, d in tables.items():
         o = m.to_old[t]
         if d.retyped:
@@ -178,16 +180,17 @@ def _merge(*maps: dict[ObjectId, set[str]]) -> dict[ObjectId, set[str]]:
     return out
 
 
-def _enum_users(m, old: Model, new: Model, new_id: ObjectId  # noqa: ANN001
-                ) -> EnumUsers:
+def _enum_users(m: Match, old: Model, new: Model, new_id: ObjectId) -> EnumUsers:
     """The columns of an enum as they are when its change runs (in the build phase, both ways):
     under their new names, with their old types; dropped tables and columns left out. Each with
     its default before and after the migration: a rebuild sets the one of the state it leads to."""
     out = []
     for t_old, col, default, is_array in enum_users(old, m.to_old[new_id]):
         t_new = m.to_new.get(t_old)
-        name = m.columns.get(t_new, {}).get(col, col) if t_new else col
-        table = new.objects.get(t_new) if t_new else None
+        if t_new is None:
+            continue
+        name = m.columns.get(t_new, {}).get(col, col)
+        table = new.objects.get(t_new)
         column = table.column(name) if isinstance(table, TableIR) else None
         if column is not None:
             out.append((t_new, name, default, column.default, is_array))
@@ -221,11 +224,12 @@ def _by_table(users: EnumUsers) -> dict[ObjectId, set[str]]:
 def _index_expression_uses(model: Model, oid: ObjectId, cols: set[str]) -> bool:
     """An index whose expression or predicate names one of ``cols`` (a plain column Postgres converts)."""
     ix = model.objects[oid]
+    assert isinstance(ix, IndexIR)
     return any(e.expression and column_use(e.expression).touches(cols) for e in ix.elements) or \
-        column_use(ix.where).touches(cols)  # type: ignore[attr-defined]
+        column_use(ix.where).touches(cols)
 
 
-def _embedded(m, new: Model, candidates: set[ObjectId], users: EnumUsers,  # noqa: ANN001
+def _embedded(m: Match, new: Model, candidates: set[ObjectId], users: EnumUsers,
               skip: set[ObjectId]) -> tuple[Op, ...]:
     """The create ops of an enum's dependents that the plan keeps: its rebuild drops them first
     and re-creates them after, in the same transaction (generated columns, then checks, then
@@ -245,7 +249,7 @@ def _embedded(m, new: Model, candidates: set[ObjectId], users: EnumUsers,  # noq
     return tuple(ops)
 
 
-def _depends_on(m, old: Model, new: Model, new_id: ObjectId, columns: dict[ObjectId, set[str]]) -> bool:  # noqa: ANN001
+def _depends_on(m: Match, old: Model, new: Model, new_id: ObjectId, columns: dict[ObjectId, set[str]]) -> bool:
     """Whether a changed object uses a renamed object, or a column that is renamed, retyped or
     re-added (``columns``: old table → old column names).
 

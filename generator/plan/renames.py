@@ -138,9 +138,9 @@ def _follow_column_renames(before: Obj, after: Obj, renames: tuple[tuple[str, st
         a, b = getattr(before, f, None), getattr(after, f, None)
         if a != b and same_after_renames(a, b, renames):
             changes[f] = b
-    if isinstance(before, (ViewIR, MaterializedViewIR)) and before.query != after.query and \
-            same_after_renames(before.query, after.query, renames, statement=True):  # type: ignore[attr-defined]
-        changes["query"] = after.query  # type: ignore[attr-defined]
+    if isinstance(before, (ViewIR, MaterializedViewIR)) and isinstance(after, (ViewIR, MaterializedViewIR)) and \
+            before.query != after.query and same_after_renames(before.query, after.query, renames, statement=True):
+        changes["query"] = after.query
     if isinstance(before, IndexIR) and isinstance(after, IndexIR) and len(before.elements) == len(after.elements):
         changes["elements"] = tuple(
             dataclasses.replace(e, expression=n.expression)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 from pglast import parser as pg
 
@@ -61,7 +62,7 @@ def alter_ops(before: Obj, after: Obj, *, online: bool = False,
     if kind == "view":
         assert isinstance(before, ViewIR) and isinstance(after, ViewIR)
         ok = _only(before, after, "query", "security_invoker", "security_barrier", "check_option")
-        return alter if ok and select_list(before.query) == select_list(after.query) is not None else None  # type: ignore[attr-defined]
+        return alter if ok and select_list(before.query) == select_list(after.query) is not None else None
     if kind == "extension":
         return alter if _only(before, after, "version") else None
     if kind in ("materialized view", "index", "constraint"):
@@ -124,7 +125,7 @@ def select_list(query: str) -> str | None:
     return None if '"A_Star"' in text else text
 
 
-def _from_relations(items: list) -> dict[str, str]:
+def _from_relations(items: list[Any]) -> dict[str, str]:
     """Alias (or name) → ``schema.name`` of each relation a FROM clause reads directly."""
     out: dict[str, str] = {}
     todo = list(items)

@@ -133,7 +133,8 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     retyped_now = {renamed.get(c, c) for c in d.retyped | d.readded}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
-        if nk is not None and nk == (kind, k) and kind == "check" and column_use(k.expression).touches(retyped_now):
+        if nk is not None and nk == (kind, k) and isinstance(k, CheckConstraint) and \
+                column_use(k.expression).touches(retyped_now):
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
             # before the retype, added from the spec after it (NOT VALID, then validated)

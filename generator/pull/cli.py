@@ -15,7 +15,10 @@ from ..errors import SchemagenError
 NAME = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 
 
-def register(command: Callable[..., Any], fail: Callable[[SchemagenError], None], out_console: Any,
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def register(command: Callable[..., _Decorator], fail: Callable[[SchemagenError], None], out_console: Any,
              err_console: Any, out_dir: Callable[[Path, Path | None], Path]) -> None:
     """Add ``schemagen pull`` and ``schemagen diff`` with ``command`` (the app's command decorator)."""
 

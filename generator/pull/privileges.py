@@ -77,8 +77,8 @@ def group_grants(held: dict[str, dict[str, bool]], full: frozenset[str], cat: Ca
             if key:
                 by_set[(key, option)].append(role)
     out = []
-    for (privs, option), roles in sorted(by_set.items(), key=lambda kv: (sorted(kv[1]), kv[0])):
-        g: dict[str, Any] = {"privileges": list(privs)}
+    for (names_, option), roles in sorted(by_set.items(), key=lambda kv: (sorted(kv[1]), kv[0])):
+        g: dict[str, Any] = {"privileges": list(names_)}
         if columns:
             g["columns"] = list(columns)
         g["to"] = sorted(roles)
@@ -100,12 +100,12 @@ def column_grants(cat: Catalog, what: str, name: str, attacls: list[tuple[str, A
         per_role: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         for r in rows:
             per_role[r["grantee"]].append((r["privilege"], r["grantable"]))
-        for role, privs in per_role.items():
-            shared[(role, tuple(sorted(privs)))].append(column)
+        for role, role_privs in per_role.items():
+            shared[(role, tuple(sorted(role_privs)))].append(column)
     regrouped: dict[tuple[tuple[str, ...], tuple[tuple[str, bool], ...]], list[str]] = defaultdict(list)
-    for (role, privs), cols in shared.items():
-        regrouped[(tuple(cols), privs)].append(role)
+    for (role, held), column_list in shared.items():
+        regrouped[(tuple(column_list), held)].append(role)
     out: list[dict[str, Any]] = []
-    for (cols, privs), roles in sorted(regrouped.items()):
-        out += group_grants({r: dict(privs) for r in roles}, frozenset(), cat, what, name, columns=cols)
+    for (cols, same), roles in sorted(regrouped.items()):
+        out += group_grants({r: dict(same) for r in roles}, frozenset(), cat, what, name, columns=cols)
     return out

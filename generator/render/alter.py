@@ -153,10 +153,10 @@ def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
 def pending_check(op: Op) -> str:
     """The name a replacing check is added under while the old one still holds: its own name when
     that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
-    if op.part.name != op.old_part.name:
-        return op.part.name
+    name: str = op.part.name
+    if name != op.old_part.name:
+        return name
     suffix = "__schemagen_new"
-    name = op.part.name
     while len((name + suffix).encode()) > 63:
         name = name[:-1]
     return name + suffix

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..catalog import SUPABASE_SCHEMAS, Catalog
 from . import Item, omit_defaults
 
@@ -38,7 +40,7 @@ def read(cat: Catalog) -> list[Item]:
     return out
 
 
-def _policy(r: dict) -> dict:
+def _policy(r: dict[str, Any]) -> dict[str, Any]:
     data = {"name": r["name"], "command": r["command"],
             "mode": "permissive" if r["permissive"] else "restrictive", "roles": list(r["roles"]),
             "using": r["using"], "with_check": r["with_check"], "comment": r["comment"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..catalog import SUPABASE_ROLES, Catalog, not_extension_member, qualified
 from ..privileges import grants_of
 from . import Item, omit_defaults
@@ -39,7 +41,7 @@ def default_bounds(type_: str, increment: int) -> tuple[int, int]:
     return (1, high) if increment > 0 else (low, -1)
 
 
-def _default_acl(cat: Catalog, r: dict) -> bool:
+def _default_acl(cat: Catalog, r: dict[str, Any]) -> bool:
     """A serial's sequence keeps the privileges it was created with: none, or Supabase's defaults."""
     if r["acl"] is None:
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..catalog import Catalog, qualified
 from . import Item, omit_defaults
@@ -49,7 +50,7 @@ def read(cat: Catalog) -> list[Item]:
     return out
 
 
-def trigger_data(cat: Catalog, r: dict) -> dict:
+def trigger_data(cat: Catalog, r: dict[str, Any]) -> dict[str, Any]:
     """One trigger row in the spec's shape (also used for triggers on Supabase's tables)."""
     tg = r["type"]
     timing = "instead of" if tg & 64 else "before" if tg & 2 else "after"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..catalog import Catalog, not_extension_member
 
 _NSP = "n.nspname = any(%(schemas)s)"
@@ -69,7 +71,7 @@ where n.nspname = any(%(schemas)s) and not (n.nspname = 'public' and not exists 
 """
 
 
-def read(cat: Catalog) -> list:
+def read(cat: Catalog) -> list[Any]:
     """Record every object the language cannot represent; returns no items."""
     filtered = "pr.prqual is not null or pr.prattrs is not null" if cat.server_version >= 150000 else "false"
     for _label, query in QUERIES:
