@@ -42,6 +42,7 @@ from ..ir.model import (
 )
 from ..output import GeneratedFile
 from ..plan import ONLINE_SETTINGS, Op, Plan
+from ..plan.order import schedule
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from .env import arguments, environment, function_options, returns, search_path, view_options
@@ -186,15 +187,16 @@ class _Writer:
         self.lines = []
         for s in settings:
             self.lines.append(f"op.execute({py_literal('SET ' + s)})")
-        for op in plan.ops:
-            for part in op.parts():
-                self.lines.append(f"# {_title(op, part.action)}")
-                body = self.part(op, part.action)
-                if part.txn == "main":
-                    self.lines += body
-                else:
-                    self.lines.append("with op.get_context().autocommit_block():")
-                    self.lines += ["    " + ln if ln else ln for ln in "\n".join(body).split("\n")]
+        for op, part in schedule(plan.ops):  # the SQL migration's order (generator/plan/order.py)
+            body = self.part(op, part.action)
+            if not body:
+                continue
+            self.lines.append(f"# {_title(op, part.action)}")
+            if part.txn == "main":
+                self.lines += body
+            else:
+                self.lines.append("with op.get_context().autocommit_block():")
+                self.lines += ["    " + ln if ln else ln for ln in "\n".join(body).split("\n")]
         for s in settings:
             self.lines.append(f"op.execute({py_literal('RESET ' + s.split(' ')[0])})")
         return self.lines or ["pass"]

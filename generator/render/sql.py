@@ -114,15 +114,18 @@ def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
                 description: str | None = None, template: str = "sql/migration.sql.j2",
                 cache: dict[tuple[Any, ...], Segment] | None = None, settings: tuple[str, ...] = (),
-                warnings: tuple[str, ...] = (), warning_title: str = "") -> SqlFile:
+                warnings: tuple[str, ...] = (), warning_title: str = "",
+                then: tuple[Plan, ...] = ()) -> SqlFile:
     """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops).
 
     ``settings`` are ``SET`` statements run first (lock and statement timeouts of an evolution
-    migration); ``warnings`` list, under ``warning_title``, the data the file cannot keep.
+    migration); ``warnings`` list, under ``warning_title``, the data the file cannot keep. Plans in
+    ``then`` follow ``plan``, each scheduled on its own (``rollback_all.sql``: one rollback after
+    another, so that no step of one is moved past a step of the next).
     """
     cache = {} if cache is None else cache
     segments, modes = [], []
-    for op, part in schedule(plan.ops):
+    for op, part in (step for p in (plan, *then) for step in schedule(p.ops)):
         key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
         if key not in cache:
             cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
@@ -136,7 +139,7 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
         blocks=_blocks(segments, modes), settings=settings, warnings=warnings, warning_title=warning_title,
-        windows=list(windows(plan.ops)) if settings else [],
+        windows=[w for p in (plan, *then) for w in windows(p.ops)] if settings else [],
     )
     text = text.rstrip("\n") + "\n"
     return SqlFile(name, text, _locate(text, segments))
@@ -170,8 +173,8 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
                                  description=f"Rolls back {up}.", cache=cache, settings=settings,
                                  warnings=losses, warning_title="WARNING: this rollback cannot restore "
                                  f"what {up} destroyed:"))
-    everything = Plan(tuple(op for _, p in plans for op in p.ops))
-    files.append(render_file(env, "rollback_all.sql", everything.inverse(), spec_name=spec_name,
+    rollbacks = [p.inverse() for _, p in reversed(plans)] or [Plan(())]
+    files.append(render_file(env, "rollback_all.sql", rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
                              description="Rolls back every migration, newest first.", cache=cache,
                              settings=ONLINE_SETTINGS if set(online) & {n for n, _ in plans} else ()))
     return files

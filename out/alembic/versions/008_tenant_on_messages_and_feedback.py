@@ -98,12 +98,6 @@ $$""",
 def upgrade() -> None:
     op.execute("SET lock_timeout = '5s'")
     op.execute("SET statement_timeout = '1h'")
-    # drop policy public.messages."users read messages of visible conversations"
-    op.execute("DROP POLICY \"users read messages of visible conversations\" ON public.messages;")
-    # drop policy public.messages."users add their own messages"
-    op.execute("DROP POLICY \"users add their own messages\" ON public.messages;")
-    # drop policy public.feedback."users read visible feedback"
-    op.execute("DROP POLICY \"users read visible feedback\" ON public.feedback;")
     # drop index public.usage_metrics_user_id_date_idx
     with op.get_context().autocommit_block():
         op.drop_index("usage_metrics_user_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
@@ -113,17 +107,18 @@ def upgrade() -> None:
     # drop index public.usage_metrics_date_tenant_id_idx
     with op.get_context().autocommit_block():
         op.drop_index("usage_metrics_date_tenant_id_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
+    # drop policy public.messages."users read messages of visible conversations"
+    op.execute("DROP POLICY \"users read messages of visible conversations\" ON public.messages;")
+    # drop policy public.messages."users add their own messages"
+    op.execute("DROP POLICY \"users add their own messages\" ON public.messages;")
+    # drop policy public.feedback."users read visible feedback"
+    op.execute("DROP POLICY \"users read visible feedback\" ON public.feedback;")
     # drop constraint public.messages.messages_conversation_id_fkey
     op.execute("ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_fkey;")
     # drop constraint public.feedback.feedback_user_id_fkey
     op.execute("ALTER TABLE public.feedback DROP CONSTRAINT feedback_user_id_fkey;")
     # drop constraint public.feedback.feedback_message_id_fkey
     op.execute("ALTER TABLE public.feedback DROP CONSTRAINT feedback_message_id_fkey;")
-    # add constraint index public.conversations.conversations_id_tenant_id_user_id_key
-    with op.get_context().autocommit_block():
-        op.execute("CREATE UNIQUE INDEX CONCURRENTLY conversations_id_tenant_id_user_id_key ON public.conversations (id, tenant_id, user_id);")
-    # add constraint public.conversations.conversations_id_tenant_id_user_id_key
-    op.execute("ALTER TABLE public.conversations ADD CONSTRAINT conversations_id_tenant_id_user_id_key UNIQUE USING INDEX conversations_id_tenant_id_user_id_key;")
     # alter column public.feedback.message_id
     op.execute("COMMENT ON COLUMN public.feedback.message_id IS 'The rated message. Deleting it deletes its feedback (by the composite foreign key to messages, the only one\\: two would make PostgREST''s embedding ambiguous).';")
     # alter column public.feedback.user_id
@@ -138,18 +133,8 @@ def upgrade() -> None:
     op.add_column("messages", sa.Column("tenant_id", sa.Uuid(), nullable=False, comment="The conversation's tenant, carried on the message so that policies compare the row's own columns (and the table can be distributed by tenant). Always equal to the conversation's: the composite foreign key to conversations guarantees it."), schema="public")
     # add column public.messages.user_id
     op.add_column("messages", sa.Column("user_id", sa.Uuid(), nullable=False, comment="The conversation's user (its owner), carried for the same reason; equal to the conversation's by the same foreign key."), schema="public")
-    # add constraint index public.messages.messages_id_tenant_id_key
-    with op.get_context().autocommit_block():
-        op.execute("CREATE UNIQUE INDEX CONCURRENTLY messages_id_tenant_id_key ON public.messages (id, tenant_id);")
-    # add constraint public.messages.messages_id_tenant_id_key
-    op.execute("ALTER TABLE public.messages ADD CONSTRAINT messages_id_tenant_id_key UNIQUE USING INDEX messages_id_tenant_id_key;")
     # alter table public.messages
     op.execute("GRANT INSERT (tenant_id), INSERT (user_id) ON TABLE public.messages TO authenticated;")
-    # add constraint index public.users.users_id_tenant_id_key
-    with op.get_context().autocommit_block():
-        op.execute("CREATE UNIQUE INDEX CONCURRENTLY users_id_tenant_id_key ON public.users (id, tenant_id);")
-    # add constraint public.users.users_id_tenant_id_key
-    op.execute("ALTER TABLE public.users ADD CONSTRAINT users_id_tenant_id_key UNIQUE USING INDEX users_id_tenant_id_key;")
     # create function private.current_user_is_admin()
     op.create_entity(private_current_user_is_admin)
     op.execute("COMMENT ON FUNCTION private.current_user_is_admin() IS 'RLS helper; true when the current user is an owner or admin of an active tenant.';")
@@ -165,42 +150,6 @@ def upgrade() -> None:
     op.execute("COMMENT ON FUNCTION private.policy_user_id() IS 'RLS helper; id of the active users row of auth.uid() in an active tenant, else NULL.';")
     op.execute("REVOKE ALL ON FUNCTION private.policy_user_id() FROM PUBLIC, anon, authenticated, service_role;")
     op.execute("GRANT EXECUTE ON FUNCTION private.policy_user_id() TO authenticated;")
-    # create constraint public.feedback.feedback_message_id_tenant_id_fkey
-    op.execute((
-        "ALTER TABLE public.feedback\n"
-        "    ADD CONSTRAINT feedback_message_id_tenant_id_fkey FOREIGN KEY (message_id, tenant_id)\n"
-        "    REFERENCES public.messages (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
-    ))
-    # validate constraint public.feedback.feedback_message_id_tenant_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_tenant_id_fkey;")
-    # create constraint public.feedback.feedback_user_id_tenant_id_fkey
-    op.execute((
-        "ALTER TABLE public.feedback\n"
-        "    ADD CONSTRAINT feedback_user_id_tenant_id_fkey FOREIGN KEY (user_id, tenant_id)\n"
-        "    REFERENCES public.users (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
-    ))
-    # validate constraint public.feedback.feedback_user_id_tenant_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_tenant_id_fkey;")
-    # create constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
-    op.execute((
-        "ALTER TABLE public.messages\n"
-        "    ADD CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey FOREIGN KEY (conversation_id, tenant_id, user_id)\n"
-        "    REFERENCES public.conversations (id, tenant_id, user_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
-    ))
-    # validate constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;")
-    # create index public.usage_metrics_date_tenant_id_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_date_tenant_id_idx", "usage_metrics", ["date", "tenant_id"], schema="public", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost", "user_id"], postgresql_concurrently=True)
-    # create index public.usage_metrics_tenant_id_date_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_tenant_id_date_idx", "usage_metrics", ["tenant_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost", "user_id"], postgresql_concurrently=True)
-    # create index public.usage_metrics_user_id_date_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_user_id_date_idx", "usage_metrics", ["user_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost", "tenant_id"], postgresql_concurrently=True)
     # alter policy public.conversations."users read visible conversations"
     op.execute((
         "ALTER POLICY \"users read visible conversations\" ON public.conversations\n"
@@ -246,6 +195,57 @@ def upgrade() -> None:
         "             then tenant_id = (select private.policy_tenant_id())\n"
         "             else user_id = (select private.policy_user_id()) end);"
     ))
+    # add constraint index public.conversations.conversations_id_tenant_id_user_id_key
+    with op.get_context().autocommit_block():
+        op.execute("CREATE UNIQUE INDEX CONCURRENTLY conversations_id_tenant_id_user_id_key ON public.conversations (id, tenant_id, user_id);")
+    # add constraint public.conversations.conversations_id_tenant_id_user_id_key
+    op.execute("ALTER TABLE public.conversations ADD CONSTRAINT conversations_id_tenant_id_user_id_key UNIQUE USING INDEX conversations_id_tenant_id_user_id_key;")
+    # add constraint index public.messages.messages_id_tenant_id_key
+    with op.get_context().autocommit_block():
+        op.execute("CREATE UNIQUE INDEX CONCURRENTLY messages_id_tenant_id_key ON public.messages (id, tenant_id);")
+    # add constraint public.messages.messages_id_tenant_id_key
+    op.execute("ALTER TABLE public.messages ADD CONSTRAINT messages_id_tenant_id_key UNIQUE USING INDEX messages_id_tenant_id_key;")
+    # add constraint index public.users.users_id_tenant_id_key
+    with op.get_context().autocommit_block():
+        op.execute("CREATE UNIQUE INDEX CONCURRENTLY users_id_tenant_id_key ON public.users (id, tenant_id);")
+    # add constraint public.users.users_id_tenant_id_key
+    op.execute("ALTER TABLE public.users ADD CONSTRAINT users_id_tenant_id_key UNIQUE USING INDEX users_id_tenant_id_key;")
+    # create constraint public.feedback.feedback_message_id_tenant_id_fkey
+    op.execute((
+        "ALTER TABLE public.feedback\n"
+        "    ADD CONSTRAINT feedback_message_id_tenant_id_fkey FOREIGN KEY (message_id, tenant_id)\n"
+        "    REFERENCES public.messages (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
+    ))
+    # validate constraint public.feedback.feedback_message_id_tenant_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_tenant_id_fkey;")
+    # create constraint public.feedback.feedback_user_id_tenant_id_fkey
+    op.execute((
+        "ALTER TABLE public.feedback\n"
+        "    ADD CONSTRAINT feedback_user_id_tenant_id_fkey FOREIGN KEY (user_id, tenant_id)\n"
+        "    REFERENCES public.users (id, tenant_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
+    ))
+    # validate constraint public.feedback.feedback_user_id_tenant_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_tenant_id_fkey;")
+    # create constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+    op.execute((
+        "ALTER TABLE public.messages\n"
+        "    ADD CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey FOREIGN KEY (conversation_id, tenant_id, user_id)\n"
+        "    REFERENCES public.conversations (id, tenant_id, user_id) ON UPDATE CASCADE ON DELETE CASCADE NOT VALID;"
+    ))
+    # validate constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;")
+    # create index public.usage_metrics_date_tenant_id_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_date_tenant_id_idx", "usage_metrics", ["date", "tenant_id"], schema="public", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost", "user_id"], postgresql_concurrently=True)
+    # create index public.usage_metrics_tenant_id_date_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_tenant_id_date_idx", "usage_metrics", ["tenant_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost", "user_id"], postgresql_concurrently=True)
+    # create index public.usage_metrics_user_id_date_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_user_id_date_idx", "usage_metrics", ["user_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost", "tenant_id"], postgresql_concurrently=True)
     op.execute("RESET lock_timeout")
     op.execute("RESET statement_timeout")
 
@@ -253,6 +253,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("SET lock_timeout = '5s'")
     op.execute("SET statement_timeout = '1h'")
+    # drop index public.usage_metrics_user_id_date_idx
+    with op.get_context().autocommit_block():
+        op.drop_index("usage_metrics_user_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
+    # drop index public.usage_metrics_tenant_id_date_idx
+    with op.get_context().autocommit_block():
+        op.drop_index("usage_metrics_tenant_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
+    # drop index public.usage_metrics_date_tenant_id_idx
+    with op.get_context().autocommit_block():
+        op.drop_index("usage_metrics_date_tenant_id_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
     # alter policy public.usage_metrics."users read visible usage"
     op.execute((
         "ALTER POLICY \"users read visible usage\" ON public.usage_metrics\n"
@@ -271,15 +280,6 @@ def downgrade() -> None:
         "    TO authenticated\n"
         "    USING (user_id = any (array(select private.visible_user_ids())));"
     ))
-    # drop index public.usage_metrics_user_id_date_idx
-    with op.get_context().autocommit_block():
-        op.drop_index("usage_metrics_user_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
-    # drop index public.usage_metrics_tenant_id_date_idx
-    with op.get_context().autocommit_block():
-        op.drop_index("usage_metrics_tenant_id_date_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
-    # drop index public.usage_metrics_date_tenant_id_idx
-    with op.get_context().autocommit_block():
-        op.drop_index("usage_metrics_date_tenant_id_idx", table_name="usage_metrics", schema="public", postgresql_concurrently=True)
     # drop constraint public.messages.messages_conversation_id_tenant_id_user_id_fkey
     op.execute("ALTER TABLE public.messages DROP CONSTRAINT messages_conversation_id_tenant_id_user_id_fkey;")
     # drop constraint public.feedback.feedback_user_id_tenant_id_fkey
@@ -322,36 +322,18 @@ def downgrade() -> None:
         "    ADD CONSTRAINT feedback_message_id_fkey FOREIGN KEY (message_id)\n"
         "    REFERENCES public.messages (id) ON DELETE CASCADE NOT VALID;"
     ))
-    # validate constraint public.feedback.feedback_message_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;")
     # create constraint public.feedback.feedback_user_id_fkey
     op.execute((
         "ALTER TABLE public.feedback\n"
         "    ADD CONSTRAINT feedback_user_id_fkey FOREIGN KEY (user_id)\n"
         "    REFERENCES public.users (id) ON DELETE CASCADE NOT VALID;"
     ))
-    # validate constraint public.feedback.feedback_user_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;")
     # create constraint public.messages.messages_conversation_id_fkey
     op.execute((
         "ALTER TABLE public.messages\n"
         "    ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)\n"
         "    REFERENCES public.conversations (id) ON DELETE CASCADE NOT VALID;"
     ))
-    # validate constraint public.messages.messages_conversation_id_fkey
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;")
-    # create index public.usage_metrics_date_tenant_id_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_date_tenant_id_idx", "usage_metrics", ["date", "tenant_id"], schema="public", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
-    # create index public.usage_metrics_tenant_id_date_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_tenant_id_date_idx", "usage_metrics", ["tenant_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
-    # create index public.usage_metrics_user_id_date_idx
-    with op.get_context().autocommit_block():
-        op.create_index("usage_metrics_user_id_date_idx", "usage_metrics", ["user_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
     # create policy public.feedback."users read visible feedback"
     op.execute((
         "CREATE POLICY \"users read visible feedback\" ON public.feedback\n"
@@ -377,5 +359,23 @@ def downgrade() -> None:
         "    TO authenticated\n"
         "    USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));"
     ))
+    # validate constraint public.feedback.feedback_message_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;")
+    # validate constraint public.feedback.feedback_user_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;")
+    # validate constraint public.messages.messages_conversation_id_fkey
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;")
+    # create index public.usage_metrics_date_tenant_id_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_date_tenant_id_idx", "usage_metrics", ["date", "tenant_id"], schema="public", postgresql_include=["prompt_tokens", "completion_tokens", "total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
+    # create index public.usage_metrics_tenant_id_date_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_tenant_id_date_idx", "usage_metrics", ["tenant_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
+    # create index public.usage_metrics_user_id_date_idx
+    with op.get_context().autocommit_block():
+        op.create_index("usage_metrics_user_id_date_idx", "usage_metrics", ["user_id", sa.text("date DESC")], schema="public", postgresql_include=["total_tokens", "request_count", "estimated_cost"], postgresql_concurrently=True)
     op.execute("RESET lock_timeout")
     op.execute("RESET statement_timeout")
