@@ -107,8 +107,9 @@ def _table_note(op: Op, action: str, name: str) -> str:
     if action == "add_column":
         return f"{AEL} on {name}; {REWRITE}" if _adds_rewrite(op.part) else brief
     if action == "backfill":
+        check = f", then {AEL} (brief: NOT VALID check, no scan)" if not op.part.nullable else ""
         return (f"ROW EXCLUSIVE on {name}, and each row while it is updated (reads go on; writes to those rows "
-                f"wait); rewrites every row (one UPDATE: new row versions, dead ones for vacuum)")
+                f"wait){check}; rewrites every row (one UPDATE: new row versions, dead ones for vacuum)")
     if action == "backfill_validate":
         return f"{SUE} on {name}; scans the table (reads and writes go on); {NO_REWRITE}"
     if action == "backfill_not_null":

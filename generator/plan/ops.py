@@ -133,8 +133,8 @@ class Op:
                 and self.obj.values != self.old.values and not self.rebuilds:
             return (Part("alter", "own"),)  # a new enum value cannot be used in the transaction that adds it
         if self.action == "add_column" and self.detail == "backfill":
-            # added nullable (with a NOT VALID check when NOT NULL: new rows need a value at once),
-            # filled by an UPDATE, the check validated, then SET NOT NULL (which trusts it) in place of it
+            # added nullable, filled by an UPDATE; when NOT NULL, a NOT VALID check after the UPDATE
+            # (new rows need a value from then on), validated, then SET NOT NULL (which trusts it)
             txn = "own" if self.online else "main"
             fill = (Part("add_column"), Part("backfill", txn))
             if self.part.nullable:

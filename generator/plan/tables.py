@@ -100,7 +100,8 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff, o
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:
             if c.backfill is not None:  # existing rows get a value: added nullable, filled, then NOT NULL
-                check = constraint_name(after.id.name, [c.name], "not_null")
+                # not `_not_null`: the name Postgres 18 gives the NOT NULL constraint SET NOT NULL makes
+                check = constraint_name(after.id.name, [c.name], "filled")
                 d.build.append(Op("add_column", after, part=c, detail="backfill", online=online, extra=(check,)))
             else:
                 d.build.append(Op("add_column", after, part=c))
