@@ -11,7 +11,6 @@ BEGIN;
 -- add column public.cards.team
 -- lock: ACCESS EXCLUSIVE on public.cards (brief); no rewrite
 ALTER TABLE public.cards ADD COLUMN team text;
-ALTER TABLE public.cards ADD CONSTRAINT cards_team_not_null CHECK (team IS NOT NULL) NOT VALID;
 
 -- add column public.cards.excerpt
 -- lock: ACCESS EXCLUSIVE on public.cards (brief); no rewrite
@@ -33,8 +32,9 @@ COMMIT;
 BEGIN;
 
 -- fill the existing rows of the new column: public.cards.team
--- lock: ROW EXCLUSIVE on public.cards, and each row while it is updated (reads go on; writes to those rows wait); rewrites every row (one UPDATE: new row versions, dead ones for vacuum)
+-- lock: ROW EXCLUSIVE on public.cards, and each row while it is updated (reads go on; writes to those rows wait), then ACCESS EXCLUSIVE (brief: NOT VALID check, no scan); rewrites every row (one UPDATE: new row versions, dead ones for vacuum)
 UPDATE public.cards SET team = (select b.team from public.boards b where b.id = cards.board_id);
+ALTER TABLE public.cards ADD CONSTRAINT cards_team_filled CHECK (team IS NOT NULL) NOT VALID;
 
 COMMIT;
 
@@ -42,7 +42,7 @@ BEGIN;
 
 -- validate that no row of the new column is NULL: public.cards.team
 -- lock: SHARE UPDATE EXCLUSIVE on public.cards; scans the table (reads and writes go on); no rewrite
-ALTER TABLE public.cards VALIDATE CONSTRAINT cards_team_not_null;
+ALTER TABLE public.cards VALIDATE CONSTRAINT cards_team_filled;
 
 COMMIT;
 
@@ -51,7 +51,7 @@ BEGIN;
 -- make the new column NOT NULL (trusting the check), drop the check: public.cards.team
 -- lock: ACCESS EXCLUSIVE on public.cards (brief: the validated check spares the scan); no rewrite
 ALTER TABLE public.cards ALTER COLUMN team SET NOT NULL;
-ALTER TABLE public.cards DROP CONSTRAINT cards_team_not_null;
+ALTER TABLE public.cards DROP CONSTRAINT cards_team_filled;
 
 COMMIT;
 
