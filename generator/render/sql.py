@@ -116,15 +116,18 @@ def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
                 description: str | None = None, template: str = "sql/migration.sql.j2",
                 cache: dict[tuple, Segment] | None = None, settings: tuple[str, ...] = (),
-                warnings: tuple[str, ...] = (), warning_title: str = "") -> SqlFile:
+                warnings: tuple[str, ...] = (), warning_title: str = "",
+                parts: list[Plan] | None = None) -> SqlFile:
     """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops).
 
     ``settings`` are ``SET`` statements run first (lock and statement timeouts of an evolution
     migration); ``warnings`` list, under ``warning_title``, the data the file cannot keep.
+    ``parts``: the plans ``plan`` is made of, each scheduled on its own, one after the other
+    (``rollback_all.sql``: a step one rollback moves to its end must not pass the next rollback).
     """
     cache = {} if cache is None else cache
     segments, modes = [], []
-    for op, part in schedule(plan.ops):
+    for op, part in [s for p in (parts or [plan]) for s in schedule(p.ops)]:
         key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
         if key not in cache:
             cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
@@ -175,5 +178,6 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     everything = Plan(tuple(op for _, p in plans for op in p.ops))
     files.append(render_file(env, "rollback_all.sql", everything.inverse(), spec_name=spec_name,
                              description="Rolls back every migration, newest first.", cache=cache,
+                             parts=[p.inverse() for _, p in reversed(plans)],
                              settings=ONLINE_SETTINGS if set(online) & {n for n, _ in plans} else ()))
     return files
