@@ -157,6 +157,46 @@ CREATE POLICY "users read messages of visible conversations" ON public.messages
     TO authenticated
     USING (exists (select 1 from public.conversations c where c.id = messages.conversation_id));
 
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.feedback.feedback_message_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.messages; scans public.feedback; no rewrite
+ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.feedback.feedback_user_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.users; scans public.feedback; no rewrite
+ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;
+
+COMMIT;
+
+BEGIN;
+
+-- validate constraint public.messages.messages_conversation_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.messages, ROW SHARE on public.conversations; scans public.messages; no rewrite
+ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;
+
+COMMIT;
+
+-- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost);
+
+-- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
+
+-- create index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
+-- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
+CREATE INDEX CONCURRENTLY usage_metrics_user_id_date_idx ON public.usage_metrics (user_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
+
+BEGIN;
+
 -- drop job vacuum_analyze_weekly
 -- lock: no table lock; no rewrite
 SELECT cron.unschedule('vacuum_analyze_weekly');
@@ -478,42 +518,6 @@ DROP FUNCTION public.set_updated_at();
 DROP SCHEMA private;
 
 COMMIT;
-
-BEGIN;
-
--- validate constraint public.feedback.feedback_message_id_fkey
--- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.messages; scans public.feedback; no rewrite
-ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_message_id_fkey;
-
-COMMIT;
-
-BEGIN;
-
--- validate constraint public.feedback.feedback_user_id_fkey
--- lock: SHARE UPDATE EXCLUSIVE on public.feedback, ROW SHARE on public.users; scans public.feedback; no rewrite
-ALTER TABLE public.feedback VALIDATE CONSTRAINT feedback_user_id_fkey;
-
-COMMIT;
-
-BEGIN;
-
--- validate constraint public.messages.messages_conversation_id_fkey
--- lock: SHARE UPDATE EXCLUSIVE on public.messages, ROW SHARE on public.conversations; scans public.messages; no rewrite
-ALTER TABLE public.messages VALIDATE CONSTRAINT messages_conversation_id_fkey;
-
-COMMIT;
-
--- create index public.usage_metrics_date_tenant_id_idx (outside a transaction: CONCURRENTLY)
--- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
-CREATE INDEX CONCURRENTLY usage_metrics_date_tenant_id_idx ON public.usage_metrics (date, tenant_id) INCLUDE (prompt_tokens, completion_tokens, total_tokens, request_count, estimated_cost);
-
--- create index public.usage_metrics_tenant_id_date_idx (outside a transaction: CONCURRENTLY)
--- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
-CREATE INDEX CONCURRENTLY usage_metrics_tenant_id_date_idx ON public.usage_metrics (tenant_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
-
--- create index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
--- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
-CREATE INDEX CONCURRENTLY usage_metrics_user_id_date_idx ON public.usage_metrics (user_id, date DESC) INCLUDE (total_tokens, request_count, estimated_cost);
 
 RESET lock_timeout;
 RESET statement_timeout;
