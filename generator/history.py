@@ -83,13 +83,15 @@ class Entry:
 
     ``online``: it was made by ``migrate`` for a live database (timeouts, concurrent indexes,
     NOT VALID constraints); the first history is planned for an empty one. ``renames``: the
-    declared renames this migration performs.
+    declared renames this migration performs. ``backfills``: the ``backfill:`` expressions of the
+    columns it adds to existing tables (kept here, not in the state: they run once).
     """
 
     info: MigrationInfo
     state: Model
     online: bool = False
     renames: tuple[Rename, ...] = ()
+    backfills: tuple[Backfill, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -204,6 +206,7 @@ def normalize(model: Model) -> Model:
 
 
 Rename = tuple[ObjectId, "str | None", str]  # (object, column or None, old name)
+Backfill = tuple[ObjectId, str, str]  # (table, column, SQL expression)
 
 
 def declared_renames(old: Model, raw: Model) -> tuple[Rename, ...]:
@@ -219,6 +222,39 @@ def declared_renames(old: Model, raw: Model) -> tuple[Rename, ...]:
             names = {c.name for c in before.columns} if isinstance(before, m.TableIR) else set()
             out += [(oid, c.name, c.renamed_from) for c in obj.columns if c.renamed_from and c.name not in names]
     return tuple(out)
+
+
+def declared_backfills(old: Model, raw: Model) -> tuple[Backfill, ...]:
+    """The ``backfill:`` expressions of the spec model ``raw`` that run after state ``old``: those of
+    columns added to a table ``old`` holds (under its name or the one it is renamed from). A new
+    table has no rows to fill. They are recorded with the migration that adds the columns."""
+    out: list[Backfill] = []
+    for oid in raw.order:
+        obj = raw.objects[oid]
+        if not isinstance(obj, m.TableIR) or not any(c.backfill is not None for c in obj.columns):
+            continue
+        before = old.objects.get(oid)
+        if before is None and obj.renamed_from:
+            before = old.objects.get(dataclasses.replace(oid, name=obj.renamed_from))
+        if not isinstance(before, m.TableIR):
+            continue
+        names = {c.name for c in before.columns}
+        out += [(oid, c.name, c.backfill) for c in obj.columns
+                if c.backfill is not None and c.name not in names and c.renamed_from not in names]
+    return tuple(out)
+
+
+def apply_backfills(state: Model, backfills: tuple[Backfill, ...]) -> Model:
+    """``state`` with the columns' ``backfill`` set as ``backfills`` say (what the planner reads)."""
+    if not backfills:
+        return state
+    objects = dict(state.objects)
+    for oid, column, expression in backfills:
+        obj = objects.get(oid)
+        if isinstance(obj, m.TableIR):
+            objects[oid] = dataclasses.replace(obj, columns=tuple(
+                dataclasses.replace(c, backfill=expression) if c.name == column else c for c in obj.columns))
+    return dataclasses.replace(state, objects=MappingProxyType(objects))
 
 
 def apply_renames(state: Model, renames: tuple[Rename, ...]) -> Model:
@@ -273,6 +309,9 @@ def entry_text(entry: Entry) -> str:
                       "description": info.description, "online": entry.online},
         "objects": state_to_list(entry.state),
         "renames": [{"id": _oid(oid), "column": col, "from": old} for oid, col, old in entry.renames],
+        # only when there are some: the files of migrations without one stay as they were
+        **({"backfills": [{"id": _oid(oid), "column": col, "expression": sql} for oid, col, sql in entry.backfills]}
+           if entry.backfills else {}),
     })
 
 
@@ -288,7 +327,9 @@ def entry_from_text(text: str, where: str) -> Entry:
         info = MigrationInfo(number=int(mi["number"]), name=mi["name"], rollback_name=mi["rollback_name"],
                              description=mi.get("description"))
         renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
-        return Entry(info, state_from_list(data["objects"]), bool(mi.get("online", False)), renames)
+        backfills = tuple((_from_oid(b["id"]), str(b["column"]), str(b["expression"]))
+                          for b in data.get("backfills", ()))
+        return Entry(info, state_from_list(data["objects"]), bool(mi.get("online", False)), renames, backfills)
     except json.JSONDecodeError as exc:
         raise CorruptHistory(f"{where}:{exc.lineno}:{exc.colno}: not a schemagen history file ({exc.msg})") from None
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -357,7 +398,8 @@ def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:
     """The plan of each migration, from the states before and after it."""
     out, before = [], EMPTY
     for e in entries:
-        out.append((e.info.number, plan(before, apply_renames(e.state, e.renames), online=e.online)))
+        after = apply_backfills(apply_renames(e.state, e.renames), e.backfills)
+        out.append((e.info.number, plan(before, after, online=e.online)))
         before = e.state
     return out
 

@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Pos, Problem, SpecError
-from .history import Entry, Rename, apply_renames, declared_renames, initial_history, load_history, normalize
+from .history import (
+    Backfill,
+    Entry,
+    Rename,
+    apply_backfills,
+    apply_renames,
+    declared_backfills,
+    declared_renames,
+    initial_history,
+    load_history,
+    normalize,
+)
 from .ir import build
 from .ir.model import MigrationInfo, Model
 from .output import locked_out, write_out
@@ -76,14 +87,16 @@ def destructive_problems(p: Plan, model: Model, spec_pos: Pos) -> list[Problem]:
 
 
 def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = None
-              ) -> tuple[list[Entry], Model, Model, Plan, tuple[Rename, ...]]:
-    """(history, spec model, its state, the plan from the last migration to it, the renames it
-    performs). No I/O but reads; the lint runs when :func:`migrate` renders the files."""
+              ) -> tuple[list[Entry], Model, Model, Plan, tuple[Rename, ...], tuple[Backfill, ...]]:
+    """(history, spec model, its state, the plan from the last migration to it, the renames and
+    backfills it performs). No I/O but reads; the lint runs when :func:`migrate` renders the files."""
     model = build(load_spec(spec_path, display=display or str(spec_path)))  # linted when rendered
     history = load_history(out) or initial_history(model)
     state = normalize(model)
     renames = declared_renames(history[-1].state, model)
-    return history, model, state, plan(history[-1].state, apply_renames(state, renames), online=True), renames
+    backfills = declared_backfills(history[-1].state, model)
+    after = apply_backfills(apply_renames(state, renames), backfills)
+    return history, model, state, plan(history[-1].state, after, online=True), renames, backfills
 
 
 def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None = None,
@@ -114,7 +127,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     spec_pos = Pos(display or str(spec_path), 1, 1)
     if not NAME.match(name):
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
-    history, model, state, p, renames = plan_next(spec_path, out, display=display)
+    history, model, state, p, renames, backfills = plan_next(spec_path, out, display=display)
     timings["plan"] = time.perf_counter() - t
     last = history[-1].info
     if not p:
@@ -125,7 +138,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         raise DestructiveChange(problems)
     info = MigrationInfo(number=last.number + 1, name=name, rollback_name=name,
                          description=description or _describe(p))
-    entry = Entry(info, state, online=True, renames=renames)
+    entry = Entry(info, state, online=True, renames=renames, backfills=backfills)
     t = time.perf_counter()
     result = generate(spec_path, templates=templates, display=display, history=[*history, entry])
     timings["render"] = time.perf_counter() - t

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.history import apply_renames, declared_renames, load_history
+from generator.history import apply_backfills, apply_renames, declared_renames, load_history
 from generator.ir import build
 from generator.ir.model import Model
 from generator.migrate import Migrated, migrate
@@ -93,7 +93,7 @@ def test_rollback_renders_as_the_reverse_migration(case: Path, tmp_path: Path) -
     _old, done = run_case(case, tmp_path)
     history = load_history(tmp_path / "out")
     a, b = history[-2].state, history[-1].state
-    forward = plan(a, apply_renames(b, history[-1].renames), online=True)
+    forward = plan(a, apply_backfills(apply_renames(b, history[-1].renames), history[-1].backfills), online=True)
     backward = plan(b, apply_renames(a, declared_renames(b, _raw_model(case / "old.yaml"))), online=True)
     assert forward == done.plan
     if options(case).get("reverse_same_statements", True):

@@ -251,6 +251,12 @@ class _Builder:
                         cp + ("default",)))
             sql.append(("generated", self.sql(c.generated, cp + ("generated",), f"column {c.name!r}"),
                         cp + ("generated",)))
+            # checked like a default; its references are not dependencies: it runs once, when the
+            # column is added, and is not part of the state
+            self.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
+            if c.backfill is not None and (c.generated or c.identity):
+                self.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
+                                               "values; `backfill` would never run")
             if c.primary_key:
                 if pk_cols:
                     self.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
@@ -270,6 +276,7 @@ class _Builder:
                                     nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
                                     shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from,
+                                    backfill=c.backfill,
                                     sequence_grants=self.grants(c.sequence_grants, cp + ("sequence_grants",))))
         check_cols(d.primary_key, path + ("primary_key",), "primary key")
         pk = m.KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None

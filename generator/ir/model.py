@@ -57,6 +57,9 @@ class Column:
     collation: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
     renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
+    #: the value of existing rows when a migration adds the column to an existing table (plan
+    #: only: recorded with that migration's history entry, never part of the state)
+    backfill: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

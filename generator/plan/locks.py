@@ -106,6 +106,14 @@ def _table_note(op: Op, action: str, name: str) -> str:
         return f"{AEL} on {name}; drops it and its rows"
     if action == "add_column":
         return f"{AEL} on {name}; {REWRITE}" if _adds_rewrite(op.part) else brief
+    if action == "backfill":
+        check = f", then {AEL} (brief: NOT VALID check, no scan)" if not op.part.nullable else ""
+        return (f"ROW EXCLUSIVE on {name}, and each row while it is updated (reads go on; writes to those rows "
+                f"wait){check}; rewrites every row (one UPDATE: new row versions, dead ones for vacuum)")
+    if action == "backfill_validate":
+        return f"{SUE} on {name}; scans the table (reads and writes go on); {NO_REWRITE}"
+    if action == "backfill_not_null":
+        return f"{AEL} on {name} (brief: the validated check spares the scan); {NO_REWRITE}"
     if action == "alter_column":
         o, n = op.old_part, op.part
         same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split())

@@ -13,6 +13,9 @@ create / drop             the whole object                            drop / cre
 alter                     object in place: ``old`` → ``obj``          alter ``obj`` → ``old``
 rename                    ``old``'s name → ``obj``'s name             rename back
 add_column / drop_column  ``part`` of table ``obj``                   drop / add
+                          (``detail="backfill"``: existing rows filled
+                          from ``part.backfill``; ``extra``: the name
+                          of the temporary NOT NULL check)
 alter_column              column ``old_part`` → ``part``              alter back
 rename_column             column ``old_part`` → ``part`` (name only)  rename back
 add_constraint / drop_…   ``part`` (key or check) of table ``obj``    drop / add
@@ -129,6 +132,14 @@ class Op:
         if self.online and self.action == "alter" and isinstance(self.obj, EnumIR) and isinstance(self.old, EnumIR) \
                 and self.obj.values != self.old.values and not self.rebuilds:
             return (Part("alter", "own"),)  # a new enum value cannot be used in the transaction that adds it
+        if self.action == "add_column" and self.detail == "backfill":
+            # added nullable, filled by an UPDATE; when NOT NULL, a NOT VALID check after the UPDATE
+            # (new rows need a value from then on), validated, then SET NOT NULL (which trusts it)
+            txn = "own" if self.online else "main"
+            fill = (Part("add_column"), Part("backfill", txn))
+            if self.part.nullable:
+                return fill
+            return fill + (Part("backfill_validate", txn), Part("backfill_not_null", txn))
         if self.action == "replace_check":
             return (Part("replace_check"), Part("replace_check_swap", "own" if self.online else "main"))
         if self.online:
@@ -160,6 +171,7 @@ class Op:
                 return (f"enum values {', '.join(map(repr, lost))} of type {obj.id.qualified} "
                         "(rows holding them cannot be converted)")
         if self.action == "add_column" and not self.part.nullable and self.part.default is None \
+                and self.detail != "backfill" \
                 and not self.part.identity and not self.part.generated:
             return (f"column {obj.id.qualified}.{self.part.name} is added NOT NULL without a default "
                     "(fails on a table with rows)")

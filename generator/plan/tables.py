@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
+from ..ir.names import constraint_name
 from ..ir.sql import column_use
 from .ops import Op
 
@@ -50,7 +51,7 @@ def _keys(t: TableIR) -> list[tuple[str, KeyConstraint | CheckConstraint]]:
     return out
 
 
-def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> dict[str, str]:
+def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff, online: bool) -> dict[str, str]:
     """Column ops; returns the renames (old name → new name)."""
     old = {c.name: c for c in before.columns}
     new_names = {c.name for c in after.columns}
@@ -98,7 +99,12 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -
     d.build.extend(readds)
     for c in after.columns:
         if c.name not in {n.name for _, n in pairs}:
-            d.build.append(Op("add_column", after, part=c))
+            if c.backfill is not None:  # existing rows get a value: added nullable, filled, then NOT NULL
+                # not `_not_null`: the name Postgres 18 gives the NOT NULL constraint SET NOT NULL makes
+                check = constraint_name(after.id.name, [c.name], "filled")
+                d.build.append(Op("add_column", after, part=c, detail="backfill", online=online, extra=(check,)))
+            else:
+                d.build.append(Op("add_column", after, part=c))
             d.added.add(c.name)
     return renamed
 
@@ -123,7 +129,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     d = TableDiff()
     if before == after:
         return d
-    renamed = _columns(before, after, original, d)
+    renamed = _columns(before, after, original, d, online)
     old_keys = [(kind, _constraint_cols(k, renamed), k) for kind, k in _keys(before)]
     new_keys = _keys(after)
     by_name = {k.name: (kind, k) for kind, k in new_keys}

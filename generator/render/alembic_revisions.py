@@ -261,7 +261,7 @@ class _Writer:
                 args.append(f"comment={py_literal(t.comment)}")
             call = "op.create_table(\n" + "".join(f"    {a},\n" for a in args) + ")"
             return [call, *self.rendered(op, action, skip=("CREATE TABLE", "COMMENT ON TABLE", "COMMENT ON COLUMN"))]
-        if action == "add_column" and self._expressible(t, (op.part,)):
+        if action == "add_column" and op.detail != "backfill" and self._expressible(t, (op.part,)):
             return [f"op.add_column({name}, {self.column(t, op.part)}, schema={schema})",
                     *self.rendered(op, action, skip=("ALTER TABLE", "COMMENT ON COLUMN"))]
         table_call = self._table_call(op, t, action, name, schema)

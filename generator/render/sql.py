@@ -52,7 +52,10 @@ def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str
 
 
 TITLES = {"replace_check": "add the new check beside the old one:",
-          "replace_check_swap": "validate the new check, drop the old one, take its name:"}
+          "replace_check_swap": "validate the new check, drop the old one, take its name:",
+          "backfill": "fill the existing rows of the new column:",
+          "backfill_validate": "validate that no row of the new column is NULL:",
+          "backfill_not_null": "make the new column NOT NULL (trusting the check), drop the check:"}
 
 
 def _title(op: Op, action: str | None = None) -> str:

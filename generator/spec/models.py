@@ -79,6 +79,11 @@ class Column(Spec):
     """Columns are nullable unless you say so (primary keys are not)."""
     default: SqlText | None = None
     """DEFAULT: an SQL expression, e.g. gen_random_uuid() or now()."""
+    backfill: SqlText | None = None
+    """The value of each existing row when a later migration adds this column to a table that
+    exists: one SQL expression over the row, e.g. `(select c.tenant_id from public.conversations c
+    where c.id = messages.conversation_id)`. The column is added nullable, filled by an UPDATE, then
+    made NOT NULL (if it is) without a gap. Ignored when the table is created."""
     identity: Literal["always", "by default"] | None = None
     """GENERATED ALWAYS / BY DEFAULT AS IDENTITY."""
     generated: SqlText | None = None
