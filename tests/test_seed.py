@@ -11,6 +11,7 @@ from pglast import parse_sql
 
 from generator.errors import SpecError
 from generator.ir import build
+from generator.pipeline import generate
 from generator.render.fixtures import NAMESPACE, derived_uuid, resolve_fixtures, row_uuid
 from generator.render.seed import MARK_TEST_DATABASE, SEED_FILE, render_seed
 from generator.spec import load_spec
@@ -164,3 +165,89 @@ def test_no_fixtures_no_seed_file(tmp_path: Path) -> None:
     path = _spec(tmp_path, "")
     loaded = load_spec(path, display="schema.yaml")
     assert render_seed(build(loaded), loaded) == []
+
+
+SEQUENCE_SPEC = """\
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: items
+        columns:
+          - {name: id, type: bigint, primary_key: true, identity: always}
+          - {name: name, type: text}
+      - name: notes
+        columns:
+          - {name: id, type: bigint, primary_key: true, identity: by default}
+          - {name: body, type: text}
+      - name: tenants
+        columns:
+          - {name: id, type: uuid, primary_key: true}
+          - {name: slug, type: text}
+        unique:
+          - {columns: [id, slug]}
+      - name: projects
+        columns:
+          - {name: id, type: uuid, primary_key: true}
+          - {name: tenant_id, type: uuid}
+          - {name: tenant_slug, type: text}
+        foreign_keys:
+          - {columns: [tenant_id, tenant_slug], references: {table: tenants, columns: [id, slug]}}
+        indexes:
+          - {columns: [tenant_id, tenant_slug]}
+fixtures:
+  items:
+    i1: {id: 1, name: one}
+    i5: {id: 5, name: five}
+  notes:
+    n3: {id: 3, body: three}
+  projects:
+    p1: {tenant_id: acme, tenant_slug: acme}
+  tenants:
+    acme: {slug: acme-corp}
+"""
+
+
+def _generate_sequence_case(tmp_path: Path) -> tuple[Path, Path]:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SEQUENCE_SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    for f in generate(spec).files:
+        (out / f.name).parent.mkdir(parents=True, exist_ok=True)
+        (out / f.name).write_text(f.text, encoding="utf-8")
+    return spec, out
+
+
+def test_identity_and_composite_foreign_keys_resolve(tmp_path: Path) -> None:
+    spec, _ = _generate_sequence_case(tmp_path)
+    loaded = load_spec(spec, display="schema.yaml")
+    fixtures = resolve_fixtures(build(loaded), loaded)
+    items, notes = fixtures.table("items"), fixtures.table("notes")
+    assert items is not None and items.overriding and items.sequences == ("id",)
+    assert notes is not None and not notes.overriding and notes.sequences == ("id",)
+    acme, p1 = fixtures.row("tenants", "acme"), fixtures.row("projects", "p1")
+    assert acme is not None and p1 is not None
+    # each column of the composite key takes the named row's value of the column it references
+    assert p1.values["tenant_id"] == acme.values["id"]
+    assert p1.values["tenant_slug"] == "acme-corp"
+    assert [t.table.id.name for t in fixtures.tables] == ["items", "notes", "tenants", "projects"]
+
+
+@pytest.mark.pg
+def test_identity_fixtures_then_api_inserts_take_the_next_id(tmp_path: Path, conn: psycopg.Connection) -> None:
+    _, out = _generate_sequence_case(tmp_path)
+    build_from_out(conn, out)
+    conn.execute(MARK_TEST_DATABASE)
+    text = (out / SEED_FILE).read_text(encoding="utf-8")
+    assert "INSERT INTO public.items (id, name) OVERRIDING SYSTEM VALUE VALUES" in text
+    assert "INSERT INTO public.notes (id, body) VALUES" in text
+    conn.execute(text)
+    # an insert that takes the default (as the API does) gets an id past the seeded ones
+    assert conn.execute("insert into items (name) values ('api') returning id").fetchone()[0] == 6
+    assert conn.execute("insert into notes (body) values ('api') returning id").fetchone()[0] == 4
+    conn.execute(text)  # again: its own rows replaced, the API rows kept, the sequences past both
+    assert conn.execute("insert into items (name) values ('api2') returning id").fetchone()[0] == 7
+    assert conn.execute("select count(*) from items").fetchone()[0] == 4
+    row = conn.execute("select p.tenant_slug, t.slug from projects p join tenants t on t.id = p.tenant_id").fetchone()
+    assert row == ("acme-corp", "acme-corp")

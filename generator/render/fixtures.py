@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
-from ..ir.model import ForeignKeyIR, Model, TableIR
+from ..ir.model import Column, ForeignKeyIR, Model, TableIR
 from ..ir.sql import expression_refs
 from ..quoting import quote_literal
 from ..spec import LoadedSpec
@@ -63,6 +63,11 @@ class FixtureTable:
     table: TableIR
     rows: tuple[FixtureRow, ...]
     columns: tuple[str, ...]
+    #: A row gives an ``identity: always`` column: the INSERT needs ``OVERRIDING SYSTEM VALUE``.
+    overriding: bool = False
+    #: Given columns backed by a sequence (identity or serial): advanced past the seeded ids after
+    #: the INSERT, so the first insert that takes the default does not collide with a fixture row.
+    sequences: tuple[str, ...] = ()
 
     @property
     def primary_key(self) -> tuple[str, ...]:
@@ -106,6 +111,7 @@ class _Resolver:
         self.loaded = loaded
         self.problems: list[Problem] = []
         self.keys: dict[ObjectId, dict[str, dict[str, Any]]] = {}  # table → key → pk column → value
+        self.raw: dict[ObjectId, dict[str, dict[str, Any]]] = {}  # table → key → column → value as written
 
     def error(self, path: tuple[Any, ...], message: str, hint: str | None = None, *, key: bool = False) -> None:
         self.problems.append(Problem(self.loaded.pos(path, key=key), message, hint))
@@ -144,8 +150,20 @@ class _Resolver:
                                               f"for primary key column {col!r}", key=True)
             out[key] = values
         self.keys[table.id] = out
+        self.raw[table.id] = {k: r for k, r in rows.items() if isinstance(r, dict)}
 
-    def value(self, table: TableIR, col: str, raw: Any, fks: dict[str, ForeignKeyIR],
+    def target_value(self, target: ObjectId, key: str, col: str) -> Any:
+        """The plain value of column ``col`` of fixture row ``key`` of ``target``, or None if not plain."""
+        if col in self.keys[target].get(key, {}):
+            return self.keys[target][key][col]
+        given = self.raw.get(target, {}).get(key, {}).get(col)
+        if isinstance(given, dict) and set(given) == {"uuid"} and given["uuid"] is not None:
+            return derived_uuid(str(given["uuid"]))
+        if given is None or isinstance(given, dict | list):
+            return None
+        return _plain(given)
+
+    def value(self, table: TableIR, col: str, raw: Any, fks: dict[str, tuple[ForeignKeyIR, int]],
               path: tuple[Any, ...]) -> tuple[Any, str] | None:
         """(plain value, SQL text) of one cell, or None after reporting a problem."""
         column = table.column(col)
@@ -173,14 +191,14 @@ class _Resolver:
                 return None
             items = [quote_literal(_plain(v)) for v in raw]
             return raw, f"ARRAY[{', '.join(items)}]::{column.type}"
-        fk = fks.get(col)
+        fk, at = fks.get(col, (None, 0))
         if fk is not None and isinstance(raw, str) and fk.target in self.keys:
             target_keys = self.keys[fk.target]
             if raw in target_keys:
-                value = target_keys[raw].get(fk.target_columns[0])
+                value = self.target_value(fk.target, raw, fk.target_columns[at])
                 if value is None:
                     self.error(path, f"row {raw!r} of {fk.target.qualified} has no plain value for "
-                                     f"{fk.target_columns[0]!r}")
+                                     f"{fk.target_columns[at]!r}")
                     return None
                 return value, quote_literal(value)
             if not (ctype == "uuid" and _UUID.match(raw)):
@@ -196,8 +214,12 @@ class _Resolver:
         return plain, quote_literal(plain)
 
     def table_rows(self, table: TableIR, rows: dict[str, Any], path: tuple[Any, ...]) -> FixtureTable:
-        fks = {fk.columns[0]: fk for fk in self.model.children(table.id, "constraint")
-               if isinstance(fk, ForeignKeyIR) and len(fk.columns) == 1}
+        # every column of a foreign key (composite ones too) → the key and the column's place in it
+        fks: dict[str, tuple[ForeignKeyIR, int]] = {}
+        for fk in self.model.children(table.id, "constraint"):
+            if isinstance(fk, ForeignKeyIR):
+                for at, c in enumerate(fk.columns):
+                    fks.setdefault(c, (fk, at))
         out: list[FixtureRow] = []
         used: set[str] = set()
         for key, row in rows.items():
@@ -213,7 +235,7 @@ class _Resolver:
                     self.error(rp + (col,), f"unknown column {col!r} of {table.id.qualified}",
                                f"columns: {known}", key=True)
                     continue
-                if column.generated or column.identity == "always":
+                if column.generated:
                     self.error(rp + (col,), f"column {col!r} is generated and cannot be given a value", key=True)
                     continue
                 resolved = self.value(table, col, raw, fks, rp + (col,))
@@ -221,8 +243,10 @@ class _Resolver:
                     values[col], sql[col] = resolved
             used.update(sql)
             out.append(FixtureRow(key, values, sql))
-        columns = tuple(c.name for c in table.columns if c.name in used)
-        return FixtureTable(table, tuple(out), columns)
+        given = [c for c in table.columns if c.name in used]
+        return FixtureTable(table, tuple(out), tuple(c.name for c in given),
+                            overriding=any(c.identity == "always" for c in given),
+                            sequences=tuple(c.name for c in given if _has_sequence(c)))
 
     def resolve(self) -> FixtureSet:
         fixtures = self.loaded.spec.fixtures
@@ -255,6 +279,16 @@ class _Resolver:
             ready = [i for i in ids if i not in order and parents[i] <= set(order)]
             order.append(ready[0] if ready else next(i for i in ids if i not in order))
         return order
+
+
+_SERIAL = ("smallserial", "serial2", "serial", "serial4", "bigserial", "serial8")
+_NEXTVAL = re.compile(r"(pg_catalog\.)?nextval\s*\(", re.IGNORECASE)
+
+
+def _has_sequence(column: Column) -> bool:
+    """True for an identity, serial or ``nextval(…)``-defaulted column (its sequence needs advancing)."""
+    return bool(column.identity or column.type.lower() in _SERIAL
+                or (column.default and _NEXTVAL.match(column.default.strip())))
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from ..ir.model import Model
 from ..output import GeneratedFile
-from ..quoting import quote_ident
+from ..quoting import quote_ident, quote_literal, quote_qualified
 from ..spec import LoadedSpec
 from .env import environment
 from .fixtures import FixtureSet, FixtureTable, resolve_fixtures
@@ -47,10 +47,24 @@ def seed_rows(table: FixtureTable) -> list[dict[str, object]]:
              "sql": [row.sql.get(c, "DEFAULT") for c in table.columns]} for row in table.rows]
 
 
+def sequence_advances(table: FixtureTable) -> list[str]:
+    """A ``setval`` per sequence-backed column the fixtures give (identity or serial).
+
+    Explicit ids do not move the column's sequence; without this the first insert that takes the
+    default collides with a fixture row. The sequence is set to the column's largest value (all rows,
+    not only the fixtures), so the next default is past every id in the table.
+    """
+    name = quote_qualified(table.table.id.schema, table.table.id.name)
+    return [f"SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({quote_literal(name)}, {quote_literal(c)}), "
+            f"greatest(pg_catalog.max({quote_ident(c)}), 1)) FROM {name};"
+            for c in table.sequences]
+
+
 def render_seed_text(model: Model, fixtures: FixtureSet, *, spec_name: str, templates: str | None = None) -> str:
     """The text of ``seed_test_data.sql`` for ``fixtures``."""
     env = environment(templates)
-    tables = [{"fx": t, "filter": key_filter(t), "rows": seed_rows(t)} for t in fixtures.tables]
+    tables = [{"fx": t, "filter": key_filter(t), "rows": seed_rows(t),
+               "advance": sequence_advances(t)} for t in fixtures.tables]
     text = env.get_template("seed/seed_test_data.sql.j2").render(
         file_name=SEED_FILE, spec_name=spec_name, project=model.project, tables=tables, total=fixtures.row_count,
         marker=MARKER_SETTING, marker_values=MARKER_VALUES,
