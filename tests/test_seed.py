@@ -195,7 +195,15 @@ migrations:
           - {columns: [tenant_id, tenant_slug], references: {table: tenants, columns: [id, slug]}}
         indexes:
           - {columns: [tenant_id, tenant_slug]}
+      - name: profiles
+        columns:
+          - {name: id, type: uuid, primary_key: true, references: {table: auth.users, on_delete: cascade}}
+          - {name: display_name, type: text}
 fixtures:
+  profiles:
+    alice: {id: alice, display_name: Alice}
+  auth.users:
+    alice: {email: alice@example.com}
   items:
     i1: {id: 1, name: one}
     i5: {id: 5, name: five}
@@ -231,7 +239,17 @@ def test_identity_and_composite_foreign_keys_resolve(tmp_path: Path) -> None:
     # each column of the composite key takes the named row's value of the column it references
     assert p1.values["tenant_id"] == acme.values["id"]
     assert p1.values["tenant_slug"] == "acme-corp"
-    assert [t.table.id.name for t in fixtures.tables] == ["items", "notes", "tenants", "projects"]
+    alice_user, alice = fixtures.row("users", "alice", "auth"), fixtures.row("profiles", "alice")
+    assert alice_user is not None and alice is not None
+    # a profile's key names its auth.users row: the profile's id is that user's id
+    assert alice.values["id"] == alice_user.values["id"] == row_uuid(alice_user_id(fixtures), "alice")
+    order = [t.table.id.qualified for t in fixtures.tables]  # parents first, whatever the spec's order
+    assert order.index("auth.users") < order.index("public.profiles")
+    assert order.index("public.tenants") < order.index("public.projects")
+
+
+def alice_user_id(fixtures):  # noqa: ANN001, ANN201
+    return fixtures.table("users", "auth").table.id
 
 
 @pytest.mark.pg
@@ -251,3 +269,5 @@ def test_identity_fixtures_then_api_inserts_take_the_next_id(tmp_path: Path, con
     assert conn.execute("select count(*) from items").fetchone()[0] == 4
     row = conn.execute("select p.tenant_slug, t.slug from projects p join tenants t on t.id = p.tenant_id").fetchone()
     assert row == ("acme-corp", "acme-corp")
+    row = conn.execute("select u.email, p.display_name from public.profiles p join auth.users u using (id)").fetchone()
+    assert row == ("alice@example.com", "Alice")

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
-from ..ir.model import Column, ForeignKeyIR, Model, TableIR
+from ..ir.model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
 from ..ir.sql import expression_refs
 from ..quoting import quote_literal
 from ..spec import LoadedSpec
@@ -28,6 +28,17 @@ from ..spec import LoadedSpec
 NAMESPACE = uuid.UUID("6f1c2b1e-3d0a-5a8e-9c4b-7d2e5f60a1b3")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\Z")
 _JSON_TYPES = ("json", "jsonb")
+
+
+#: Supabase's ``auth.users`` as fixtures see it: an external table (the spec does not declare it) whose
+#: rows a seed may insert, so that ``profiles.id → auth.users(id)`` can be seeded. Only the columns
+#: both Supabase and verify's stand-in (generator/verify/supabase_standin.sql) have.
+AUTH_USERS = TableIR(
+    id=ObjectId("table", "auth", "users"), migration=0,
+    columns=(Column(name="id", type="uuid", nullable=False), Column(name="email", type="text"),
+             Column(name="raw_user_meta_data", type="jsonb"), Column(name="created_at", type="timestamptz")),
+    primary_key=KeyConstraint(name="users_pkey", columns=("id",)),
+)
 
 
 def derived_uuid(name: str) -> str:
@@ -119,6 +130,8 @@ class _Resolver:
     def find_table(self, name: str, path: tuple[Any, ...]) -> TableIR | None:
         schema, _, rel = name.rpartition(".")
         table = self.model.objects.get(ObjectId("table", schema or "public", rel))
+        if table is None and (schema, rel) == ("auth", "users"):
+            table = AUTH_USERS
         if not isinstance(table, TableIR):
             known = ", ".join(sorted(t.id.qualified for t in self.model.of_kind("table"))) or "none"
             self.error(path, f"fixtures: unknown table {name!r}", f"known tables: {known}", key=True)
@@ -265,10 +278,30 @@ class _Resolver:
             seen[table.id] = name
             self.primary_keys(table, rows, path)
             found.append((table, rows, path))
+        self._key_references([t for t, _, _ in found])
         tables = {t.id: self.table_rows(t, rows, path) for t, rows, path in found}
         if self.problems:
             raise SpecError(self.problems)
         return FixtureSet(tuple(tables[i] for i in self._insert_order(list(tables))))
+
+    def _key_references(self, tables: list[TableIR]) -> None:
+        """Primary key columns that are foreign keys naming a fixture row (``profiles.id: alice``
+        for ``auth.users`` row ``alice``) take that row's value, so their own children resolve too."""
+        for _ in range(len(tables)):  # a chain of such keys settles in as many passes as tables
+            changed = False
+            for table in tables:
+                for fk in self.model.children(table.id, "constraint"):
+                    if not isinstance(fk, ForeignKeyIR) or fk.target not in self.keys:
+                        continue
+                    for values in self.keys[table.id].values():
+                        for col, target_col in zip(fk.columns, fk.target_columns, strict=True):
+                            raw = values.get(col)
+                            if isinstance(raw, str) and raw in self.keys[fk.target]:
+                                value = self.target_value(fk.target, raw, target_col)
+                                if value is not None and value != raw:
+                                    values[col], changed = value, True
+            if not changed:
+                return
 
     def _insert_order(self, ids: list[ObjectId]) -> list[ObjectId]:
         """Referenced tables first; otherwise spec order (a cycle falls back to spec order)."""
