@@ -15,6 +15,8 @@ fixtures:
   usage_metrics:
     acme_owner_day1:
       date: {sql: current_date - 3}      # a SQL expression, inserted as written
+  auth.users:                  # Supabase's auth.users (external) takes rows too
+    alice: {email: alice@example.com}
 ```
 
 Only the shape is checked here; ``generator.render.fixtures`` checks tables, columns and keys

@@ -293,3 +293,43 @@ tests:
     assert len(step.problems) == 1
     assert step.problems[0].startswith("a wrong expectation (")
     assert step.problems[0].endswith("expected 1 row, got 2 rows")
+
+
+@pytest.mark.pg
+def test_actors_whose_profile_references_auth_users_fixtures(tmp_path: Path, fresh_db: Database) -> None:
+    """``profiles.id → auth.users(id)``: auth.users rows are fixtures, and a profile's id names one."""
+    text = """\
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: profiles
+        columns:
+          - {name: id, type: uuid, primary_key: true, references: {table: auth.users, on_delete: cascade}}
+          - {name: display_name, type: text}
+        rls: {enable: true}
+        policies:
+          - {name: own profile, command: select, roles: [authenticated], using: "id = (select auth.uid())"}
+        grants: [{privileges: [select], to: [authenticated]}]
+fixtures:
+  auth.users:
+    alice: {email: alice@example.com}
+    bob: {email: bob@example.com}
+  profiles:
+    alice: {id: alice, display_name: Alice}
+    bob: {id: bob, display_name: Bob}
+tests:
+  users: {table: profiles, auth_id: id}
+  actors:
+    alice: {user: alice}
+    bob: {user: bob}
+  matrix:
+    - select: profiles
+      expect:
+        alice: [alice]
+        bob: [bob]
+"""
+    report = run_verify(generate(spec_copy(tmp_path, text)), fresh_db.dsn)
+    step = policy_step(report)
+    assert report.ok, report.problems
+    assert step.note == "2 cases: 2 passed"
