@@ -133,7 +133,7 @@ class _Resolver:
         if table is None and (schema, rel) == ("auth", "users"):
             table = AUTH_USERS
         if not isinstance(table, TableIR):
-            known = ", ".join(sorted(t.id.qualified for t in self.model.of_kind("table"))) or "none"
+            known = ", ".join(sorted([t.id.qualified for t in self.model.of_kind("table")] + ["auth.users"]))
             self.error(path, f"fixtures: unknown table {name!r}", f"known tables: {known}", key=True)
             return None
         if table.primary_key is None:
