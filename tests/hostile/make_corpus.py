@@ -405,6 +405,7 @@ spec(
         mig(d)["views"][0].update(query='select id, "it\'s" from public."we""ird"'),
         mig(d)["materialized_views"][0].update(query='select mood, count(*) as n from public."we""ird" group by mood'),
         mig(d)["functions"][0].update(body='select count(*) from public."we""ird"'),
+        mig(d)["functions"][1].update(body="begin\n  new.\"it's\" := new.\"it's\";\n  return new;\nend;"),
     ),
 )
 spec(
@@ -435,6 +436,7 @@ spec(
         table(d)["indexes"][0].update(columns=["user"]),
         table(d)["policies"][0].update(using='"user" = (select auth.uid())'),
         mig(d)["views"][0].update(query='select id, "select" from public.notes'),
+        mig(d)["functions"][1].update(body='begin\n  new."select" := new."select";\n  return new;\nend;'),
     ),
 )
 spec(

@@ -19,7 +19,7 @@ from generator.render.seed import MARK_TEST_DATABASE
 from generator.spec import load_spec
 from generator.verify.backends import Server
 from generator.verify.cron import install_cron
-from generator.verify.run import run_verify
+from generator.verify.run import execute_sql, run_verify
 from generator.verify.standin import install_supabase_standin
 from tests.outdb import OUT, migration_files
 
@@ -104,16 +104,21 @@ def test_platform_jobs_with_real_pg_cron(pg_server: Server) -> None:
         install_supabase_standin(conn)
         assert install_cron(conn).startswith("pg_cron 1.")
         jobs = lambda: conn.execute("select jobname, schedule, command from cron.job order by 1").fetchall()  # noqa: E731
+        def apply(path: Path) -> None:  # statement by statement, as psql does (CONCURRENTLY steps)
+            assert execute_sql(conn, path.name, path.read_text(encoding="utf-8")) is None
+
         ups = migration_files()
-        for path in ups[:-1]:
-            conn.execute(path.read_text(encoding="utf-8"))
+        jobs_migration = OUT / "007_maintenance_jobs.sql"
+        for path in ups[:ups.index(jobs_migration)]:
+            apply(path)
         before = jobs()
-        conn.execute(ups[-1].read_text(encoding="utf-8"))
+        apply(jobs_migration)
         assert [name for name, *_ in jobs()] == ["refresh_summaries_daily", "vacuum_analyze_weekly"]
         assert before == []
-        conn.execute((OUT / "rollback_007_maintenance_jobs.sql").read_text(encoding="utf-8"))
+        apply(OUT / "rollback_007_maintenance_jobs.sql")
         assert jobs() == before
-        conn.execute(ups[-1].read_text(encoding="utf-8"))
+        for path in ups[ups.index(jobs_migration):]:
+            apply(path)
 
         conn.execute(MARK_TEST_DATABASE)
         conn.execute((OUT / "seed_test_data.sql").read_text(encoding="utf-8"))
