@@ -29,6 +29,7 @@ from .ir import model as m
 from .ir.ids import ObjectId
 from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
+from .ir.raw import RawIR
 from .output import GeneratedFile
 from .plan import Plan, plan
 
@@ -43,7 +44,7 @@ _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
 _KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
     m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
-    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR)}
+    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR, RawIR)}
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,

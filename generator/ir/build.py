@@ -19,6 +19,7 @@ from .deps import CycleError, topological_order
 from .ids import ObjectId
 from .jobs import build_job, check_jobs
 from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
+from .raw import build_raw, link_raw
 from .sql import (
     SqlRefs,
     expression_refs,
@@ -625,6 +626,8 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.view(mv, mig.number, mp + ("materialized_views", i))
         for i, jb in enumerate(mig.jobs):
             build_job(b, jb, mig.number, mp + ("jobs", i))
+        for i, rw in enumerate(mig.raw):
+            build_raw(b, rw, mig.number, mp + ("raw", i))
         for i, tg in enumerate(mig.triggers):
             b.trigger(tg, b.attached_to(tg.table, mp + ("triggers", i, "table")), None, mig.number,
                       mp + ("triggers", i))
@@ -632,6 +635,7 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.policy(po, b.attached_to(po.table, mp + ("policies", i, "table")), None, mig.number,
                      mp + ("policies", i))
     b.fix_triggers()
+    link_raw(b)
     deps = b.resolve()
     check_jobs(b)
     if not b.problems:

@@ -19,6 +19,7 @@ KIND_RANK: dict[str, int] = {
     "trigger": 10,
     "policy": 11,
     "job": 12,
+    "raw": 13,
 }
 
 

@@ -284,6 +284,43 @@ def command_refs(sql: str) -> SqlRefs:
     return c.refs()
 
 
+#: What a raw statement creates is not a dependency: (statement, key of the RangeVar it creates).
+_CREATES = {"CreateStmt": ("relation",), "ViewStmt": ("view",), "CreateSeqStmt": ("sequence",),
+            "CreateTableAsStmt": ("into", "rel")}
+
+
+def script_refs(sql: str) -> SqlRefs:
+    """Refs of one or more top-level statements run inside a migration's transaction (raw SQL).
+
+    Refused: statements that cannot run in a transaction block (``VACUUM``, ``CREATE DATABASE`` …)
+    and transaction control (``COMMIT`` would end the migration's transaction). Relations that the
+    statements themselves create (``CREATE TABLE``/``VIEW``/``SEQUENCE``) are not refs.
+    """
+    try:
+        tree = _parse(sql)
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    stmts = tree.get("stmts", [])
+    if not stmts:
+        return _error("no SQL statement")
+    created: set[QName] = set()
+    for stmt in stmts:
+        kind = _statement_kind(stmt)
+        if kind in _NOT_IN_SQL_FUNCTIONS:
+            return _error(f"{kind.removesuffix('Stmt')} statements cannot run inside a migration's transaction",
+                          stmt.get("stmt_location", 0))
+        if kind in _CREATES:
+            node: Any = stmt["stmt"][kind]
+            for key in _CREATES[kind]:
+                node = node.get(key, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict) and "relname" in node:
+                created.add((node.get("schemaname"), node["relname"]))
+    c = _Collector()
+    c.walk(stmts, False)
+    refs = c.refs()
+    return SqlRefs(frozenset(r for r in refs.relations if r not in created), refs.functions, refs.types)
+
+
 @lru_cache(maxsize=16384)
 def type_refs(type_text: str) -> SqlRefs:
     """Validate a type name (exactly one type, no comments) and return the (user) types it mentions."""

@@ -62,6 +62,8 @@ def lock_note(op: Op, part: Part) -> str:
     name = obj.id.qualified
     on = getattr(obj, "on", None)
     rel = on.qualified if on is not None else (obj.id.relation().qualified if obj.id.table else name)
+    if kind == "raw":
+        return "unknown: raw SQL (read it; schemagen does not see inside)"
     if kind == "table":
         return _table_note(op, action, name)
     if kind == "index":

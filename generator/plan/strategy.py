@@ -15,6 +15,7 @@ type (enum)            ALTER TYPE … ADD VALUE when values are only added; else
 sequence, schema       ALTER / COMMENT / GRANT
 extension              ALTER EXTENSION … UPDATE TO when only the version changed, else replace
 constraint             replace
+raw                    replace: the old down, then the new up (generator/ir/raw.py)
 =====================  ===========================================================================
 
 Comments and grants of every kind change in place (COMMENT ON, REVOKE/GRANT).
@@ -71,6 +72,8 @@ def alter_ops(before: Obj, after: Obj, *, online: bool = False,
         same_shape = _only(before, after, "roles", "using", "with_check")
         clauses = all((getattr(before, c) is None) == (getattr(after, c) is None) for c in ("using", "with_check"))
         return alter if same_shape and clauses else None
+    if kind == "raw":
+        return None  # old down, then new up: see generator/ir/raw.py
     if kind == "type":
         return [Op("alter", after, before, online=online, extra=users)]
     return alter  # trigger (CREATE OR REPLACE), sequence, schema

@@ -212,6 +212,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "schemas": model.of_kind("schema"),
         "extensions": model.of_kind("extension"),
         "jobs": model.of_kind("job"),  # pg_cron jobs (generator/ir/jobs.py), docs/_jobs.md.j2
+        "raw": model.of_kind("raw"),  # raw SQL (generator/ir/raw.py), SCHEMA_DOCUMENTATION.md.j2
         "externals": d.externals(),
         "managed_schemas": sorted({o.id.schema for o in model.objects.values() if o.id.schema}
                                   | {o.id.name for o in model.of_kind("schema")}),

@@ -14,6 +14,7 @@ from .fixtures import Fixtures
 from .jobs import Job
 from .lintcfg import LintConfig
 from .policytests import PolicyTests
+from .raw import RawSqlObject
 from .text import Name, NameText
 
 SqlText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -522,6 +523,8 @@ class Migration(Spec):
     """Materialized views it creates."""
     jobs: list[Job] = []
     """pg_cron jobs it schedules (see generator/ir/jobs.py)."""
+    raw: list[RawSqlObject] = []
+    """Raw SQL with explicit up and down, for what the spec language does not cover yet (see generator/ir/raw.py)."""
     triggers: list[AttachedTrigger] = []
     """Triggers on tables the spec does not create (under `external:`), e.g. auth.users."""
     policies: list[AttachedPolicy] = []
