@@ -16,11 +16,8 @@ Database → Extensions), as ``auth`` is; ``schemagen verify`` installs it (or a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from pglast import parser as pg
 
 from .ids import ObjectId
 from .model import Obj
@@ -46,15 +43,6 @@ class JobIR(Obj):
 def job_id(name: str) -> ObjectId:
     """The identity of job ``name`` (jobs have no schema)."""
     return ObjectId(KIND, "", name)
-
-
-def statement_kind(command: str) -> str | None:
-    """The pglast node name of the one statement in ``command`` (``VacuumStmt`` …), or None."""
-    try:
-        stmts = json.loads(pg.parse_sql_json(command)).get("stmts", [])
-    except pg.ParseError:
-        return None
-    return next(iter(stmts[0]["stmt"]), None) if len(stmts) == 1 else None
 
 
 def build_job(b: _Builder, d: Job, mig: int, path: tuple[Any, ...]) -> None:

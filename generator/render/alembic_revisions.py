@@ -47,7 +47,7 @@ from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from .env import arguments, environment, function_options, returns, search_path, view_options
 from .pytypes import column_type, py_literal
-from .sql import render_op
+from .sql import op_title, render_op
 from .sqlalchemy_models import FK_ACTIONS, enum_classes, escape_colons, index_parts
 
 ALEMBIC_DIR = "alembic"
@@ -368,10 +368,8 @@ def _names(cols: tuple[str, ...]) -> str:
 
 
 def _title(op: Op, action: str) -> str:
-    from .sql import _title as sql_title
-
-    text = sql_title(op, action if action != op.action else None)
-    return text.replace("\n", " ")
+    """The SQL migration's comment for this step (already escaped: one line)."""
+    return op_title(op, action if action != op.action else None)
 
 
 ENTITY_TYPES = {"function": "function", "view": "view", "materialized view": "materialized_view",

@@ -58,7 +58,7 @@ TITLES = {"replace_check": "add the new check beside the old one:",
           "backfill_not_null": "make the new column NOT NULL (trusting the check), drop the check:"}
 
 
-def _title(op: Op, action: str | None = None) -> str:
+def op_title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
@@ -131,7 +131,7 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     for op, part in (step for p in (plan, *then) for step in schedule(p.ops)):
         key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
         if key not in cache:
-            cache[key] = Segment(op, _title(op, part.action if part.action != op.action else None),
+            cache[key] = Segment(op, op_title(op, part.action if part.action != op.action else None),
                                  render_op(env, op, part.action))
         seg = cache[key]
         if settings and seg.sql:  # a migration on a live database says what each step locks
