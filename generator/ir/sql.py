@@ -213,6 +213,23 @@ def _contains(node: Any, keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def _statements(sql: str) -> list[dict[str, Any]] | SqlRefs:
+    """The parsed statements of ``sql``, or the located error when it does not parse."""
+    try:
+        tree = _parse(sql)
+    except pg.ParseError as exc:
+        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
+    stmts: list[dict[str, Any]] = tree.get("stmts", [])
+    return stmts
+
+
+def _refs_of(stmts: list[dict[str, Any]]) -> SqlRefs:
+    """What ``stmts`` name (relations, functions, types)."""
+    c = _Collector()
+    c.walk(stmts, False)
+    return c.refs()
+
+
 def _statement_kind(stmt: dict[str, Any]) -> str:
     return next(iter(stmt["stmt"]), "?")
 
@@ -222,11 +239,9 @@ def query_refs(sql: str) -> SqlRefs:
     """Refs of a view or materialized view query: exactly one SELECT (VALUES, WITH … SELECT, set
     operations), reading only: no data-modifying CTE, no ``SELECT INTO``, no second statement."""
     problem = fragment_problem(sql, semicolons=True)
-    try:
-        tree = _parse(sql)
-    except pg.ParseError as exc:
-        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
-    stmts = tree.get("stmts", [])
+    stmts = _statements(sql)
+    if isinstance(stmts, SqlRefs):
+        return stmts
     kinds = [_statement_kind(s) for s in stmts]
     if len(stmts) != 1 or kinds[0] != "SelectStmt":
         kind = kinds[0].removesuffix("Stmt").upper() if stmts else ""
@@ -241,20 +256,16 @@ def query_refs(sql: str) -> SqlRefs:
                       f"{modifying.removesuffix('Stmt').upper()} inside it")
     if problem:
         return _error(f"must be exactly one SELECT statement: {problem.error}", problem.error_offset)
-    c = _Collector()
-    c.walk(stmts, False)
-    return c.refs()
+    return _refs_of(stmts)
 
 
 @lru_cache(maxsize=16384)
 def statement_refs(sql: str) -> SqlRefs:
     """Refs of one or more SQL statements (SQL function bodies, policy-test setup): any statement
     but those Postgres refuses inside a function (transaction control, VACUUM, COPY, …)."""
-    try:
-        tree = _parse(sql)
-    except pg.ParseError as exc:
-        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
-    stmts = tree.get("stmts", [])
+    stmts = _statements(sql)
+    if isinstance(stmts, SqlRefs):
+        return stmts
     if not stmts:
         return _error("no SQL statement")
     for stmt in stmts:
@@ -262,26 +273,20 @@ def statement_refs(sql: str) -> SqlRefs:
         if kind in _NOT_IN_SQL_FUNCTIONS:
             return _error(f"{kind.removesuffix('Stmt')} statements are not allowed in a function body",
                           stmt.get("stmt_location", 0))
-    c = _Collector()
-    c.walk(stmts, False)
-    return c.refs()
+    return _refs_of(stmts)
 
 
 def command_refs(sql: str) -> SqlRefs:
     """Refs of exactly one top-level statement (a scheduled job's command): any statement but
     transaction control, VACUUM included, since the scheduler runs it on its own."""
-    try:
-        tree = _parse(sql)
-    except pg.ParseError as exc:
-        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
-    stmts = tree.get("stmts", [])
+    stmts = _statements(sql)
+    if isinstance(stmts, SqlRefs):
+        return stmts
     if len(stmts) != 1:
         return _error(f"must be exactly one statement, found {len(stmts)}")
     if _statement_kind(stmts[0]) == "TransactionStmt":
         return _error("cannot be a transaction statement", stmts[0].get("stmt_location", 0))
-    c = _Collector()
-    c.walk(stmts, False)
-    return c.refs()
+    return _refs_of(stmts)
 
 
 #: What a raw statement creates is not a dependency: (statement, key of the RangeVar it creates).
@@ -296,11 +301,9 @@ def script_refs(sql: str) -> SqlRefs:
     and transaction control (``COMMIT`` would end the migration's transaction). Relations that the
     statements themselves create (``CREATE TABLE``/``VIEW``/``SEQUENCE``) are not refs.
     """
-    try:
-        tree = _parse(sql)
-    except pg.ParseError as exc:
-        return _error(f"invalid SQL: {exc.args[0]}", _location(exc))
-    stmts = tree.get("stmts", [])
+    stmts = _statements(sql)
+    if isinstance(stmts, SqlRefs):
+        return stmts
     if not stmts:
         return _error("no SQL statement")
     created: set[QName] = set()
@@ -315,9 +318,7 @@ def script_refs(sql: str) -> SqlRefs:
                 node = node.get(key, {}) if isinstance(node, dict) else {}
             if isinstance(node, dict) and "relname" in node:
                 created.add((node.get("schemaname"), node["relname"]))
-    c = _Collector()
-    c.walk(stmts, False)
-    refs = c.refs()
+    refs = _refs_of(stmts)
     return SqlRefs(frozenset(r for r in refs.relations if r not in created), refs.functions, refs.types)
 
 
