@@ -59,6 +59,8 @@ def test_a_later_migration_ignores_the_backfill(tmp_path: Path, edit: str) -> No
     ("{name: x, type: text, backfill: '1); drop table t; select (1'}", "backfill must be exactly one SQL expr"),
     ("{name: x, type: text, backfill: 'lower('}", "backfill: invalid SQL"),
     ("{name: x, type: bigint, identity: always, backfill: '1'}", "would never run"),
+    ("{name: x, type: text, backfill: 'lower(nme)'}", "backfill uses unknown column 'nme' of 't'"),
+    ("{name: x, type: text, backfill: 'lower(t.nme)'}", "backfill uses unknown column t.nme"),
 ])
 def test_bad_backfill_is_a_located_error(tmp_path: Path, column: str, message: str) -> None:
     spec = tmp_path / "schema.yaml"

@@ -254,7 +254,8 @@ class _Builder:
                         cp + ("generated",)))
             # checked like a default; its references are not dependencies: it runs once, when the
             # column is added, and is not part of the state
-            self.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
+            backfill = self.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
+            self._columns_in(backfill, colset, tname, cp + ("backfill",), f"column {c.name!r} backfill")
             if c.backfill is not None and (c.generated or c.identity):
                 self.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
                                                "values; `backfill` would never run")
