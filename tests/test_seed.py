@@ -133,6 +133,15 @@ def test_fixture_errors_are_located(tmp_path: Path) -> None:
     ]
 
 
+def test_a_row_without_a_required_column_is_located(tmp_path: Path) -> None:
+    path = _spec(tmp_path, "fixtures:\n  children:\n    c1: {id: 1}\n    c2: {id: 2, made: 2024-01-01}\n")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "{name: made, type: date}", "{name: made, type: date, nullable: false}"), encoding="utf-8")
+    assert _problems(path) == [
+        "schema.yaml:19:5: fixture row 'c1' of public.children gives no value for 'made' (NOT NULL, no default): "
+        "the seed would fail"]
+
+
 def test_fixture_values(tmp_path: Path) -> None:
     path = _spec(tmp_path, (
         "fixtures:\n"

@@ -254,6 +254,13 @@ class _Resolver:
                 resolved = self.value(table, col, raw, fks, rp + (col,))
                 if resolved is not None:
                     values[col], sql[col] = resolved
+            pk = set(table.primary_key.columns) if table.primary_key else set()  # reported by primary_keys()
+            missing = [c.name for c in table.columns if not c.nullable and c.default is None and not c.identity
+                       and not c.generated and c.name not in sql and c.name not in pk]
+            if missing:
+                self.error(rp, f"fixture row {key!r} of {table.id.qualified} gives no value for "
+                               f"{', '.join(repr(m) for m in missing)} (NOT NULL, no default): the seed would fail",
+                           f"add {', '.join(f'{m}: …' for m in missing)} to the row", key=True)
             used.update(sql)
             out.append(FixtureRow(key, values, sql))
         given = [c for c in table.columns if c.name in used]
