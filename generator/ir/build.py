@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Pos, Problem, SpecError
+from ..kinds import Kind
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from ..spec import models as s
@@ -31,7 +32,7 @@ from .sql import (
     type_refs,
 )
 
-RELATION_KINDS = ("table", "view", "materialized view", "sequence")
+RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE)
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
@@ -140,30 +141,30 @@ class _Builder:
     # -- object kinds --------------------------------------------------------------------------
     def schema_decl(self, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "schema name")
-        self.add(m.SchemaIR(id=ObjectId("schema", "", d.name), migration=mig, comment=d.comment,
+        self.add(m.SchemaIR(id=ObjectId(Kind.SCHEMA, "", d.name), migration=mig, comment=d.comment,
                             pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
                             revoke_from=()), path)
 
     def extension(self, d: s.Extension, mig: int, path: tuple[Any, ...]) -> None:
-        deps = [ObjectId("schema", "", d.schema_)] if d.schema_ else []
-        self.add(m.ExtensionIR(id=ObjectId("extension", "", d.name), migration=mig, schema=d.schema_,
+        deps = [ObjectId(Kind.SCHEMA, "", d.schema_)] if d.schema_ else []
+        self.add(m.ExtensionIR(id=ObjectId(Kind.EXTENSION, "", d.name), migration=mig, schema=d.schema_,
                                version=d.version, pos=self.pos(path)), path, deps)
 
     def enum(self, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "type name")
         if len(set(d.values)) != len(d.values):
             self.error(path + ("values",), f"enum {d.name!r} lists a value twice")
-        self.add(m.EnumIR(id=ObjectId("type", d.schema_, d.name), migration=mig, values=tuple(d.values),
+        self.add(m.EnumIR(id=ObjectId(Kind.TYPE, d.schema_, d.name), migration=mig, values=tuple(d.values),
                           comment=d.comment, pos=self.pos(path),
                           grants=self.grants(d.grants, path + ("grants",)), revoke_from=()),
-                 path, [ObjectId("schema", "", d.schema_)])
+                 path, [ObjectId(Kind.SCHEMA, "", d.schema_)])
 
     def sequence(self, d: s.Sequence, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "sequence name")
-        self.add(m.SequenceIR(id=ObjectId("sequence", d.schema_, d.name), migration=mig, type=d.type,
+        self.add(m.SequenceIR(id=ObjectId(Kind.SEQUENCE, d.schema_, d.name), migration=mig, type=d.type,
                               start=d.start, increment=d.increment, comment=d.comment, pos=self.pos(path),
                               grants=self.grants(d.grants, path + ("grants",)),
-                              revoke_from=self.revoke_from), path, [ObjectId("schema", "", d.schema_)])
+                              revoke_from=self.revoke_from), path, [ObjectId(Kind.SCHEMA, "", d.schema_)])
 
     def function(self, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "function name")
@@ -187,7 +188,7 @@ class _Builder:
             sql.append(("return type", self.sql(ret, path + ("returns",), "return type", type_refs),
                         path + ("returns",)))
         fn = m.FunctionIR(
-            id=ObjectId("function", d.schema_, d.name, args=in_types), migration=mig, arguments=args,
+            id=ObjectId(Kind.FUNCTION, d.schema_, d.name, args=in_types), migration=mig, arguments=args,
             returns=d.returns, returns_table=tuple((c.name, c.type) for c in d.returns_table),
             language=d.language, body=d.body if d.verbatim else d.body.strip(), verbatim=d.verbatim,
             volatility=d.volatility,
@@ -207,11 +208,11 @@ class _Builder:
             wrapped = plpgsql_wrapper(fn.body, [(a.mode, a.name, a.type) for a in args], returns)
             body = self.sql(wrapped, path + ("body",), f"function {d.name!r} body", plpgsql_refs)
         sql.append(("body", body, path + ("body",)))
-        self.add(fn, path, [ObjectId("schema", "", d.schema_)], sql)
+        self.add(fn, path, [ObjectId(Kind.SCHEMA, "", d.schema_)], sql)
 
     def table(self, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
         tname, sch = d.name, d.schema_
-        tid = ObjectId("table", sch, tname)
+        tid = ObjectId(Kind.TABLE, sch, tname)
         self.ident(tname, path + ("name",), "table name")
         names = [c.name for c in d.columns]
         colset = set(names)
@@ -315,7 +316,7 @@ class _Builder:
             description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
             revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )
-        self.add(table, path, [ObjectId("schema", "", sch)], sql)
+        self.add(table, path, [ObjectId(Kind.SCHEMA, "", sch)], sql)
 
         # foreign keys: separate objects, created after both tables (cycles cannot occur)
         fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]
@@ -330,8 +331,8 @@ class _Builder:
             check_cols(cols, fp + ("columns",), "foreign key")
             name = cname(explicit, cols, "fkey", fp)
             fk = m.ForeignKeyIR(
-                id=ObjectId("constraint", sch, name, table=tname), migration=mig, columns=tuple(cols),
-                target=ObjectId("table", tsch, trel), target_columns=tuple(target_cols),
+                id=ObjectId(Kind.CONSTRAINT, sch, name, table=tname), migration=mig, columns=tuple(cols),
+                target=ObjectId(Kind.TABLE, tsch, trel), target_columns=tuple(target_cols),
                 on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
                 initially=spec_fk.initially,
                 pos=self.pos(fp),
@@ -385,7 +386,7 @@ class _Builder:
         name = d.name or index_name(on.name, parts)
         self.ident(name, path + ("name",) if d.name else path, "index name")
         self.add(m.IndexIR(
-            id=ObjectId("index", on.schema, name), migration=mig, on=on, elements=tuple(elements),
+            id=ObjectId(Kind.INDEX, on.schema, name), migration=mig, on=on, elements=tuple(elements),
             unique=d.unique, method=d.method, where=d.where, include=tuple(d.include),
             nulls_not_distinct=d.nulls_not_distinct, comment=d.comment, serves=d.serves, pos=self.pos(path),
             renamed_from=d.renamed_from,
@@ -412,7 +413,7 @@ class _Builder:
             self._columns_in(refs, colset, on.name, path + (key,), f"policy {d.name!r}")
             sql.append((key, refs, path + (key,)))
         self.add(m.PolicyIR(
-            id=ObjectId("policy", on.schema, d.name, table=on.name), migration=mig, on=on, command=d.command,
+            id=ObjectId(Kind.POLICY, on.schema, d.name, table=on.name), migration=mig, on=on, command=d.command,
             permissive=d.mode == "permissive", roles=tuple(d.roles), using=d.using, with_check=d.with_check,
             comment=d.comment, description=d.description, pos=self.pos(path), renamed_from=d.renamed_from,
         ), path, [on], sql)
@@ -428,14 +429,14 @@ class _Builder:
         when = self.sql(d.when, path + ("when",), f"trigger {d.name!r} when")
         fsch, fname = _split(d.function, on.schema)
         self.add(m.TriggerIR(
-            id=ObjectId("trigger", on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
+            id=ObjectId(Kind.TRIGGER, on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
             events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
-            function=ObjectId("function", fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
+            function=ObjectId(Kind.FUNCTION, fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
             pos=self.pos(path), renamed_from=d.renamed_from,
         ), path, [on], [("when", when, path + ("when",))])
 
     def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
-        kind = "view" if isinstance(d, s.View) else "materialized view"
+        kind = Kind.VIEW if isinstance(d, s.View) else Kind.MATERIALIZED_VIEW
         self.ident(d.name, path + ("name",), f"{kind} name")
         refs = self.sql(d.query, path + ("query",), f"{kind} {d.schema_}.{d.name}: query", query_refs)
         vid = ObjectId(kind, d.schema_, d.name)
@@ -451,7 +452,7 @@ class _Builder:
                                   check_option=d.check_option, **common)
         else:
             obj = m.MaterializedViewIR(with_data=d.with_data, refresh=d.refresh, **common)
-        self.add(obj, path, [ObjectId("schema", "", d.schema_)], [("query", refs, path + ("query",))])
+        self.add(obj, path, [ObjectId(Kind.SCHEMA, "", d.schema_)], [("query", refs, path + ("query",))])
         if isinstance(d, s.View):
             for i, t in enumerate(d.triggers):
                 self.trigger(t, vid, None, mig, path + ("triggers", i))
@@ -465,7 +466,7 @@ class _Builder:
         if (sch, rel) not in self.externals:
             self.error(path, f"{sch}.{rel} is not an external table",
                        "list it under `external:`, or declare the trigger or policy with its table")
-        return ObjectId("table", sch, rel)
+        return ObjectId(Kind.TABLE, sch, rel)
 
     # -- resolution ----------------------------------------------------------------------------
     def managed_schemas(self) -> set[str]:

@@ -4,23 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Creation rank of each kind, used only to break ties between independent objects.
-KIND_RANK: dict[str, int] = {
-    "schema": 0,
-    "extension": 1,
-    "type": 2,
-    "sequence": 3,
-    "function": 4,
-    "table": 5,
-    "constraint": 6,
-    "view": 7,
-    "materialized view": 8,
-    "index": 9,
-    "trigger": 10,
-    "policy": 11,
-    "job": 12,
-    "raw": 13,
-}
+from ..kinds import Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +15,15 @@ class ObjectId:
     triggers); ``args`` holds a function's input argument types, which are part of its identity.
     """
 
-    kind: str
+    kind: Kind
     schema: str
     name: str
     table: str | None = None
     args: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if type(self.kind) is not Kind:
+            object.__setattr__(self, "kind", Kind(self.kind))  # a word from a history file or a caller
 
     @property
     def qualified(self) -> str:
@@ -44,15 +32,15 @@ class ObjectId:
 
     @property
     def sort_key(self) -> tuple[int, str, str, str, str, tuple[str, ...]]:
-        """Deterministic tie-break order: kind rank, then names."""
-        return (KIND_RANK[self.kind], self.schema, self.table or "", self.name, self.kind, self.args)
+        """Deterministic tie-break order: kind rank (the registry's), then names."""
+        return (self.kind.rank, self.schema, self.table or "", self.name, self.kind, self.args)
 
     def relation(self) -> ObjectId:
         """The table (or view) a scoped object belongs to."""
         assert self.table is not None, self
-        return ObjectId("table", self.schema, self.table)
+        return ObjectId(Kind.TABLE, self.schema, self.table)
 
     def __str__(self) -> str:
         scope = f"{self.schema}.{self.table}." if self.table else (f"{self.schema}." if self.schema else "")
-        args = f"({', '.join(self.args)})" if self.kind == "function" else ""
+        args = f"({', '.join(self.args)})" if self.kind is Kind.FUNCTION else ""
         return f"{self.kind} {scope}{self.name}{args}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..kinds import Kind
 from .ids import ObjectId
 from .model import Obj
 from .sql import SqlRefs, command_refs
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from ..spec.jobs import Job
     from .build import _Builder
 
-KIND = "job"
+KIND = Kind.JOB
 CRON_SCHEMA = "cron"
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..kinds import Kind
 from .ids import ObjectId
 from .model import Obj
 from .sql import script_refs
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from ..spec.raw import RawSqlObject
     from .build import _Builder
 
-KIND = "raw"
+KIND = Kind.RAW
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,9 +22,10 @@ from typing import cast
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
+from ..kinds import kinds_where
 from .ops import Op, Plan
 from .renames import Match, match
-from .strategy import TRACKED, alter_ops, enum_users
+from .strategy import alter_ops, enum_users
 from .tables import TableDiff, table_diff
 from .usage import RETYPE_BLOCKERS, checks_using, generated_using, signature_uses, users_of_columns, uses_columns
 
@@ -105,7 +106,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     enum_deps = {i: _enum_dependents(new, i, users) for i, users in enums.items()}
     for candidates in enum_deps.values():  # changed ones cannot be altered across a rebuild: replaced
         replace |= {m.to_old[c] for c in candidates if c in changed}
-    replace |= _dependents(old, replace | set(removed), TRACKED)
+    replace |= _dependents(old, replace | set(removed), kinds_where(tracked=True))
     replace -= set(removed)
     replaced_new = {m.to_new[i] for i in replace}
 
@@ -211,7 +212,7 @@ def _enum_dependents(new: Model, type_id: ObjectId, users: EnumUsers
         gen = {c.name for c in generated_using(t, cols)}
         out |= users_of_columns(new, table, gen, RETYPE_BLOCKERS + ("index",))
     out |= {i for i in new.order if i.kind == "function" and signature_uses(new.objects[i], type_id)}  # type: ignore[arg-type]
-    return out | _dependents(new, out, TRACKED)
+    return out | _dependents(new, out, kinds_where(tracked=True))
 
 
 def _by_table(users: EnumUsers) -> dict[ObjectId, set[str]]:

@@ -30,53 +30,16 @@ from typing import Any
 from pglast import parser as pg
 
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, FunctionIR, Model, Obj, TableIR, ViewIR
+from ..ir.model import EnumIR, Model, Obj, TableIR
+from ..kinds import kind_def
 from .ops import Op
 
-#: Kinds whose dependency on another object Postgres records, so it refuses to drop (or retype)
-#: what they use: they are replaced along with it.
-TRACKED = ("view", "materialized view", "policy", "trigger", "index")
 
-#: Fields that never need more than COMMENT ON / GRANT / REVOKE.
-SIDE_FIELDS = ("comment", "grants", "revoke_from")
-
-
-def _only(before: Obj, after: Obj, *fields: str) -> bool:
-    """Whether ``before`` and ``after`` differ in nothing but ``fields`` (and the side fields)."""
-    import dataclasses
-
-    allowed = set(fields) | set(SIDE_FIELDS)
-    return all(getattr(before, f.name) == getattr(after, f.name)
-               for f in dataclasses.fields(before) if f.compare and f.name not in allowed)
-
-
-def alter_ops(before: Obj, after: Obj, *, online: bool = False,
-              users: tuple[tuple[ObjectId, str, str | None, bool], ...] = ()) -> list[Op] | None:
-    """The in-place ops that change ``before`` into ``after``, or None when it must be replaced."""
-    kind = before.id.kind
-    alter = [Op("alter", after, before, online=online)]
-    if kind == "function":
-        assert isinstance(before, FunctionIR) and isinstance(after, FunctionIR)
-        same_sig = (before.arguments == after.arguments and before.returns == after.returns
-                    and before.returns_table == after.returns_table)
-        return alter if same_sig else None
-    if kind == "view":
-        assert isinstance(before, ViewIR) and isinstance(after, ViewIR)
-        ok = _only(before, after, "query", "security_invoker", "security_barrier", "check_option")
-        return alter if ok and select_list(before.query) == select_list(after.query) is not None else None
-    if kind == "extension":
-        return alter if _only(before, after, "version") else None
-    if kind in ("materialized view", "index", "constraint"):
-        return alter if _only(before, after) else None
-    if kind == "policy":
-        same_shape = _only(before, after, "roles", "using", "with_check")
-        clauses = all((getattr(before, c) is None) == (getattr(after, c) is None) for c in ("using", "with_check"))
-        return alter if same_shape and clauses else None
-    if kind == "raw":
-        return None  # old down, then new up: see generator/ir/raw.py
-    if kind == "type":
-        return [Op("alter", after, before, online=online, extra=users)]
-    return alter  # trigger (CREATE OR REPLACE), sequence, schema
+def alter_ops(before: Obj, after: Obj, *, online: bool = False) -> list[Op] | None:
+    """The in-place ops that change ``before`` into ``after``, or None when it must be replaced
+    (each kind's strategy is in its registry module)."""
+    strategy = kind_def(before.id.kind).alter
+    return None if strategy is None else strategy(before, after, online)
 
 
 @lru_cache(maxsize=4096)

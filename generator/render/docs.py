@@ -28,6 +28,7 @@ from ..ir.model import (
     ViewIR,
 )
 from ..ir.sql import expression_refs
+from ..kinds import Kind
 from ..output import GeneratedFile
 from ..plan import Op
 from ..spec import LoadedSpec
@@ -242,7 +243,7 @@ def _actors(model: Model, loaded: LoadedSpec, actors: list[Any]) -> tuple[list[A
     A shown value is as written in the spec (a foreign key shows the key of the row it references).
     """
     raw = loaded.spec.fixtures.rows() if loaded.spec.fixtures else {}
-    by_table = {ObjectId("table", *(n.rpartition(".")[0] or "public", n.rpartition(".")[2])): rows
+    by_table = {ObjectId(Kind.TABLE, *(n.rpartition(".")[0] or "public", n.rpartition(".")[2])): rows
                 for n, rows in raw.items()}
     out, columns = [], []
     for t, r in actors:

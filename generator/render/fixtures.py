@@ -20,6 +20,7 @@ from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
 from ..ir.sql import expression_refs
+from ..kinds import Kind
 from ..quoting import quote_literal
 from ..spec import LoadedSpec
 
@@ -34,7 +35,7 @@ _JSON_TYPES = ("json", "jsonb")
 #: rows a seed may insert, so that ``profiles.id → auth.users(id)`` can be seeded. Only the columns
 #: both Supabase and verify's stand-in (generator/verify/supabase_standin.sql) have.
 AUTH_USERS = TableIR(
-    id=ObjectId("table", "auth", "users"), migration=0,
+    id=ObjectId(Kind.TABLE, "auth", "users"), migration=0,
     columns=(Column(name="id", type="uuid", nullable=False), Column(name="email", type="text"),
              Column(name="raw_user_meta_data", type="jsonb"), Column(name="created_at", type="timestamptz")),
     primary_key=KeyConstraint(name="users_pkey", columns=("id",)),
@@ -129,7 +130,7 @@ class _Resolver:
 
     def find_table(self, name: str, path: tuple[Any, ...]) -> TableIR | None:
         schema, _, rel = name.rpartition(".")
-        table = self.model.objects.get(ObjectId("table", schema or "public", rel))
+        table = self.model.objects.get(ObjectId(Kind.TABLE, schema or "public", rel))
         if table is None and (schema, rel) == ("auth", "users"):
             table = AUTH_USERS
         if not isinstance(table, TableIR):

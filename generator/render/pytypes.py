@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, Model
+from ..kinds import Kind
 from .pgtypes import PgType, parse_type
 
 #: catalog type name → (SQLAlchemy expression, Python annotation); ``{0}``/``{1}`` take numeric modifiers.
@@ -74,7 +75,7 @@ def py_literal(text: str) -> str:
 
 def enum_id(model: Model, t: PgType) -> ObjectId | None:
     """The enum of ``model`` a catalog type names (unqualified names resolve to ``public``)."""
-    oid = ObjectId("type", t.schema or "public", t.name)
+    oid = ObjectId(Kind.TYPE, t.schema or "public", t.name)
     return oid if isinstance(model.objects.get(oid), EnumIR) else None
 
 

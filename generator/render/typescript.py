@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
+from ..kinds import Kind
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
@@ -281,7 +282,7 @@ def _args(fn: FunctionIR) -> list[_Arg]:
 def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     if t.array or t.schema == "pg_catalog":
         return None
-    for kind in ("table", "view", "materialized view"):
+    for kind in (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW):
         oid = ObjectId(kind, t.schema or schema, t.name)
         if oid in ctx.model.objects:
             return oid

@@ -20,9 +20,10 @@ from pglast.parser import parse_sql_json
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Model, TableIR, ViewIR
+from ..kinds import Kind
 from .pgtypes import PgType, parse_type, type_from_node
 
-RELATIONS = ("table", "view", "materialized view")
+RELATIONS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 AGGREGATES = {"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg", "jsonb_agg",
               "json_object_agg", "jsonb_object_agg", "bool_and", "bool_or", "every", "bit_and", "bit_or",
               "stddev", "variance", "percentile_cont", "percentile_disc", "mode"}

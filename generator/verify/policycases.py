@@ -18,12 +18,13 @@ from ..errors import Pos, Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
 from ..ir.sql import expression_refs, statement_refs
+from ..kinds import Kind
 from ..render.fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
 from ..spec import LoadedSpec
 from ..spec.policytests import Actor as ActorSpec
 from ..spec.policytests import Expected, MatrixRow, PolicyTests, Statement
 
-RELATION_KINDS = ("table", "view", "materialized view")
+RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 DML = ("insert", "update", "delete")
 _SQLSTATE = re.compile(r"[0-9A-Z]{5}\Z")
 _JSON_TYPES = ("json", "jsonb")

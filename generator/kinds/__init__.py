@@ -1,0 +1,141 @@
+"""The registry of object kinds: the one place that lists them.
+
+:class:`Kind` names every kind schemagen manages, in creation rank (the tie-break between
+independent objects). Each kind has one module in this package that registers a :class:`KindDef`:
+its ir class, SQL keyword, template folder, namespace, how a change to it is planned (``alter``:
+in place, or None to replace) and what dropping it loses. Build, history, plan, render, lint and
+docs ask the registry (:func:`kind_def`, :func:`kind_defs`) instead of comparing kind strings.
+
+Adding a kind: a member of :class:`Kind`, one module here calling :func:`register`, its templates
+under ``templates/sql/<template_dir>/`` and its golden cases (README, "Adding an object kind").
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..ir.model import Obj
+    from ..plan.ops import Op
+
+
+class Kind(StrEnum):
+    """Every object kind, in creation rank. A ``StrEnum``: its value is the word used in messages,
+    history files and op titles (``materialized view``)."""
+
+    SCHEMA = "schema"
+    EXTENSION = "extension"
+    TYPE = "type"
+    SEQUENCE = "sequence"
+    FUNCTION = "function"
+    TABLE = "table"
+    CONSTRAINT = "constraint"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized view"
+    INDEX = "index"
+    TRIGGER = "trigger"
+    POLICY = "policy"
+    JOB = "job"
+    RAW = "raw"
+
+    @property
+    def rank(self) -> int:
+        """Creation rank: the tie-break order between objects that do not depend on each other."""
+        return _RANK[self]
+
+    @property
+    def spec(self) -> KindDef:
+        """This kind's registered definition."""
+        return kind_def(self)
+
+
+_RANK: dict[Kind, int] = {k: i for i, k in enumerate(Kind)}
+
+#: In-place strategy: the ops that change ``before`` into ``after``, or None when it is replaced.
+AlterFn = Callable[["Obj", "Obj", bool], "list[Op] | None"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KindDef:
+    """What schemagen knows about one kind of object."""
+
+    kind: Kind
+    #: the ir dataclass of its objects
+    ir: type[Obj]
+    #: the SQL object keyword (``COMMENT ON <keyword>``, ``GRANT … ON <keyword>``), None when the
+    #: kind is not a Postgres object of its own (a cron job, raw SQL)
+    keyword: str | None
+    #: folder of its templates under ``templates/sql/`` (``<action>.sql.j2`` per action)
+    template_dir: str
+    #: the Postgres namespace its names live in: ``relation`` (tables, views, sequences, indexes
+    #: and types share ``pg_class``/``pg_type`` names in a schema), ``function``, ``scoped`` (named
+    #: within its table: constraints, policies, triggers), or ``own`` (schemas, extensions, jobs)
+    namespace: str
+    #: a relation rows are read from (``FROM x`` can name it)
+    relation: bool = False
+    #: Postgres records its dependencies and refuses to drop or retype what it uses: it is replaced
+    #: along with what it depends on
+    tracked: bool = False
+    #: dropping it loses data
+    holds_data: bool = False
+    #: ``GRANT … ON`` keyword when it differs from ``keyword`` (views are granted as tables)
+    grant_keyword: str | None = None
+    #: the in-place strategy; None means every change replaces the object
+    alter: AlterFn | None = None
+    #: how its name is spoken in the plural (statistics, docs)
+    plural: str = ""
+    #: extra, kind-specific hooks (statistics, docs, types, lint) keyed by stage name
+    hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    @property
+    def grant_on(self) -> str | None:
+        """The keyword ``GRANT … ON`` takes for this kind."""
+        return self.grant_keyword or self.keyword
+
+
+_REGISTRY: dict[Kind, KindDef] = {}
+_LOADED = False
+
+
+def register(definition: KindDef) -> KindDef:
+    """Record one kind's definition (called once, by its module)."""
+    if definition.kind in _REGISTRY:
+        raise RuntimeError(f"kind {definition.kind} registered twice")
+    _REGISTRY[definition.kind] = definition
+    return definition
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    missing = [k for k in Kind if k not in _REGISTRY]
+    if missing:
+        raise RuntimeError(f"kinds without a module: {', '.join(missing)}")
+    _LOADED = True
+
+
+def kind_def(kind: Kind | str) -> KindDef:
+    """The definition of ``kind``."""
+    if not _LOADED:
+        _load()
+    return _REGISTRY[Kind(kind)]
+
+
+def kind_defs() -> Iterator[KindDef]:
+    """Every kind's definition, in creation rank."""
+    if not _LOADED:
+        _load()
+    return (_REGISTRY[k] for k in Kind)
+
+
+def kinds_where(**facts: object) -> tuple[Kind, ...]:
+    """The kinds whose definition has every given fact (``kinds_where(relation=True)``)."""
+    return tuple(d.kind for d in kind_defs() if all(getattr(d, k) == v for k, v in facts.items()))
