@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..ir.model import Obj
-    from ..plan.ops import Op
+    from ..plan.ops import Lock, Op, Part
 
 
 class Kind(StrEnum):
@@ -58,6 +58,8 @@ _RANK: dict[Kind, int] = {k: i for i, k in enumerate(Kind)}
 
 #: In-place strategy: the ops that change ``before`` into ``after``, or None when it is replaced.
 AlterFn = Callable[["Obj", "Obj", bool], "list[Op] | None"]
+#: The lock one part of an op on an object of the kind takes (``plan.ops.Lock``).
+LockFn = Callable[["Op", "Part"], "Lock"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +89,20 @@ class KindDef:
     grant_keyword: str | None = None
     #: the in-place strategy; None means every change replaces the object
     alter: AlterFn | None = None
+    #: the lock each part of an op on it takes and whether it rewrites a table (None: no table lock)
+    lock: LockFn | None = None
+    #: on a live relation, created and dropped ``CONCURRENTLY``, outside any transaction (indexes)
+    concurrently: bool = False
+    #: on a live relation, added ``NOT VALID`` and validated in a transaction of its own (foreign keys)
+    validated_apart: bool = False
+    #: Postgres rebuilds it by itself when a column of its table is retyped, so it is replaced only
+    #: along with a replaced relation that does not hold data (an index of a materialized view)
+    rebuilt_with_table: bool = False
+    #: its name may be derived from its definition: one whose definition is unchanged but whose name
+    #: changed (its table or a column renamed) is renamed, not rebuilt (indexes, foreign keys)
+    derived_name: bool = False
+    #: the alembic_utils entity class its objects become in ``alembic/`` revisions (``PGView``)
+    alembic_entity: str | None = None
     #: how its name is spoken in the plural (statistics, docs)
     plural: str = ""
     #: extra, kind-specific hooks (statistics, docs, types, lint) keyed by stage name

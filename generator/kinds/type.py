@@ -1,5 +1,5 @@
 """Types (enums): ``ADD VALUE`` when values are only added, else the type is re-created and its
-columns converted, its dependents dropped and re-created around it (``Op.rebuilds``)."""
+columns converted, its dependents dropped and re-created around it (``RecreateEnum``)."""
 
 from __future__ import annotations
 

@@ -26,10 +26,13 @@ from ..ir.model import (
     ViewIR,
 )
 from ..ir.sql import column_use, type_refs
+from ..kinds import Kind, kinds_where
 
-#: Kinds Postgres refuses to keep across ``ALTER COLUMN … TYPE`` of a column they name (indexes
-#: and checks it rebuilds by itself).
-RETYPE_BLOCKERS = ("view", "materialized view", "policy", "trigger")
+
+def retype_blockers() -> tuple[Kind, ...]:
+    """Kinds Postgres refuses to keep across ``ALTER COLUMN … TYPE`` of a column they name: what
+    it records dependencies of, but indexes (and checks) it rebuilds by itself."""
+    return kinds_where(tracked=True, rebuilt_with_table=False)
 
 
 def uses_columns(obj: Obj, rel: ObjectId, cols: set[str], *, indexes: bool = True) -> bool:
@@ -56,7 +59,7 @@ def uses_columns(obj: Obj, rel: ObjectId, cols: set[str], *, indexes: bool = Tru
     return False
 
 
-def users_of_columns(model: Model, table: ObjectId, cols: set[str], kinds: tuple[str, ...], *,
+def users_of_columns(model: Model, table: ObjectId, cols: set[str], kinds: tuple[Kind, ...], *,
                      indexes: bool = True) -> set[ObjectId]:
     """Objects of ``kinds`` that depend on ``table`` and name one of its columns ``cols``."""
     out = set()

@@ -44,7 +44,7 @@ class Drift:
         for op in self.plan.ops:
             key = str(op.obj.id)
             entry = seen.setdefault(key, {"object": key, "kind": op.obj.id.kind, "changes": []})
-            entry["changes"].append(str(op).split(" ", 1)[0] + (f" {op.part.name}" if hasattr(op.part, "name")
+            entry["changes"].append(str(op).split(" ", 1)[0] + (f" {op.part.name}" if op.part is not None
                                                                  else ""))
         return list(seen.values())
 

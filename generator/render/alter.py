@@ -6,10 +6,11 @@ Python decides what changed; the templates only lay the statements out.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, Column, EnumIR, GrantIR, KeyConstraint, Obj
+from ..kinds import Kind, kind_def
 from ..plan import Op
+from ..plan.ops import AlterColumn, EnumChange, ReplaceCheck, enum_values_added
 from ..quoting import quote_ident
 
 SIDE = {"comment", "grants", "revoke_from"}
@@ -50,18 +51,18 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
 
     A role that loses anything is revoked exactly what it loses and then granted again all it
     keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege). An op
-    split in halves (``detail`` ``revoke`` or ``grant``, see :data:`generator.plan.ops.GRANT_HALVES`)
-    renders only its half.
+    split in halves (``RevokePrivileges``, ``GrantPrivileges``: its ``half``) renders only its half.
     """
     statements = _grant_changes(op, kind, target)
-    if op.detail in ("revoke", "grant"):
-        return [s for s in statements if s.startswith(op.detail.upper() + " ")]
+    if op.half is not None:
+        return [s for s in statements if s.startswith(op.half.upper() + " ")]
     return statements
 
 
 def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
-    old: Obj = op.old  # type: ignore[assignment]
+    old = op.old
     new: Obj = op.obj
+    assert old is not None, op  # an alter op
     out: list[str] = []
     added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
     if added_from:
@@ -84,12 +85,12 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     return out
 
 
-def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
+def constraint_def(part: KeyConstraint | CheckConstraint, constraint_type: str) -> str:
     """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)``."""
     if isinstance(part, CheckConstraint):
         return f"CHECK ({part.expression})"
     cols = ", ".join(quote_ident(c) for c in part.columns)
-    if detail == "primary key":
+    if constraint_type == "primary key":
         return f"PRIMARY KEY ({cols})"
     return f"UNIQUE{' NULLS NOT DISTINCT' if part.nulls_not_distinct else ''} ({cols})"
 
@@ -100,7 +101,7 @@ def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
     assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
     old: tuple[str, ...] = op.old.values
     new: tuple[str, ...] = op.obj.values
-    if [v for v in new if v in old] != list(old) or not set(old) <= set(new):
+    if not enum_values_added(old, new):
         return None
     out: list[tuple[str, str, str]] = []
     placed = list(old)
@@ -119,14 +120,15 @@ def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
     return out
 
 
-def not_null(c: Any) -> bool:
+def not_null(c: Column) -> bool:
     """Whether Postgres holds the column NOT NULL (identity columns always are)."""
     return not c.nullable or c.identity is not None
 
 
-def column_changes(op: Op) -> dict[str, Any]:
-    """What an ``alter_column`` op changes, in the order the statements must run."""
-    o, n = op.old_part, op.part
+def column_changes(op: Op) -> dict[str, bool]:
+    """What an :class:`AlterColumn` op changes, in the order the statements must run."""
+    assert isinstance(op, AlterColumn), op
+    o, n = op.old_column, op.column
     same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
         o.collation == n.collation  # a new collation is a TYPE … COLLATE change
     return {
@@ -146,15 +148,17 @@ def column_changes(op: Op) -> dict[str, Any]:
 
 def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
     """(table, column, default, is array) of each column a re-created enum converts, with the
-    default of the state the op leads to (``op.part`` is True going to the spec's state)."""
-    return [(t, c, after if op.part else before, is_array) for t, c, before, after, is_array in op.extra]
+    default of the state the op leads to (``op.to_spec``: going to the spec's state)."""
+    assert isinstance(op, EnumChange), op
+    return [(t, c, after if op.to_spec else before, is_array) for t, c, before, after, is_array in op.columns]
 
 
 def pending_check(op: Op) -> str:
     """The name a replacing check is added under while the old one still holds: its own name when
     that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
-    name: str = op.part.name
-    if name != op.old_part.name:
+    assert isinstance(op, ReplaceCheck), op
+    name: str = op.check.name
+    if name != op.old_check.name:
         return name
     suffix = "__schemagen_new"
     while len((name + suffix).encode()) > 63:
@@ -162,7 +166,22 @@ def pending_check(op: Op) -> str:
     return name + suffix
 
 
+def keyword(kind: str) -> str:
+    """The SQL keyword of a kind (``COMMENT ON <keyword>``), from the registry."""
+    word = kind_def(Kind(kind)).keyword
+    assert word is not None, kind  # only kinds that are Postgres objects are commented on
+    return word
+
+
+def grant_on(kind: str) -> str:
+    """The keyword ``GRANT … ON`` takes for a kind (views are granted as tables), from the registry."""
+    word = kind_def(Kind(kind)).grant_on
+    assert word is not None, kind
+    return word
+
+
 FILTERS = {
+    "keyword": keyword, "grant_on": grant_on,
     "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
     "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,

@@ -30,7 +30,7 @@ from ..ir.model import (
 from ..ir.sql import expression_refs
 from ..kinds import Kind
 from ..output import GeneratedFile
-from ..plan import Op
+from ..plan.ops import CreateObject
 from ..spec import LoadedSpec
 from .env import environment
 from .fixtures import resolve_fixtures
@@ -104,7 +104,7 @@ class _Docs:
 
     def create_sql(self, obj: Obj) -> str:
         """The statements that create ``obj``, exactly as in its migration."""
-        return render_op(self.env, Op("create", obj))
+        return render_op(self.env, CreateObject(obj))
 
     def column_constraints(self, table: TableIR, name: str) -> tuple[str, ...]:
         out = []
