@@ -3,7 +3,9 @@
 :class:`Kind` names every kind schemagen manages, in creation rank (the tie-break between
 independent objects). Each kind has one module in this package that registers a :class:`KindDef`:
 its ir class, SQL keyword, template folder, namespace, how a change to it is planned (``alter``:
-in place, or None to replace) and what dropping it loses. Build, history, plan, render, lint and
+in place, or None to replace), what dropping it loses, and how the typed operations on it
+(:mod:`generator.plan.ops`) run: the lock each step takes (``lock``), whether it is built
+``CONCURRENTLY`` or validated apart on a live table. Build, history, plan, render, lint and
 docs ask the registry (:func:`kind_def`, :func:`kind_defs`) instead of comparing kind strings.
 
 Adding a kind: a member of :class:`Kind`, one module here calling :func:`register`, its templates

@@ -209,6 +209,7 @@ class Op:
     def cache_key(self, action: str) -> tuple[object, ...]:
         """Identity of one rendered part: the op's class, and its fields by identity (objects) or
         value (flags, names). Cached segments keep their op alive, so ids are not reused."""
+        # every concrete op is a dataclass (the base is not: it has no fields of its own)
         values = (getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
         return (type(self), action, *(v if isinstance(v, (str, bool, int, type(None))) else id(v) for v in values))
 
