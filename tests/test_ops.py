@@ -216,3 +216,20 @@ def test_kind_facts_the_ops_use() -> None:
     assert kinds_where(validated_apart=True) == (Kind.CONSTRAINT,)
     assert set(kinds_where(derived_name=True)) == {Kind.INDEX, Kind.CONSTRAINT}
     assert set(kinds_where(holds_data=True)) == {Kind.TABLE, Kind.SEQUENCE}
+
+
+def test_ops_say_what_they_change() -> None:
+    retype = AlterColumn(TABLE, dataclasses.replace(A, type="bigint", default="0", nullable=False),
+                         dataclasses.replace(A, default="0"))
+    x = retype.changes
+    assert x.type and x.drop_default and x.set_default and x.set_not_null  # a default is set again after TYPE
+    assert not (x.drop_not_null or x.add_identity or x.comment)
+    assert retype.reverse().changes.drop_not_null
+    add = alter_enum(dataclasses.replace(ENUM, values=("z", "a", "m", "b")), ENUM, columns=(), to_spec=True)
+    assert isinstance(add, AddEnumValues)
+    assert add.additions == [("z", "BEFORE", "a"), ("m", "AFTER", "a")]
+    same = ReplaceCheck(TABLE, WIDER, CHECK)
+    assert same.pending_name == "t_a_check__schemagen_new"
+    assert ReplaceCheck(TABLE, dataclasses.replace(WIDER, name="t_a_min"), CHECK).pending_name == "t_a_min"
+    long = CheckConstraint(name="c" * 63, expression="a > 0")
+    assert len(ReplaceCheck(TABLE, long, long).pending_name.encode()) == 63

@@ -331,6 +331,25 @@ def enum_values_added(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
     return set(old) <= set(new) and [v for v in new if v in old] == list(old)
 
 
+def enum_additions(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str, str]] | None:
+    """(value, BEFORE|AFTER, neighbour) for each value ``new`` adds to ``old``, or None when values
+    were removed or reordered (then the type is re-created)."""
+    if not enum_values_added(old, new):
+        return None
+    out: list[tuple[str, str, str]] = []
+    placed = list(old)
+    for i, v in enumerate(new):
+        if v in old:
+            continue
+        if i > 0:
+            out.append((v, "AFTER", new[i - 1]))
+        else:
+            nxt = next((x for x in new if x in placed), None)
+            out.append((v, "", "") if nxt is None else (v, "BEFORE", nxt))
+        placed.append(v)
+    return out
+
+
 def alter_enum(obj: EnumIR, old: EnumIR, *, columns: EnumUsers, to_spec: bool, online: bool = False,
                dependents: tuple[Op, ...] = ()) -> AddEnumValues | RecreateEnum:
     """The op changing enum ``old``'s values into ``obj``'s: ``ADD VALUE`` when values are only
@@ -363,6 +382,11 @@ class AddEnumValues(EnumChange):
     value cannot be used in the transaction that adds it)."""
 
     commits_first: ClassVar[bool] = True
+
+    @property
+    def additions(self) -> list[tuple[str, str, str]]:
+        """(value, BEFORE|AFTER, neighbour) of each ``ADD VALUE``, in order."""
+        return enum_additions(self.old.values, self.obj.values) or []
 
     def parts(self) -> tuple[Part, ...]:
         return (Part("alter", Txn.OWN if self.online else Txn.MAIN),)
@@ -523,6 +547,27 @@ def _normal(t: str) -> str:
     return " ".join(t.lower().split())
 
 
+def not_null(c: Column) -> bool:
+    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
+    return not c.nullable or c.identity is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnChanges:
+    """What an :class:`AlterColumn` changes, in the order its statements run."""
+
+    drop_identity: bool
+    drop_not_null: bool  # after DROP IDENTITY, which keeps it
+    drop_default: bool
+    type: bool  # the type or the collation (a TYPE … COLLATE change)
+    set_default: bool
+    set_not_null: bool  # before ADD IDENTITY, which needs it
+    set_identity: bool
+    add_identity: bool
+    sequence_grants: bool
+    comment: bool
+
+
 @dataclass(frozen=True, slots=True)
 class AlterColumn(_TableOp):
     """Column ``old_column`` → ``column`` in place: type, collation, default, NOT NULL, identity,
@@ -542,6 +587,25 @@ class AlterColumn(_TableOp):
 
     def reverse(self) -> AlterColumn:
         return AlterColumn(self.table, self.old_column, self.column)
+
+    @property
+    def changes(self) -> ColumnChanges:
+        """What changes (a default is set again after a type change: it was dropped for it)."""
+        o, n = self.old_column, self.column
+        same_type = _normal(o.type) == _normal(n.type) and o.collation == n.collation
+        return ColumnChanges(
+            drop_identity=o.identity is not None and n.identity is None,
+            drop_not_null=not_null(o) and not not_null(n),
+            drop_default=o.default is not None and (n.default != o.default or not same_type),
+            type=not same_type,
+            set_default=n.default is not None and (n.default != o.default or not same_type),
+            set_not_null=not not_null(o) and not_null(n),
+            set_identity=None not in (o.identity, n.identity) and o.identity != n.identity,
+            add_identity=n.identity is not None and o.identity is None,
+            sequence_grants=n.identity is not None and o.identity is not None
+            and o.sequence_grants != n.sequence_grants,
+            comment=o.comment != n.comment,
+        )
 
     def lock(self, part: Part) -> Lock:
         from .locks import type_change_rewrites
@@ -679,6 +743,18 @@ class ReplaceCheck(_TableOp):
 
     def reverse(self) -> ReplaceCheck:
         return ReplaceCheck(self.table, self.old_check, self.check, self.online)
+
+    @property
+    def pending_name(self) -> str:
+        """The name the new check is added under while the old one still holds: its own name when
+        that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
+        name = self.check.name
+        if name != self.old_check.name:
+            return name
+        suffix = "__schemagen_new"
+        while len((name + suffix).encode()) > 63:
+            name = name[:-1]
+        return name + suffix
 
     def parts(self) -> tuple[Part, ...]:
         return (Part("replace_check"), Part("replace_check_swap", Txn.OWN if self.online else Txn.MAIN))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..ir.model import CheckConstraint, Column, EnumIR, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
 from ..kinds import Kind, kind_def
 from ..plan import Op
-from ..plan.ops import AlterColumn, EnumChange, ReplaceCheck, enum_values_added
+from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
+from ..plan.ops import enum_additions as added_values
 from ..quoting import quote_ident
 
 SIDE = {"comment", "grants", "revoke_from"}
@@ -96,54 +97,16 @@ def constraint_def(part: KeyConstraint | CheckConstraint, constraint_type: str) 
 
 
 def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
-    """(value, BEFORE|AFTER, neighbour) for each value added, or None when values were removed or
-    reordered (then the type is re-created)."""
+    """(value, BEFORE|AFTER, neighbour) for each value an enum's alter adds, or None when values
+    were removed or reordered (then the type is re-created)."""
     assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
-    old: tuple[str, ...] = op.old.values
-    new: tuple[str, ...] = op.obj.values
-    if not enum_values_added(old, new):
-        return None
-    out: list[tuple[str, str, str]] = []
-    placed = list(old)
-    for i, v in enumerate(new):
-        if v in old:
-            continue
-        if i > 0:
-            out.append((v, "AFTER", new[i - 1]))
-        else:
-            nxt = next((x for x in new if x in placed), None)
-            if nxt is None:
-                out.append((v, "", ""))
-            else:
-                out.append((v, "BEFORE", nxt))
-        placed.append(v)
-    return out
+    return added_values(op.old.values, op.obj.values)
 
 
-def not_null(c: Column) -> bool:
-    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
-    return not c.nullable or c.identity is not None
-
-
-def column_changes(op: Op) -> dict[str, bool]:
+def column_changes(op: Op) -> ColumnChanges:
     """What an :class:`AlterColumn` op changes, in the order the statements must run."""
     assert isinstance(op, AlterColumn), op
-    o, n = op.old_column, op.column
-    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
-        o.collation == n.collation  # a new collation is a TYPE … COLLATE change
-    return {
-        "type": not same_type,
-        "drop_default": o.default is not None and (n.default != o.default or not same_type),
-        "set_default": n.default is not None and (n.default != o.default or not same_type),
-        "drop_identity": o.identity is not None and n.identity is None,
-        "add_identity": n.identity is not None and o.identity is None,
-        "set_identity": None not in (o.identity, n.identity) and o.identity != n.identity,
-        "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
-        "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
-        "comment": o.comment != n.comment,
-        "sequence_grants": n.identity is not None and o.identity is not None
-        and o.sequence_grants != n.sequence_grants,
-    }
+    return op.changes
 
 
 def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
@@ -154,16 +117,10 @@ def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
 
 
 def pending_check(op: Op) -> str:
-    """The name a replacing check is added under while the old one still holds: its own name when
-    that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
+    """The name a replacing check is added under while the old one still holds
+    (:attr:`ReplaceCheck.pending_name`)."""
     assert isinstance(op, ReplaceCheck), op
-    name: str = op.check.name
-    if name != op.old_check.name:
-        return name
-    suffix = "__schemagen_new"
-    while len((name + suffix).encode()) > 63:
-        name = name[:-1]
-    return name + suffix
+    return op.pending_name
 
 
 def keyword(kind: str) -> str:
