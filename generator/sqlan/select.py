@@ -1,5 +1,5 @@
 """Keys read from a query or predicate: a view's select list, the relations its FROM reads, the
-columns an ``IS NOT NULL``-only predicate covers."""
+columns an ``IS NOT NULL``-only predicate covers, the name Postgres gives an unnamed output column."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from .nodes import names
 from .parse import ParseError, parse
+from .types import type_from_node
 
 
 @lru_cache(maxsize=4096)
@@ -96,3 +98,31 @@ def not_null_only(where: str) -> frozenset[str]:
             return frozenset({"\0"})
         cols.add(fields[0]["String"]["sval"])
     return frozenset(cols)
+
+
+def figure_colname(node: dict[str, Any]) -> str:
+    """Postgres's FigureColname: the name a select-list entry without ``AS`` gets."""
+    kind, body = next(iter(node.items()))
+    if kind == "ColumnRef":
+        return names(body["fields"])[-1]
+    if kind == "TypeCast":
+        inner = figure_colname(body["arg"])
+        return inner if inner != "?column?" else type_from_node(body["typeName"]).name
+    if kind == "FuncCall":
+        return names(body["funcname"])[-1]
+    if kind == "CoalesceExpr":
+        return "coalesce"
+    if kind == "CaseExpr":
+        return "case"
+    if kind == "SQLValueFunction":
+        op: str = body["op"]
+        return op.removeprefix("SVFOP_").removesuffix("_N").lower()
+    if kind == "SubLink" and body["subLinkType"] == "EXISTS_SUBLINK":
+        return "exists"
+    if kind == "SubLink" and body["subLinkType"] == "ARRAY_SUBLINK":
+        return "array"
+    if kind == "MinMaxExpr":
+        return "greatest" if body.get("op") == "IS_GREATEST" else "least"
+    if kind == "A_ArrayExpr":
+        return "array"
+    return "?column?"
