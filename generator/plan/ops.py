@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir.model import CheckConstraint, Column, EnumIR, KeyConstraint, Obj
+from ..sqlan.types import base_type as base_type
+from ..sqlan.types import type_narrows as type_narrows  # the type rules live with TypeRef
 
 INVERSE = {
     "create": "drop", "drop": "create", "alter": "alter", "rename": "rename",
@@ -50,20 +52,6 @@ SWAPS = {"alter", "rename", "alter_column", "rename_column", "rename_constraint"
 #: columns they name are renamed or dropped, and granted after they are added or renamed back.
 #: The inverse of one half is the other.
 GRANT_HALVES = {"revoke": "grant", "grant": "revoke"}
-
-#: Casts that never lose data (old type → new types it widens to); any other type change is narrowing.
-WIDENING: dict[str, set[str]] = {
-    "smallint": {"integer", "bigint", "numeric", "real", "double precision"},
-    "integer": {"bigint", "numeric", "double precision"},
-    "bigint": {"numeric"},
-    "real": {"double precision"},
-    "varchar": {"text"},
-    "character varying": {"text"},
-    "char": {"text", "varchar", "character varying"},
-    "citext": {"text"},
-    "timestamp": {"timestamptz"},
-    "json": {"jsonb", "text"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,31 +170,6 @@ class Op:
         if isinstance(self.part, (Column, KeyConstraint, CheckConstraint)):
             what += f" {self.part.name}"
         return what
-
-
-def base_type(t: str) -> str:
-    """``varchar(20)`` → ``varchar``; lower case, single spaces."""
-    t = " ".join(t.lower().split())
-    return t.split("(", 1)[0].strip()
-
-
-def _type_size(t: str) -> int | None:
-    if "(" not in t:
-        return None
-    inner = t.split("(", 1)[1].split(")", 1)[0].split(",")[0]
-    return int(inner) if inner.strip().isdigit() else None
-
-
-def type_narrows(old: str, new: str) -> bool:
-    """Whether casting a column from ``old`` to ``new`` can lose or reject data."""
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
-    if o == n:
-        return False
-    bo, bn = base_type(o), base_type(n)
-    if bo == bn:
-        so, sn = _type_size(o), _type_size(n)
-        return not (sn is None or (so is not None and sn >= so))
-    return bn not in WIDENING.get(bo, set())
 
 
 def column_loss(table: Obj, old: Column, new: Column) -> str | None:

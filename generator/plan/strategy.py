@@ -27,6 +27,7 @@ from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, Model, Obj, TableIR
 from ..kinds import kind_def
 from ..sqlan.select import select_list as select_list
+from ..sqlan.types import type_ref
 from .ops import Op
 
 
@@ -42,14 +43,12 @@ def enum_users(model: Model, type_id: ObjectId) -> tuple[tuple[ObjectId, str, st
     obj = model.objects.get(type_id)
     if not isinstance(obj, EnumIR):
         return ()
-    names = {type_id.name, type_id.qualified, f'"{type_id.schema}"."{type_id.name}"', f'"{type_id.name}"'}
     out = []
     for oid in model.order:
         t = model.objects[oid]
         if isinstance(t, TableIR) and type_id in model.deps.get(oid, ()):
             for c in t.columns:
-                base = c.type.strip()
-                is_array = base.endswith("[]")
-                if base.removesuffix("[]").strip() in names:
-                    out.append((oid, c.name, c.default, is_array))
+                ref = type_ref(c.type)
+                if ref is not None and ref.names_type(type_id.schema, type_id.name):
+                    out.append((oid, c.name, c.default, ref.array))
     return tuple(out)
