@@ -23,6 +23,7 @@ from typing import Any
 import pglast.parser as pgp
 
 CALLS: collections.Counter[str] = collections.Counter()
+CALLERS: collections.Counter[tuple[str, str]] = collections.Counter()
 TEXTS: dict[str, set[str]] = collections.defaultdict(set)
 
 
@@ -32,6 +33,10 @@ def _wrap(name: str) -> None:
     def counted(text: str, *args: Any, **kwargs: Any) -> Any:
         CALLS[name] += 1
         TEXTS[name].add(text)
+        frame = sys._getframe(1)
+        while frame.f_back is not None and "/generator/" not in frame.f_code.co_filename:
+            frame = frame.f_back
+        CALLERS[(name, frame.f_code.co_filename.split("/generator/")[-1])] += 1
         return real(text, *args, **kwargs)
 
     setattr(pgp, name, counted)
@@ -56,6 +61,8 @@ def main() -> int:
     total = sum(CALLS.values())
     for name, n in sorted(CALLS.items()):
         print(f"{name:20} {n:6} calls {len(TEXTS[name]):6} distinct texts")
+    for (name, caller), n in sorted(CALLERS.items()):
+        print(f"  {name:18} {n:6} from generator/{caller}")
     print(f"{'total':20} {total:6} calls {sum(len(t) for t in TEXTS.values()):6} distinct texts  ({took:.2f} s)")
     return 0
 
