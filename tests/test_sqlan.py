@@ -22,6 +22,7 @@ from generator.sqlan.types import (
     catalog,
     same_type,
     spelling,
+    type_change_rewrites,
     type_narrows,
     type_ref,
 )
@@ -189,3 +190,14 @@ def test_enum_users_match_quoted_qualified_and_array_columns(tmp_path: Path) -> 
     assert [(c, arr) for _, c, _, arr in order] == [("o", False), ("os", True)]
     mood = enum_users(model, ObjectId("type", "public", "mood"))
     assert [(c, arr) for _, c, _, arr in mood] == [("m", False), ("ms", True)]
+
+
+@pytest.mark.parametrize(("old", "new", "rewrites"), [
+    ("int", "integer", False), ("varchar(20)", "character varying(40)", False), ("varchar(40)", "varchar(20)", True),
+    ("varchar(20)", "text", False), ("varchar(20)[]", "text[]", False), ("varchar", "varchar(20)", True),
+    ("numeric(10,2)", "numeric(12,2)", False), ("numeric(10,2)", "numeric(12,3)", True),
+    ("numeric(10, 2)", "numeric", False),
+    ("integer", "bigint", True), ("text", "public.mood", True),
+])
+def test_type_change_rewrites_by_type(old: str, new: str, rewrites: bool) -> None:
+    assert type_change_rewrites(old, new) is rewrites

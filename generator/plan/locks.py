@@ -9,7 +9,8 @@ levels follow the Postgres documentation of each statement (``ALTER TABLE`` sub-
 from __future__ import annotations
 
 from ..ir.model import Column, EnumIR, TableIR
-from .ops import Op, Part, base_type
+from ..sqlan.types import type_change_rewrites as type_change_rewrites  # the type rules live with TypeRef
+from .ops import Op, Part
 
 AEL = "ACCESS EXCLUSIVE"
 SUE = "SHARE UPDATE EXCLUSIVE"
@@ -18,37 +19,6 @@ REWRITE = "rewrites the table"
 #: Default expressions whose value differs per row: adding a column with one rewrites the table.
 VOLATILE_DEFAULTS = ("random(", "gen_random_uuid(", "uuid_generate_", "clock_timestamp(", "nextval(",
                      "timeofday(")
-
-
-def _size(t: str) -> tuple[int, ...] | None:
-    if "(" not in t:
-        return None
-    inner = t.split("(", 1)[1].split(")", 1)[0]
-    try:
-        return tuple(int(x) for x in inner.split(","))
-    except ValueError:
-        return None
-
-
-def type_change_rewrites(old: str, new: str) -> bool:
-    """Whether ``ALTER COLUMN … TYPE`` from ``old`` to ``new`` rewrites the table (and its indexes).
-
-    Known binary-coercible changes do not: a longer or unlimited ``varchar``, ``varchar`` to
-    ``text``, a ``numeric`` with more precision and the same scale, or an unconstrained one.
-    """
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
-    bo, bn = base_type(o), base_type(n)
-    varchar = ("varchar", "character varying")
-    if bo in varchar and (bn == "text" or (bn in varchar and (_size(n) is None or
-                                                              (_size(o) or (10**9,))[0] <= _size(n)[0]))):  # type: ignore[index]
-        return False
-    if bo == bn == "numeric":
-        so, sn = _size(o), _size(n)
-        if sn is None:
-            return False
-        if so is not None and len(so) == len(sn) == 2 and so[1] == sn[1] and sn[0] >= so[0]:
-            return False
-    return True
 
 
 def _adds_rewrite(c: Column) -> bool:

@@ -229,3 +229,29 @@ def type_narrows(old: str, new: str) -> bool:
         so, sn = _int_mods(ro), _int_mods(rn)  # char(10) → varchar(5) cuts; int4 → numeric(5) overflows
         return so is None or sn is None or sn[0] < so[0]
     return True
+
+
+def type_change_rewrites(old: str, new: str) -> bool:
+    """Whether ``ALTER COLUMN … TYPE`` from ``old`` to ``new`` rewrites the table (and its indexes).
+
+    Known binary-coercible changes do not: the same type spelt differently, a longer or unlimited
+    ``varchar``, ``varchar`` to ``text``, a ``numeric`` with more precision and the same scale, or
+    an unconstrained one. Anything else is assumed to rewrite.
+    """
+    ro, rn = type_ref(old), type_ref(new)
+    if ro is None or rn is None:
+        return spelling(old) != spelling(new)
+    if ro == rn:
+        return False
+    if ro.dims != rn.dims or ro.kind != "builtin" or rn.kind != "builtin":
+        return True
+    so, sn = _int_mods(ro), _int_mods(rn)
+    if ro.name == "varchar" and (rn.name == "text" or (
+            rn.name == "varchar" and (sn is None or (so is not None and so[0] <= sn[0])))):
+        return False
+    if ro.name == rn.name == "numeric":
+        if sn is None:
+            return False
+        if so is not None and len(so) == len(sn) == 2 and so[1] == sn[1] and sn[0] >= so[0]:
+            return False
+    return True
