@@ -7,8 +7,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .nodes import names
-from .parse import ParseError, parse
+from .nodes import names, select_target
+from .parse import ParseError, parse, parse_expression
 from .types import type_from_node
 
 
@@ -84,11 +84,12 @@ def from_relations(items: list[Any]) -> dict[str, str]:
 def not_null_only(where: str) -> frozenset[str]:
     """The columns of a predicate made only of ``col IS NOT NULL`` (joined by AND); a predicate of
     any other shape gives a set no column list matches (``{"\\0"}``)."""
-    try:
-        stmt = parse(f"SELECT 1 WHERE {where}")["stmts"][0]["stmt"]
-    except (ParseError, KeyError, IndexError):
+    try:  # the wrapper build reads the predicate with: one parse for both
+        node: Any = select_target(parse_expression(where))[0]
+    except ParseError:
         return frozenset({"\0"})
-    node: Any = stmt.get("SelectStmt", {}).get("whereClause")
+    if not isinstance(node, dict):
+        return frozenset({"\0"})
     parts = node["BoolExpr"]["args"] if "BoolExpr" in node and node["BoolExpr"]["boolop"] == "AND_EXPR" else [node]
     cols: set[str] = set()
     for part in parts:
