@@ -201,3 +201,20 @@ def test_enum_users_match_quoted_qualified_and_array_columns(tmp_path: Path) -> 
 ])
 def test_type_change_rewrites_by_type(old: str, new: str, rewrites: bool) -> None:
     assert type_change_rewrites(old, new) is rewrites
+
+
+# -- one owner of parsing ------------------------------------------------------------------------
+#: Modules that may call pglast themselves, and why: the cache (sqlan.parse), keyword lists for
+#: quoting, and statement splitting / whole-file validation of *generated* SQL (not analysis).
+PGLAST_ALLOWED = {"sqlan/parse.py", "quoting.py", "validate/__init__.py", "verify/run.py",
+                  "render/alembic_revisions.py"}
+
+
+def test_only_sqlan_parses_user_sql() -> None:
+    root = Path(__file__).resolve().parent.parent / "generator"
+    users = set()
+    for path in root.rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if any(line.lstrip().startswith(("import pglast", "from pglast")) for line in lines):
+            users.add(path.relative_to(root).as_posix())
+    assert users <= PGLAST_ALLOWED, f"parse through generator.sqlan instead: {sorted(users - PGLAST_ALLOWED)}"
