@@ -218,3 +218,17 @@ def test_only_sqlan_parses_user_sql() -> None:
         if any(line.lstrip().startswith(("import pglast", "from pglast")) for line in lines):
             users.add(path.relative_to(root).as_posix())
     assert users <= PGLAST_ALLOWED, f"parse through generator.sqlan instead: {sorted(users - PGLAST_ALLOWED)}"
+
+
+def test_resolve_follows_the_written_schema_else_the_search_path() -> None:
+    types = {("public", "mood"), ("app", "mood"), ("app", "level")}
+
+    def exists(schema: str, name: str) -> bool:
+        return (schema, name) in types
+
+    assert TypeRef("mood").resolve(exists) == ("public", "mood")
+    assert TypeRef("mood").resolve(exists, ("app", "public")) == ("app", "mood")
+    assert TypeRef("level").resolve(exists) is None and TypeRef("level").resolve(exists, ("public", "app"))
+    assert TypeRef("mood", "app", dims=1).resolve(exists) == ("app", "mood")
+    assert TypeRef("mood", "other").resolve(exists) is None
+    assert catalog("int4").resolve(lambda s, n: True) is None  # a built-in is never a user type

@@ -74,8 +74,8 @@ def py_literal(text: str) -> str:
 
 def enum_id(model: Model, t: PgType) -> ObjectId | None:
     """The enum of ``model`` a catalog type names (unqualified names resolve to ``public``)."""
-    oid = ObjectId(Kind.TYPE, t.schema or "public", t.name)
-    return oid if isinstance(model.objects.get(oid), EnumIR) else None
+    found = t.resolve(lambda schema, name: isinstance(model.objects.get(ObjectId(Kind.TYPE, schema, name)), EnumIR))
+    return ObjectId(Kind.TYPE, *found) if found else None
 
 
 def column_type(model: Model, sql: str, enum_classes: dict[ObjectId, str]) -> PyType:

@@ -14,6 +14,7 @@ declaration changed at all. :func:`spelling` is that one normal form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -90,6 +91,18 @@ class TypeRef:
         """Whether this is (an array of) type ``schema.name``; an unqualified name matches in any
         schema (build has resolved it through the search path already)."""
         return self.name == name and self.schema in (None, schema)
+
+    def resolve(self, exists: Callable[[str, str], bool], search_path: tuple[str, ...] = ("public",),
+                ) -> tuple[str, str] | None:
+        """The (schema, name) of the user type this names, looked up as Postgres does: the
+        written schema, else the first schema of ``search_path`` where ``exists(schema, name)``;
+        None for a built-in, a serial or a type no schema has (``exists`` asks the model)."""
+        if self.kind != "user":
+            return None
+        for schema in (self.schema,) if self.schema else search_path:
+            if exists(schema, self.name):
+                return schema, self.name
+        return None
 
     def key(self) -> str:
         """A canonical text: equal for every spelling of the same type (``int``/``integer``/``int4``)."""
