@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any
-
-import pglast.parser as pg
 
 from ..ir import model as m
+from ..sqlan.select import not_null_only as _not_null_only
 from .engine import Context, Finding, rule
 
 
@@ -118,27 +114,6 @@ def fk_without_index(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(fk, f"{table.id.name}({', '.join(fk.columns)}) leads no index: each delete or key "
                                   f"update on {fk.target.name} scans {table.id.name}",
                               hint=f"add an index on {table.id.name} that starts with {', '.join(fk.columns)}")
-
-
-@lru_cache(maxsize=4096)
-def _not_null_only(where: str) -> frozenset[str]:
-    """The columns of a predicate made only of ``col IS NOT NULL`` (joined by AND); a predicate of
-    any other shape gives a set no foreign key matches. A foreign key never checks rows whose key
-    has a NULL, so an index with such a predicate serves it."""
-    try:
-        stmt = json.loads(pg.parse_sql_json(f"SELECT 1 WHERE {where}"))["stmts"][0]["stmt"]
-    except (pg.ParseError, KeyError, IndexError):
-        return frozenset({"\0"})
-    node: Any = stmt.get("SelectStmt", {}).get("whereClause")
-    parts = node["BoolExpr"]["args"] if "BoolExpr" in node and node["BoolExpr"]["boolop"] == "AND_EXPR" else [node]
-    cols: set[str] = set()
-    for part in parts:
-        test = part.get("NullTest") if isinstance(part, dict) else None
-        fields = test.get("arg", {}).get("ColumnRef", {}).get("fields", []) if test else []
-        if not test or test.get("nulltesttype") != "IS_NOT_NULL" or len(fields) != 1 or "String" not in fields[0]:
-            return frozenset({"\0"})
-        cols.add(fields[0]["String"]["sval"])
-    return frozenset(cols)
 
 
 def _index_key(ix: m.IndexIR) -> tuple[object, ...]:

@@ -13,7 +13,8 @@ table's parts know their own locks, and an op on a whole object asks its kind's 
 from __future__ import annotations
 
 from ..ir.model import Obj
-from .ops import AEL, NO_REWRITE, REWRITE, SUE, VOLATILE_DEFAULTS, Lock, Op, Part, base_type, brief
+from ..sqlan.types import type_change_rewrites as type_change_rewrites  # the type rules live with TypeRef
+from .ops import AEL, NO_REWRITE, REWRITE, SUE, VOLATILE_DEFAULTS, Lock, Op, Part, brief
 
 __all__ = ["AEL", "NO_REWRITE", "REWRITE", "SUE", "VOLATILE_DEFAULTS", "Lock", "brief", "lock_note",
            "relation_name", "type_change_rewrites"]
@@ -30,35 +31,3 @@ def relation_name(obj: Obj) -> str:
     if on is not None:
         return str(on.qualified)
     return obj.id.relation().qualified if obj.id.table else obj.id.qualified
-
-
-def _size(t: str) -> tuple[int, ...] | None:
-    if "(" not in t:
-        return None
-    inner = t.split("(", 1)[1].split(")", 1)[0]
-    try:
-        return tuple(int(x) for x in inner.split(","))
-    except ValueError:
-        return None
-
-
-def type_change_rewrites(old: str, new: str) -> bool:
-    """Whether ``ALTER COLUMN … TYPE`` from ``old`` to ``new`` rewrites the table (and its indexes).
-
-    Known binary-coercible changes do not: a longer or unlimited ``varchar``, ``varchar`` to
-    ``text``, a ``numeric`` with more precision and the same scale, or an unconstrained one.
-    """
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
-    bo, bn = base_type(o), base_type(n)
-    varchar = ("varchar", "character varying")
-    if bo in varchar:
-        size = _size(n)
-        if bn == "text" or (bn in varchar and (size is None or (_size(o) or (10**9,))[0] <= size[0])):
-            return False
-    if bo == bn == "numeric":
-        so, sn = _size(o), _size(n)
-        if sn is None:
-            return False
-        if so is not None and len(so) == len(sn) == 2 and so[1] == sn[1] and sn[0] >= so[0]:
-            return False
-    return True

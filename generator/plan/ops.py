@@ -50,6 +50,8 @@ from typing import ClassVar, Literal
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, EnumIR, ForeignKeyIR, IndexIR, KeyConstraint, Obj, TableIR
 from ..kinds import Kind, kind_def
+from ..sqlan.types import base_type as base_type
+from ..sqlan.types import type_narrows as type_narrows  # the type rules live with TypeRef
 
 #: Session settings at the top of a migration that runs on a live database (lock waits fail fast
 #: instead of queueing every query behind them; no statement runs unbounded).
@@ -773,31 +775,6 @@ OP_CLASSES: tuple[type[Op], ...] = (
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
     RenameConstraint, ReplaceCheck,
 )
-
-
-def base_type(t: str) -> str:
-    """``varchar(20)`` → ``varchar``; lower case, single spaces."""
-    t = " ".join(t.lower().split())
-    return t.split("(", 1)[0].strip()
-
-
-def _type_size(t: str) -> int | None:
-    if "(" not in t:
-        return None
-    inner = t.split("(", 1)[1].split(")", 1)[0].split(",")[0]
-    return int(inner) if inner.strip().isdigit() else None
-
-
-def type_narrows(old: str, new: str) -> bool:
-    """Whether casting a column from ``old`` to ``new`` can lose or reject data."""
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
-    if o == n:
-        return False
-    bo, bn = base_type(o), base_type(n)
-    if bo == bn:
-        so, sn = _type_size(o), _type_size(n)
-        return not (sn is None or (so is not None and sn >= so))
-    return bn not in WIDENING.get(bo, set())
 
 
 def column_loss(table: Obj, old: Column, new: Column) -> str | None:

@@ -25,8 +25,9 @@ from ..ir.model import (
     TriggerIR,
     ViewIR,
 )
-from ..ir.sql import column_use, type_refs
+from ..ir.sql import column_use
 from ..kinds import Kind, kinds_where
+from ..sqlan.types import type_ref
 
 
 def retype_blockers() -> tuple[Kind, ...]:
@@ -82,12 +83,8 @@ def generated_using(table: TableIR, cols: set[str]) -> list[Column]:
 def signature_uses(fn: FunctionIR, type_id: ObjectId) -> bool:
     """Whether a function's arguments or result name type ``type_id`` (Postgres records that)."""
     texts = [a.type for a in fn.arguments] + [t for _, t in fn.returns_table] + ([fn.returns] if fn.returns else [])
-    for text in texts:
-        base = text.removeprefix("setof ").removeprefix("SETOF ")
-        for schema, name in type_refs(base).types:
-            if name == type_id.name and schema in (None, type_id.schema):
-                return True
-    return False
+    refs = (type_ref(text) for text in texts)
+    return any(ref is not None and ref.names_type(type_id.schema, type_id.name) for ref in refs)
 
 
 def is_enum(obj: Obj | None) -> bool:

@@ -310,8 +310,8 @@ def _returns(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> tuple[list[str] | N
     """(object fields or None, scalar type, set-returning, relation row type) of a function's result."""
     table = [a for a in args if a.mode == "table"]
     ret = fn.returns or "record"
-    setof = bool(fn.returns_table) or ret.lower().startswith("setof ")
-    rt = parse_type(ret[6:] if ret.lower().startswith("setof ") else ret)
+    rt = parse_type(ret)
+    setof = bool(fn.returns_table) or rt.setof
     if table:
         return [f"{ts_key(a.name)}: {ctx.ts(a.type, fn.id.schema)}" for a in table], "", setof, None
     rel = _relation_named(ctx, rt, fn.id.schema)
