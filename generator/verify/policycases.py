@@ -180,11 +180,11 @@ class _Compiler:
         schema, _, rel = name.rpartition(".")
         schema = schema or "public"
         if command == "call":
-            found = [o for o in self.model.of_kind("function")
+            found = [o for o in self.model.of_kind(Kind.FUNCTION)
                      if isinstance(o, FunctionIR) and o.id.schema == schema and o.id.name == rel]
             if len(found) == 1:
                 return found[0]
-            known = ", ".join(sorted({o.id.qualified for o in self.model.of_kind("function")})) or "none"
+            known = ", ".join(sorted({o.id.qualified for o in self.model.of_kind(Kind.FUNCTION)})) or "none"
             what = "is overloaded; tests call one function by name" if found else "unknown function"
             self.error((*path, command), f"{what} {name!r}", f"functions: {known}")
             return None
@@ -288,7 +288,7 @@ class _Compiler:
 
     def key_target(self, table: TableIR, column: str) -> ObjectId | None:
         """The table whose fixture keys ``column`` accepts: its FK target, or the table for its pk."""
-        for fk in self.model.children(table.id, "constraint"):
+        for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, ForeignKeyIR) and fk.columns == (column,):
                 return fk.target
         if table.primary_key is not None and table.primary_key.columns == (column,):
