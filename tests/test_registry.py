@@ -19,7 +19,9 @@ on the AST of every module of the ``generator`` package:
 Comparing with one ``Kind.X`` member (``oid.kind is Kind.FUNCTION``) is allowed: one kind is meant.
 Strings that are catalog data are not kinds and are not caught: ``relkind = 'r'`` inside SQL text
 is no comparison in Python, ``"foreign table"`` is not one of our kinds, and a list that mixes kind
-words with other words (``("column", "constraint", "policy")``) is not a list of kinds.
+words with other words (``("column", "constraint", "policy")``) is not a list of kinds. Where a
+catalog word happens to spell one of our kinds (verify's snapshot calls ``pg_type`` entries
+``type``), the line says so with a ``# catalog word`` comment and is not counted.
 """
 
 from __future__ import annotations
@@ -121,9 +123,13 @@ def _callee(node: ast.Call) -> str:
     return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
 
 
+CATALOG_MARK = "# catalog word"
+
+
 def kind_listings(source: str) -> list[tuple[int, str]]:
     """The kind string comparisons and kind lists in ``source`` (line, code)."""
     found: list[tuple[int, str]] = []
+    lines = source.splitlines()
     for node in ast.walk(ast.parse(source)):
         hit = False
         if isinstance(node, ast.Compare):
@@ -141,8 +147,9 @@ def kind_listings(source: str) -> list[tuple[int, str]]:
             hit = (words is not None and KIND_WORDS.issuperset(words)) or all(_is_member(e) for e in node.elts)
         elif isinstance(node, ast.Dict) and len(node.keys) >= 2:
             hit = all(_is_member(k) or (isinstance(k, ast.Constant) and k.value in KIND_WORDS) for k in node.keys)
-        if hit:
-            found.append((getattr(node, "lineno", 0), ast.unparse(node)[:120]))
+        line = getattr(node, "lineno", 0)
+        if hit and not (line and CATALOG_MARK in lines[line - 1]):
+            found.append((line, ast.unparse(node)[:120]))
     return found
 
 
@@ -182,6 +189,7 @@ def test_the_rule_catches_what_it_should_and_nothing_else() -> None:
         'X = ("materialized view", "foreign table", "table", "view")',
         'x = {"name": n, "schema": s, "type": t}',
         'x = kinds_where(relation=True)',
+        'if kind == "type":  # catalog word: pg_type rows of the snapshot\n    pass',
     ]
     for code in allowed:
         assert not kind_listings(code), code

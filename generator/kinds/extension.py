@@ -7,4 +7,4 @@ from . import Kind, KindDef, register
 from ._alter import only
 
 EXTENSION = register(KindDef(kind=Kind.EXTENSION, ir=ExtensionIR, keyword="EXTENSION", template_dir="extension",
-                             namespace="own", plural="extensions", alter=only("version")))
+                             namespace="own", plural="extensions", docs_section="extensions", alter=only("version")))

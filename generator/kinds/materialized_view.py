@@ -9,4 +9,5 @@ from ._alter import only
 MATERIALIZED_VIEW = register(KindDef(
     kind=Kind.MATERIALIZED_VIEW, ir=MaterializedViewIR, keyword="MATERIALIZED VIEW", grant_keyword="TABLE",
     template_dir="materialized_view", namespace="relation", relation=True, tracked=True,
-    plural="materialized views", alter=only()))
+    plural="materialized views", columns="query", api_default_grant=True, docs_section="matviews",
+    docs_heading=True, alter=only()))

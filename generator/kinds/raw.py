@@ -6,4 +6,4 @@ from ..ir.raw import RawIR
 from . import Kind, KindDef, register
 
 RAW = register(KindDef(kind=Kind.RAW, ir=RawIR, keyword=None, template_dir="raw", namespace="own",
-                       plural="raw SQL objects", alter=None))
+                       plural="raw SQL objects", docs_section="raw", alter=None))

@@ -9,4 +9,5 @@ from ._alter import in_place
 
 TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_dir="table",
                          namespace="relation", relation=True, holds_data=True, plural="tables",
+                         columns="declared", api_default_grant=True, docs_section="tables", docs_heading=True,
                          alter=in_place))

@@ -19,4 +19,5 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
 
 
 VIEW = register(KindDef(kind=Kind.VIEW, ir=ViewIR, keyword="VIEW", grant_keyword="TABLE", template_dir="view",
-                        namespace="relation", relation=True, tracked=True, plural="views", alter=_alter))
+                        namespace="relation", relation=True, tracked=True, plural="views", columns="query",
+                        api_default_grant=True, docs_section="views", docs_heading=True, alter=_alter))

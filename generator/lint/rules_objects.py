@@ -10,7 +10,7 @@ from typing import Any
 import pglast.parser as pg
 
 from ..ir import model as m
-from ..kinds import Kind
+from ..kinds import Kind, kinds_with_columns
 from .engine import Context, Finding, rule
 
 
@@ -148,7 +148,7 @@ def _index_key(ix: m.IndexIR) -> tuple[object, ...]:
 
 @rule("duplicate-index", "warning", "Two indexes (or an index and a key constraint) with the same definition.")
 def duplicate_index(ctx: Context) -> Iterator[Finding]:
-    for rel in ctx.of_kind("table", "materialized view"):
+    for rel in ctx.of_kind(*kinds_with_columns()):  # views have no indexes: nothing to find
         seen: dict[tuple[object, ...], m.IndexIR] = {}
         constraint_keys = {}
         if isinstance(rel, m.TableIR):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ir import model as m
-from ..kinds import Kind
+from ..kinds import Kind, kinds_with_columns
 from . import sqlshape as sh
 from .engine import API_ROLES, Context, Finding, rule
 
@@ -77,7 +77,7 @@ def unwrapped_auth_call(ctx: Context) -> Iterator[Finding]:
 @rule("multiple-permissive-policies", "warning",
       "Several permissive policies for one role and command: each is evaluated for every row.")
 def multiple_permissive(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.of_kind("table", "view"):
+    for t in ctx.of_kind(*kinds_with_columns()):
         first: dict[tuple[str, str], m.PolicyIR] = {}
         for p in ctx.children(t.id, Kind.POLICY):
             if not p.permissive:

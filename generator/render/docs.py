@@ -28,7 +28,7 @@ from ..ir.model import (
     ViewIR,
 )
 from ..ir.sql import expression_refs
-from ..kinds import Kind
+from ..kinds import Kind, kind_def, kind_defs, kinds_with_columns
 from ..output import GeneratedFile
 from ..plan import Op
 from ..spec import LoadedSpec
@@ -55,6 +55,15 @@ class MigrationDoc:
 
     def of_kind(self, *kinds: str) -> list[Obj]:
         return [o for o in self.objects if o.id.kind in kinds]
+
+    @property
+    def headed(self) -> list[Obj]:
+        """The objects SCHEMA_DOCUMENTATION.md gives a heading of their own (so they can be linked)."""
+        return [o for o in self.objects if kind_def(o.id.kind).docs_heading]
+
+    @property
+    def functions(self) -> list[Obj]:
+        return [o for o in self.objects if o.id.kind is Kind.FUNCTION]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +168,7 @@ class _Docs:
         todo = [d for p in self.model.of_kind(Kind.POLICY) for d in self.model.deps.get(p.id, ())]
         while todo:
             oid = todo.pop()
-            if oid.kind == "function" and oid not in seen and oid in self.model.objects:
+            if oid.kind is Kind.FUNCTION and oid not in seen and oid in self.model.objects:
                 seen.add(oid)
                 todo += self.model.deps.get(oid, ())
         return [f for f in self.model.of_kind(Kind.FUNCTION) if f.id in seen and isinstance(f, FunctionIR)]
@@ -193,7 +202,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         for t in fixtures.tables:
             if t.table.column("auth_id") is not None:
                 actors += [(t, r) for r in t.rows if isinstance(r.values.get("auth_id"), str)]
-    relations = [d.relation(o) for o in _by_migration(model, "table", "view", "materialized view")]
+    relations = {o.id: d.relation(o) for o in _by_migration(model, *kinds_with_columns())}
     actor_rows, actor_columns = _actors(model, loaded, actors)
     return {
         "project": model.project,
@@ -201,19 +210,13 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "spec_name": PurePath(loaded.source.file).name,
         "migrations": migrations,
         "rollback_all": "rollback_all.sql",
-        "tables": [r for r in relations if r.kind == "table"],
-        "views": [r for r in relations if r.kind == "view"],
-        "matviews": [r for r in relations if r.kind == "materialized view"],
-        "relations": relations,
+        # each kind under its registry's ``docs_section`` (tables, views, matviews, functions, enums,
+        # sequences, schemas, extensions, jobs, raw); a kind with columns as RelationDocs
+        **{k.docs_section: [relations.get(o.id, o) for o in _by_migration(model, k.kind)]
+           for k in kind_defs() if k.docs_section},
+        "relations": list(relations.values()),
         "foreign_keys": d.fks,
-        "functions": [f for f in _by_migration(model, "function") if isinstance(f, FunctionIR)],
         "helpers": d.policy_helpers(),
-        "enums": model.of_kind(Kind.TYPE),
-        "sequences": model.of_kind(Kind.SEQUENCE),
-        "schemas": model.of_kind(Kind.SCHEMA),
-        "extensions": model.of_kind(Kind.EXTENSION),
-        "jobs": model.of_kind(Kind.JOB),  # pg_cron jobs (generator/ir/jobs.py), docs/_jobs.md.j2
-        "raw": model.of_kind(Kind.RAW),  # raw SQL (generator/ir/raw.py), SCHEMA_DOCUMENTATION.md.j2
         "externals": d.externals(),
         "managed_schemas": sorted({o.id.schema for o in model.objects.values() if o.id.schema}
                                   | {o.id.name for o in model.of_kind(Kind.SCHEMA)}),
