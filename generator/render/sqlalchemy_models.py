@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, IndexIR, MaterializedViewIR, Model, TableIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where
 from ..output import GeneratedFile
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
@@ -307,7 +307,7 @@ def _relationships(model: Model, classes: dict[ObjectId, _Class], fks: list[Fore
 
 def _views(model: Model, enums: dict[ObjectId, str]) -> list[str]:
     """Each view and materialized view as a ``Table`` of ``views_metadata`` (read only)."""
-    objs = [v for v in model.of_kind("view", "materialized view") if isinstance(v, (ViewIR, MaterializedViewIR))]
+    objs = [v for v in model.of_kind(*kinds_where(columns="query")) if isinstance(v, (ViewIR, MaterializedViewIR))]
     if not objs:
         return []
     cols = infer_views(model)
@@ -315,7 +315,7 @@ def _views(model: Model, enums: dict[ObjectId, str]) -> list[str]:
     taken: set[str] = set()
     for v in objs:
         var = py_name(v.id.name if v.id.schema == "public" else f"{v.id.schema}_{v.id.name}", taken, prefix="view")
-        kind = "materialized view" if isinstance(v, MaterializedViewIR) else "view"
+        kind = v.id.kind.value
         lines = [f"{var} = sa.Table(", f"    {py_literal(v.id.name)},", "    views_metadata,"]
         for oc in cols[v.id].columns:
             typ = catalog_type(model, oc.type, enums)

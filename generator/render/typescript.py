@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
@@ -95,11 +95,11 @@ class _Ctx:
             if e.id.schema in self.schemas:
                 return f"Database[{_js(e.id.schema)}][\"Enums\"][{_js(e.id.name)}]"
             return " | ".join(_js(v) for v in e.values)
-        rels = [o for o in self.model.of_kind("table", "view", "materialized view")
+        rels = [o for o in self.model.of_kind(*kinds_with_columns())
                 if o.id.name == t.name and o.id.schema in self.schemas]
         if rels:
             r = next((o for o in rels if o.id.schema == schema), rels[0])
-            kind = "Tables" if r.id.kind == "table" else "Views"
+            kind = "Tables" if isinstance(r, TableIR) else "Views"
             return f"Database[{_js(r.id.schema)}][\"{kind}\"][{_js(r.id.name)}][\"Row\"]"
         return "unknown"
 
@@ -282,7 +282,7 @@ def _args(fn: FunctionIR) -> list[_Arg]:
 def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     if t.array or t.schema == "pg_catalog":
         return None
-    for kind in (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW):
+    for kind in kinds_with_columns():
         oid = ObjectId(kind, t.schema or schema, t.name)
         if oid in ctx.model.objects:
             return oid
@@ -392,7 +392,7 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
     fns = _exposed_functions(ctx, schema)
     tables = sorted((o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR) and o.id.schema == schema),
                     key=lambda o: collate(o.id.name))
-    views = sorted((o for o in ctx.model.of_kind("view", "materialized view")
+    views = sorted((o for o in ctx.model.of_kind(*kinds_where(columns="query"))
                     if isinstance(o, ViewIR | MaterializedViewIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     view_triggers: dict[ObjectId, set[str]] = {}

@@ -20,10 +20,9 @@ from pglast.parser import parse_sql_json
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Model, TableIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from .pgtypes import PgType, parse_type, type_from_node
 
-RELATIONS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 AGGREGATES = {"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg", "jsonb_agg",
               "json_object_agg", "jsonb_object_agg", "bool_and", "bool_or", "every", "bit_and", "bit_or",
               "stddev", "variance", "percentile_cont", "percentile_disc", "mode"}
@@ -94,7 +93,7 @@ class _Inferrer:
     # -- relations -----------------------------------------------------------------------------
     def relation(self, schema: str | None, name: str, default: str) -> ObjectId | None:
         for sch in ([schema] if schema else [default, "public"]):
-            for kind in RELATIONS:
+            for kind in kinds_with_columns():
                 oid = ObjectId(kind, sch, name)
                 if oid in self.model.objects:
                     return oid
@@ -309,7 +308,7 @@ class _Inferrer:
     def user_function(self, funcname: list[dict[str, Any]]) -> PgType | None:
         names = _names(funcname)
         for oid in self.model.order:
-            if oid.kind == "function" and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
+            if oid.kind is Kind.FUNCTION and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
                 fn = self.model.objects[oid]
                 ret = getattr(fn, "returns", None)
                 if ret and not getattr(fn, "returns_table", ()) and not ret.lower().startswith("setof"):
@@ -388,7 +387,7 @@ def infer_views(model: Model) -> dict[ObjectId, ViewColumns]:
     inf = _Inferrer(model)
     out: dict[ObjectId, ViewColumns] = {}
     problems = []
-    for obj in model.of_kind("view", "materialized view"):
+    for obj in model.of_kind(*kinds_where(columns="query")):
         assert isinstance(obj, ViewIR | MaterializedViewIR)
         cols = inf.view(obj)
         out[obj.id] = cols
