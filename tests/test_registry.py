@@ -27,6 +27,7 @@ catalog word happens to spell one of our kinds (verify's snapshot calls ``pg_typ
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,55 @@ def test_pending_paths_still_exist() -> None:
     """An entry that names nothing is stale: the lead removes it."""
     for p in PENDING_OTHER_BRANCHES:
         assert (ROOT / p).exists(), p
+
+
+# --- the same rule for the templates' Jinja expressions ---------------------------------------------
+
+#: Template folders other branches are converting (helper "ops" owns templates/sql/).
+PENDING_TEMPLATES = {"templates/sql/"}
+
+_JINJA = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
+_WORD = r"""["']([a-z ]+)["']"""
+_TEMPLATE_RULES = (
+    re.compile(rf"kind\s*(?:==|!=)\s*{_WORD}"),
+    re.compile(rf"{_WORD}\s*(?:==|!=)\s*[\w.]*kind\b"),
+    re.compile(r"kind\s+(?:not\s+)?in\s*[(\[]([^)\]]*)[)\]]"),
+    re.compile(rf"(?:of_kind|children)\([^)]*?{_WORD}"),
+)
+#: a kind→X map: a dict literal whose first two keys are kind words
+_TEMPLATE_MAP = re.compile(rf"\{{\s*{_WORD}\s*:[^,]*,\s*{_WORD}\s*:")
+
+
+def template_kind_listings(text: str) -> list[str]:
+    """Kind words compared with a kind (or passed to ``of_kind``) inside ``{{ }}``/``{% %}``."""
+    found = []
+    for block in _JINJA.findall(text):
+        for pattern in _TEMPLATE_RULES:
+            for m in pattern.finditer(block):
+                words = re.findall(r"""["']([^"']*)["']""", m.group(1)) or [m.group(1)]
+                if words and KIND_WORDS.issuperset(words):
+                    found.append(block.strip()[:120])
+        for m in _TEMPLATE_MAP.finditer(block):
+            if KIND_WORDS.issuperset(m.groups()):
+                found.append(block.strip()[:120])
+    return found
+
+
+def test_the_template_rule() -> None:
+    assert template_kind_listings('{% if obj.id.kind == "table" %}x{% endif %}')
+    assert template_kind_listings('{% for o in objs if o.id.kind in ("table", "view") %}{% endfor %}')
+    assert template_kind_listings('{% for f in mig.of_kind("function") %}{% endfor %}')
+    assert template_kind_listings('{% set k = {"table": "TABLE", "view": "VIEW"}[obj.id.kind] %}')
+    assert not template_kind_listings('{% if a.kind == "plain" %}{% endif %}')
+    assert not template_kind_listings('{{ f(x, {"name": n, "schema": s}) }}')
+    assert not template_kind_listings("WHERE c.relkind IN ('r', 'v') AND kind = 'write'")
+
+
+def test_no_kind_is_listed_in_templates() -> None:
+    problems = []
+    for path in sorted((ROOT / "templates").rglob("*.j2")):
+        rel = path.relative_to(ROOT).as_posix()
+        if any(rel.startswith(p) for p in PENDING_TEMPLATES):
+            continue
+        problems += [f"{rel}: {b}" for b in template_kind_listings(path.read_text())]
+    assert not problems, "kinds listed in templates (pass a registry fact from Python):\n" + "\n".join(problems)
