@@ -27,12 +27,14 @@ catalog word happens to spell one of our kinds (verify's snapshot calls ``pg_typ
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
-from generator.kinds import Kind, kind_def, kind_defs
+from generator.kinds import Kind, kind_def, kind_defs, kinds_with_columns
+from generator.render.stats import Counts
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "generator"
@@ -88,6 +90,20 @@ def test_every_kind_has_its_ir_class_and_templates(kind: Kind) -> None:
 def test_ir_classes_are_not_shared() -> None:
     classes = [d.ir for d in kind_defs()]
     assert len(classes) == len(set(classes))
+
+
+def test_facts_the_stages_rely_on() -> None:
+    """Docs sections are distinct; a kind with columns has an ir with columns; every Postgres object
+    kind has a statistics counter (its plural), so a new kind is counted or this test says so."""
+    sections = [d.docs_section for d in kind_defs() if d.docs_section]
+    assert len(sections) == len(set(sections))
+    for d in kind_defs():
+        assert d.columns in (None, "declared", "query"), d.kind
+        if d.columns:
+            assert "columns" in {f.name for f in dataclasses.fields(d.ir)}, d.kind
+        if d.keyword is not None:
+            assert d.plural.replace(" ", "_") in Counts.__dataclass_fields__, f"{d.kind}: not counted"
+    assert kinds_with_columns() == (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 
 
 # --- (b) no kind string comparison or kind list outside the registry -------------------------------

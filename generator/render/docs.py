@@ -211,8 +211,10 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "migrations": migrations,
         "rollback_all": "rollback_all.sql",
         # each kind under its registry's ``docs_section`` (tables, views, matviews, functions, enums,
-        # sequences, schemas, extensions, jobs, raw); a kind with columns as RelationDocs
-        **{k.docs_section: [relations.get(o.id, o) for o in _by_migration(model, k.kind)]
+        # sequences, schemas, extensions, jobs, raw); a kind with columns as RelationDocs. Kinds with
+        # headings of their own are listed in the order a reader meets them, the others as created.
+        **{k.docs_section: [relations.get(o.id, o) for o in
+                            (_by_migration(model, k.kind) if k.docs_heading else model.of_kind(k.kind))]
            for k in kind_defs() if k.docs_section},
         "relations": list(relations.values()),
         "foreign_keys": d.fks,
