@@ -105,8 +105,21 @@ class KindDef:
     derived_name: bool = False
     #: the alembic_utils entity class its objects become in ``alembic/`` revisions (``PGView``)
     alembic_entity: str | None = None
-    #: how its name is spoken in the plural (statistics, docs)
+    #: how its name is spoken in the plural (statistics, docs); with spaces as underscores it names
+    #: its field of the statistics' ``Counts`` (a kind without such a field is not counted)
     plural: str = ""
+    #: where its rows' columns come from: ``declared`` in the spec (tables), the ``query`` (views,
+    #: materialized views), or None (no rows of its own to describe). Types, docs, seed data and
+    #: policy tests describe the columns of exactly these kinds.
+    columns: str | None = None
+    #: Supabase's default privileges in ``public`` grant it to anon and authenticated (Postgres's
+    #: ``ALTER DEFAULT PRIVILEGES … ON TABLES | SEQUENCES | FUNCTIONS``)
+    api_default_grant: bool = False
+    #: the key its objects are listed under in the documentation templates' context (``tables``,
+    #: ``enums``, ...); None when the docs do not list the kind on its own
+    docs_section: str | None = None
+    #: SCHEMA_DOCUMENTATION.md gives each of its objects a heading of its own (a link can point at it)
+    docs_heading: bool = False
     #: extra, kind-specific hooks (statistics, docs, types, lint) keyed by stage name
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
@@ -157,3 +170,8 @@ def kind_defs() -> Iterator[KindDef]:
 def kinds_where(**facts: object) -> tuple[Kind, ...]:
     """The kinds whose definition has every given fact (``kinds_where(relation=True)``)."""
     return tuple(d.kind for d in kind_defs() if all(getattr(d, k) == v for k, v in facts.items()))
+
+
+def kinds_with_columns() -> tuple[Kind, ...]:
+    """The kinds whose rows have columns to describe (``columns`` is set): tables, views, ..."""
+    return tuple(d.kind for d in kind_defs() if d.columns)

@@ -17,4 +17,5 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
 
 FUNCTION = register(KindDef(kind=Kind.FUNCTION, ir=FunctionIR, keyword="FUNCTION", template_dir="function",
                             namespace="function", plural="functions", alter=_alter,
-                            alembic_entity="PGFunction"))
+                            alembic_entity="PGFunction", api_default_grant=True, docs_section="functions",
+                            docs_heading=True))

@@ -19,4 +19,5 @@ def _lock(op: Op, part: Part) -> Lock:
 MATERIALIZED_VIEW = register(KindDef(
     kind=Kind.MATERIALIZED_VIEW, ir=MaterializedViewIR, keyword="MATERIALIZED VIEW", grant_keyword="TABLE",
     template_dir="materialized_view", namespace="relation", relation=True, tracked=True,
-    plural="materialized views", alter=only(), lock=_lock, alembic_entity="PGMaterializedView"))
+    plural="materialized views", alter=only(), lock=_lock, alembic_entity="PGMaterializedView",
+    columns="query", api_default_grant=True, docs_section="matviews", docs_heading=True))

@@ -24,4 +24,5 @@ def _lock(op: Op, part: Part) -> Lock:
 
 TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_dir="table",
                          namespace="relation", relation=True, holds_data=True, plural="tables",
-                         alter=in_place, lock=_lock))
+                         alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
+                         docs_section="tables", docs_heading=True))

@@ -25,4 +25,5 @@ def _lock(op: Op, part: Part) -> Lock:
 
 VIEW = register(KindDef(kind=Kind.VIEW, ir=ViewIR, keyword="VIEW", grant_keyword="TABLE", template_dir="view",
                         namespace="relation", relation=True, tracked=True, plural="views", alter=_alter,
-                        lock=_lock, alembic_entity="PGView"))
+                        lock=_lock, alembic_entity="PGView", columns="query", api_default_grant=True,
+                        docs_section="views", docs_heading=True))

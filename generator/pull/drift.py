@@ -19,6 +19,7 @@ import psycopg
 from ..history import normalize
 from ..ir import build
 from ..ir.model import MigrationInfo, Model
+from ..kinds import Kind
 from ..plan import Plan, plan
 from ..render import render_migrations
 from ..verify.backends import Server
@@ -80,7 +81,7 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
     model = build(loaded)
     roles = list(loaded.spec.roles)
     revoke_from = list(loaded.spec.privileges.revoke_from)
-    declared = ["public", *(o.id.name for o in model.of_kind("schema"))]
+    declared = ["public", *(o.id.name for o in model.of_kind(Kind.SCHEMA))]
     with connect(dsn) as live:
         live_version = live.info.server_version // 10000
         supabase = is_supabase(live)

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Model, TableIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..sqlan.nodes import has_aggregate as _has_aggregate
 from ..sqlan.nodes import names as _names
 from ..sqlan.parse import parse
@@ -25,7 +25,6 @@ from ..sqlan.select import figure_colname as _colname
 from ..sqlan.types import catalog as _cat
 from .pgtypes import PgType, parse_type, type_from_node
 
-RELATIONS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 INT_RANK = {"int2": 1, "int4": 2, "int8": 3, "numeric": 4, "float4": 5, "float8": 6}
 SCALAR_FUNCS = {
     "now": "timestamptz", "clock_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
@@ -87,7 +86,7 @@ class _Inferrer:
     # -- relations -----------------------------------------------------------------------------
     def relation(self, schema: str | None, name: str, default: str) -> ObjectId | None:
         for sch in ([schema] if schema else [default, "public"]):
-            for kind in RELATIONS:
+            for kind in kinds_with_columns():
                 oid = ObjectId(kind, sch, name)
                 if oid in self.model.objects:
                     return oid
@@ -302,7 +301,7 @@ class _Inferrer:
     def user_function(self, funcname: list[dict[str, Any]]) -> PgType | None:
         names = _names(funcname)
         for oid in self.model.order:
-            if oid.kind == "function" and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
+            if oid.kind is Kind.FUNCTION and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
                 fn = self.model.objects[oid]
                 ret = getattr(fn, "returns", None)
                 if ret and not getattr(fn, "returns_table", ()) and not ret.lower().startswith("setof"):
@@ -333,7 +332,7 @@ def infer_views(model: Model) -> dict[ObjectId, ViewColumns]:
     inf = _Inferrer(model)
     out: dict[ObjectId, ViewColumns] = {}
     problems = []
-    for obj in model.of_kind("view", "materialized view"):
+    for obj in model.of_kind(*kinds_where(columns="query")):
         assert isinstance(obj, ViewIR | MaterializedViewIR)
         cols = inf.view(obj)
         out[obj.id] = cols
