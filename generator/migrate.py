@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .errors import Pos, Problem, SpecError
 from .history import (
     Backfill,
@@ -140,13 +141,15 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
                          description=description or _describe(p))
     entry = Entry(info, state, online=True, renames=renames, backfills=backfills)
     t = time.perf_counter()
-    result = generate(spec_path, templates=templates, display=display, history=[*history, entry])
+    cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
+    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache)
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []
     removed: list[str] = []
     if write:
         t = time.perf_counter()
         changed, removed = write_out(Path(out), result.files)
+        cache.save()
         timings["write"] = time.perf_counter() - t
     return Migrated(entry, p, result, changed, removed, timings)
 

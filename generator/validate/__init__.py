@@ -55,16 +55,20 @@ def validate_sql_file(file: SqlFile, where: Where = _nowhere) -> list[Problem]:
     return problems + _plpgsql_problems(file, where)
 
 
+def plpgsql_segments(file: SqlFile) -> list[tuple[int, Segment]]:
+    """The segments (and their indexes) whose function body is checked by the PL/pgSQL parser."""
+    return [(i, seg) for i, seg in enumerate(file.segments)
+            if seg.op.action == "create" and getattr(seg.op.obj, "language", None) == "plpgsql"]
+
+
 def _plpgsql_problems(file: SqlFile, where: Where = _nowhere) -> list[Problem]:
     """Problems of the PL/pgSQL bodies of the functions ``file`` creates."""
     problems: list[Problem] = []
-    for seg in file.segments:
-        obj = seg.op.obj
-        if seg.op.action == "create" and getattr(obj, "language", None) == "plpgsql":
-            try:
-                pg.parse_plpgsql_json(_first_statement(seg.sql))
-            except pg.ParseError as exc:
-                problems.append(_segment_problem(file, seg, f"PL/pgSQL: {exc.args[0]}", where))
+    for _i, seg in plpgsql_segments(file):
+        try:
+            pg.parse_plpgsql_json(_first_statement(seg.sql))
+        except pg.ParseError as exc:
+            problems.append(_segment_problem(file, seg, f"PL/pgSQL: {exc.args[0]}", where))
     return problems
 
 
