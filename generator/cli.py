@@ -133,7 +133,7 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
             notes(recovered)
             tpl = str(templates) if templates else None
             cache = Cache.for_out(out, templates=tpl)  # advisory, hash-checked: generator/cache.py
-            result = run_pipeline(spec, templates=tpl, history=load_history(out), cache=cache)
+            result = run_pipeline(spec, templates=tpl, history=load_history(out, cache), cache=cache)
             changed, removed = write_out(out, result.files)
             cache.save()  # only after out/ was written
     except SchemagenError as exc:
@@ -157,8 +157,8 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
         with locked_out(out, create=False) as recovered:  # finishes an interrupted write first
             notes(recovered)
             tpl = str(templates) if templates else None
-            result = run_pipeline(spec, templates=tpl, history=load_history(out),
-                                  cache=Cache.for_out(out, templates=tpl))  # read, never written by check
+            cache = Cache.for_out(out, templates=tpl)  # read, never written by check
+            result = run_pipeline(spec, templates=tpl, history=load_history(out, cache), cache=cache)
             drift = compare_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cache import Cache, text_digest, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
+from .history import Entry, history_files, history_plans, initial_history, require_recorded
 from .ir import Model, build
 from .ir.ids import ObjectId
 from .lint import LintError, blocking, run_lint
@@ -85,7 +85,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     lap("lint")
     from_history = bool(history)
     if history:
-        require_recorded(normalize(model), history, spec_name)
+        require_recorded(model, history, spec_name)  # normalizes only to name a difference
         plans = history_plans(history)
         model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
     else:

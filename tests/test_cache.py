@@ -7,6 +7,7 @@ cache is hit when nothing changed; a changed template is never served from the c
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -109,6 +110,7 @@ def test_edit_and_migrate_with_cache_is_the_cold_result(case: Path, tmp_path: Pa
 
 def _warm_folder(tmp_path: Path, case: str = "rls_policies") -> tuple[Path, Path]:
     spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    tmp_path.mkdir(exist_ok=True)
     shutil.copyfile(CASES / case / "schema.yaml", spec)
     cli("generate", "--spec", str(spec), "--out", str(out))
     cli("generate", "--spec", str(spec), "--out", str(out))
@@ -176,3 +178,28 @@ def test_disabled_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     _spec, out = _warm_folder(tmp_path)
     assert not (out / CACHE_DIR).exists()
     assert os.environ[DISABLE_ENV] == "1"
+
+
+@pytest.mark.parametrize("edit", ["reindent", "retype"])
+def test_edited_history_reads_as_without_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """A history file the cache knew as canonical, then edited by hand: re-indented (same state,
+    other bytes) or with another column type (another state). ``generate`` gives what it gives
+    without any cache: the text's hash is the key, so the old proof does not apply."""
+    spec, out = _warm_folder(tmp_path / "w", case="columns")
+    history = next((out / ".schemagen" / "history").iterdir())
+    text = history.read_text()
+    if edit == "reindent":
+        history.write_text(json.dumps(json.loads(text), indent=4, sort_keys=True) + "\n")
+    else:
+        assert '"type": "text"' in text
+        history.write_text(text.replace('"type": "text"', '"type": "varchar"', 1))
+    copy = tmp_path / "c"
+    shutil.copytree(tmp_path / "w", copy)
+    shutil.rmtree(copy / "out" / CACHE_DIR)
+    with_cache = runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)])
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    without = runner.invoke(app, ["generate", "--spec", str(copy / "schema.yaml"), "--out", str(copy / "out")])
+    assert with_cache.exit_code == without.exit_code
+    if edit == "reindent":
+        assert with_cache.exit_code == 0, with_cache.output
+    assert generated(out) == generated(copy / "out")
