@@ -17,10 +17,8 @@ from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
-from .render.docs import render_docs
 from .render.python_outputs import render_python
 from .render.seed import render_seed
-from .render.supabase import render_supabase
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
@@ -108,8 +106,12 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if outputs.types:
         files += render_types(model, loaded, templates=tpl)
     if outputs.docs:
+        from .render.docs import render_docs  # imported when used: a generate without docs skips it
+
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
     if outputs.layout == "supabase":  # a Supabase CLI project beside the plain files (render/supabase.py)
+        from .render.supabase import render_supabase  # imported when used: it needs psycopg (pgTAP)
+
         files += render_supabase(model, loaded, sql_files, files, templates=tpl, spec_name=spec_name)
     files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
                            templates=tpl, online={e.info.number for e in history if e.online})
