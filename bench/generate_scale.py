@@ -204,12 +204,28 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
 
 
-def time_schemagen(spec_path: Path, work: Path, runs: int) -> tuple[Timing, int]:
-    """Timing of ``runs`` fresh generates, and the size of out/ (bytes)."""
+def child_env(*, cache: bool = True, baseline: Path | None = None) -> dict[str, str]:
+    """The environment of a timed schemagen: bytecode is written and read as an installed package's
+    is (``PYTHONDONTWRITEBYTECODE``, set on this machine, would recompile our modules every run);
+    ``cache`` off sets ``SCHEMAGEN_NO_CACHE``; ``baseline`` runs the ``generator`` package found
+    in that folder (an exported older commit) instead of this one."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SCHEMAGEN_NO_CACHE")}
+    if not cache:
+        env["SCHEMAGEN_NO_CACHE"] = "1"
+    if baseline is not None:
+        env["PYTHONPATH"] = str(baseline)
+    return env
+
+
+def time_schemagen(spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> tuple[Timing, int]:
+    """Timing of ``runs`` fresh generates (after one untimed, which writes the bytecode), and the
+    size of out/ (bytes)."""
     timing, size = Timing(), 0
-    for r in range(runs):
+    for r in range(-1, runs):
         out = work / f"out-{r}"
-        timing.add(*run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work))
+        figures = run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work, env)
+        if r >= 0:
+            timing.add(*figures)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         shutil.rmtree(out)
     return timing, size
@@ -234,17 +250,14 @@ class Incremental:
         self.steps.setdefault(step, Timing()).add(*figures)
 
 
-INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "migrate after the edit",
-                     "generate after the edit", "check after the edit")
+INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "migrate after an edit",
+                     "generate after it", "check after it")
 
 
-def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, *, cache: bool) -> Incremental:
+def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> Incremental:
     """The edit loop of goal 2: a generated ``out/`` whose cache is warm (two generates: the first
     plans from the spec, the second from the history and fills the cache), then, timed: generate
     and check with nothing changed, one table edited, ``migrate``, generate and check again."""
-    env = {**os.environ}
-    if not cache:
-        env["SCHEMAGEN_NO_CACHE"] = "1"
     edited = yaml.safe_dump(edited_spec(spec), sort_keys=False)
     base = work / "incremental-base"
     shutil.rmtree(base, ignore_errors=True)
@@ -301,6 +314,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--no-drizzle", action="store_true", help="skip drizzle-kit")
     ap.add_argument("--no-incremental", action="store_true", help="skip the edit-one-table figures")
     ap.add_argument("--no-cold", action="store_true", help="only the edit-one-table figures")
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="also time the generator package in DIR (e.g. `git archive <commit> | tar -x -C DIR`)")
     args = ap.parse_args(argv)
     print(f"{'tables':>7} | {'schemagen wall':>14} {'cpu':>6} {'MiB':>5} | {'drizzle-kit wall':>16} {'cpu':>6} "
           f"{'MiB':>5} | {'wall ratio':>10} {'cpu ratio':>9} | {'s/1k tables':>11}")
@@ -310,9 +325,12 @@ def main(argv: list[str]) -> int:
             spec_path = Path(tmp) / f"spec_{n}.yaml"
             spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
             d = None if args.no_drizzle else time_drizzle(spec, n, args.runs)
-            if not args.no_cold:
-                s, size = time_schemagen(spec_path, Path(tmp), args.runs)
-                line = f"{n:>7} | {s.wall:>14.2f} {s.cpu:>6.2f} {s.peak:>5.0f} | "
+            variants = [("", child_env())]
+            if args.baseline:
+                variants.append(("baseline", child_env(baseline=args.baseline.resolve())))
+            for label, env in [] if args.no_cold else variants:
+                s, size = time_schemagen(spec_path, Path(tmp), args.runs, env)
+                line = f"{label or n:>7} | {s.wall:>14.2f} {s.cpu:>6.2f} {s.peak:>5.0f} | "
                 line += (f"{d.wall:>16.2f} {d.cpu:>6.2f} {d.peak:>5.0f} | {s.wall / d.wall:>10.2f} "
                          f"{s.cpu / d.cpu:>9.2f}" if d else f"{'-':>16} {'-':>6} {'-':>5} | {'-':>10} {'-':>9}")
                 print(f"{line} | {s.wall / n * 1000:>11.2f}", flush=True)
@@ -320,15 +338,20 @@ def main(argv: list[str]) -> int:
                       f"{size / 2**20:.1f} MiB" + (f"; drizzle-kit runs {' '.join(f'{w:.2f}' for w in d.walls)}"
                                                   if d else ""), flush=True)
             if not args.no_incremental:
-                warm = time_incremental(spec, spec_path, Path(tmp), args.runs, cache=True)
-                cold = time_incremental(spec, spec_path, Path(tmp), args.runs, cache=False)
-                print(f"\n{n:>7} tables, one table edited ({args.runs} runs): {'cache wall':>10} {'cpu':>6} "
-                      f"{'MiB':>5} | {'no cache wall':>13} {'cpu':>6} {'MiB':>5} | {'vs drizzle':>10}")
+                columns = [("cache", time_incremental(spec, spec_path, Path(tmp), args.runs, child_env())),
+                           ("no cache", time_incremental(spec, spec_path, Path(tmp), args.runs,
+                                                         child_env(cache=False)))]
+                if args.baseline:
+                    columns.append(("baseline", time_incremental(spec, spec_path, Path(tmp), args.runs,
+                                                                 child_env(baseline=args.baseline.resolve()))))
+                print(f"\n{n} tables, one table edited ({args.runs} runs; wall s, cpu s, peak MiB):")
+                print(f"  {'':<30}" + "".join(f" | {name + ' wall':>13} {'cpu':>5} {'MiB':>4}" for name, _ in columns)
+                      + f" | {'cpu vs drizzle':>14}")
                 for step in INCREMENTAL_STEPS:
-                    w, c = warm.steps[step], cold.steps[step]
-                    ratio = f"{w.wall / d.wall:>10.2f}" if d else f"{'-':>10}"
-                    print(f"  {step:<38} {w.wall:>10.2f} {w.cpu:>6.2f} {w.peak:>5.0f} | {c.wall:>13.2f} "
-                          f"{c.cpu:>6.2f} {c.peak:>5.0f} | {ratio}", flush=True)
+                    cells = [c.steps[step] for _, c in columns]
+                    ratio = f"{cells[0].cpu / d.cpu:>14.2f}" if d else f"{'-':>14}"
+                    print(f"  {step:<30}" + "".join(f" | {t.wall:>13.2f} {t.cpu:>5.2f} {t.peak:>4.0f}" for t in cells)
+                          + f" | {ratio}", flush=True)
                 print("", flush=True)
     print("\nwall = median of whole-process runs (s); cpu = median user + system CPU of the process (s), "
           "less sensitive to other work on the machine; MiB = peak resident set; ratio = schemagen / drizzle-kit "
