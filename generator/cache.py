@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from .render.sql import Segment, SqlFile
 
 CACHE_DIR = ".schemagen/cache"
+#: The file names of entries (and of an entry being written): the only files pruned.
+_ENTRY = re.compile(r"[0-9a-f]{64}(\.tmp\d+)?\Z")
 FORMAT = 1
 _MAGIC = f"schemagen-cache {FORMAT}"
 #: Set to 1 to run without the cache (benchmarks, debugging): nothing is read or written.
@@ -141,8 +144,16 @@ class Cache:
 
     def save(self) -> None:
         """Write the new entries and remove those this run did not use. Call only after ``out/``
-        was written (under its lock). Best effort: a failure leaves a cache that is only slower."""
+        was written (under its lock). Best effort: a failure leaves a cache that is only slower.
+
+        Nothing is written when the cache folder is not a real folder inside ``out/`` (a symbolic
+        link, e.g. committed by someone else), and only files named like entries are removed."""
         if self.folder is None or not (self.pending or self.folder.is_dir()):
+            return
+        from .output import _inside
+
+        out = self.folder.parent.parent
+        if any(p.is_symlink() for p in (self.folder, self.folder.parent)) or not _inside(out, f"{CACHE_DIR}/x"):
             return
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -155,7 +166,7 @@ class Cache:
                 os.replace(tmp, self.folder / key)
             self.pending.clear()
             for path in self.folder.iterdir():
-                if path.name != ".gitignore" and path.name not in self.used:
+                if _ENTRY.match(path.name) and path.name not in self.used and not path.is_dir():
                     path.unlink()
 
 

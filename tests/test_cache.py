@@ -146,12 +146,32 @@ def test_check_ignores_the_cache_and_git_ignores_it(tmp_path: Path) -> None:
     spec, out = _warm_folder(tmp_path)
     assert (out / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
     assert not [n for n in read_manifest(out) if n.startswith(CACHE_DIR)]
-    (out / CACHE_DIR / "stray").write_text("not an entry")
+    (out / CACHE_DIR / ("0" * 64)).write_text("an unused entry")
+    (out / CACHE_DIR / "NOTES").write_text("not an entry")
     before = sorted(p.name for p in (out / CACHE_DIR).iterdir())
     cli("check", "--spec", str(spec), "--out", str(out))
     assert sorted(p.name for p in (out / CACHE_DIR).iterdir()) == before, "check writes nothing"
     cli("generate", "--spec", str(spec), "--out", str(out))
-    assert not (out / CACHE_DIR / "stray").exists(), "generate keeps only the entries it used"
+    assert not (out / CACHE_DIR / ("0" * 64)).exists(), "generate keeps only the entries it used"
+    assert (out / CACHE_DIR / "NOTES").exists(), "and removes nothing but entries"
+
+
+def test_a_cache_folder_that_is_a_symlink_is_never_written(tmp_path: Path) -> None:
+    """A committed ``out/.schemagen/cache`` symlink to a folder elsewhere: nothing is written or
+    removed there (entries are pruned by name, and only inside out/)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ("1" * 64)).write_text("someone's file")
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(CASES / "rls_policies" / "schema.yaml", spec)
+    cli("generate", "--spec", str(spec), "--out", str(out))
+    (out / CACHE_DIR).parent.mkdir(exist_ok=True)
+    shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+    (out / CACHE_DIR).symlink_to(elsewhere)
+    first = generated(out)
+    cli("generate", "--spec", str(spec), "--out", str(out))
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["1" * 64]
+    assert generated(out) == first
 
 
 def test_changed_template_is_not_served_from_the_cache(tmp_path: Path) -> None:
