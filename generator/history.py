@@ -40,6 +40,10 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib giv
     orjson = None  # type: ignore[assignment]
 
 HISTORY_DIR = ".schemagen/history"
+#: Set in a state's index when the state is exactly what its history text says (read from a text
+#: :func:`entry_text` writes back byte for byte, or made by :func:`normalize`): only then does the
+#: text's hash fix the plans (the render cache's key, generator/cache.py).
+CANONICAL = "canonical"
 FORMAT = 1
 _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
@@ -204,6 +208,7 @@ def normalize(model: Model) -> Model:
     items = state_to_list(model)
     state = state_from_list(items)
     state._index["history"] = items  # the round trip is exact: the file text needs no second pass
+    state._index[CANONICAL] = True
     return state
 
 
@@ -368,10 +373,13 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
     # cache hook (generator/cache.py): the key proves the text, the code that reads and writes it
     key = cache.key("canonical history", text_digest(text))
     if cache.get(key) is True:
-        return entry_from_text(text, str(path), canonical=True)
-    entry = entry_from_text(text, str(path))
-    if entry_text(entry) == text:
+        entry = entry_from_text(text, str(path), canonical=True)
+    else:
+        entry = entry_from_text(text, str(path))
+        if entry_text(entry) != text:
+            return entry  # hand-edited or older: its state may hold what its text does not say
         cache.put(key, True)
+    entry.state._index[CANONICAL] = True
     return entry
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cache import Cache, text_digest, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import Entry, history_files, history_plans, initial_history, require_recorded
+from .history import CANONICAL, Entry, history_files, history_plans, initial_history, require_recorded
 from .ir import Model, build
 from .ir.ids import ObjectId
 from .lint import LintError, blocking, run_lint
@@ -93,7 +93,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     written_history = history_files(history)
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
     digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
-        if from_history and cache.enabled else None
+        if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None
     sql_files = render_migrations(model, plans, spec_name=spec_name,
                                   templates=str(templates) if templates else None,
                                   online={e.info.number for e in history if e.online}, cache=cache, history=digests)
