@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ..ir.build import split_name
+from ..ir.ids import ObjectId
 from ..ir.model import TriggerIR
 from . import Kind, KindDef, register
 from ._alter import in_place
 
+if TYPE_CHECKING:
+    from ..ir.build import Builder
+    from ..spec import models as s
+
+
+def build_trigger(b: Builder, d: s.Trigger, on: ObjectId, colset: set[str] | None, mig: int,
+                  path: tuple[Any, ...]) -> None:
+    """A trigger on ``on`` (a table's or view's ``triggers``, or one of ``migrations[].triggers`` on
+    an external table, when ``colset`` is None). Its function is bound by name once every function
+    is known (:meth:`generator.ir.build.Builder.fix_triggers`)."""
+    b.ident(d.name, path + ("name",), "trigger name")
+    mig = b.later(d.migration, mig, path)
+    for i, c in enumerate(d.update_of):
+        if colset is not None and c not in colset:
+            b.error(path + ("update_of", i), f"trigger uses unknown column {c!r} of {on.name!r}")
+    if d.update_of and "update" not in d.events:
+        b.error(path + ("update_of",), "`update_of` needs the `update` event")
+    when = b.sql(d.when, path + ("when",), f"trigger {d.name!r} when")
+    fsch, fname = split_name(d.function, on.schema)
+    b.add(TriggerIR(
+        id=ObjectId(Kind.TRIGGER, on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
+        events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
+        function=ObjectId(Kind.FUNCTION, fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
+        pos=b.pos(path), renamed_from=d.renamed_from,
+    ), path, [on], [("when", when, path + ("when",))])
+
+
+def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any, ...]) -> None:
+    build_trigger(b, d, b.attached_to(d.table, path + ("table",)), None, mig, path)
+
+
 TRIGGER = register(KindDef(kind=Kind.TRIGGER, ir=TriggerIR, keyword="TRIGGER", template_dir="trigger",
-                           namespace="scoped", tracked=True, plural="triggers", alter=in_place))
+                           namespace="scoped", tracked=True, plural="triggers", alter=in_place,
+                           section="triggers", build=_build_attached))
