@@ -12,6 +12,7 @@ from .errors import Pos, ValidationError
 from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
 from .ir import Model, build
 from .ir.ids import ObjectId
+from .ir.policycases import compile_policy_tests
 from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
@@ -23,7 +24,6 @@ from .render.supabase import render_supabase
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
-from .verify.policycases import compile_policy_tests
 
 
 @dataclass(slots=True)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Pos, Problem, SpecError
-from ..ir.ids import ObjectId
-from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
-from ..ir.sql import expression_refs, statement_refs
 from ..kinds import Kind
-from ..render.fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
 from ..spec import LoadedSpec
 from ..spec.policytests import Actor as ActorSpec
 from ..spec.policytests import Expected, MatrixRow, PolicyTests, Statement
+from .fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
+from .ids import ObjectId
+from .model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
+from .sql import expression_refs, statement_refs
 
 RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 DML = ("insert", "update", "delete")

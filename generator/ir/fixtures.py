@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem, SpecError
-from ..ir.ids import ObjectId
-from ..ir.model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
-from ..ir.sql import expression_refs
 from ..kinds import Kind
 from ..quoting import quote_literal
 from ..spec import LoadedSpec
+from .ids import ObjectId
+from .model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
+from .sql import expression_refs
 
 #: Namespace of every derived uuid: ``uuid5(NAMESPACE, "public.users/acme_owner")`` for a row's
 #: primary key, ``uuid5(NAMESPACE, name)`` for ``{uuid: name}``.
