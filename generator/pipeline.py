@@ -12,8 +12,7 @@ from .errors import Pos, ValidationError
 from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
 from .ir import Model, build
 from .ir.ids import ObjectId
-from .ir.policycases import compile_policy_tests
-from .lint import LintError, blocking, run_lint
+from .lint import RULES, LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
@@ -73,7 +72,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     spec_name = display or Path(spec_path).name
     loaded = load_spec(spec_path, display=display or str(spec_path))
     lap("load")
-    model = build(loaded)
+    model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
     lap("build")
     refused = blocking(run_lint(model, loaded))
     if refused:
@@ -105,9 +104,6 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
                            templates=tpl, online={e.info.number for e in history if e.online})
     lap("render")
-    if loaded.spec.tests is not None:
-        compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify
-        lap("tests")
     if validate:
         spec_pos = loaded.pos(())
 

@@ -5,7 +5,8 @@ Every problem found is collected with its ``schema.yaml`` position and raised at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +19,7 @@ from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
 from .names import fk_types_compatible, identifier_problem
+from .sections import check_sections
 from .sql import (
     SqlRefs,
     expression_refs,
@@ -269,13 +271,16 @@ class Builder:
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
-    import dataclasses
-
     return dataclasses.replace(obj, **changes)
 
 
-def build(loaded: LoadedSpec) -> m.Model:
-    """Build the model from a loaded spec, or raise SpecError with every problem found."""
+def build(loaded: LoadedSpec, *, lint_rules: Collection[str] | None = None) -> m.Model:
+    """Build the model from a loaded spec, or raise SpecError with every problem found.
+
+    The model holds the spec's objects and, in ``sections``, its fixtures, policy tests, lint
+    configuration, roles and view columns, all checked in this one pass. ``lint_rules``: the rule
+    names a waiver may name (the lint registry, given by the caller: the ir does not import lint);
+    without them lint binds and checks the waivers when it runs."""
     b = Builder(loaded)
     spec = loaded.spec
     infos: list[m.MigrationInfo] = []
@@ -308,14 +313,15 @@ def build(loaded: LoadedSpec) -> m.Model:
             kd.hooks["check"](b)
     if not b.problems:
         b.check_migration_order(deps)
-    if b.problems:
-        raise SpecError(b.problems)
+    problems = list(b.problems)
     try:
         order = topological_order(deps)
     except CycleError as exc:
-        raise SpecError([Problem(b.pending[exc.remaining[0]].obj.pos, str(exc))]) from None
+        if not problems:  # a cycle among objects that have problems of their own says nothing new
+            problems.append(Problem(b.pending[exc.remaining[0]].obj.pos, str(exc)))
+        order = tuple(b.pending)
     objects = {oid: b.pending[oid].obj for oid in order}
-    return m.Model(
+    model = m.Model(
         objects=MappingProxyType(objects),
         deps=MappingProxyType(deps),
         order=order,
@@ -324,3 +330,9 @@ def build(loaded: LoadedSpec) -> m.Model:
         description=spec.project.description,
         types=MappingProxyType(dict(spec.types)),
     )
+    # the rest of the spec, checked against the objects in the same run (even when some have problems)
+    sections, found = check_sections(model, loaded, lint_rules=lint_rules, complete=not problems)
+    problems += found
+    if problems:
+        raise SpecError(problems)
+    return dataclasses.replace(model, sections=sections)
