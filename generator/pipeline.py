@@ -5,36 +5,26 @@ from __future__ import annotations
 import dataclasses
 import gc
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Pos, ValidationError
-from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
-from .ir import Model, build
+from .history import Entry, history_files, history_plans, initial_history, load_history, normalize, require_recorded
+from .ir import build
 from .ir.ids import ObjectId
 from .lint import RULES, LintError, blocking, run_lint
-from .output import GeneratedFile
-from .plan import Plan, migration_plans
-from .render import SqlFile, render_migrations
+from .output import GeneratedFile, locked_out
+from .plan import migration_plans
+from .render import render_migrations
 from .render.docs import render_docs
 from .render.python_outputs import render_python
+from .render.result import Result
 from .render.seed import render_seed
 from .render.supabase import render_supabase
 from .render.typescript import render_types
-from .spec import LoadedSpec, load_spec
+from .spec import load_spec
 from .validate import validate_sql_files
 
-
-@dataclass(slots=True)
-class Result:
-    """Everything one run produced, and how long each stage took (seconds)."""
-
-    loaded: LoadedSpec
-    model: Model
-    plans: list[tuple[int, Plan]]
-    sql_files: list[SqlFile]
-    files: list[GeneratedFile]
-    timings: dict[str, float] = field(default_factory=dict)
+__all__ = ["Result", "generate", "generate_current"]
 
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
@@ -118,3 +108,13 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
             raise ValidationError(problems)
         lap("validate")
     return Result(loaded, model, plans, sql_files, files, timings)
+
+
+def generate_current(spec_path: str | Path, out: str | Path | None, *, templates: str | None = None,
+                     display: str | None = None) -> Result:
+    """:func:`generate` with the history of ``out`` (read while ``out`` is locked, so never a
+    half-written one); what ``check`` and ``verify`` compare and apply."""
+    if out is None:
+        return generate(spec_path, templates=templates, display=display)
+    with locked_out(Path(out), create=False):
+        return generate(spec_path, templates=templates, display=display, history=load_history(out))

@@ -191,9 +191,12 @@ def run_cases(conn: psycopg.Connection, cases: Sequence[Case]) -> PolicyTestProb
 def run_policy_tests(ctx: VerifyContext) -> PolicyTestProblems:
     """verify's hook: compile the spec's tests and run them on the seeded full schema.
 
-    ``generate`` has normally reported spec errors already; if not (a hand-made Result), they are
-    this step's problems rather than an exception.
+    ``build`` has compiled them (and reported spec errors); for a hand-made Result without them,
+    compile errors are this step's problems rather than an exception.
     """
+    sections = ctx.result.model.sections
+    if sections is not None and sections.policy_cases is not None:
+        return run_cases(ctx.conn, sections.policy_cases)  # compiled and checked by build
     tests = ctx.result.loaded.spec.tests
     if not isinstance(tests, PolicyTests):
         return PolicyTestProblems([], 0.0, problems=[f"tests: expected a PolicyTests, got {type(tests).__name__}"])
