@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import time
 from pathlib import Path
 
 from .errors import Pos, ValidationError
-from .history import Entry, history_files, history_plans, initial_history, load_history, normalize, require_recorded
+from .history import Entry, history_files, history_for, load_history
 from .ir import build
 from .ir.ids import ObjectId
 from .lint import RULES, LintError, blocking, run_lint
 from .output import GeneratedFile, locked_out
-from .plan import migration_plans
 from .render import render_migrations
 from .render.docs import render_docs
 from .render.python_outputs import render_python
@@ -68,13 +66,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if refused:
         raise LintError(refused)
     lap("lint")
-    if history:
-        require_recorded(normalize(model), history, spec_name)
-        plans = history_plans(history)
-        model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
-    else:
-        plans = migration_plans(model)  # the same plans initial_history() records
-        history = initial_history(model, states=False)  # only written: no state to read back
+    history, plans, model = history_for(model, history, spec_name)
     lap("plan")
     sql_files = render_migrations(model, plans, spec_name=spec_name,
                                   templates=str(templates) if templates else None,
