@@ -1,6 +1,11 @@
 """spec → ir: names resolved, defaults derived, references checked, dependencies read from SQL.
 
-Every problem found is collected with its ``schema.yaml`` position and raised at once.
+Each kind's builder lives in its registry module (``KindDef.build``, :mod:`generator.kinds`);
+this module holds the :class:`Builder` context they share (positions, errors, identifiers, grants,
+SQL, the namespace) and the passes over every object: binding trigger functions, resolving SQL
+names into dependencies, migration order. Then the rest of the spec is checked against the objects
+(:mod:`generator.ir.sections`). Every problem found is collected with its ``schema.yaml`` position
+and raised at once.
 """
 
 from __future__ import annotations

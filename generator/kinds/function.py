@@ -41,7 +41,7 @@ def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -
         sql.append(("argument type", b.sql(a.type, path + ("arguments", i, "type"), "type", type_refs),
                     path + ("arguments", i, "type")))
         sql.append(("argument default", b.sql(a.default, path + ("arguments", i, "default"),
-                                                 "default"), path + ("arguments", i)))
+                                              "default"), path + ("arguments", i)))
     for i, c in enumerate(d.returns_table):
         rp = path + ("returns_table", i, "type")
         sql.append(("return type", b.sql(c.type, rp, f"returned column {c.name!r} type", type_refs), rp))

@@ -35,7 +35,7 @@ def build_policy(b: Builder, d: s.Policy, on: ObjectId, colset: set[str] | None,
     for i, role in enumerate(d.roles):
         if role.lower() not in b.roles:
             b.error(path + ("roles", i), f"unknown role {role!r}",
-                       f"declare it under `roles:` (known: {', '.join(sorted(b.roles))})")
+                    f"declare it under `roles:` (known: {', '.join(sorted(b.roles))})")
     if d.command == "insert" and d.using:
         b.error(path + ("using",), "an INSERT policy only takes `with_check`")
     if d.command in ("select", "delete") and d.with_check:

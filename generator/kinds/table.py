@@ -32,7 +32,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
     colset = set(names)
     if len(names) > MAX_COLUMNS:
         b.error(path + ("columns",), f"table {tname!r} has {len(names)} columns; Postgres allows at most "
-                                        f"{MAX_COLUMNS}")
+                                     f"{MAX_COLUMNS}")
     used_constraints: set[str] = set()
 
     def cname(explicit: str | None, cols: list[str], suffix: str, at: tuple[Any, ...]) -> str:
@@ -73,7 +73,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         b.columns_in(backfill, colset, tname, cp + ("backfill",), f"column {c.name!r} backfill")
         if c.backfill is not None and (c.generated or c.identity):
             b.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
-                                           "values; `backfill` would never run")
+                                        "values; `backfill` would never run")
         if c.primary_key:
             if pk_cols:
                 b.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
@@ -85,7 +85,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
             b.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
         if c.sequence_grants and not c.identity:
             b.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
-                                                  "column (its sequence)")
+                                               "column (its sequence)")
         for g in c.sequence_grants:
             if set(g.privileges) - {"usage", "select", "update", "all"}:
                 b.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
