@@ -23,7 +23,7 @@ from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
-from .names import fk_types_compatible, identifier_problem
+from .names import identifier_problem
 from .sections import check_sections
 from .sql import (
     SqlRefs,
@@ -224,45 +224,6 @@ class Builder:
         else:
             self.error(path, f"{oid} uses unknown {dep.kind} {dep.qualified or dep.name}")
 
-    def fix_triggers(self) -> None:
-        """A trigger names its function without argument types: bind it to the declared one."""
-        for oid, p in list(self.pending.items()):
-            obj = p.obj
-            if isinstance(obj, m.TriggerIR):
-                cands = self.functions_by_name.get((obj.function.schema, obj.function.name), [])
-                if len(cands) == 1:
-                    fn = cands[0]
-                    fn_obj = self.pending[fn].obj
-                    returns = fn_obj.returns if isinstance(fn_obj, m.FunctionIR) else None
-                    if (returns or "").lower() != "trigger":
-                        self.error(p.path + ("function",), f"{fn} does not return trigger")
-                    p.obj = _replace(obj, function=fn)
-                    p.deps.add(fn)
-                elif len(cands) > 1:
-                    self.error(p.path + ("function",), f"function {obj.function.qualified} is overloaded")
-                elif (obj.function.schema, obj.function.name) not in self.externals:
-                    self.error(p.path + ("function",), f"trigger {oid.name!r} uses unknown function "
-                               f"{obj.function.qualified}")
-            elif isinstance(obj, m.ForeignKeyIR):
-                target = self.pending.get(obj.target)
-                if target is None or not isinstance(target.obj, m.TableIR):  # a foreign key targets a table
-                    continue
-                tcols = {c.name: c for c in target.obj.columns}
-                source = self.pending.get(oid.relation())
-                scols = {c.name: c for c in source.obj.columns} if source and isinstance(source.obj, m.TableIR) else {}
-                for c, tc in zip(obj.columns, obj.target_columns, strict=False):
-                    if tc not in tcols:
-                        self.error(p.path, f"foreign key {oid.name!r} references unknown column "
-                                           f"{obj.target.name}.{tc}")
-                    elif c in scols and not fk_types_compatible(scols[c].type, tcols[tc].type):
-                        self.error(p.path, f"foreign key {oid.name!r}: column {oid.table}.{c} is "
-                                           f"{scols[c].type} but {obj.target.name}.{tc} is {tcols[tc].type}; "
-                                           "Postgres refuses a foreign key between these types",
-                                   "give both columns the same type (or compatible ones, e.g. integer and bigint)")
-                if len(obj.columns) != len(obj.target_columns):
-                    self.error(p.path, f"foreign key {oid.name!r} has {len(obj.columns)} columns but references "
-                                       f"{len(obj.target_columns)}")
-
     def check_migration_order(self, deps: dict[ObjectId, frozenset[ObjectId]]) -> None:
         for oid, needs in deps.items():
             obj = self.pending[oid].obj
@@ -273,10 +234,6 @@ class Builder:
                                f"{oid} in migration {obj.migration:03d} uses {dep}, which is created "
                                f"later, by migration {other.migration:03d}",
                                "move one of them so that nothing is used before it exists")
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    return dataclasses.replace(obj, **changes)
 
 
 def build(loaded: LoadedSpec, *, lint_rules: Collection[str] | None = None) -> m.Model:
@@ -308,8 +265,7 @@ def build(loaded: LoadedSpec, *, lint_rules: Collection[str] | None = None) -> m
         for section, build_one in declared:  # in creation rank; each kind's builder is in its registry module
             for i, decl in enumerate(getattr(mig, section)):
                 build_one(b, decl, mig.number, mp + (section, i))
-    b.fix_triggers()
-    for kd in kind_defs():  # before SQL names are resolved (raw SQL: what it uses becomes a dependency)
+    for kd in kind_defs():  # before SQL names are resolved (trigger functions, raw SQL: new dependencies)
         if "link" in kd.hooks:
             kd.hooks["link"](b)
     deps = b.resolve()

@@ -20,8 +20,9 @@ the parsed SQL fragments whose names become dependencies once every object is kn
 declared only inside another (an index, a foreign key inside a table) has no section and its
 parent's builder calls the kind module's own function. Passes over every object once all are
 added go in ``hooks``: ``hooks["link"](b)`` runs before SQL names are resolved into dependencies
-(raw SQL), ``hooks["check"](b)`` after (jobs). :func:`generator.ir.build.build` calls
-the builders of every kind with a section, in creation rank, migration by migration; it also
+(foreign key targets, trigger functions, raw SQL), ``hooks["check"](b)`` after (jobs).
+:func:`generator.ir.build.build` calls the builders of every kind with a section, in creation
+rank, migration by migration; it also
 puts a kind whose ``namespace`` is ``relation`` into the namespace shared by tables, views,
 sequences, indexes and types (a second object with the same name is an error).
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ..ir.build import split_name
 from ..ir.ids import ObjectId
-from ..ir.model import TriggerIR
+from ..ir.model import FunctionIR, TriggerIR
 from . import Kind, KindDef, register
 from ._alter import in_place
 
@@ -37,10 +38,33 @@ def build_trigger(b: Builder, d: s.Trigger, on: ObjectId, colset: set[str] | Non
     ), path, [on], [("when", when, path + ("when",))])
 
 
+def bind_functions(b: Builder) -> None:
+    """A trigger names its function without argument types: bind it to the declared one (the
+    ``link`` pass: the function becomes a dependency)."""
+    for oid, p in list(b.pending.items()):
+        obj = p.obj
+        if not isinstance(obj, TriggerIR):
+            continue
+        cands = b.functions_by_name.get((obj.function.schema, obj.function.name), [])
+        if len(cands) == 1:
+            fn = cands[0]
+            fn_obj = b.pending[fn].obj
+            returns = fn_obj.returns if isinstance(fn_obj, FunctionIR) else None
+            if (returns or "").lower() != "trigger":
+                b.error(p.path + ("function",), f"{fn} does not return trigger")
+            p.obj = dataclasses.replace(obj, function=fn)
+            p.deps.add(fn)
+        elif len(cands) > 1:
+            b.error(p.path + ("function",), f"function {obj.function.qualified} is overloaded")
+        elif (obj.function.schema, obj.function.name) not in b.externals:
+            b.error(p.path + ("function",), f"trigger {oid.name!r} uses unknown function "
+                    f"{obj.function.qualified}")
+
+
 def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any, ...]) -> None:
     build_trigger(b, d, b.attached_to(d.table, path + ("table",)), None, mig, path)
 
 
 TRIGGER = register(KindDef(kind=Kind.TRIGGER, ir=TriggerIR, keyword="TRIGGER", template_dir="trigger",
                            namespace="scoped", tracked=True, plural="triggers", alter=in_place,
-                           section="triggers", build=_build_attached))
+                           section="triggers", build=_build_attached, hooks={"link": bind_functions}))
