@@ -34,10 +34,6 @@ MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
 
-def _norm_type(t: str) -> str:
-    return " ".join(t.lower().split())
-
-
 def split_name(name: str, default_schema: str) -> tuple[str, str]:
     """(schema, name) of ``name``, which may be qualified; unqualified names are in ``default_schema``."""
     if "." in name and not name.startswith('"'):

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..spec import models as s
 
 
+
 def build_extension(b: Builder, d: s.Extension, mig: int, path: tuple[Any, ...]) -> None:
     """An extension of ``migrations[].extensions`` (after its schema, when it names one)."""
     deps = [ObjectId(Kind.SCHEMA, "", d.schema_)] if d.schema_ else []
@@ -23,4 +24,5 @@ def build_extension(b: Builder, d: s.Extension, mig: int, path: tuple[Any, ...])
 
 EXTENSION = register(KindDef(kind=Kind.EXTENSION, ir=ExtensionIR, keyword="EXTENSION", template_dir="extension",
                              namespace="own", plural="extensions", alter=only("version"),
-                             section="extensions", build=build_extension))
+                             alembic_entity="PGExtension", docs_section="extensions",
+    section="extensions", build=build_extension))

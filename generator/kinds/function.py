@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..ir.build import _norm_type
 from ..ir.ids import ObjectId
 from ..ir.model import Argument, FunctionIR, Obj
 from ..ir.sql import SqlRefs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
-from ..plan.ops import Op
+from ..plan.ops import AlterObject, Op
 from ..quoting import quote_ident
+from ..sqlan.types import spelling
 from . import Kind, KindDef, register
+
+if TYPE_CHECKING:
+    from ..ir.build import Builder
+    from ..spec import models as s
 
 
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     assert isinstance(before, FunctionIR) and isinstance(after, FunctionIR)
     same = (before.arguments == after.arguments and before.returns == after.returns
             and before.returns_table == after.returns_table)
-    return [Op("alter", after, before, online=online)] if same else None
-
-
-if TYPE_CHECKING:
-    from ..ir.build import Builder
-    from ..spec import models as s
+    return [AlterObject(after, before, online)] if same else None
 
 
 def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
@@ -31,7 +30,7 @@ def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -
     argument and result types, defaults and body are parsed for what they use."""
     b.ident(d.name, path + ("name",), "function name")
     args = tuple(Argument(name=a.name, type=a.type, default=a.default, mode=a.mode) for a in d.arguments)
-    in_types = tuple(_norm_type(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
+    in_types = tuple(spelling(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
     if d.returns is None and not d.returns_table:
         b.error(path, f"function {d.name!r} needs `returns` or `returns_table`")
     if d.returns and d.returns_table:
@@ -75,4 +74,6 @@ def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -
 
 FUNCTION = register(KindDef(kind=Kind.FUNCTION, ir=FunctionIR, keyword="FUNCTION", template_dir="function",
                             namespace="function", plural="functions", alter=_alter,
-                            section="functions", build=build_function))
+                            alembic_entity="PGFunction", api_default_grant=True, docs_section="functions",
+                            docs_heading=True,
+    section="functions", build=build_function))

@@ -7,5 +7,5 @@ from . import Kind, KindDef, register
 from ._alter import in_place
 
 JOB = register(KindDef(kind=Kind.JOB, ir=JobIR, keyword=None, template_dir="job", namespace="own",
-                       plural="jobs", alter=in_place,
-                       section="jobs", build=build_job, hooks={"check": check_jobs}))
+                       plural="jobs", docs_section="jobs", alter=in_place,
+    section="jobs", build=build_job, hooks={"check": check_jobs}))

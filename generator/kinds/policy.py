@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Any
 from ..ir.ids import ObjectId
 from ..ir.model import Obj, PolicyIR
 from ..ir.sql import SqlRefs
-from ..plan.ops import Op
+from ..plan.locks import relation_name
+from ..plan.ops import AEL, AlterObject, Lock, Op, Part, brief
 from . import Kind, KindDef, register
 from ._alter import unchanged_but
+
+if TYPE_CHECKING:
+    from ..ir.build import Builder
+    from ..spec import models as s
 
 
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
@@ -18,12 +23,12 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     same_shape = unchanged_but(before, after, "roles", "using", "with_check")
     clauses = (before.using is None) == (after.using is None) and \
         (before.with_check is None) == (after.with_check is None)
-    return [Op("alter", after, before, online=online)] if same_shape and clauses else None
+    return [AlterObject(after, before, online)] if same_shape and clauses else None
 
 
-if TYPE_CHECKING:
-    from ..ir.build import Builder
-    from ..spec import models as s
+def _lock(op: Op, part: Part) -> Lock:
+    """A brief ACCESS EXCLUSIVE on its table for any change."""
+    return brief(AEL, relation_name(op.obj))
 
 
 def build_policy(b: Builder, d: s.Policy, on: ObjectId, colset: set[str] | None, mig: int,
@@ -60,5 +65,6 @@ def _build_attached(b: Builder, d: s.AttachedPolicy, mig: int, path: tuple[Any, 
 
 
 POLICY = register(KindDef(kind=Kind.POLICY, ir=PolicyIR, keyword="POLICY", template_dir="policy",
-                          namespace="scoped", tracked=True, plural="policies", alter=_alter,
-                          section="policies", build=_build_attached))
+                          namespace="scoped", tracked=True, plural="policies", alter=_alter, lock=_lock,
+                          alembic_entity="PGPolicy",
+    section="policies", build=_build_attached))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..spec import models as s
 
 
+
 def build_schema(b: Builder, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
     """A schema of ``migrations[].schemas``."""
     b.ident(d.name, path + ("name",), "schema name")
@@ -22,5 +23,5 @@ def build_schema(b: Builder, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -
 
 
 SCHEMA = register(KindDef(kind=Kind.SCHEMA, ir=SchemaIR, keyword="SCHEMA", template_dir="schema",
-                          namespace="own", plural="schemas", alter=in_place,
-                          section="schemas", build=build_schema))
+                          namespace="own", plural="schemas", docs_section="schemas", alter=in_place,
+    section="schemas", build=build_schema))

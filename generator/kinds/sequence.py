@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..spec import models as s
 
 
+
 def build_sequence(b: Builder, d: s.Sequence, mig: int, path: tuple[Any, ...]) -> None:
     """A sequence of ``migrations[].sequences``."""
     b.ident(d.name, path + ("name",), "sequence name")
@@ -25,5 +26,5 @@ def build_sequence(b: Builder, d: s.Sequence, mig: int, path: tuple[Any, ...]) -
 
 SEQUENCE = register(KindDef(kind=Kind.SEQUENCE, ir=SequenceIR, keyword="SEQUENCE", template_dir="sequence",
                             namespace="relation", relation=True, holds_data=True, plural="sequences",
-                            alter=in_place,
-                            section="sequences", build=build_sequence))
+                            api_default_grant=True, docs_section="sequences", alter=in_place,
+    section="sequences", build=build_sequence))

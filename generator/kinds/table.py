@@ -1,5 +1,5 @@
-"""Tables: changed part by part with ``ALTER TABLE`` (:mod:`generator.plan.tables`), never replaced
-for a change; dropping one loses its rows."""
+"""Tables: changed part by part with ``ALTER TABLE`` (:mod:`generator.plan.tables`, the column and
+constraint ops of :mod:`generator.plan.ops`), never replaced for a change; dropping one loses its rows."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, TableIR
 from ..ir.names import constraint_name
 from ..ir.sql import SqlRefs, type_refs
+from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
 from ..spec import models as s
 from . import Kind, KindDef, register
 from ._alter import in_place
@@ -20,6 +21,19 @@ from .trigger import build_trigger
 
 if TYPE_CHECKING:
     from ..ir.build import Builder
+
+
+def _lock(op: Op, part: Part) -> Lock:
+    """Create, drop, rename or alter the table itself (its parts' ops know their own locks)."""
+    name = op.obj.id.qualified
+    if part.action == "create":
+        return Lock(AEL, f"{AEL} on {name} (new, empty); {NO_REWRITE}")
+    if part.action == "drop":
+        return Lock(AEL, f"{AEL} on {name}; drops it and its rows")
+    if part.action == "alter" and isinstance(op.obj, TableIR) and isinstance(op.old, TableIR) and \
+            (op.obj.rls_enable, op.obj.rls_force) == (op.old.rls_enable, op.old.rls_force):
+        return Lock(None, f"no table lock (privileges, comments); {NO_REWRITE}")
+    return brief(AEL, name)
 
 
 def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
@@ -162,5 +176,6 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
 
 TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_dir="table",
                          namespace="relation", relation=True, holds_data=True, plural="tables",
-                         alter=in_place,
-                         names_type=True, section="tables", build=build_table))
+                         alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
+                         docs_section="tables", docs_heading=True,
+    names_type=True, section="tables", build=build_table))

@@ -8,12 +8,20 @@ from typing import TYPE_CHECKING, Any
 from ..ir.build import split_name
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TriggerIR
+from ..plan.locks import relation_name
+from ..plan.ops import AEL, Lock, Op, Part, brief
 from . import Kind, KindDef, register
 from ._alter import in_place
 
 if TYPE_CHECKING:
     from ..ir.build import Builder
     from ..spec import models as s
+
+
+def _lock(op: Op, part: Part) -> Lock:
+    """SHARE ROW EXCLUSIVE on its table to create or replace it, a brief ACCESS EXCLUSIVE otherwise."""
+    level = "SHARE ROW EXCLUSIVE" if part.action in ("create", "alter") else AEL
+    return brief(level, relation_name(op.obj))
 
 
 def build_trigger(b: Builder, d: s.Trigger, on: ObjectId, colset: set[str] | None, mig: int,
@@ -66,5 +74,6 @@ def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any,
 
 
 TRIGGER = register(KindDef(kind=Kind.TRIGGER, ir=TriggerIR, keyword="TRIGGER", template_dir="trigger",
-                           namespace="scoped", tracked=True, plural="triggers", alter=in_place,
-                           section="triggers", build=_build_attached, hooks={"link": bind_functions}))
+                           namespace="scoped", tracked=True, plural="triggers", alter=in_place, lock=_lock,
+                           alembic_entity="PGTrigger",
+    section="triggers", build=_build_attached, hooks={"link": bind_functions}))

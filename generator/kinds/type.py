@@ -1,5 +1,5 @@
 """Types (enums): ``ADD VALUE`` when values are only added, else the type is re-created and its
-columns converted, its dependents dropped and re-created around it (``Op.rebuilds``)."""
+columns converted, its dependents dropped and re-created around it (``RecreateEnum``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..spec import models as s
 
 
+
 def build_enum(b: Builder, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
     """An enum type of ``migrations[].enums``."""
     b.ident(d.name, path + ("name",), "type name")
@@ -27,5 +28,5 @@ def build_enum(b: Builder, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
 
 
 TYPE = register(KindDef(kind=Kind.TYPE, ir=EnumIR, keyword="TYPE", template_dir="type",
-                        namespace="relation", plural="types", alter=in_place,
-                        names_type=True, section="enums", build=build_enum))
+                        namespace="relation", plural="types", docs_section="enums", alter=in_place,
+    names_type=True, section="enums", build=build_enum))

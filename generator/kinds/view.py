@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Obj, ViewColumn, ViewIR
 from ..ir.sql import query_refs
-from ..plan.ops import Op
+from ..plan.ops import AEL, AlterObject, Lock, Op, Part, brief
 from ..spec import models as s
 from . import Kind, KindDef, register
 from ._alter import unchanged_but
 from .index import build_index
 from .trigger import build_trigger
+
+if TYPE_CHECKING:
+    from ..ir.build import Builder
 
 
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
@@ -22,11 +25,12 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     assert isinstance(before, ViewIR) and isinstance(after, ViewIR)
     ok = unchanged_but(before, after, "query", "security_invoker", "security_barrier", "check_option")
     same = select_list(before.query) == select_list(after.query) is not None
-    return [Op("alter", after, before, online=online)] if ok and same else None
+    return [AlterObject(after, before, online)] if ok and same else None
 
 
-if TYPE_CHECKING:
-    from ..ir.build import Builder
+def _lock(op: Op, part: Part) -> Lock:
+    """A brief ACCESS EXCLUSIVE on the view for any change."""
+    return brief(AEL, f"view {op.obj.id.qualified}")
 
 
 def build_view(b: Builder, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
@@ -59,4 +63,6 @@ def build_view(b: Builder, d: s.View | s.MaterializedView, mig: int, path: tuple
 
 VIEW = register(KindDef(kind=Kind.VIEW, ir=ViewIR, keyword="VIEW", grant_keyword="TABLE", template_dir="view",
                         namespace="relation", relation=True, tracked=True, plural="views", alter=_alter,
-                        names_type=True, section="views", build=build_view))
+                        lock=_lock, alembic_entity="PGView", columns="query", api_default_grant=True,
+                        docs_section="views", docs_heading=True,
+    names_type=True, section="views", build=build_view))

@@ -16,6 +16,7 @@ from ..errors import Pos, SchemagenError, SpecError
 from ..ir import Model, ObjectId
 from ..ir import model as m
 from ..ir.sections import resolve_waivers
+from ..kinds import Kind, kind_def
 from ..spec import LoadedSpec
 from ..spec.lintcfg import LintConfig
 
@@ -130,10 +131,9 @@ class Context:
                  and (column is None or not g.columns or column in g.columns) for r in g.roles}
         revoked = {r.lower() for r in obj.revoke_from}
         defaults: set[str] = set()
-        if obj.id.kind == "function" or (obj.id.kind == "schema" and obj.id.name == "public"):
-            defaults.add("public")
-        if obj.id.schema == "public" and obj.id.kind in ("table", "view", "materialized view", "sequence",
-                                                         "function"):
+        if obj.id.kind is Kind.FUNCTION or (obj.id.kind is Kind.SCHEMA and obj.id.name == "public"):
+            defaults.add("public")  # EXECUTE on a new function; USAGE on schema public
+        if obj.id.schema == "public" and kind_def(obj.id.kind).api_default_grant:
             defaults.update(API_ROLES)
         roles |= defaults - revoked
         if "public" in roles:
