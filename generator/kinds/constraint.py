@@ -60,4 +60,4 @@ def check_targets(b: Builder) -> None:
 CONSTRAINT = register(KindDef(kind=Kind.CONSTRAINT, ir=ForeignKeyIR, keyword="CONSTRAINT",
                               template_dir="constraint", namespace="scoped", plural="foreign keys",
                               alter=only(), lock=_lock, validated_apart=True, derived_name=True,
-    hooks={"link": check_targets}))
+                              hooks={"link": check_targets}))

@@ -25,4 +25,4 @@ def build_extension(b: Builder, d: s.Extension, mig: int, path: tuple[Any, ...])
 EXTENSION = register(KindDef(kind=Kind.EXTENSION, ir=ExtensionIR, keyword="EXTENSION", template_dir="extension",
                              namespace="own", plural="extensions", alter=only("version"),
                              alembic_entity="PGExtension", docs_section="extensions",
-    section="extensions", build=build_extension))
+                             section="extensions", build=build_extension))

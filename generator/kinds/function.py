@@ -76,4 +76,4 @@ FUNCTION = register(KindDef(kind=Kind.FUNCTION, ir=FunctionIR, keyword="FUNCTION
                             namespace="function", plural="functions", alter=_alter,
                             alembic_entity="PGFunction", api_default_grant=True, docs_section="functions",
                             docs_heading=True,
-    section="functions", build=build_function))
+                            section="functions", build=build_function))

@@ -8,4 +8,4 @@ from ._alter import in_place
 
 JOB = register(KindDef(kind=Kind.JOB, ir=JobIR, keyword=None, template_dir="job", namespace="own",
                        plural="jobs", docs_section="jobs", alter=in_place,
-    section="jobs", build=build_job, hooks={"check": check_jobs}))
+                       section="jobs", build=build_job, hooks={"check": check_jobs}))

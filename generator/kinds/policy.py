@@ -67,4 +67,4 @@ def _build_attached(b: Builder, d: s.AttachedPolicy, mig: int, path: tuple[Any, 
 POLICY = register(KindDef(kind=Kind.POLICY, ir=PolicyIR, keyword="POLICY", template_dir="policy",
                           namespace="scoped", tracked=True, plural="policies", alter=_alter, lock=_lock,
                           alembic_entity="PGPolicy",
-    section="policies", build=_build_attached))
+                          section="policies", build=_build_attached))

@@ -16,4 +16,4 @@ def _lock(op: Op, part: Part) -> Lock:
 
 RAW = register(KindDef(kind=Kind.RAW, ir=RawIR, keyword=None, template_dir="raw", namespace="own",
                        plural="raw SQL objects", alter=None, lock=_lock, docs_section="raw",
-    section="raw", build=build_raw, hooks={"link": link_raw}))
+                       section="raw", build=build_raw, hooks={"link": link_raw}))

@@ -24,4 +24,4 @@ def build_schema(b: Builder, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -
 
 SCHEMA = register(KindDef(kind=Kind.SCHEMA, ir=SchemaIR, keyword="SCHEMA", template_dir="schema",
                           namespace="own", plural="schemas", docs_section="schemas", alter=in_place,
-    section="schemas", build=build_schema))
+                          section="schemas", build=build_schema))

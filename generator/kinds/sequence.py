@@ -27,4 +27,4 @@ def build_sequence(b: Builder, d: s.Sequence, mig: int, path: tuple[Any, ...]) -
 SEQUENCE = register(KindDef(kind=Kind.SEQUENCE, ir=SequenceIR, keyword="SEQUENCE", template_dir="sequence",
                             namespace="relation", relation=True, holds_data=True, plural="sequences",
                             api_default_grant=True, docs_section="sequences", alter=in_place,
-    section="sequences", build=build_sequence))
+                            section="sequences", build=build_sequence))

@@ -178,4 +178,4 @@ TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_
                          namespace="relation", relation=True, holds_data=True, plural="tables",
                          alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
                          docs_section="tables", docs_heading=True,
-    names_type=True, section="tables", build=build_table))
+                         names_type=True, section="tables", build=build_table))

@@ -28,7 +28,7 @@ def build_trigger(b: Builder, d: s.Trigger, on: ObjectId, colset: set[str] | Non
                   path: tuple[Any, ...]) -> None:
     """A trigger on ``on`` (a table's or view's ``triggers``, or one of ``migrations[].triggers`` on
     an external table, when ``colset`` is None). Its function is bound by name once every function
-    is known (:meth:`generator.ir.build.Builder.fix_triggers`)."""
+    is known (:func:`bind_functions`, a ``link`` hook)."""
     b.ident(d.name, path + ("name",), "trigger name")
     mig = b.later(d.migration, mig, path)
     for i, c in enumerate(d.update_of):
@@ -76,4 +76,4 @@ def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any,
 TRIGGER = register(KindDef(kind=Kind.TRIGGER, ir=TriggerIR, keyword="TRIGGER", template_dir="trigger",
                            namespace="scoped", tracked=True, plural="triggers", alter=in_place, lock=_lock,
                            alembic_entity="PGTrigger",
-    section="triggers", build=_build_attached, hooks={"link": bind_functions}))
+                           section="triggers", build=_build_attached, hooks={"link": bind_functions}))

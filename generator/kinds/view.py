@@ -65,4 +65,4 @@ VIEW = register(KindDef(kind=Kind.VIEW, ir=ViewIR, keyword="VIEW", grant_keyword
                         namespace="relation", relation=True, tracked=True, plural="views", alter=_alter,
                         lock=_lock, alembic_entity="PGView", columns="query", api_default_grant=True,
                         docs_section="views", docs_heading=True,
-    names_type=True, section="views", build=build_view))
+                        names_type=True, section="views", build=build_view))
