@@ -208,6 +208,7 @@ def verify(
     """Apply, roll back and re-apply every migration on a fresh database; exit 1 if any catalog differs."""
     import json
 
+    from .pipeline import generate_current
     from .verify.report import StepResult
     from .verify.run import verify_spec
 
@@ -215,9 +216,10 @@ def verify(
         out_console.print(step.line())
 
     try:
-        report = verify_spec(spec, dsn=dsn, pg_bin=pg_bin, keep=keep, out=out_dir(spec, out),
-                             templates=str(templates) if templates else None,
-                             progress=None if as_json else show)
+        folder = out_dir(spec, out)
+        report = verify_spec(spec, lambda: generate_current(spec, folder, templates=str(templates) if templates
+                                                            else None),
+                             dsn=dsn, pg_bin=pg_bin, keep=keep, progress=None if as_json else show)
     except SchemagenError as exc:
         if as_json:
             error = {"ok": False, "error": str(exc), "exit_code": exc.exit_code}

@@ -1,4 +1,8 @@
-"""Migration history: the model state after each migration, one JSON file per migration.
+"""The history stage: the model state after each migration, one JSON file per migration.
+
+It serialises states (``entry_text``), loads them (``load_history``) and plans from them: the plan
+of every released migration (``history_plans``, what ``generate`` renders: :func:`history_for`)
+and the plan of the next one (:func:`plan_next`, what ``migrate`` appends before generating).
 
 ``out/.schemagen/history/NNN_name.json`` holds the migration's number, names and description
 and the whole database state after it: every object (in creation order) with its dependencies.
@@ -32,7 +36,7 @@ from .ir.ids import ObjectId
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
 from .kinds import kind_defs
 from .output import GeneratedFile
-from .plan import Plan, plan
+from .plan import Plan, migration_plans, plan
 
 try:  # a compiled encoder: the stdlib's indenting one is pure Python (a quarter of a 1,000-table generate)
     import orjson
@@ -459,3 +463,52 @@ def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None
     raise UnrecordedChanges([Problem(None, f"{spec_name} has changes no migration records yet ({changes})",
                              f"run `schemagen migrate --name <name>` to write migration "
                              f"{last.info.number + 1:03d} and its rollback")])
+
+
+# --- the history stage: what generate renders, and what migrate appends ----------------------------
+
+
+def history_for(model: Model, entries: list[Entry], spec_name: str
+                ) -> tuple[list[Entry], list[tuple[int, Plan]], Model]:
+    """The history a ``generate`` of ``model`` renders, the plan of each of its migrations, and the
+    model with the history's migrations.
+
+    With ``entries`` (read from ``out/``) every released migration is rendered from them, and the
+    spec must have no change they do not record (:class:`UnrecordedChanges`). Without, the first
+    history comes from the spec's ``migrations:`` blocks (its files are written too).
+    """
+    if entries:
+        require_recorded(model, entries, spec_name)  # normalizes only to name a difference
+        return entries, history_plans(entries), dataclasses.replace(
+            model, migrations=tuple(e.info for e in entries))
+    # the same plans initial_history() records; only written, so no state is read back
+    return initial_history(model, states=False), migration_plans(model), model
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    """The change from the last migration of a history to a spec: what ``migrate`` appends."""
+
+    #: the history it follows (the first one from the spec's blocks when ``out/`` had none)
+    history: list[Entry]
+    #: the spec's database state (the new entry's state)
+    state: Model
+    #: the plan from the last migration's state to ``state``, for a live database
+    plan: Plan
+    renames: tuple[Rename, ...]
+    backfills: tuple[Backfill, ...]
+
+    def entry(self, info: MigrationInfo) -> Entry:
+        """The history entry of this change, recorded as migration ``info``."""
+        return Entry(info, self.state, online=True, renames=self.renames, backfills=self.backfills)
+
+
+def plan_next(entries: list[Entry], model: Model) -> Next:
+    """The next migration of ``entries`` (or of the first history of ``model``) for the spec's
+    ``model``: its state, the renames and backfills it performs, and its plan for a live database."""
+    history = entries or initial_history(model)
+    state = normalize(model)
+    renames = declared_renames(history[-1].state, model)
+    backfills = declared_backfills(history[-1].state, model)
+    after = apply_backfills(apply_renames(state, renames), backfills)
+    return Next(history, state, plan(history[-1].state, after, online=True), renames, backfills)

@@ -16,23 +16,14 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import Pos, Problem, SpecError
-from .history import (
-    Backfill,
-    Entry,
-    Rename,
-    apply_backfills,
-    apply_renames,
-    declared_backfills,
-    declared_renames,
-    initial_history,
-    load_history,
-    normalize,
-)
+from .history import Backfill, Entry, Rename, load_history
+from .history import plan_next as history_next
 from .ir import build
 from .ir.model import MigrationInfo, Model
+from .lint import RULES
 from .output import locked_out, write_out
 from .pipeline import Result, generate
-from .plan import Op, Plan, plan
+from .plan import Op, Plan
 from .render.sql import migration_file_names
 from .spec import load_spec
 
@@ -90,14 +81,11 @@ def destructive_problems(p: Plan, model: Model, spec_pos: Pos) -> list[Problem]:
 def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = None, cache: Cache | None = None
               ) -> tuple[list[Entry], Model, Model, Plan, tuple[Rename, ...], tuple[Backfill, ...]]:
     """(history, spec model, its state, the plan from the last migration to it, the renames and
-    backfills it performs). No I/O but reads; the lint runs when :func:`migrate` renders the files."""
-    model = build(load_spec(spec_path, display=display or str(spec_path)))  # linted when rendered
-    history = load_history(out, cache) or initial_history(model)
-    state = normalize(model)
-    renames = declared_renames(history[-1].state, model)
-    backfills = declared_backfills(history[-1].state, model)
-    after = apply_backfills(apply_renames(state, renames), backfills)
-    return history, model, state, plan(history[-1].state, after, online=True), renames, backfills
+    backfills it performs): :func:`generator.history.plan_next` on the spec and the history of
+    ``out``. No I/O but reads; the lint runs when :func:`migrate` renders the files."""
+    model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
+    nxt = history_next(load_history(out, cache), model)
+    return nxt.history, model, nxt.state, nxt.plan, nxt.renames, nxt.backfills
 
 
 def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None = None,
@@ -129,7 +117,9 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     if not NAME.match(name):
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
-    history, model, state, p, renames, backfills = plan_next(spec_path, out, display=display, cache=cache)
+    model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
+    nxt = history_next(load_history(out, cache), model)
+    history, p = nxt.history, nxt.plan
     timings["plan"] = time.perf_counter() - t
     last = history[-1].info
     if not p:
@@ -140,8 +130,10 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         raise DestructiveChange(problems)
     info = MigrationInfo(number=last.number + 1, name=name, rollback_name=name,
                          description=description or _describe(p))
-    entry = Entry(info, state, online=True, renames=renames, backfills=backfills)
+    entry = nxt.entry(info)
     t = time.perf_counter()
+    # append to the history, then generate: the new migration is rendered from the history like
+    # every released one, with everything else rendered from the current model
     result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache)
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, text_digest, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import CANONICAL, Entry, history_files, history_plans, initial_history, require_recorded
-from .ir import Model, build
+from .history import CANONICAL, Entry, history_files, history_for, load_history
+from .ir import build
 from .ir.ids import ObjectId
-from .lint import LintError, blocking, run_lint
-from .output import GeneratedFile
-from .plan import Plan, migration_plans
-from .render import SqlFile, render_migrations
+from .lint import RULES, LintError, blocking, run_lint
+from .output import GeneratedFile, locked_out
+from .render import render_migrations
 from .render.python_outputs import render_python
+from .render.result import Result
 from .render.seed import render_seed
 from .render.typescript import render_types
-from .spec import LoadedSpec, load_spec
+from .spec import load_spec
 from .validate import validate_sql_files
-from .verify.policycases import compile_policy_tests
 
-
-@dataclass(slots=True)
-class Result:
-    """Everything one run produced, and how long each stage took (seconds)."""
-
-    loaded: LoadedSpec
-    model: Model
-    plans: list[tuple[int, Plan]]
-    sql_files: list[SqlFile]
-    files: list[GeneratedFile]
-    timings: dict[str, float] = field(default_factory=dict)
+__all__ = ["Result", "generate", "generate_current"]
 
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
@@ -75,20 +62,14 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     spec_name = display or Path(spec_path).name
     loaded = load_spec(spec_path, display=display or str(spec_path))
     lap("load")
-    model = build(loaded)
+    model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
     lap("build")
     refused = blocking(run_lint(model, loaded))
     if refused:
         raise LintError(refused)
     lap("lint")
     from_history = bool(history)
-    if history:
-        require_recorded(model, history, spec_name)  # normalizes only to name a difference
-        plans = history_plans(history)
-        model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
-    else:
-        plans = migration_plans(model)  # the same plans initial_history() records
-        history = initial_history(model, states=False)  # only written: no state to read back
+    history, plans, model = history_for(model, history, spec_name)
     lap("plan")
     written_history = history_files(history)
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
@@ -116,9 +97,6 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
                            templates=tpl, online={e.info.number for e in history if e.online})
     lap("render")
-    if loaded.spec.tests is not None:
-        compile_policy_tests(model, loaded)  # unknown actors, relations, keys: spec errors now, not in verify
-        lap("tests")
     if validate:
         spec_pos = loaded.pos(())
 
@@ -135,3 +113,13 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         validated(cache, todo)
         lap("validate")
     return Result(loaded, model, plans, sql_files, files, timings)
+
+
+def generate_current(spec_path: str | Path, out: str | Path | None, *, templates: str | None = None,
+                     display: str | None = None) -> Result:
+    """:func:`generate` with the history of ``out`` (read while ``out`` is locked, so never a
+    half-written one); what ``check`` and ``verify`` compare and apply."""
+    if out is None:
+        return generate(spec_path, templates=templates, display=display)
+    with locked_out(Path(out), create=False):
+        return generate(spec_path, templates=templates, display=display, history=load_history(out))

@@ -11,8 +11,8 @@ from pglast import parse_sql
 
 from generator.errors import SpecError
 from generator.ir import build
+from generator.ir.fixtures import NAMESPACE, derived_uuid, resolve_fixtures, row_uuid
 from generator.pipeline import generate
-from generator.render.fixtures import NAMESPACE, derived_uuid, resolve_fixtures, row_uuid
 from generator.render.seed import MARK_TEST_DATABASE, SEED_FILE, render_seed
 from generator.spec import load_spec
 from tests.outdb import OUT, build_from_out

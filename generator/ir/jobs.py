@@ -26,7 +26,7 @@ from .sql import SqlRefs, command_refs
 
 if TYPE_CHECKING:
     from ..spec.jobs import Job
-    from .build import _Builder
+    from .build import Builder
 
 KIND = Kind.JOB
 CRON_SCHEMA = "cron"
@@ -46,7 +46,7 @@ def job_id(name: str) -> ObjectId:
     return ObjectId(KIND, "", name)
 
 
-def build_job(b: _Builder, d: Job, mig: int, path: tuple[Any, ...]) -> None:
+def build_job(b: Builder, d: Job, mig: int, path: tuple[Any, ...]) -> None:
     """Add job ``d`` of migration ``mig`` to the builder, with the relations its command uses."""
     command = d.command.strip()
     refs = b.sql(command, path + ("command",), f"job {d.name!r} command", command_refs)
@@ -55,7 +55,7 @@ def build_job(b: _Builder, d: Job, mig: int, path: tuple[Any, ...]) -> None:
     b.add(obj, path, (), [("command", refs, path + ("command",))])
 
 
-def check_jobs(b: _Builder) -> None:
+def check_jobs(b: Builder) -> None:
     """Every relation a job's command names must be declared (or external): a located error otherwise."""
     managed = b.managed_schemas()  # unknown relations in these are reported by the builder already
     for pending in b.pending.values():

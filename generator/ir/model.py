@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from ..errors import Pos
 from .ids import ObjectId
+
+if TYPE_CHECKING:
+    from .sections import Sections
 
 NOWHERE = Pos("<none>", 0, 0)
 
@@ -238,7 +241,8 @@ class MigrationInfo:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """A whole database state: objects by identity, their dependencies and creation order."""
+    """A whole database state: objects by identity, their dependencies and creation order; built
+    from a spec, also everything else the spec declares (``sections``)."""
 
     objects: Mapping[ObjectId, Obj]
     deps: Mapping[ObjectId, frozenset[ObjectId]]
@@ -247,6 +251,9 @@ class Model:
     project: str = "schema"
     description: str | None = None
     types: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    #: the spec's fixtures, policy tests, lint configuration, roles and view columns, checked by
+    #: build (:mod:`generator.ir.sections`); None for a database state (history, pull)
+    sections: Sections | None = field(default=None, compare=False, repr=False)
     _index: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def _by_kind(self) -> dict[str, list[Obj]]:
@@ -286,7 +293,7 @@ class Model:
             index = {}
             for i in self.order:
                 o = self.objects[i]
-                owner = getattr(o, "on", None) or (i.relation() if i.kind == "constraint" else None)
+                owner = getattr(o, "on", None) or (i.relation() if i.table is not None else None)
                 if owner is not None:
                     index.setdefault((i.kind, owner), []).append(o)
             self._index["children"] = index

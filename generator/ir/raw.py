@@ -30,7 +30,7 @@ from .sql import script_refs
 
 if TYPE_CHECKING:
     from ..spec.raw import RawSqlObject
-    from .build import _Builder
+    from .build import Builder
 
 KIND = Kind.RAW
 
@@ -55,7 +55,7 @@ def _script(text: str) -> str:
     return text + "\n" if "--" in text.rsplit("\n", 1)[-1] else text
 
 
-def build_raw(b: _Builder, d: RawSqlObject, mig: int, path: tuple[Any, ...]) -> None:
+def build_raw(b: Builder, d: RawSqlObject, mig: int, path: tuple[Any, ...]) -> None:
     """Add raw object ``d`` of migration ``mig``; what its ``up`` names is linked by :func:`link_raw`."""
     up, down = _script(d.up), _script(d.down)
     refs = b.sql(up, path + ("up",), f"raw {d.name!r} up", script_refs)
@@ -64,7 +64,7 @@ def build_raw(b: _Builder, d: RawSqlObject, mig: int, path: tuple[Any, ...]) -> 
     b.add(obj, path, (), [("up", refs, path + ("up",))])
 
 
-def link_raw(b: _Builder) -> None:
+def link_raw(b: Builder) -> None:
     """Turn the names each raw ``up`` uses into dependencies on declared objects; drop the others.
 
     Runs before the builder resolves SQL refs (which reports unknown names in managed schemas: for

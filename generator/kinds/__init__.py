@@ -2,14 +2,34 @@
 
 :class:`Kind` names every kind schemagen manages, in creation rank (the tie-break between
 independent objects). Each kind has one module in this package that registers a :class:`KindDef`:
-its ir class, SQL keyword, template folder, namespace, how a change to it is planned (``alter``:
-in place, or None to replace), what dropping it loses, and how the typed operations on it
-(:mod:`generator.plan.ops`) run: the lock each step takes (``lock``), whether it is built
-``CONCURRENTLY`` or validated apart on a live table. Build, history, plan, render, lint and
-docs ask the registry (:func:`kind_def`, :func:`kind_defs`) instead of comparing kind strings.
+its ir class, SQL keyword, template folder, namespace, its builder (spec → ir), how a change to it
+is planned (``alter``: in place, or None to replace), what dropping it loses, and how the typed
+operations on it (:mod:`generator.plan.ops`) run: the lock each step takes (``lock``), whether it
+is built ``CONCURRENTLY`` or validated apart on a live table. Build, history, plan, render, lint
+and docs ask the registry (:func:`kind_def`, :func:`kind_defs`) instead of comparing kind strings.
 
-Adding a kind: a member of :class:`Kind`, one module here calling :func:`register`, its templates
-under ``templates/sql/<template_dir>/`` and its golden cases (README, "Adding an object kind").
+The builder hook. ``KindDef.section`` names the list of a ``migrations:`` block that declares the
+kind (the field of :class:`generator.spec.models.Migration`, e.g. ``"tables"``), and
+``KindDef.build`` turns one declaration into ir: ``build(b, decl, migration, path)``, where ``b``
+is the :class:`generator.ir.build.Builder` (shared helpers: ``b.error``, ``b.pos``, ``b.ident``,
+``b.grants``, ``b.sql``, ``b.columns_in``, ``b.later``, ``b.add``), ``decl`` the spec model of the
+declaration, ``migration`` its migration number and ``path`` its YAML path (for positions:
+``path + ("name",)``). The builder checks what it can see locally, reports each problem with
+``b.error(path, message)`` (never raises: every problem is collected and reported at once) and
+adds the object with ``b.add(obj, path, deps, sql)``: ``deps`` its declared dependencies, ``sql``
+the parsed SQL fragments whose names become dependencies once every object is known. A kind
+declared only inside another (an index, a foreign key inside a table) has no section and its
+parent's builder calls the kind module's own function. Passes over every object once all are
+added go in ``hooks``: ``hooks["link"](b)`` runs before SQL names are resolved into dependencies
+(foreign key targets, trigger functions, raw SQL), ``hooks["check"](b)`` after (jobs).
+:func:`generator.ir.build.build` calls the builders of every kind with a section, in creation
+rank, migration by migration; it also puts a kind whose ``namespace`` is ``relation`` into the
+namespace shared by tables, views, sequences, indexes and types (a second object with the same
+name is an error).
+
+Adding a kind: a member of :class:`Kind`, one module here calling :func:`register` (with its ir
+class, ``section`` and ``build``), its spec model listed in ``Migration``, its templates under
+``templates/sql/<template_dir>/`` and its golden cases (README, "Adding an object kind").
 """
 
 from __future__ import annotations
@@ -22,6 +42,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..ir.build import Builder
     from ..ir.model import Obj
     from ..plan.ops import Lock, Op, Part
 
@@ -60,6 +81,9 @@ _RANK: dict[Kind, int] = {k: i for i, k in enumerate(Kind)}
 
 #: In-place strategy: the ops that change ``before`` into ``after``, or None when it is replaced.
 AlterFn = Callable[["Obj", "Obj", bool], "list[Op] | None"]
+#: Builder: add the ir of one declaration (``decl``, of migration ``migration``, at YAML ``path``)
+#: to the builder context, reporting problems on it (see the module docstring).
+BuildFn = Callable[["Builder", Any, int, tuple[Any, ...]], None]
 #: The lock one part of an op on an object of the kind takes (``plan.ops.Lock``).
 LockFn = Callable[["Op", "Part"], "Lock"]
 
@@ -82,6 +106,9 @@ class KindDef:
     namespace: str
     #: a relation rows are read from (``FROM x`` can name it)
     relation: bool = False
+    #: its name is also a type's name, usable as a column or argument type (enums; tables and
+    #: views, whose row type has their name): a type reference to it is a dependency
+    names_type: bool = False
     #: Postgres records its dependencies and refuses to drop or retype what it uses: it is replaced
     #: along with what it depends on
     tracked: bool = False
@@ -108,6 +135,11 @@ class KindDef:
     #: how its name is spoken in the plural (statistics, docs); with spaces as underscores it names
     #: its field of the statistics' ``Counts`` (a kind without such a field is not counted)
     plural: str = ""
+    #: the list of a ``migrations:`` block that declares it (a field of ``spec.models.Migration``),
+    #: None when it is only declared inside another kind (indexes, foreign keys)
+    section: str | None = None
+    #: its builder: turns one declaration of ``section`` into ir (see the module docstring)
+    build: BuildFn | None = None
     #: where its rows' columns come from: ``declared`` in the spec (tables), the ``query`` (views,
     #: materialized views), or None (no rows of its own to describe). Types, docs, seed data and
     #: policy tests describe the columns of exactly these kinds.

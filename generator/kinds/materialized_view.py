@@ -6,6 +6,7 @@ from ..ir.model import MaterializedViewIR
 from ..plan.ops import AEL, Lock, Op, Part, brief
 from . import Kind, KindDef, register
 from ._alter import only
+from .view import build_view
 
 
 def _lock(op: Op, part: Part) -> Lock:
@@ -20,4 +21,5 @@ MATERIALIZED_VIEW = register(KindDef(
     kind=Kind.MATERIALIZED_VIEW, ir=MaterializedViewIR, keyword="MATERIALIZED VIEW", grant_keyword="TABLE",
     template_dir="materialized_view", namespace="relation", relation=True, tracked=True,
     plural="materialized views", alter=only(), lock=_lock, alembic_entity="PGMaterializedView",
-    columns="query", api_default_grant=True, docs_section="matviews", docs_heading=True))
+    columns="query", api_default_grant=True, docs_section="matviews", docs_heading=True,
+    names_type=True, section="materialized_views", build=build_view))

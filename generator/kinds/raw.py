@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ir.raw import RawIR
+from ..ir.raw import RawIR, build_raw, link_raw
 from ..plan.ops import Lock, Op, Part
 from . import Kind, KindDef, register
 
@@ -15,4 +15,5 @@ def _lock(op: Op, part: Part) -> Lock:
 
 
 RAW = register(KindDef(kind=Kind.RAW, ir=RawIR, keyword=None, template_dir="raw", namespace="own",
-                       plural="raw SQL objects", alter=None, lock=_lock, docs_section="raw"))
+                       plural="raw SQL objects", alter=None, lock=_lock, docs_section="raw",
+                       section="raw", build=build_raw, hooks={"link": link_raw}))

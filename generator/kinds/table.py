@@ -3,10 +3,24 @@ constraint ops of :mod:`generator.plan.ops`), never replaced for a change; dropp
 
 from __future__ import annotations
 
-from ..ir.model import TableIR
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..ir.build import MAX_COLUMNS, split_name
+from ..ir.ids import ObjectId
+from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, TableIR
+from ..ir.names import constraint_name
+from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
+from ..spec import models as s
 from . import Kind, KindDef, register
 from ._alter import in_place
+from .index import build_index
+from .policy import build_policy
+from .trigger import build_trigger
+
+if TYPE_CHECKING:
+    from ..ir.build import Builder
 
 
 def _lock(op: Op, part: Part) -> Lock:
@@ -22,7 +36,146 @@ def _lock(op: Op, part: Part) -> Lock:
     return brief(AEL, name)
 
 
+def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
+    """A table of ``migrations[].tables``: its columns, keys and checks; its foreign keys (separate
+    objects, created after both tables, so cycles cannot occur); its indexes, policies and triggers."""
+    tname, sch = d.name, d.schema_
+    tid = ObjectId(Kind.TABLE, sch, tname)
+    b.ident(tname, path + ("name",), "table name")
+    names = [c.name for c in d.columns]
+    colset = set(names)
+    if len(names) > MAX_COLUMNS:
+        b.error(path + ("columns",), f"table {tname!r} has {len(names)} columns; Postgres allows at most "
+                                     f"{MAX_COLUMNS}")
+    used_constraints: set[str] = set()
+
+    def cname(explicit: str | None, cols: list[str], suffix: str, at: tuple[Any, ...]) -> str:
+        name = explicit or constraint_name(tname, cols, suffix)
+        base, n = name, 0
+        while not explicit and name in used_constraints:
+            n += 1
+            name = f"{base}{n}"
+        if name in used_constraints:
+            b.error(at, f"duplicate constraint name {name!r} on table {tname!r}")
+        used_constraints.add(name)
+        b.ident(name, at, "constraint name")
+        return name
+
+    def check_cols(cols: Iterable[str], at: tuple[Any, ...], what: str) -> None:
+        for i, c in enumerate(cols):
+            if c not in colset:
+                b.error(at + (i,), f"{what} uses unknown column {c!r} of table {tname!r}")
+
+    sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = []
+    columns, pk_cols, uniques, checks = [], list(d.primary_key), [], []
+    seen: set[str] = set()
+    for i, c in enumerate(d.columns):
+        cp = path + ("columns", i)
+        b.ident(c.name, cp + ("name",), "column name")
+        if c.name in seen:
+            b.error(cp + ("name",), f"duplicate column {c.name!r} in table {tname!r}")
+        seen.add(c.name)
+        sql.append(("type", b.sql(c.type, cp + ("type",), f"column {c.name!r} type", type_refs),
+                    cp + ("type",)))
+        sql.append(("default", b.sql(c.default, cp + ("default",), f"column {c.name!r} default"),
+                    cp + ("default",)))
+        sql.append(("generated", b.sql(c.generated, cp + ("generated",), f"column {c.name!r}"),
+                    cp + ("generated",)))
+        # checked like a default; its references are not dependencies: it runs once, when the
+        # column is added, and is not part of the state
+        backfill = b.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
+        b.columns_in(backfill, colset, tname, cp + ("backfill",), f"column {c.name!r} backfill")
+        if c.backfill is not None and (c.generated or c.identity):
+            b.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
+                                        "values; `backfill` would never run")
+        if c.primary_key:
+            if pk_cols:
+                b.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
+            pk_cols = [c.name]
+        nullable = c.nullable and not c.primary_key and c.name not in d.primary_key
+        if c.identity:
+            b.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
+        if c.identity and c.default:
+            b.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
+        if c.sequence_grants and not c.identity:
+            b.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
+                                               "column (its sequence)")
+        for g in c.sequence_grants:
+            if set(g.privileges) - {"usage", "select", "update", "all"}:
+                b.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
+        columns.append(Column(name=c.name, type=c.type, collation=c.collation,
+                                nullable=nullable, default=c.default,
+                                identity=c.identity, generated=c.generated, comment=c.comment,
+                                shape=c.shape, pos=b.pos(cp), renamed_from=c.renamed_from,
+                                backfill=c.backfill,
+                                sequence_grants=b.grants(c.sequence_grants, cp + ("sequence_grants",))))
+    check_cols(d.primary_key, path + ("primary_key",), "primary key")
+    pk = KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
+    for i, c in enumerate(d.columns):
+        cp = path + ("columns", i)
+        if c.unique:
+            uniques.append(KeyConstraint(name=cname(None, [c.name], "key", cp), columns=(c.name,)))
+        if c.check:
+            refs = b.sql(c.check, cp + ("check",), f"column {c.name!r} check")
+            sql.append(("check", refs, cp + ("check",)))
+            b.columns_in(refs, colset, tname, cp + ("check",), "check")
+            checks.append(CheckConstraint(name=cname(None, [c.name], "check", cp),
+                                            expression=c.check, pos=b.pos(cp + ("check",))))
+    for i, u in enumerate(d.unique):
+        up = path + ("unique", i)
+        check_cols(u.columns, up + ("columns",), "unique constraint")
+        uniques.append(KeyConstraint(name=cname(u.name, u.columns, "key", up), columns=tuple(u.columns),
+                                       nulls_not_distinct=u.nulls_not_distinct))
+    for i, ck in enumerate(d.checks):
+        kp = path + ("checks", i)
+        refs = b.sql(ck.expression, kp + ("expression",), "check")
+        sql.append(("check", refs, kp + ("expression",)))
+        b.columns_in(refs, colset, tname, kp + ("expression",), "check")
+        one = sorted(refs.columns) if refs and len(refs.columns) == 1 else []
+        checks.append(CheckConstraint(name=cname(ck.name, one, "check", kp), expression=ck.expression,
+                                        pos=b.pos(kp)))
+    rls = d.rls or s.Rls()
+    for i, g in enumerate(d.grants):
+        check_cols(g.columns, path + ("grants", i, "columns"), "grant")
+    table = TableIR(
+        id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
+        checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, realtime=d.realtime,
+        comment=d.comment,
+        description=d.description, pos=b.pos(path), grants=b.grants(d.grants, path + ("grants",)),
+        revoke_from=b.revoke_from, renamed_from=d.renamed_from,
+    )
+    b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch)], sql)
+
+    # foreign keys: separate objects, created after both tables (cycles cannot occur)
+    fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]
+    fks = [(c.references, [c.name], [c.references.column], c.references.name, path + ("columns", i,
+            "references"))
+           for i, c in enumerate(d.columns) if c.references]
+    fks += [(f, f.columns, f.references.columns, f.name, path + ("foreign_keys", i))
+            for i, f in enumerate(d.foreign_keys)]
+    for spec_fk, cols, target_cols, explicit, fp in fks:
+        target_name = spec_fk.table if isinstance(spec_fk, s.Reference) else spec_fk.references.table
+        tsch, trel = split_name(target_name, sch)
+        check_cols(cols, fp + ("columns",), "foreign key")
+        name = cname(explicit, cols, "fkey", fp)
+        fk = ForeignKeyIR(
+            id=ObjectId(Kind.CONSTRAINT, sch, name, table=tname), migration=mig, columns=tuple(cols),
+            target=ObjectId(Kind.TABLE, tsch, trel), target_columns=tuple(target_cols),
+            on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
+            initially=spec_fk.initially,
+            pos=b.pos(fp),
+        )
+        b.add(fk, fp, [tid, fk.target])
+    for i, ix in enumerate(d.indexes):
+        build_index(b, ix, tid, colset, mig, path + ("indexes", i))
+    for i, p in enumerate(d.policies):
+        build_policy(b, p, tid, colset, mig, path + ("policies", i))
+    for i, t in enumerate(d.triggers):
+        build_trigger(b, t, tid, colset, mig, path + ("triggers", i))
+
+
 TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_dir="table",
                          namespace="relation", relation=True, holds_data=True, plural="tables",
                          alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
-                         docs_section="tables", docs_heading=True))
+                         docs_section="tables", docs_heading=True,
+                         names_type=True, section="tables", build=build_table))

@@ -41,7 +41,7 @@ def lint_command(spec: Path, *, show_waived: bool = False, as_json: bool = False
         raise typer.Exit(0)
     try:
         loaded = load_spec(spec, display=str(spec))
-        findings = run_lint(build(loaded), loaded)
+        findings = run_lint(build(loaded, lint_rules=RULES), loaded)
     except SchemagenError as exc:
         problems = exc.problems if isinstance(exc, SpecError) else [exc]
         for p in problems:

@@ -8,13 +8,14 @@ unwaived errors; ``schemagen lint`` prints everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ..errors import Pos, Problem, SchemagenError, SpecError
+from ..errors import Pos, SchemagenError, SpecError
 from ..ir import Model, ObjectId
 from ..ir import model as m
+from ..ir.sections import resolve_waivers
 from ..kinds import Kind, kind_def
 from ..spec import LoadedSpec
 from ..spec.lintcfg import LintConfig
@@ -87,7 +88,8 @@ class Context:
         self.model = model
         self.loaded = loaded
         self.config = loaded.spec.lint or LintConfig()
-        self.exposed = set(self.config.exposed_schemas)
+        sections = model.sections
+        self.exposed = set(sections.exposed_schemas if sections is not None else self.config.exposed_schemas)
         self._paths = _paths_by_pos(loaded)
         self.current_rule: Rule | None = None
 
@@ -155,44 +157,16 @@ def _paths_by_pos(loaded: LoadedSpec) -> dict[tuple[int, int], tuple[Any, ...]]:
 # -- waivers -----------------------------------------------------------------------------------
 
 
-def _object_names(model: Model) -> dict[str, ObjectId]:
-    """Every way a waiver may name an object: as lint prints it, and a function without arguments."""
-    names: dict[str, ObjectId] = {}
-    ambiguous: set[str] = set()
-    for oid in model.order:
-        names[str(oid)] = oid
-        if oid.kind is Kind.FUNCTION:
-            short = f"function {oid.schema}.{oid.name}"
-            if short in names and names[short] != oid:
-                ambiguous.add(short)
-            names.setdefault(short, oid)
-    for short in ambiguous:
-        del names[short]
-    return names
-
-
-def _waivers(ctx: Context) -> dict[tuple[str, ObjectId], tuple[str, int]]:
-    """(rule, object) → (reason, index); unknown rules or objects are located spec errors."""
-    out: dict[tuple[str, ObjectId], tuple[str, int]] = {}
-    problems: list[Problem] = []
-    names = _object_names(ctx.model)
-    for i, w in enumerate(ctx.config.waive):
-        at = ("lint", "waive", i)
-        if w.rule not in RULES:
-            problems.append(Problem(ctx.loaded.pos(at + ("rule",)), f"waiver of unknown lint rule {w.rule!r}",
-                                    f"known rules: {', '.join(sorted(RULES))}"))
-        oid = names.get(w.object)
-        if oid is None:
-            problems.append(Problem(ctx.loaded.pos(at + ("object",)), f"waiver of unknown object {w.object!r}",
-                                    "write it as `schemagen lint` prints it, e.g. 'table public.notes' or "
-                                    "'policy public.notes.Owners read'"))
-            continue
-        if (w.rule, oid) in out:
-            problems.append(Problem(ctx.loaded.pos(at), f"{w.rule} is waived twice for {oid}"))
-        out[(w.rule, oid)] = (w.reason, i)
+def _waivers(ctx: Context) -> Mapping[tuple[str, ObjectId], tuple[str, int]]:
+    """(rule, object) → (reason, index), as build bound them; unknown rules or objects are located
+    spec errors (reported by build when it was given the rules, else here)."""
+    sections = ctx.model.sections
+    if sections is not None and sections.rules_checked:
+        return sections.waivers
+    waivers, problems = resolve_waivers(ctx.model, ctx.loaded, RULES)
     if problems:
         raise SpecError(problems)
-    return out
+    return waivers
 
 
 @rule("waiver-unused", "warning", "A waiver whose rule does not fire on its object.")

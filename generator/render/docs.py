@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from ..ir.fixtures import resolve_fixtures
 from ..ir.ids import ObjectId
 from ..ir.model import ForeignKeyIR as Fk
 from ..ir.model import (
@@ -33,7 +34,6 @@ from ..output import GeneratedFile
 from ..plan.ops import CreateObject
 from ..spec import LoadedSpec
 from .env import environment
-from .fixtures import resolve_fixtures
 from .seed import MARK_TEST_DATABASE, MARKER_SETTING, MARKER_VALUES, SEED_FILE
 from .sql import SqlFile, migration_file_names, render_op
 from .stats import compute_statistics

@@ -1,7 +1,7 @@
 """The spec's policy tests as pgTAP files: one per tested relation or function, runnable with
 ``pg_prove`` or ``supabase test db`` without schemagen.
 
-The cases are the ones ``schemagen verify`` runs (:func:`generator.verify.policycases.compile_policy_tests`),
+The cases are the ones ``schemagen verify`` runs (:func:`generator.ir.policycases.compile_policy_tests`),
 written the way Supabase's API runs a query: ``set_config('request.jwt.claims', …, true)`` and
 ``SET LOCAL ROLE``. A file is one transaction, rolled back at its end, with ``plan(n)``:
 
@@ -26,12 +26,12 @@ from psycopg import sql
 
 from ..ir.ids import ObjectId
 from ..ir.model import Model
+from ..ir.policycases import Case, compile_policy_tests
 from ..output import GeneratedFile
 from ..quoting import quote_ident, quote_literal
 from ..spec import LoadedSpec
-from ..verify.policycases import Case, compile_policy_tests
-from ..verify.policytests import DENIED, build_statement
 from .env import environment
+from .policysql import DENIED, build_statement
 
 TEMPLATE = "pgtap/policy_tests.sql.j2"
 

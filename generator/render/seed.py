@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from ..ir.fixtures import FixtureSet, FixtureTable, resolve_fixtures
 from ..ir.model import Model
 from ..output import GeneratedFile
 from ..quoting import quote_ident, quote_literal, quote_qualified
 from ..spec import LoadedSpec
 from .env import environment
-from .fixtures import FixtureSet, FixtureTable, resolve_fixtures
 
 SEED_FILE = "seed_test_data.sql"
 #: The database-level setting that marks a database as safe for test data, and its accepted values.

@@ -443,13 +443,26 @@ def _check_one(config: TypesConfig, shape: str, t: PgType, where: Problem, probl
         problems.append(Problem(where.pos, f"{where.message}: `shape` needs a json or jsonb column"))
 
 
+def check_types(model: Model, loaded: LoadedSpec) -> tuple[dict[ObjectId, ViewColumns], list[Problem]]:
+    """The inferred columns of every view, and every problem of them and of the ``shape:`` of columns
+    and ``types.definitions`` (build's step, when ``database.types.ts`` is an output)."""
+    try:
+        views = infer_views(model)
+    except SpecError as exc:
+        return {}, list(exc.problems)
+    return views, _check_shapes(loaded, model, loaded.spec.types, views)
+
+
 def render_types(model: Model, loaded: LoadedSpec, *, templates: str | None = None) -> list[GeneratedFile]:
     """``database.types.ts``: Supabase's ``Database`` for the exposed schemas, then typed JSONB."""
     config = loaded.spec.types
-    views = infer_views(model)
-    problems = _check_shapes(loaded, model, config, views)
-    if problems:
-        raise SpecError(problems)
+    checked = model.sections.views if model.sections is not None else None
+    if checked is not None:
+        views = dict(checked)  # inferred and checked by build
+    else:
+        views, problems = check_types(model, loaded)
+        if problems:
+            raise SpecError(problems)
     schemas = sorted(set(config.schemas), key=collate)
     plain = _Ctx(model, config, views, schemas)
     rels = _relationships(plain)

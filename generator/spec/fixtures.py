@@ -19,7 +19,7 @@ fixtures:
     alice: {email: alice@example.com}
 ```
 
-Only the shape is checked here; ``generator.render.fixtures`` checks tables, columns and keys
+Only the shape is checked here; ``generator.ir.fixtures`` checks tables, columns and keys
 against the model and reports every problem with its ``schema.yaml`` position.
 """
 

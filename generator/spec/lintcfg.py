@@ -8,8 +8,8 @@
           reason: The API's read path to a materialized view; filters by the caller's tenant.
 
 A waiver names exactly one rule and one object (written as lint prints it) and must say why.
-Whether the rule and the object exist is checked by ``generator.lint`` (a later stage), which
-reports an unknown one as a located spec error.
+Whether the rule and the object exist is checked by build (``generator.ir.sections``, given the
+lint rules by its caller) with the rest of the spec, and reported as a located spec error.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Policy tests declared in the spec (``tests:``): who does what to which relation, and what happens.
 
-The shape mirrors the YAML; ``generator.verify.policycases`` checks names against the model and
+The shape mirrors the YAML; ``generator.ir.policycases`` checks names against the model and
 the fixtures (with ``schema.yaml`` positions) and ``schemagen verify`` runs every case on Postgres.
 
 ```yaml

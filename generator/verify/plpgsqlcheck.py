@@ -48,6 +48,9 @@ def trigger_relation(model: Model, fn: FunctionIR) -> str | None:
 
 def _waived(ctx: VerifyContext) -> set[str]:
     """Functions (``function public.f`` and ``function public.f(args)``) whose warnings are waived."""
+    sections = ctx.result.model.sections
+    if sections is not None and sections.rules_checked:  # bound to their functions by build
+        return {str(oid) for rule, oid in sections.waivers if rule == PLPGSQL_CHECK}
     lint = ctx.result.loaded.spec.lint
     return {w.object for w in (lint.waive if lint else ()) if w.rule == PLPGSQL_CHECK}
 

@@ -19,20 +19,19 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from ..errors import SpecError
+from ..ir.policycases import DML, Case, compile_policy_tests
+from ..render.policysql import DENIED, build_statement, qualified
 from ..spec.policytests import PolicyTests
-from .policycases import DML, Case, Raw, Value, compile_policy_tests
 
 if TYPE_CHECKING:
     from .run import VerifyContext
 
-DENIED = "42501"
 STATEMENT_TIMEOUT = "5s"
 
 
@@ -92,67 +91,6 @@ class PolicyTestProblems(list[str]):
         return f"{len(self.results)} cases: {passed} passed" + (f", {failed} failed" if failed else "")
 
 
-# --- building statements --------------------------------------------------------------------------
-
-
-def _qualified(schema: str, name: str) -> sql.Composable:
-    return sql.SQL(".").join([sql.Identifier(schema), sql.Identifier(name)])
-
-
-def _raw(text: str) -> sql.Composable:
-    """Spec-authored SQL, with ``%`` doubled so it is not taken for a parameter placeholder."""
-    return sql.SQL(text.replace("%", "%%"))
-
-
-def _value(value: Value, params: list[Any]) -> sql.Composable:
-    if isinstance(value, Raw):
-        return sql.SQL("({})").format(_raw(value.sql))
-    params.append(Jsonb(value.value) if value.json else value.value)
-    return sql.SQL("%s::{}").format(_raw(value.cast)) if value.cast else sql.SQL("%s")
-
-
-def _where(case: Case, params: list[Any]) -> sql.Composable:
-    terms: list[sql.Composable] = []
-    for col, value in case.where:
-        if value is None:
-            terms.append(sql.SQL("{} IS NULL").format(sql.Identifier(col)))
-        else:
-            terms.append(sql.SQL("{} = {}").format(sql.Identifier(col), _value(value, params)))
-    if case.where_sql:
-        terms.append(sql.SQL("({})").format(_raw(case.where_sql)))
-    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms) if terms else sql.SQL("")
-
-
-def build_statement(case: Case) -> tuple[sql.Composed, list[Any]]:
-    """The case's statement and its parameters."""
-    params: list[Any] = []
-    t = case.target
-    target = _qualified(t.schema, t.name)
-    if case.command == "select":
-        stmt = sql.SQL("SELECT * FROM {}").format(target) + _where(case, params)
-    elif case.command == "insert":
-        if case.values:
-            cols = sql.SQL(", ").join(sql.Identifier(c) for c, _ in case.values)
-            vals = sql.SQL(", ").join(_value(v, params) for _, v in case.values)
-            stmt = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(target, cols, vals)
-        else:
-            stmt = sql.SQL("INSERT INTO {} DEFAULT VALUES").format(target)
-    elif case.command == "update":
-        sets = sql.SQL(", ").join(
-            sql.SQL("{} = {}").format(sql.Identifier(c), _value(v, params)) for c, v in case.values
-        )
-        stmt = sql.SQL("UPDATE {} SET {}").format(target, sets) + _where(case, params)
-    elif case.command == "delete":
-        stmt = sql.SQL("DELETE FROM {}").format(target) + _where(case, params)
-    else:
-        args = []
-        for name, value in case.args:
-            v = _value(value, params)
-            args.append(sql.SQL("{} => {}").format(sql.Identifier(name), v) if name else v)
-        stmt = sql.SQL("SELECT * FROM {}({})").format(target, sql.SQL(", ").join(args))
-    return stmt, params
-
-
 # --- running --------------------------------------------------------------------------------------
 
 
@@ -160,7 +98,7 @@ def _table_rows(conn: psycopg.Connection, case: Case) -> dict[tuple[str, ...], s
     """Primary key → ctid of every row of the case's table, as the session user (no RLS)."""
     assert case.row_keys is not None
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in case.row_keys.columns)
-    query = sql.SQL("SELECT {}, ctid::text FROM {}").format(cols, _qualified(case.target.schema, case.target.name))
+    query = sql.SQL("SELECT {}, ctid::text FROM {}").format(cols, qualified(case.target.schema, case.target.name))
     return {tuple(str(v) for v in row[:-1]): row[-1] for row in conn.execute(query).fetchall()}
 
 
@@ -253,9 +191,12 @@ def run_cases(conn: psycopg.Connection, cases: Sequence[Case]) -> PolicyTestProb
 def run_policy_tests(ctx: VerifyContext) -> PolicyTestProblems:
     """verify's hook: compile the spec's tests and run them on the seeded full schema.
 
-    ``generate`` has normally reported spec errors already; if not (a hand-made Result), they are
-    this step's problems rather than an exception.
+    ``build`` has compiled them (and reported spec errors); for a hand-made Result without them,
+    compile errors are this step's problems rather than an exception.
     """
+    sections = ctx.result.model.sections
+    if sections is not None and sections.policy_cases is not None:
+        return run_cases(ctx.conn, sections.policy_cases)  # compiled and checked by build
     tests = ctx.result.loaded.spec.tests
     if not isinstance(tests, PolicyTests):
         return PolicyTestProblems([], 0.0, problems=[f"tests: expected a PolicyTests, got {type(tests).__name__}"])

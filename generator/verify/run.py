@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,9 +28,7 @@ import psycopg
 from pglast import parser as pg_parser
 from psycopg.pq import TransactionStatus
 
-from generator.history import load_history
-from generator.output import locked_out
-from generator.pipeline import Result, generate
+from generator.render.result import Result
 from generator.render.seed import MARK_TEST_DATABASE
 from generator.render.sql import SqlFile, migration_file_names
 
@@ -312,7 +310,8 @@ def compare(expected: Snapshot, actual: Snapshot, carried: Iterable[Difference] 
 def _setup(ctx: VerifyContext) -> Outcome:
     """Install the Supabase stand-in (unless Supabase is there) and take the baseline snapshot."""
     installed = install_supabase_standin(ctx.conn)
-    extra = ensure_roles(ctx.conn, list(ctx.result.loaded.spec.roles))
+    sections = ctx.result.model.sections
+    extra = ensure_roles(ctx.conn, list(sections.roles if sections is not None else ctx.result.loaded.spec.roles))
     cron = install_cron(ctx.conn) if declared_jobs(ctx) else ""
     ctx.snapshots[:] = [ctx.snapshot()]
     note = "Supabase stand-in installed" if installed else "Supabase already present"
@@ -398,8 +397,10 @@ def run_policy_tests(ctx: VerifyContext) -> Outcome:
     seed data is loaded, on the full schema, and must leave the catalog as it found it. Nothing
     runs, and the step shows as skipped, while the spec declares no ``tests``.
     """
-    tests = getattr(ctx.result.loaded.spec, "tests", None)
-    if not tests:
+    sections = ctx.result.model.sections
+    declared = sections.policy_cases is not None if sections is not None else \
+        bool(getattr(ctx.result.loaded.spec, "tests", None))
+    if not declared:
         return Outcome(skipped=True, note="the spec declares no tests")
     try:
         module = importlib.import_module(POLICY_TESTS_MODULE)
@@ -518,17 +519,16 @@ def _server_note(db: Database) -> str:
 
 def verify_spec(
     spec_path: str | Path,
+    generate: Callable[[], Result],
     *,
     dsn: str | None = None,
     pg_bin: str | None = None,
     keep: bool = False,
-    templates: str | None = None,
     progress: Progress | None = None,
-    out: str | Path | None = None,
 ) -> VerifyReport:
-    """Generate from ``spec_path``, start a backend, verify on a fresh database, clean up (unless ``keep``).
-
-    ``out``: the folder whose migration history (every released migration) is verified.
+    """Generate (``generate()``, for ``spec_path``), start a backend, verify on a fresh database, clean
+    up (unless ``keep``). The caller generates (:func:`generator.pipeline.generate_current`: with the
+    history of ``out/``, every released migration): verify does not import the pipeline.
 
     Raises SpecError/ValidationError for a bad spec and BackendError when no Postgres can be had.
     """
@@ -539,8 +539,7 @@ def verify_spec(
         return step
 
     start = time.perf_counter()
-    with locked_out(Path(out), create=False) if out is not None else nullcontext():
-        result = generate(spec_path, templates=templates, history=load_history(out))  # never a half-written out/
+    result = generate()
     generated = emit(
         StepResult(
             name=f"generate from {spec_path}",

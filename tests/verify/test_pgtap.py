@@ -17,11 +17,11 @@ from pglast import parser as pg_parser
 from psycopg.conninfo import conninfo_to_dict
 
 from generator.history import load_history
+from generator.ir.policycases import compile_policy_tests
 from generator.pipeline import generate
 from generator.render.pgtap import render_pgtap
 from generator.render.seed import MARK_TEST_DATABASE
 from generator.verify.backends import Database, Server
-from generator.verify.policycases import compile_policy_tests
 from generator.verify.policytests import run_cases
 from tests.outdb import OUT, build_from_out
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SpecError
+from generator.ir.policycases import Case, compile_policy_tests
 from generator.pipeline import Result, generate
 from generator.verify.backends import Database
-from generator.verify.policycases import Case, compile_policy_tests
 from generator.verify.run import run_verify
 
 PLATFORM_SPEC = Path(__file__).resolve().parents[2] / "schema.yaml"

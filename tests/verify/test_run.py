@@ -335,11 +335,10 @@ def test_cli_backend_error_is_a_message_with_exit_3(tmp_path: Path) -> None:
 
 @pytest.mark.pg
 def test_declared_tests_without_a_runner_fail_clearly(two: Result, fresh_db: Database) -> None:
-    class Declared:
-        """Stands in for the spec's ``tests:`` section (its model is another issue's)."""
-
-    spec = two.loaded.spec.model_copy(update={"tests": Declared()})
-    with_tests = dataclasses.replace(two, loaded=dataclasses.replace(two.loaded, spec=spec))
+    # verify reads the policy cases build compiled (model.sections): a declared ``tests:`` with no case
+    assert two.model.sections is not None and two.model.sections.policy_cases is None
+    sections = dataclasses.replace(two.model.sections, policy_cases=())
+    with_tests = dataclasses.replace(two, model=dataclasses.replace(two.model, sections=sections))
     report = run_verify(with_tests, fresh_db.dsn)
     step = next(s for s in report.steps if s.name == "policy tests")  # later steps: cron jobs, plpgsql_check
     if importlib.util.find_spec(verify_run.POLICY_TESTS_MODULE) is None:

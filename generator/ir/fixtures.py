@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem, SpecError
-from ..ir.ids import ObjectId
-from ..ir.model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
-from ..ir.sql import expression_refs
 from ..kinds import Kind
 from ..quoting import quote_literal
 from ..spec import LoadedSpec
+from .ids import ObjectId
+from .model import Column, ForeignKeyIR, KeyConstraint, Model, TableIR
+from .sql import expression_refs
 
 #: Namespace of every derived uuid: ``uuid5(NAMESPACE, "public.users/acme_owner")`` for a row's
 #: primary key, ``uuid5(NAMESPACE, name)`` for ``{uuid: name}``.
@@ -288,8 +288,6 @@ class _Resolver:
             found.append((table, rows, path))
         self._key_references([t for t, _, _ in found])
         tables = {t.id: self.table_rows(t, rows, path) for t, rows, path in found}
-        if self.problems:
-            raise SpecError(self.problems)
         return FixtureSet(tuple(tables[i] for i in self._insert_order(list(tables))))
 
     def _key_references(self, tables: list[TableIR]) -> None:
@@ -348,5 +346,19 @@ def _json_default(value: Any) -> Any:
 
 
 def resolve_fixtures(model: Model, loaded: LoadedSpec) -> FixtureSet:
-    """The spec's fixtures resolved against ``model``; raises SpecError listing every problem."""
-    return _Resolver(model, loaded).resolve()
+    """The spec's fixtures resolved against ``model``; raises SpecError listing every problem.
+
+    A model made by :func:`generator.ir.build` holds them already (checked by build)."""
+    if model.sections is not None:
+        return model.sections.fixtures
+    fixtures, problems = collect_fixtures(model, loaded)
+    if problems:
+        raise SpecError(problems)
+    return fixtures
+
+
+def collect_fixtures(model: Model, loaded: LoadedSpec) -> tuple[FixtureSet, list[Problem]]:
+    """The spec's fixtures resolved against ``model`` and every problem found (build's step)."""
+    resolver = _Resolver(model, loaded)
+    fixtures = resolver.resolve()
+    return fixtures, resolver.problems

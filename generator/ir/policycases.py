@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Pos, Problem, SpecError
-from ..ir.ids import ObjectId
-from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
-from ..ir.sql import expression_refs, statement_refs
 from ..kinds import Kind, kinds_with_columns
-from ..render.fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
 from ..spec import LoadedSpec
 from ..spec.policytests import Actor as ActorSpec
 from ..spec.policytests import Expected, MatrixRow, PolicyTests, Statement
+from .fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
+from .ids import ObjectId
+from .model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
+from .sql import expression_refs, statement_refs
 
 DML = ("insert", "update", "delete")
 _SQLSTATE = re.compile(r"[0-9A-Z]{5}\Z")
@@ -112,12 +112,12 @@ class Case:
 
 
 class _Compiler:
-    def __init__(self, model: Model, loaded: LoadedSpec, tests: PolicyTests) -> None:
+    def __init__(self, model: Model, loaded: LoadedSpec, tests: PolicyTests, fixtures: FixtureSet) -> None:
         self.model = model
         self.loaded = loaded
         self.tests = tests
         self.problems: list[Problem] = []
-        self.fixtures: FixtureSet = resolve_fixtures(model, loaded)
+        self.fixtures = fixtures
         self.actors: dict[str, Actor] = {}
         self._view_columns: dict[ObjectId, tuple[str, ...]] | None = None
         self._view_origins: dict[tuple[ObjectId, str], tuple[ObjectId, str]] = {}
@@ -492,8 +492,6 @@ class _Compiler:
                 add(case, p)
         if self.tests.complete:
             self.coverage(cases)
-        if self.problems:
-            raise SpecError(self.problems)
         return cases
 
     def lookup_actor(self, name: str, path: Path) -> Actor | None:
@@ -589,4 +587,19 @@ def compile_policy_tests(model: Model, loaded: LoadedSpec) -> list[Case]:
     tests = loaded.spec.tests
     if tests is None:
         return []
-    return _Compiler(model, loaded, tests).compile()
+    if model.sections is not None and model.sections.policy_cases is not None:
+        return list(model.sections.policy_cases)  # compiled (and checked) by build
+    cases, problems = collect_policy_tests(model, loaded, resolve_fixtures(model, loaded))
+    if problems:
+        raise SpecError(problems)
+    return cases
+
+
+def collect_policy_tests(model: Model, loaded: LoadedSpec, fixtures: FixtureSet) -> tuple[list[Case], list[Problem]]:
+    """The cases of the spec's ``tests:`` and every problem found compiling them (build's step)."""
+    tests = loaded.spec.tests
+    if tests is None:
+        return [], []
+    compiler = _Compiler(model, loaded, tests, fixtures)
+    cases = compiler.compile()
+    return cases, compiler.problems
