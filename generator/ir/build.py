@@ -21,6 +21,7 @@ from .ids import ObjectId
 from .jobs import build_job, check_jobs
 from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
 from .raw import build_raw, link_raw
+from .serial import sequence_problems, serial_base
 from .sql import (
     SqlRefs,
     expression_refs,
@@ -71,6 +72,7 @@ class _Builder:
         self.externals = {tuple(_split(e, "public")) for e in externals}
         self.external_schemas = {sch for sch, _ in self.externals}
         self.revoke_from = tuple(self.spec.privileges.revoke_from)
+        self.owned: list[tuple[s.Sequence, tuple[Any, ...]]] = []  # sequences with `owned_by`
 
     # -- helpers -------------------------------------------------------------------------------
     def pos(self, path: tuple[Any, ...], *, key: bool = False) -> Pos:
@@ -161,10 +163,42 @@ class _Builder:
 
     def sequence(self, d: s.Sequence, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "sequence name")
+        for where, problem in sequence_problems(d.type, d.increment, d.minvalue, d.maxvalue, d.start):
+            self.error(path + (where,), f"sequence {d.name!r}: {problem}")
+        if d.owned_by is not None:
+            self.owned.append((d, path + ("owned_by",)))
         self.add(m.SequenceIR(id=ObjectId(Kind.SEQUENCE, d.schema_, d.name), migration=mig, type=d.type,
-                              start=d.start, increment=d.increment, comment=d.comment, pos=self.pos(path),
+                              start=d.start, increment=d.increment, minvalue=d.minvalue, maxvalue=d.maxvalue,
+                              cache=d.cache, cycle=d.cycle, comment=d.comment, pos=self.pos(path),
                               grants=self.grants(d.grants, path + ("grants",)),
                               revoke_from=self.revoke_from), path, [ObjectId(Kind.SCHEMA, "", d.schema_)])
+
+    def link_owned_sequences(self) -> None:
+        """``owned_by: table.column``: the column owns the sequence (``OWNED BY`` is rendered with the
+        table, after it exists; the table depends on the sequence, which its default usually calls)."""
+        for d, path in self.owned:
+            parts = (d.owned_by or "").split(".")
+            if len(parts) == 3 and parts[0] != d.schema_:
+                self.error(path, f"sequence {d.name!r}: a sequence is owned by a column of a table in its own "
+                                 f"schema ({d.schema_}), not {parts[0]}")
+                continue
+            if len(parts) not in (2, 3):
+                self.error(path, f"sequence {d.name!r}: `owned_by` is table.column")
+                continue
+            tid = ObjectId(Kind.TABLE, d.schema_, parts[-2])
+            pending = self.pending.get(tid)
+            table = pending.obj if pending else None
+            column = table.column(parts[-1]) if isinstance(table, m.TableIR) else None
+            if pending is None or not isinstance(table, m.TableIR) or column is None:
+                self.error(path, f"sequence {d.name!r} is owned by unknown column {d.schema_}.{parts[-2]}."
+                                 f"{parts[-1]}", "name a column of a table of the spec, in the sequence's schema")
+                continue
+            if column.owned_sequence is not None or column.identity or serial_base(column.type):
+                self.error(path, f"sequence {d.name!r}: column {parts[-2]}.{parts[-1]} already owns a sequence")
+                continue
+            owner = _replace(column, owned_sequence=d.name)
+            pending.obj = _replace(table, columns=tuple(owner if c is column else c for c in table.columns))
+            pending.deps.add(ObjectId(Kind.SEQUENCE, d.schema_, d.name))
 
     def function(self, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "function name")
@@ -257,21 +291,27 @@ class _Builder:
             # column is added, and is not part of the state
             backfill = self.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
             self._columns_in(backfill, colset, tname, cp + ("backfill",), f"column {c.name!r} backfill")
-            if c.backfill is not None and (c.generated or c.identity):
+            serial = serial_base(c.type) is not None
+            if c.backfill is not None and (c.generated or c.identity or serial):
                 self.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
                                                "values; `backfill` would never run")
             if c.primary_key:
                 if pk_cols:
                     self.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
                 pk_cols = [c.name]
-            nullable = c.nullable and not c.primary_key and c.name not in d.primary_key
-            if c.identity:
-                self.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
+            # serial: NOT NULL, as Postgres makes it
+            nullable = c.nullable and not c.primary_key and c.name not in d.primary_key and not serial
+            if c.identity or serial:
+                self.ident(f"{tname}_{c.name}_seq", cp + ("identity" if c.identity else "type",),
+                           f"{'identity' if c.identity else 'serial'} sequence name")
             if c.identity and c.default:
                 self.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
-            if c.sequence_grants and not c.identity:
+            if serial and (c.default or c.identity or c.generated):
+                self.error(cp + ("type",), f"column {c.name!r}: a {c.type} column's default is its sequence; "
+                                           "it takes no default, identity or generated")
+            if c.sequence_grants and not (c.identity or serial):
                 self.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
-                                                      "column (its sequence)")
+                                                      "or serial column (its sequence)")
             for g in c.sequence_grants:
                 if set(g.privileges) - {"usage", "select", "update", "all"}:
                     self.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
@@ -636,6 +676,7 @@ def build(loaded: LoadedSpec) -> m.Model:
         for i, po in enumerate(mig.policies):
             b.policy(po, b.attached_to(po.table, mp + ("policies", i, "table")), None, mig.number,
                      mp + ("policies", i))
+    b.link_owned_sequences()
     b.fix_triggers()
     link_raw(b)
     deps = b.resolve()

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir.model import CheckConstraint, Column, EnumIR, KeyConstraint, Obj
+from ..ir.serial import column_type, serial_base
 
 INVERSE = {
     "create": "drop", "drop": "create", "alter": "alter", "rename": "rename",
@@ -172,7 +173,7 @@ class Op:
                         "(rows holding them cannot be converted)")
         if self.action == "add_column" and not self.part.nullable and self.part.default is None \
                 and self.detail != "backfill" \
-                and not self.part.identity and not self.part.generated:
+                and not self.part.identity and not self.part.generated and not serial_base(self.part.type):
             return (f"column {obj.id.qualified}.{self.part.name} is added NOT NULL without a default "
                     "(fails on a table with rows)")
         return None
@@ -199,7 +200,7 @@ def _type_size(t: str) -> int | None:
 
 def type_narrows(old: str, new: str) -> bool:
     """Whether casting a column from ``old`` to ``new`` can lose or reject data."""
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
+    o, n = " ".join(column_type(old).lower().split()), " ".join(column_type(new).lower().split())  # serial: its integer
     if o == n:
         return False
     bo, bn = base_type(o), base_type(n)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, TableIR
+from ..ir.serial import column_type, serial_base
 from ..plan import Op
 from ..quoting import quote_ident
+from .sequences import column_sequence
 
 SIDE = {"comment", "grants", "revoke_from"}
 
@@ -120,26 +122,44 @@ def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
 
 
 def not_null(c: Any) -> bool:
-    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
-    return not c.nullable or c.identity is not None
+    """Whether Postgres holds the column NOT NULL (identity and serial columns always are)."""
+    return not c.nullable or c.identity is not None or serial_base(c.type) is not None
+
+
+def _norm(type_: str) -> str:
+    return " ".join(column_type(type_).lower().split())
 
 
 def column_changes(op: Op) -> dict[str, Any]:
-    """What an ``alter_column`` op changes, in the order the statements must run."""
+    """What an ``alter_column`` op changes, in the order the statements must run. A serial column's
+    default is its sequence's ``nextval``: turning serial on or off creates or drops that sequence."""
     o, n = op.old_part, op.part
-    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
-        o.collation == n.collation  # a new collation is a TYPE … COLLATE change
+    # a new collation is a TYPE … COLLATE change
+    same_type = _norm(o.type) == _norm(n.type) and o.collation == n.collation
+    o_serial, n_serial = serial_base(o.type), serial_base(n.type)
+    o_default = o.default if not o_serial else "serial"
+    n_default = n.default if not n_serial else "serial"
+    o_seq = (o.owned_sequence, bool(o_serial), o.identity is not None)
+    n_seq = (n.owned_sequence, bool(n_serial), n.identity is not None)
     return {
         "type": not same_type,
-        "drop_default": o.default is not None and (n.default != o.default or not same_type),
-        "set_default": n.default is not None and (n.default != o.default or not same_type),
+        # a serial keeps its nextval default through a type change
+        "drop_default": o_default is not None and (n_default != o_default or not same_type)
+        and not (o_serial and n_serial),
+        "set_default": n.default is not None and (n_default != o_default or not same_type),
+        "drop_serial": bool(o_serial and not n_serial),
+        "add_serial": bool(n_serial and not o_serial),
+        "serial_type": bool(o_serial and n_serial and o_serial != n_serial),
+        "disown": column_sequence(op.obj, o) if isinstance(op.obj, TableIR) and o.owned_sequence
+        and o.owned_sequence != n.owned_sequence else None,
+        "own": n.owned_sequence is not None and o.owned_sequence != n.owned_sequence,
         "drop_identity": o.identity is not None and n.identity is None,
         "add_identity": n.identity is not None and o.identity is None,
         "set_identity": None not in (o.identity, n.identity) and o.identity != n.identity,
         "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
         "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
         "comment": o.comment != n.comment,
-        "sequence_grants": n.identity is not None and o.identity is not None
+        "sequence_grants": o_seq[1:] == n_seq[1:] and (o_serial or o.identity is not None)
         and o.sequence_grants != n.sequence_grants,
     }
 

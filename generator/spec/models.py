@@ -102,7 +102,8 @@ class Column(Spec):
     shape: str | None = None
     """json/jsonb: a name under `types.definitions`, or TypeScript type text (for database.types.ts)."""
     sequence_grants: list[Grant] = []
-    """Identity columns: grants on their sequence (which is revoked like the table)."""
+    """Identity and serial columns: grants on their sequence (which is revoked like the table);
+    a serial column needs `usage` for the roles that insert rows."""
 
 
 class Unique(Spec):
@@ -473,7 +474,18 @@ class Sequence(Spec):
     start: BigInt | None = None
     """START WITH."""
     increment: BigInt = 1
-    """INCREMENT BY."""
+    """INCREMENT BY (not 0; negative counts down)."""
+    minvalue: BigInt | None = None
+    """MINVALUE; left out: NO MINVALUE (1, or the type's lowest value when counting down)."""
+    maxvalue: BigInt | None = None
+    """MAXVALUE; left out: NO MAXVALUE (the type's highest value, or -1 when counting down)."""
+    cache: int = Field(1, ge=1, le=2**63 - 1)
+    """CACHE: how many values each session preallocates (1: none)."""
+    cycle: bool = False
+    """CYCLE: wrap around at the limit instead of failing."""
+    owned_by: Name | None = None
+    """OWNED BY `table.column` (a table of the spec in the sequence's schema): dropping the column
+    or its table drops the sequence."""
     grants: list[Grant] = []
     """Privileges granted after everything is revoked."""
     comment: str | None = None

@@ -1,0 +1,68 @@
+"""Serial columns and sequence bounds: the facts Postgres applies when it expands ``serial`` and
+when a sequence leaves ``MINVALUE``/``MAXVALUE``/``START`` out.
+
+A ``serial`` column is shorthand: Postgres creates a sequence ``<table>_<column>_seq`` of the
+matching integer type, makes the column that type, ``NOT NULL`` and ``DEFAULT nextval(…)``, and
+marks the sequence ``OWNED BY`` the column. schemagen writes that expansion out (render) so the
+sequence is revoked and granted like every other object.
+"""
+
+from __future__ import annotations
+
+#: serial pseudo-type → the integer type of the column and of its sequence
+SERIAL_BASE = {"smallserial": "smallint", "serial2": "smallint", "serial": "integer", "serial4": "integer",
+               "bigserial": "bigint", "serial8": "bigint"}
+
+#: the range of each sequence type
+LIMITS = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
+          "bigint": (-9223372036854775808, 9223372036854775807)}
+
+
+def serial_base(type_: str) -> str | None:
+    """The integer type a serial pseudo-type stands for, or None for any other type."""
+    return SERIAL_BASE.get(" ".join(type_.lower().split()))
+
+
+def column_type(type_: str) -> str:
+    """The type a column is created with: a serial's integer type, else the type as written."""
+    return serial_base(type_) or type_
+
+
+def bounds(type_: str, increment: int, minvalue: int | None, maxvalue: int | None) -> tuple[int, int]:
+    """The MINVALUE and MAXVALUE in effect: the given ones, or Postgres's defaults for the type and
+    the direction (``NO MINVALUE``: 1 ascending, the type's lowest descending; ``NO MAXVALUE``: the
+    type's highest ascending, -1 descending)."""
+    low, high = LIMITS[type_]
+    lo = minvalue if minvalue is not None else (1 if increment > 0 else low)
+    hi = maxvalue if maxvalue is not None else (high if increment > 0 else -1)
+    return lo, hi
+
+
+def effective_start(type_: str, increment: int, minvalue: int | None, maxvalue: int | None,
+                    start: int | None) -> int:
+    """START WITH in effect: the given one, else MINVALUE ascending and MAXVALUE descending."""
+    if start is not None:
+        return start
+    lo, hi = bounds(type_, increment, minvalue, maxvalue)
+    return lo if increment > 0 else hi
+
+
+def sequence_problems(type_: str, increment: int, minvalue: int | None, maxvalue: int | None,
+                      start: int | None) -> list[tuple[str, str]]:
+    """What Postgres would refuse in a sequence's options, as (spec field, message)."""
+    if increment == 0:
+        return [("increment", "INCREMENT must not be zero")]
+    low, high = LIMITS[type_]
+    out: list[tuple[str, str]] = []
+    for name, value in (("minvalue", minvalue), ("maxvalue", maxvalue), ("start", start)):
+        if value is not None and not low <= value <= high:
+            out.append((name, f"{name} {value} is out of range for a sequence of type {type_}"))
+    if out:
+        return out
+    lo, hi = bounds(type_, increment, minvalue, maxvalue)
+    if lo >= hi:
+        return [("minvalue", f"MINVALUE ({lo}) must be less than MAXVALUE ({hi})")]
+    first = effective_start(type_, increment, minvalue, maxvalue, start)
+    if not lo <= first <= hi:
+        return [("start", f"START value ({first}) must lie between MINVALUE ({lo}) and MAXVALUE ({hi})")]
+    return []
