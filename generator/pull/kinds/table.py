@@ -113,8 +113,11 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
     identity = {"a": "always", "d": "by default"}.get(c["identity"])
     sequence_grants = _identity_sequence(cat, t, c) if identity else []
     type_ = c["type"]
-    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
-        type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
+    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL \
+            and _serial_shaped(cat, t, c):
+        # its sequence is the one serial creates: the column states its grants (see kinds/sequence.py)
+        sequence_grants = _identity_sequence(cat, t, c)
+        type_, c = SERIAL[type_], {**c, "expr": None}
     data = {
         "name": c["name"], "type": type_, "collation": c["collation"],
         "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
@@ -125,6 +128,21 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
         "sequence_grants": sequence_grants,
     }
     return omit_defaults(data, {})
+
+
+def _serial_shaped(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> bool:
+    """Whether a column's ``nextval`` sequence is what ``serial`` creates: ``table_column_seq`` in the
+    table's schema, of the column's type, with default options (else it is pulled as a sequence
+    ``owned_by`` the column)."""
+    rows = cat.rows(IDENTITY_SEQ, {"seq": c["seq"]})
+    if not rows:
+        return False
+    s = rows[0]
+    from .sequence import default_bounds
+
+    low, high = default_bounds(s["type"], s["increment"])
+    return (s["schema"], s["name"], s["type"]) == (t["schema"], f"{t['name']}_{c['name']}_seq", c["type"]) \
+        and (s["start"], s["increment"], s["min"], s["max"], s["cache"], s["cycle"]) == (low, 1, low, high, 1, False)
 
 
 def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> list[dict[str, Any]]:
