@@ -158,7 +158,7 @@ class _Builder:
             self.error(path + ("values",), f"enum {d.name!r} lists a value twice")
         self.add(m.EnumIR(id=ObjectId(Kind.TYPE, d.schema_, d.name), migration=mig, values=tuple(d.values),
                           comment=d.comment, pos=self.pos(path),
-                          grants=self.grants(d.grants, path + ("grants",)), revoke_from=()),
+                          grants=self.grants(d.grants, path + ("grants",)), revoke_from=self.revoke_from),
                  path, [ObjectId(Kind.SCHEMA, "", d.schema_)])
 
     def sequence(self, d: s.Sequence, mig: int, path: tuple[Any, ...]) -> None:
