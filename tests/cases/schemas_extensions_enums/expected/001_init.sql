@@ -18,11 +18,13 @@ CREATE EXTENSION citext WITH SCHEMA extensions;
 
 -- create type app.status
 CREATE TYPE app.status AS ENUM ('open', 'closed');
+REVOKE ALL ON TYPE app.status FROM PUBLIC, anon, authenticated, service_role;
 GRANT USAGE ON TYPE app.status TO authenticated;
 
 -- create type public.mood
 CREATE TYPE public.mood AS ENUM ('happy', 'sad', 'it''s complicated');
 COMMENT ON TYPE public.mood IS 'How it went.';
+REVOKE ALL ON TYPE public.mood FROM PUBLIC, anon, authenticated, service_role;
 
 -- create table app.diary
 CREATE TABLE app.diary (

@@ -5,9 +5,11 @@ BEGIN;
 
 -- create type public.priority
 CREATE TYPE public.priority AS ENUM ('low', 'normal', 'high');
+REVOKE ALL ON TYPE public.priority FROM PUBLIC, anon, authenticated, service_role;
 
 -- create type public.task_state
 CREATE TYPE public.task_state AS ENUM ('todo', 'doing', 'won''t do', 'done');
+REVOKE ALL ON TYPE public.task_state FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.echo_json(jsonb)
 CREATE FUNCTION public.echo_json(jsonb)
