@@ -58,7 +58,8 @@ _NOT_STATE = {"migration", "shape"}
 #: files and the files of specs that do not use them stay as they were.
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
                                "collation": None, "initially": "deferred", "minvalue": None, "maxvalue": None,
-                               "cache": 1, "cycle": False, "owned_sequence": None}
+                               "cache": 1, "cycle": False, "owned_sequence": None, "storage": None,
+                               "compression": None}
 
 
 class HistoryError(SchemagenError):

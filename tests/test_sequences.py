@@ -42,3 +42,20 @@ def test_sequence_option_and_serial_errors_are_located(tmp_path: Path) -> None:
         "identity or generated",
         "schema.yaml:16:55: column 'n': `sequence_grants` needs an identity or serial column (its sequence)",
     ]
+
+
+def test_storage_and_compression_on_a_fixed_length_type_are_errors(tmp_path: Path) -> None:
+    assert errors_of(tmp_path, """\
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: t
+        columns:
+          - {name: id, type: bigint, primary_key: true, storage: external}
+          - {name: at, type: timestamptz, compression: pglz}
+          - {name: ok, type: integer, storage: plain}
+""") == [
+        "schema.yaml:7:66: column 'id': a bigint column can only have storage plain",
+        "schema.yaml:8:56: column 'at': a timestamptz column is fixed-length: it takes no compression",
+    ]

@@ -21,7 +21,7 @@ from .ids import ObjectId
 from .jobs import build_job, check_jobs
 from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
 from .raw import build_raw, link_raw
-from .serial import sequence_problems, serial_base
+from .serial import sequence_problems, serial_base, storage_problem
 from .sql import (
     SqlRefs,
     expression_refs,
@@ -315,7 +315,11 @@ class _Builder:
             for g in c.sequence_grants:
                 if set(g.privileges) - {"usage", "select", "update", "all"}:
                     self.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
-            columns.append(m.Column(name=c.name, type=c.type, collation=c.collation,
+            if problem := storage_problem(c.type, c.storage, c.compression):
+                self.error(cp + ("storage" if c.storage not in (None, "plain") else "compression",),
+                           f"column {c.name!r}: {problem}")
+            columns.append(m.Column(name=c.name, type=c.type, collation=c.collation, storage=c.storage,
+                                    compression=c.compression,
                                     nullable=nullable, default=c.default,
                                     identity=c.identity, generated=c.generated, comment=c.comment,
                                     shape=c.shape, pos=self.pos(cp), renamed_from=c.renamed_from,

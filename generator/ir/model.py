@@ -55,6 +55,8 @@ class Column:
     shape: str | None = None
     sequence_grants: tuple[GrantIR, ...] = ()  # identity columns: grants on their sequence
     collation: str | None = None
+    storage: str | None = None  # None: the type's default
+    compression: str | None = None  # None: the server's default_toast_compression
     #: a sequence of the table's schema this column owns (``ALTER SEQUENCE … OWNED BY``)
     owned_sequence: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)

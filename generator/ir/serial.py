@@ -66,3 +66,25 @@ def sequence_problems(type_: str, increment: int, minvalue: int | None, maxvalue
     if not lo <= first <= hi:
         return [("start", f"START value ({first}) must lie between MINVALUE ({lo}) and MAXVALUE ({hi})")]
     return []
+
+
+#: built-in fixed-length types: their values are never TOASTed (storage plain, no compression)
+FIXED_LENGTH = frozenset({
+    "smallint", "int2", "integer", "int", "int4", "bigint", "int8", "boolean", "bool", "real", "float4",
+    "double precision", "float8", "date", "timestamp", "timestamptz", "timestamp with time zone",
+    "timestamp without time zone", "time", "time without time zone", "uuid", "money", "oid",
+    *SERIAL_BASE,
+})
+
+
+def storage_problem(type_: str, storage: str | None, compression: str | None) -> str | None:
+    """Why Postgres would refuse ``storage``/``compression`` on a column of a built-in fixed-length
+    type (other types are left to Postgres)."""
+    t = " ".join(type_.lower().split())
+    if t not in FIXED_LENGTH:
+        return None
+    if storage not in (None, "plain"):
+        return f"a {type_} column can only have storage plain"
+    if compression is not None:
+        return f"a {type_} column is fixed-length: it takes no compression"
+    return None

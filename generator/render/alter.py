@@ -12,7 +12,7 @@ from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, Tab
 from ..ir.serial import column_type, serial_base
 from ..plan import Op
 from ..quoting import quote_ident
-from .sequences import column_sequence
+from .columns import column_sequence
 
 SIDE = {"comment", "grants", "revoke_from"}
 
@@ -169,6 +169,9 @@ def column_changes(op: Op) -> dict[str, Any]:
         "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
         "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
         "comment": o.comment != n.comment,
+        # TYPE resets the storage to the new type's: a declared one is set again
+        "storage": o.storage != n.storage or (not same_type and n.storage is not None),
+        "compression": o.compression != n.compression or (not same_type and n.compression is not None),
         "sequence_grants": o_seq[1:] == n_seq[1:] and (o_serial or o.identity is not None)
         and o.sequence_grants != n.sequence_grants,
     }

@@ -14,8 +14,8 @@ from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
+from .columns import FILTERS as COLUMN_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
-from .sequences import FILTERS as SEQUENCE_FILTERS
 
 
 def builtin_templates() -> Path:
@@ -117,7 +117,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     )
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
-    env.filters.update(SEQUENCE_FILTERS)
+    env.filters.update(COLUMN_FILTERS)
     env.globals.update(qualified=quote_qualified)
     return env
 

@@ -76,6 +76,11 @@ class Column(Spec):
     """Postgres type, e.g. uuid, text, timestamptz, numeric(10,2), text[] or an enum of the spec."""
     collation: Name | None = None
     """COLLATE: a collation name, `schema.name` when not in pg_catalog."""
+    storage: Literal["plain", "external", "extended", "main"] | None = None
+    """SET STORAGE: how values are TOASTed (default: the type's own; fixed-length types are always plain)."""
+    compression: Literal["pglz", "lz4"] | None = None
+    """COMPRESSION of TOASTed values of a variable-length type (default: the server's
+    default_toast_compression); lz4 needs a server built with lz4."""
     nullable: bool = True
     """Columns are nullable unless you say so (primary keys are not)."""
     default: SqlText | None = None

@@ -229,6 +229,8 @@ select 'column ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '
          'generated', case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end,
          'identity', nullif(a.attidentity, ''),
          'collation', case when a.attcollation <> t.typcollation then co.collname end,
+         'storage', nullif(a.attstorage, t.typstorage),
+         'compression', nullif(a.attcompression, ''),
          'position', row_number() over (partition by a.attrelid order by a.attnum),
          'comment', col_description(c.oid, a.attnum))
 from pg_attribute a

@@ -32,6 +32,9 @@ select a.attrelid as rel, a.attnum as num, a.attname as name, format_type(a.attt
        case when a.attcollation <> t.typcollation then
          case when con.nspname = 'pg_catalog' then co.collname::text else con.nspname || '.' || co.collname end
        end as collation, a.attacl as acl,
+       case when a.attstorage <> t.typstorage then case a.attstorage when 'p' then 'plain' when 'e' then 'external'
+         when 'm' then 'main' when 'x' then 'extended' end end as storage,
+       case a.attcompression when 'p' then 'pglz' when 'l' then 'lz4' end as compression,
        pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) as seq
 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
@@ -119,7 +122,8 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
         sequence_grants = _identity_sequence(cat, t, c)
         type_, c = SERIAL[type_], {**c, "expr": None}
     data = {
-        "name": c["name"], "type": type_, "collation": c["collation"],
+        "name": c["name"], "type": type_, "collation": c["collation"], "storage": c["storage"],
+        "compression": c["compression"],
         "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
         "default": c["expr"] if not c["generated"] and not identity else None,
         "identity": identity,

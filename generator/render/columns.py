@@ -1,10 +1,11 @@
-"""Template filters for sequences and the columns that own one (identity, serial, ``owned_by``)."""
+"""Template filters for column options: the sequence a column owns (identity, serial, ``owned_by``),
+sequence options, and TOAST storage."""
 
 from __future__ import annotations
 
 from ..ir.model import Column, SequenceIR, TableIR
 from ..ir.serial import column_type, effective_start, serial_base
-from ..quoting import quote_literal, quote_qualified
+from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
 
 
 def sequence_options(seq: SequenceIR, alter: bool = False) -> str:
@@ -48,8 +49,30 @@ def is_serial(c: Column) -> bool:
     return serial_base(c.type) is not None
 
 
+def storage_reset(table: TableIR, c: Column) -> str:
+    """Give a column back its type's default storage. ``SET STORAGE DEFAULT`` needs PostgreSQL 16;
+    this reads the type's ``typstorage`` from the catalog, so it runs on 15 too."""
+    rel = quote_literal(quote_qualified(table.id.schema, table.id.name))
+    body = (f"BEGIN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET STORAGE %s', {rel}::regclass, "
+            f"{quote_literal(c.name)},\n        (SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN "
+            "'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END\n"
+            "         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid\n"
+            f"         WHERE a.attrelid = {rel}::regclass AND a.attname = {quote_literal(c.name)}));\nEND")
+    return f"DO {dollar_quote(body)};"
+
+
+def column_options(table: TableIR, c: Column) -> list[str]:
+    """``ALTER TABLE … ALTER COLUMN … SET STORAGE`` after the column is created (``STORAGE`` inside
+    CREATE TABLE needs PostgreSQL 16)."""
+    if c.storage is None:
+        return []
+    return [f"ALTER TABLE {quote_qualified(table.id.schema, table.id.name)} ALTER COLUMN {quote_ident(c.name)} "
+            f"SET STORAGE {c.storage.upper()};"]
+
+
 FILTERS = {"sequence_options": sequence_options, "column_sequence": column_sequence, "column_type": column_type,
-           "serial_default": serial_default, "is_serial": is_serial}
+           "serial_default": serial_default, "is_serial": is_serial, "storage_reset": storage_reset,
+           "column_options": column_options}
 
 
 
