@@ -59,7 +59,7 @@ _NOT_STATE = {"migration", "shape"}
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
                                "collation": None, "initially": "deferred", "minvalue": None, "maxvalue": None,
                                "cache": 1, "cycle": False, "owned_sequence": None, "storage": None,
-                               "compression": None}
+                               "compression": None, "match": "simple"}
 
 
 class HistoryError(SchemagenError):

@@ -378,7 +378,7 @@ class _Builder:
                 id=ObjectId(Kind.CONSTRAINT, sch, name, table=tname), migration=mig, columns=tuple(cols),
                 target=ObjectId(Kind.TABLE, tsch, trel), target_columns=tuple(target_cols),
                 on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
-                initially=spec_fk.initially,
+                initially=spec_fk.initially, match=spec_fk.match,
                 pos=self.pos(fp),
             )
             self.add(fk, fp, [tid, fk.target])

@@ -133,6 +133,7 @@ class ForeignKeyIR(Obj):
     on_update: str = "no action"
     deferrable: bool = False
     initially: str = "deferred"
+    match: str = "simple"  # or "full"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

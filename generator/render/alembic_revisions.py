@@ -359,6 +359,8 @@ class _Writer:
             opts.append(f"ondelete={py_literal(on_delete)}")
         if fk.deferrable:
             opts.append("deferrable=True, initially=\"DEFERRED\"")
+        if fk.match == "full":
+            opts.append("match=\"FULL\"")
         return [f"op.create_foreign_key({name}, {table}, {py_literal(fk.target.name)}, [{_names(fk.columns)}], "
                 f"[{_names(fk.target_columns)}], {', '.join(opts)})"]
 

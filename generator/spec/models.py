@@ -63,6 +63,9 @@ class Reference(Spec):
     """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    match: Literal["simple", "full"] = "simple"
+    """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
+    default, skips the check when any column is NULL)."""
 
 
 class Column(Spec):
@@ -148,6 +151,9 @@ class ForeignKey(Spec):
     """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    match: Literal["simple", "full"] = "simple"
+    """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
+    default, skips the check when any column is NULL)."""
 
 
 class ForeignTarget(Spec):

@@ -260,8 +260,8 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
 
 
 def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: str) -> dict[str, Any] | None:
-    if k["match"] == "f":
-        cat.skip("constraint", where, "MATCH FULL")
+    if k["match"] not in ("f", "s"):
+        cat.skip("constraint", where, "MATCH PARTIAL")
     if " SET NULL (" in k["def"] or " SET DEFAULT (" in k["def"]:
         cat.skip("constraint", where, "ON DELETE SET NULL/DEFAULT of some columns")
     if not k["validated"]:
@@ -274,6 +274,7 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
           "columns": cols, "references": {"table": target, "columns": list(k["target_columns"])},
           "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
           "deferrable": bool(k["deferrable"]),
-          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate"}
+          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate",
+          "match": "full" if k["match"] == "f" else "simple"}
     return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
-                              "initially": "deferred"})
+                              "initially": "deferred", "match": "simple"})
