@@ -36,6 +36,9 @@ from .sql import (
 RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE)
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
+#: schemas a Supabase project already has that a spec uses without declaring (verify's stand-in
+#: creates them): extensions are installed into ``extensions``
+SUPABASE_SCHEMAS = ("extensions",)
 
 
 def _norm_type(t: str) -> str:
@@ -70,7 +73,7 @@ class _Builder:
         self.roles = {r.lower() for r in self.spec.roles} | {"public"}
         externals = [*SUPABASE_EXTERNALS, *self.spec.external]
         self.externals = {tuple(_split(e, "public")) for e in externals}
-        self.external_schemas = {sch for sch, _ in self.externals}
+        self.external_schemas = {sch for sch, _ in self.externals} | set(SUPABASE_SCHEMAS)
         self.revoke_from = tuple(self.spec.privileges.revoke_from)
         self.owned: list[tuple[s.Sequence, tuple[Any, ...]]] = []  # sequences with `owned_by`
 
@@ -143,6 +146,9 @@ class _Builder:
     # -- object kinds --------------------------------------------------------------------------
     def schema_decl(self, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "schema name")
+        if d.name in SUPABASE_SCHEMAS:
+            self.error(path + ("name",), f"schema {d.name!r} already exists on Supabase: do not declare it",
+                       f"place extensions in it with `schema: {d.name}`; verify's stand-in creates it")
         self.add(m.SchemaIR(id=ObjectId(Kind.SCHEMA, "", d.name), migration=mig, comment=d.comment,
                             pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
                             revoke_from=()), path)
@@ -523,17 +529,31 @@ class _Builder:
             oid = self.namespace.get(("public", name))
         return oid if oid and oid.kind in RELATION_KINDS else None
 
+    def extension_schemas(self) -> dict[str, set[ObjectId]]:
+        """Schema → the declared extensions installed into it: what they create there (types,
+        functions, operator classes) is not the spec's and can be used from anywhere."""
+        out: dict[str, set[ObjectId]] = {}
+        for oid, p in self.pending.items():
+            if isinstance(p.obj, m.ExtensionIR) and p.obj.schema:
+                out.setdefault(p.obj.schema, set()).add(oid)
+        return out
+
     def resolve(self) -> dict[ObjectId, frozenset[ObjectId]]:
         managed = self.managed_schemas()
+        ext = self.extension_schemas()
         deps: dict[ObjectId, frozenset[ObjectId]] = {}
         for oid, p in self.pending.items():
             need = set(p.deps)
             default = oid.schema or "public"
             for what, refs, path in p.sql:
+                for sch in {r[0] for r in (*refs.relations, *refs.functions, *refs.types)} & set(ext):
+                    need.update(e for e in ext[sch or ""] if e != oid)  # created first: it may lend the name
                 for sch, rel in sorted(refs.relations, key=str):
                     target = self.resolve_relation(sch, rel, default)
                     if target is not None:
                         need.add(target)
+                    elif sch in ext:
+                        pass
                     elif sch is not None and sch in managed and (sch, rel) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown relation {sch}.{rel}")
                 for sch, fn in sorted(refs.functions, key=str):
@@ -542,14 +562,15 @@ class _Builder:
                         targets = self.functions_by_name.get(("public", fn), [])
                     need.update(t for t in targets if t != oid)
                     if not targets and sch is not None and (sch in managed or sch in self.external_schemas) \
-                            and (sch, fn) not in self.externals:
+                            and (sch, fn) not in self.externals and sch not in ext:
                         self.error(path, f"{oid} {what} calls unknown function {sch}.{fn}()")
                 for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
                     target = self.namespace.get((sch or default, typ)) or (
                         self.namespace.get(("public", typ)) if sch is None else None)
                     if target is not None and target.kind in ("type", "table", "view", "materialized view"):
                         need.add(target)
-                    elif sch is not None and sch in managed and (sch, typ) not in self.externals:
+                    elif sch is not None and sch in managed and (sch, typ) not in self.externals \
+                            and sch not in ext:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
             for dep in list(need):
                 if dep.kind == "schema" and dep.name == "public" and dep not in self.pending:
