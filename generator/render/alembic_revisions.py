@@ -275,9 +275,9 @@ class _Writer:
 
     def _table_call(self, op: Op, t: TableIR, action: str, name: str, schema: str) -> str | None:
         """The ``op.*`` call that makes the first statement of a table op, if one says it exactly."""
-        if action == "drop":
+        if action == "drop" and not any(c.owned_sequence for c in t.columns):  # else OWNED BY NONE first
             return f"op.drop_table({name}, schema={schema})"
-        if action == "drop_column":
+        if action == "drop_column" and not op.part.owned_sequence:
             return f"op.drop_column({name}, {py_literal(op.part.name)}, schema={schema})"
         if action == "add_constraint" and not op.online:
             k = op.part
@@ -305,6 +305,8 @@ class _Writer:
         for c in cols:
             if not column_type(self.model, c.type, self.enums).exact:
                 return False
+            if c.storage or c.compression:
+                return False  # sa.Column has neither: the rendered SQL says them
             if c.identity and len(f"{t.id.name}_{c.name}_seq".encode()) > 63:
                 return False  # the sequence would not get the name the SQL gives it
         return True
