@@ -32,6 +32,10 @@ TS_BUILTINS: dict[str, str] = {
 }
 
 
+#: types of TS_BUILTINS that extensions create, in whatever schema they are installed into
+EXTENSION_TYPES = frozenset({"citext", "vector"})
+
+
 @dataclass(frozen=True, slots=True)
 class PgType:
     """A type as the catalog names it: ``typname`` of the element, its schema if written, array or not."""
