@@ -11,19 +11,19 @@ export type Database = {
     Tables: {
       members: {
         Row: {
-          email: unknown
+          email: string
           id: number
           name: string
           team: number
         }
         Insert: {
-          email: unknown
+          email: string
           id?: never
           name: string
           team: number
         }
         Update: {
-          email?: unknown
+          email?: string
           id?: never
           name?: string
           team?: number
@@ -35,7 +35,7 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      normalized_email: { Args: { address: unknown }; Returns: unknown }
+      normalized_email: { Args: { address: string }; Returns: string }
     }
     Enums: {
       [_ in never]: never
