@@ -9,23 +9,12 @@ sequence is revoked and granted like every other object.
 
 from __future__ import annotations
 
-#: serial pseudo-type → the integer type of the column and of its sequence
-SERIAL_BASE = {"smallserial": "smallint", "serial2": "smallint", "serial": "integer", "serial4": "integer",
-               "bigserial": "bigint", "serial8": "bigint"}
+from ..sqlan.types import column_type as column_type  # the serial type rules live with TypeRef
+from ..sqlan.types import serial_base as serial_base
 
 #: the range of each sequence type
 LIMITS = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
           "bigint": (-9223372036854775808, 9223372036854775807)}
-
-
-def serial_base(type_: str) -> str | None:
-    """The integer type a serial pseudo-type stands for, or None for any other type."""
-    return SERIAL_BASE.get(" ".join(type_.lower().split()))
-
-
-def column_type(type_: str) -> str:
-    """The type a column is created with: a serial's integer type, else the type as written."""
-    return serial_base(type_) or type_
 
 
 def bounds(type_: str, increment: int, minvalue: int | None, maxvalue: int | None) -> tuple[int, int]:
@@ -73,7 +62,7 @@ FIXED_LENGTH = frozenset({
     "smallint", "int2", "integer", "int", "int4", "bigint", "int8", "boolean", "bool", "real", "float4",
     "double precision", "float8", "date", "timestamp", "timestamptz", "timestamp with time zone",
     "timestamp without time zone", "time", "time without time zone", "uuid", "money", "oid",
-    *SERIAL_BASE,
+    "smallserial", "serial2", "serial", "serial4", "bigserial", "serial8",
 })
 
 

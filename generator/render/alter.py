@@ -6,13 +6,13 @@ Python decides what changed; the templates only lay the statements out.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, TableIR
-from ..ir.serial import column_type, serial_base
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..kinds import Kind, kind_def
 from ..plan import Op
+from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
+from ..plan.ops import enum_additions as added_values
 from ..quoting import quote_ident
-from .columns import column_sequence
 
 SIDE = {"comment", "grants", "revoke_from"}
 
@@ -52,30 +52,27 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
 
     A role that loses anything is revoked exactly what it loses and then granted again all it
     keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege). An op
-    split in halves (``detail`` ``revoke`` or ``grant``, see :data:`generator.plan.ops.GRANT_HALVES`)
-    renders only its half.
+    split in halves (``RevokePrivileges``, ``GrantPrivileges``: its ``half``) renders only its half.
     """
     statements = _grant_changes(op, kind, target)
-    if op.detail in ("revoke", "grant"):
-        return [s for s in statements if s.startswith(op.detail.upper() + " ")]
+    if op.half is not None:
+        return [s for s in statements if s.startswith(op.half.upper() + " ")]
     return statements
 
 
-#: what PUBLIC holds on a new object of a kind (``acldefault``), by GRANT keyword
-PUBLIC_DEFAULT = {"TYPE": "USAGE", "FUNCTION": "EXECUTE"}
-
-
 def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
-    old: Obj = op.old  # type: ignore[assignment]
+    old = op.old
     new: Obj = op.obj
+    assert old is not None, op  # an alter op
     out: list[str] = []
     added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
     if added_from:
         out.append(f"REVOKE ALL ON {kind} {target} FROM {', '.join(_role(r) for r in added_from)};")
     dropped_from = [r for r in getattr(old, "revoke_from", ()) if r not in getattr(new, "revoke_from", ())]
-    if any(r.lower() == "public" for r in dropped_from) and kind in PUBLIC_DEFAULT:
+    public_default = kind_def(op.kind).public_default
+    if any(r.lower() == "public" for r in dropped_from) and public_default:
         # PUBLIC is no longer revoked: it gets back what Postgres gives it on creation
-        out.append(f"GRANT {PUBLIC_DEFAULT[kind]} ON {kind} {target} TO PUBLIC;")
+        out.append(f"GRANT {public_default} ON {kind} {target} TO PUBLIC;")
     before, after = _triples(getattr(old, "grants", ())), _triples(getattr(new, "grants", ()))
     revoked = {r.lower() for r in added_from}  # the REVOKE ALL above took their grants too
     if before == after and not any(t[0].lower() in revoked for t in after):
@@ -96,106 +93,59 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     return out
 
 
-def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
+def constraint_def(part: KeyConstraint | CheckConstraint, constraint_type: str) -> str:
     """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)``."""
     if isinstance(part, CheckConstraint):
         return f"CHECK ({part.expression})"
     cols = ", ".join(quote_ident(c) for c in part.columns)
-    if detail == "primary key":
+    if constraint_type == "primary key":
         return f"PRIMARY KEY ({cols})"
     return f"UNIQUE{' NULLS NOT DISTINCT' if part.nulls_not_distinct else ''} ({cols})"
 
 
 def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
-    """(value, BEFORE|AFTER, neighbour) for each value added, or None when values were removed or
-    reordered (then the type is re-created)."""
+    """(value, BEFORE|AFTER, neighbour) for each value an enum's alter adds, or None when values
+    were removed or reordered (then the type is re-created)."""
     assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
-    old: tuple[str, ...] = op.old.values
-    new: tuple[str, ...] = op.obj.values
-    if [v for v in new if v in old] != list(old) or not set(old) <= set(new):
-        return None
-    out: list[tuple[str, str, str]] = []
-    placed = list(old)
-    for i, v in enumerate(new):
-        if v in old:
-            continue
-        if i > 0:
-            out.append((v, "AFTER", new[i - 1]))
-        else:
-            nxt = next((x for x in new if x in placed), None)
-            if nxt is None:
-                out.append((v, "", ""))
-            else:
-                out.append((v, "BEFORE", nxt))
-        placed.append(v)
-    return out
+    return added_values(op.old.values, op.obj.values)
 
 
-def not_null(c: Any) -> bool:
-    """Whether Postgres holds the column NOT NULL (identity and serial columns always are)."""
-    return not c.nullable or c.identity is not None or serial_base(c.type) is not None
-
-
-def _norm(type_: str) -> str:
-    return " ".join(column_type(type_).lower().split())
-
-
-def column_changes(op: Op) -> dict[str, Any]:
-    """What an ``alter_column`` op changes, in the order the statements must run. A serial column's
-    default is its sequence's ``nextval``: turning serial on or off creates or drops that sequence."""
-    o, n = op.old_part, op.part
-    # a new collation is a TYPE … COLLATE change
-    same_type = _norm(o.type) == _norm(n.type) and o.collation == n.collation
-    o_serial, n_serial = serial_base(o.type), serial_base(n.type)
-    o_default = o.default if not o_serial else "serial"
-    n_default = n.default if not n_serial else "serial"
-    o_seq = (o.owned_sequence, bool(o_serial), o.identity is not None)
-    n_seq = (n.owned_sequence, bool(n_serial), n.identity is not None)
-    return {
-        "type": not same_type,
-        # a serial keeps its nextval default through a type change
-        "drop_default": o_default is not None and (n_default != o_default or not same_type)
-        and not (o_serial and n_serial),
-        "set_default": n.default is not None and (n_default != o_default or not same_type),
-        "drop_serial": bool(o_serial and not n_serial),
-        "add_serial": bool(n_serial and not o_serial),
-        "serial_type": bool(o_serial and n_serial and o_serial != n_serial),
-        "disown": column_sequence(op.obj, o) if isinstance(op.obj, TableIR) and o.owned_sequence
-        and o.owned_sequence != n.owned_sequence else None,
-        "own": n.owned_sequence is not None and o.owned_sequence != n.owned_sequence,
-        "drop_identity": o.identity is not None and n.identity is None,
-        "add_identity": n.identity is not None and o.identity is None,
-        "set_identity": None not in (o.identity, n.identity) and o.identity != n.identity,
-        "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
-        "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
-        "comment": o.comment != n.comment,
-        # TYPE resets the storage to the new type's: a declared one is set again
-        "storage": o.storage != n.storage or (not same_type and n.storage is not None),
-        "compression": o.compression != n.compression or (not same_type and n.compression is not None),
-        "sequence_grants": o_seq[1:] == n_seq[1:] and (o_serial or o.identity is not None)
-        and o.sequence_grants != n.sequence_grants,
-    }
+def column_changes(op: Op) -> ColumnChanges:
+    """What an :class:`AlterColumn` op changes, in the order the statements must run."""
+    assert isinstance(op, AlterColumn), op
+    return op.changes
 
 
 def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
     """(table, column, default, is array) of each column a re-created enum converts, with the
-    default of the state the op leads to (``op.part`` is True going to the spec's state)."""
-    return [(t, c, after if op.part else before, is_array) for t, c, before, after, is_array in op.extra]
+    default of the state the op leads to (``op.to_spec``: going to the spec's state)."""
+    assert isinstance(op, EnumChange), op
+    return [(t, c, after if op.to_spec else before, is_array) for t, c, before, after, is_array in op.columns]
 
 
 def pending_check(op: Op) -> str:
-    """The name a replacing check is added under while the old one still holds: its own name when
-    that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
-    name: str = op.part.name
-    if name != op.old_part.name:
-        return name
-    suffix = "__schemagen_new"
-    while len((name + suffix).encode()) > 63:
-        name = name[:-1]
-    return name + suffix
+    """The name a replacing check is added under while the old one still holds
+    (:attr:`ReplaceCheck.pending_name`)."""
+    assert isinstance(op, ReplaceCheck), op
+    return op.pending_name
+
+
+def keyword(kind: str) -> str:
+    """The SQL keyword of a kind (``COMMENT ON <keyword>``), from the registry."""
+    word = kind_def(Kind(kind)).keyword
+    assert word is not None, kind  # only kinds that are Postgres objects are commented on
+    return word
+
+
+def grant_on(kind: str) -> str:
+    """The keyword ``GRANT … ON`` takes for a kind (views are granted as tables), from the registry."""
+    word = kind_def(Kind(kind)).grant_on
+    assert word is not None, kind
+    return word
 
 
 FILTERS = {
+    "keyword": keyword, "grant_on": grant_on,
     "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
     "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,
