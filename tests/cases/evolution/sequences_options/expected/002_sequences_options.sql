@@ -31,14 +31,14 @@ GRANT USAGE ON SEQUENCE public.orders_id_seq TO authenticated;
 ALTER SEQUENCE public.order_no OWNED BY public.orders.number;
 
 -- alter column public.orders.legacy_id
--- lock: ACCESS EXCLUSIVE on public.orders; rewrites the table and its indexes
+-- lock: ACCESS EXCLUSIVE on public.orders (brief); no rewrite
 CREATE SEQUENCE public.orders_legacy_id_seq AS integer;
 ALTER TABLE public.orders ALTER COLUMN legacy_id SET DEFAULT nextval('public.orders_legacy_id_seq'::regclass);
 ALTER SEQUENCE public.orders_legacy_id_seq OWNED BY public.orders.legacy_id;
 REVOKE ALL ON SEQUENCE public.orders_legacy_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- alter column public.orders.line
--- lock: ACCESS EXCLUSIVE on public.orders; rewrites the table and its indexes
+-- lock: ACCESS EXCLUSIVE on public.orders (brief); no rewrite
 ALTER TABLE public.orders ALTER COLUMN line DROP NOT NULL;
 ALTER TABLE public.orders ALTER COLUMN line DROP DEFAULT;
 DROP SEQUENCE public.orders_line_seq;
@@ -48,7 +48,7 @@ DROP SEQUENCE public.orders_line_seq;
 ALTER SEQUENCE public.spare_no OWNED BY NONE;
 
 -- alter column public.orders.code
--- lock: ACCESS EXCLUSIVE on public.orders; rewrites the table and its indexes
+-- lock: ACCESS EXCLUSIVE on public.orders (brief); no rewrite
 ALTER TABLE public.orders ALTER COLUMN code DROP IDENTITY;
 CREATE SEQUENCE public.orders_code_seq AS bigint;
 ALTER TABLE public.orders ALTER COLUMN code SET DEFAULT nextval('public.orders_code_seq'::regclass);
@@ -56,7 +56,7 @@ ALTER SEQUENCE public.orders_code_seq OWNED BY public.orders.code;
 REVOKE ALL ON SEQUENCE public.orders_code_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- add column public.orders.extra
--- lock: ACCESS EXCLUSIVE on public.orders (brief); no rewrite
+-- lock: ACCESS EXCLUSIVE on public.orders; rewrites the table
 CREATE SEQUENCE public.orders_extra_seq AS integer;
 ALTER TABLE public.orders ADD COLUMN extra integer DEFAULT nextval('public.orders_extra_seq'::regclass) NOT NULL;
 ALTER SEQUENCE public.orders_extra_seq OWNED BY public.orders.extra;
