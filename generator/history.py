@@ -63,7 +63,9 @@ _NOT_STATE = {"migration", "shape"}
 #: Fields added after the first history files: left out while they hold their default, so older
 #: files and the files of specs that do not use them stay as they were.
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
-                               "collation": None, "initially": "deferred"}
+                               "collation": None, "initially": "deferred", "minvalue": None, "maxvalue": None,
+                               "cache": 1, "cycle": False, "owned_sequence": None, "storage": None,
+                               "compression": None, "match": "simple"}
 
 
 class HistoryError(SchemagenError):

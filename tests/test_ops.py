@@ -184,6 +184,12 @@ def test_lock_and_rewrite_facts_of_table_ops() -> None:
     assert _lock(filled, "backfill")[1] and not _lock(filled, "backfill_validate")[1]
     assert _lock(ReplaceCheck(TABLE, WIDER, CHECK, online=True), "replace_check_swap") == (SUE, False)
     assert _lock(DropColumn(TABLE, B)) == (AEL, False)
+    # a serial column: adding one fills each row from nextval; serial on or off retypes nothing
+    assert _lock(AddColumn(TABLE, Column(name="c", type="serial", nullable=False))) == (AEL, True)
+    assert _lock(AlterColumn(TABLE, dataclasses.replace(A, type="serial", nullable=False),
+                             dataclasses.replace(A, nullable=False))) == (AEL, False)
+    assert _lock(AlterColumn(TABLE, dataclasses.replace(A, type="bigserial", nullable=False),
+                             dataclasses.replace(A, type="serial", nullable=False))) == (AEL, True)
 
 
 def test_lock_facts_of_object_ops_come_from_the_kind() -> None:
@@ -209,6 +215,10 @@ def test_destroys_data() -> None:
     assert AlterColumn(TABLE, dataclasses.replace(B, type="text"), B).destructive is None
     assert AddColumn(TABLE, Column(name="c", type="text", nullable=False)).destructive is not None
     assert BackfillColumn(TABLE, Column(name="c", type="text", nullable=False), "t_c_filled").destructive is None
+    assert AddColumn(TABLE, Column(name="c", type="bigserial", nullable=False)).destructive is None  # nextval fills it
+    serial = dataclasses.replace(A, type="serial", nullable=False)
+    assert AlterColumn(TABLE, dataclasses.replace(A, type="bigserial", nullable=False), serial).destructive is None
+    assert AlterColumn(TABLE, serial, dataclasses.replace(A, type="bigserial", nullable=False)).destructive
 
 
 def test_kind_facts_the_ops_use() -> None:
@@ -231,5 +241,17 @@ def test_ops_say_what_they_change() -> None:
     same = ReplaceCheck(TABLE, WIDER, CHECK)
     assert same.pending_name == "t_a_check__schemagen_new"
     assert ReplaceCheck(TABLE, dataclasses.replace(WIDER, name="t_a_min"), CHECK).pending_name == "t_a_min"
+    on = AlterColumn(TABLE, dataclasses.replace(A, type="serial", nullable=False), A).changes
+    assert on.add_serial and on.set_not_null and not (on.type or on.drop_default or on.drop_serial)
+    off = AlterColumn(TABLE, A, dataclasses.replace(A, type="serial", nullable=False)).changes
+    assert off.drop_serial and off.drop_default and off.drop_not_null and not (off.type or off.add_serial)
+    wider = AlterColumn(TABLE, dataclasses.replace(A, type="bigserial", nullable=False),
+                        dataclasses.replace(A, type="serial", nullable=False)).changes
+    assert wider.type and wider.serial_type and not (wider.drop_default or wider.drop_serial or wider.add_serial)
+    owned = AlterColumn(TABLE, dataclasses.replace(A, owned_sequence="s2"), dataclasses.replace(A, owned_sequence="s1"))
+    assert owned.changes.disown and owned.changes.own
+    stored = AlterColumn(TABLE, dataclasses.replace(B, type="text", storage="external"), dataclasses.replace(B,
+                         storage="external")).changes
+    assert stored.type and stored.storage and not stored.compression  # TYPE resets the storage: set again
     long = CheckConstraint(name="c" * 63, expression="a > 0")
     assert len(ReplaceCheck(TABLE, long, long).pending_name.encode()) == 63

@@ -20,7 +20,9 @@ from generator.sqlan.types import (
     TypeRef,
     base_type,
     catalog,
+    column_type,
     same_type,
+    serial_base,
     spelling,
     type_change_rewrites,
     type_narrows,
@@ -159,6 +161,8 @@ def test_same_type_spelling_and_base_type() -> None:
     ("timestamp", "timestamp with time zone", False), ("timestamptz", "timestamp", True),
     ("json", "jsonb", False), ("smallint", "double precision", False), ("char(10)", "varchar(5)", True),
     ("integer[]", "bigint[]", False), ("integer", "integer[]", True), ("mood", "text", True),
+    ("serial", "integer", False), ("integer", "serial", False), ("serial", "bigserial", False),
+    ("bigserial", "serial", True), ("smallserial", "int2", False),
 ])
 def test_type_narrows_by_type_not_spelling(old: str, new: str, narrows: bool) -> None:
     assert type_narrows(old, new) is narrows
@@ -198,16 +202,25 @@ def test_enum_users_match_quoted_qualified_and_array_columns(tmp_path: Path) -> 
     ("numeric(10,2)", "numeric(12,2)", False), ("numeric(10,2)", "numeric(12,3)", True),
     ("numeric(10, 2)", "numeric", False),
     ("integer", "bigint", True), ("text", "public.mood", True),
+    ("serial", "integer", False), ("int4", "serial", False), ("serial", "bigserial", True),
 ])
 def test_type_change_rewrites_by_type(old: str, new: str, rewrites: bool) -> None:
     assert type_change_rewrites(old, new) is rewrites
 
 
+def test_serial_is_its_integer_type() -> None:
+    assert [serial_base(t) for t in ("serial", "SERIAL4", "bigserial", "serial8", "smallserial", "serial2")] == [
+        "integer", "integer", "bigint", "bigint", "smallint", "smallint"]
+    assert serial_base("integer") is None and serial_base("serial[]") is None and serial_base("public.serial") is None
+    assert column_type("bigserial") == "bigint" and column_type("varchar(20)") == "varchar(20)"
+
+
 # -- one owner of parsing ------------------------------------------------------------------------
 #: Modules that may call pglast themselves, and why: the cache (sqlan.parse), keyword lists for
-#: quoting, and statement splitting / whole-file validation of *generated* SQL (not analysis).
+#: quoting, statement splitting / whole-file validation of *generated* SQL (not analysis), and the
+#: render cache (it keys entries by pglast's version only).
 PGLAST_ALLOWED = {"sqlan/parse.py", "quoting.py", "validate/__init__.py", "verify/run.py",
-                  "render/alembic_revisions.py"}
+                  "render/alembic_revisions.py", "cache.py"}
 
 
 def test_only_sqlan_parses_user_sql() -> None:

@@ -32,6 +32,9 @@ from .sql import (
 
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
+#: schemas a Supabase project already has that a spec uses without declaring (verify's stand-in
+#: creates them): extensions are installed into ``extensions``
+SUPABASE_SCHEMAS = ("extensions",)
 
 
 def split_name(name: str, default_schema: str) -> tuple[str, str]:
@@ -67,8 +70,9 @@ class Builder:
         self.roles = {r.lower() for r in self.spec.roles} | {"public"}
         externals = [*SUPABASE_EXTERNALS, *self.spec.external]
         self.externals = {tuple(split_name(e, "public")) for e in externals}
-        self.external_schemas = {sch for sch, _ in self.externals}
+        self.external_schemas = {sch for sch, _ in self.externals} | set(SUPABASE_SCHEMAS)
         self.revoke_from = tuple(self.spec.privileges.revoke_from)
+        self.owned: list[tuple[s.Sequence, tuple[Any, ...]]] = []  # sequences with `owned_by`
 
     # -- helpers -------------------------------------------------------------------------------
     def pos(self, path: tuple[Any, ...], *, key: bool = False) -> Pos:
@@ -166,17 +170,31 @@ class Builder:
             oid = self.namespace.get(("public", name))
         return oid if oid and kind_def(oid.kind).relation else None
 
+    def extension_schemas(self) -> dict[str, set[ObjectId]]:
+        """Schema → the declared extensions installed into it: what they create there (types,
+        functions, operator classes) is not the spec's and can be used from anywhere."""
+        out: dict[str, set[ObjectId]] = {}
+        for oid, p in self.pending.items():
+            if isinstance(p.obj, m.ExtensionIR) and p.obj.schema:
+                out.setdefault(p.obj.schema, set()).add(oid)
+        return out
+
     def resolve(self) -> dict[ObjectId, frozenset[ObjectId]]:
         managed = self.managed_schemas()
+        ext = self.extension_schemas()
         deps: dict[ObjectId, frozenset[ObjectId]] = {}
         for oid, p in self.pending.items():
             need = set(p.deps)
             default = oid.schema or "public"
             for what, refs, path in p.sql:
+                for sch in {r[0] for r in (*refs.relations, *refs.functions, *refs.types)} & set(ext):
+                    need.update(e for e in ext[sch or ""] if e != oid)  # created first: it may lend the name
                 for sch, rel in sorted(refs.relations, key=str):
                     target = self.resolve_relation(sch, rel, default)
                     if target is not None:
                         need.add(target)
+                    elif sch in ext:
+                        pass
                     elif sch is not None and sch in managed and (sch, rel) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown relation {sch}.{rel}")
                 for sch, fn in sorted(refs.functions, key=str):
@@ -185,14 +203,15 @@ class Builder:
                         targets = self.functions_by_name.get(("public", fn), [])
                     need.update(t for t in targets if t != oid)
                     if not targets and sch is not None and (sch in managed or sch in self.external_schemas) \
-                            and (sch, fn) not in self.externals:
+                            and (sch, fn) not in self.externals and sch not in ext:
                         self.error(path, f"{oid} {what} calls unknown function {sch}.{fn}()")
                 for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
                     target = self.namespace.get((sch or default, typ)) or (
                         self.namespace.get(("public", typ)) if sch is None else None)
                     if target is not None and kind_def(target.kind).names_type:
                         need.add(target)
-                    elif sch is not None and sch in managed and (sch, typ) not in self.externals:
+                    elif sch is not None and sch in managed and (sch, typ) not in self.externals \
+                            and sch not in ext:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
             for dep in list(need):
                 if dep.kind == Kind.SCHEMA and dep.name == "public" and dep not in self.pending:

@@ -58,6 +58,10 @@ class Column:
     shape: str | None = None
     sequence_grants: tuple[GrantIR, ...] = ()  # identity columns: grants on their sequence
     collation: str | None = None
+    storage: str | None = None  # None: the type's default
+    compression: str | None = None  # None: the server's default_toast_compression
+    #: a sequence of the table's schema this column owns (``ALTER SEQUENCE … OWNED BY``)
+    owned_sequence: str | None = None
     pos: Pos = field(default=NOWHERE, compare=False)
     renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
     #: the value of existing rows when a migration adds the column to an existing table (plan
@@ -102,6 +106,10 @@ class SequenceIR(Privileged):
     type: str = "bigint"
     start: int | None = None
     increment: int = 1
+    minvalue: int | None = None  # None: NO MINVALUE
+    maxvalue: int | None = None  # None: NO MAXVALUE
+    cache: int = 1
+    cycle: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +136,7 @@ class ForeignKeyIR(Obj):
     on_update: str = "no action"
     deferrable: bool = False
     initially: str = "deferred"
+    match: str = "simple"  # or "full"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

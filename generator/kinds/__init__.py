@@ -147,6 +147,9 @@ class KindDef:
     #: Supabase's default privileges in ``public`` grant it to anon and authenticated (Postgres's
     #: ``ALTER DEFAULT PRIVILEGES … ON TABLES | SEQUENCES | FUNCTIONS``)
     api_default_grant: bool = False
+    #: the privilege PUBLIC holds on a new object of the kind (``acldefault``: USAGE on types,
+    #: EXECUTE on functions); given back when ``public`` leaves ``privileges.revoke_from``
+    public_default: str | None = None
     #: the key its objects are listed under in the documentation templates' context (``tables``,
     #: ``enums``, ...); None when the docs do not list the kind on its own
     docs_section: str | None = None

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 def build_schema(b: Builder, d: s.SchemaDecl, mig: int, path: tuple[Any, ...]) -> None:
     """A schema of ``migrations[].schemas``."""
+    from ..ir.build import SUPABASE_SCHEMAS
+
     b.ident(d.name, path + ("name",), "schema name")
+    if d.name in SUPABASE_SCHEMAS:
+        b.error(path + ("name",), f"schema {d.name!r} already exists on Supabase: do not declare it",
+                f"place extensions in it with `schema: {d.name}`; verify's stand-in creates it")
     b.add(SchemaIR(id=ObjectId(Kind.SCHEMA, "", d.name), migration=mig, comment=d.comment, pos=b.pos(path),
                    grants=b.grants(d.grants, path + ("grants",)), revoke_from=()), path)
 

@@ -10,6 +10,7 @@ from ..ir.build import MAX_COLUMNS, split_name
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, TableIR
 from ..ir.names import constraint_name
+from ..ir.serial import serial_base, storage_problem
 from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
 from ..spec import models as s
@@ -85,25 +86,35 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         # column is added, and is not part of the state
         backfill = b.sql(c.backfill, cp + ("backfill",), f"column {c.name!r} backfill")
         b.columns_in(backfill, colset, tname, cp + ("backfill",), f"column {c.name!r} backfill")
-        if c.backfill is not None and (c.generated or c.identity):
+        serial = serial_base(c.type) is not None
+        if c.backfill is not None and (c.generated or c.identity or serial):
             b.error(cp + ("backfill",), f"column {c.name!r}: a generated or identity column computes its "
                                         "values; `backfill` would never run")
         if c.primary_key:
             if pk_cols:
                 b.error(cp + ("primary_key",), f"table {tname!r} declares its primary key twice")
             pk_cols = [c.name]
-        nullable = c.nullable and not c.primary_key and c.name not in d.primary_key
-        if c.identity:
-            b.ident(f"{tname}_{c.name}_seq", cp + ("identity",), "identity sequence name")
+        # serial: NOT NULL, as Postgres makes it
+        nullable = c.nullable and not c.primary_key and c.name not in d.primary_key and not serial
+        if c.identity or serial:
+            b.ident(f"{tname}_{c.name}_seq", cp + ("identity" if c.identity else "type",),
+                    f"{'identity' if c.identity else 'serial'} sequence name")
         if c.identity and c.default:
             b.error(cp + ("identity",), f"column {c.name!r} has both identity and default")
-        if c.sequence_grants and not c.identity:
+        if serial and (c.default or c.identity or c.generated):
+            b.error(cp + ("type",), f"column {c.name!r}: a {c.type} column's default is its sequence; "
+                                    "it takes no default, identity or generated")
+        if c.sequence_grants and not (c.identity or serial):
             b.error(cp + ("sequence_grants",), f"column {c.name!r}: `sequence_grants` needs an identity "
-                                               "column (its sequence)")
+                                               "or serial column (its sequence)")
         for g in c.sequence_grants:
             if set(g.privileges) - {"usage", "select", "update", "all"}:
                 b.error(cp + ("sequence_grants",), "a sequence takes usage, select and update")
-        columns.append(Column(name=c.name, type=c.type, collation=c.collation,
+        if problem := storage_problem(c.type, c.storage, c.compression):
+            b.error(cp + ("storage" if c.storage not in (None, "plain") else "compression",),
+                    f"column {c.name!r}: {problem}")
+        columns.append(Column(name=c.name, type=c.type, collation=c.collation, storage=c.storage,
+                                compression=c.compression,
                                 nullable=nullable, default=c.default,
                                 identity=c.identity, generated=c.generated, comment=c.comment,
                                 shape=c.shape, pos=b.pos(cp), renamed_from=c.renamed_from,
@@ -162,7 +173,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
             id=ObjectId(Kind.CONSTRAINT, sch, name, table=tname), migration=mig, columns=tuple(cols),
             target=ObjectId(Kind.TABLE, tsch, trel), target_columns=tuple(target_cols),
             on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
-            initially=spec_fk.initially,
+            initially=spec_fk.initially, match=spec_fk.match,
             pos=b.pos(fp),
         )
         b.add(fk, fp, [tid, fk.target])

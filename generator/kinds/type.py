@@ -23,10 +23,10 @@ def build_enum(b: Builder, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
         b.error(path + ("values",), f"enum {d.name!r} lists a value twice")
     b.add(EnumIR(id=ObjectId(Kind.TYPE, d.schema_, d.name), migration=mig, values=tuple(d.values),
                  comment=d.comment, pos=b.pos(path), grants=b.grants(d.grants, path + ("grants",)),
-                 revoke_from=()),
+                 revoke_from=b.revoke_from),
           path, [ObjectId(Kind.SCHEMA, "", d.schema_)])
 
 
 TYPE = register(KindDef(kind=Kind.TYPE, ir=EnumIR, keyword="TYPE", template_dir="type",
                         namespace="relation", plural="types", docs_section="enums", alter=in_place,
-                        names_type=True, section="enums", build=build_enum))
+                        names_type=True, section="enums", build=build_enum, public_default="USAGE"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ir import model as m
+from ..ir.serial import serial_base
 from ..kinds import Kind, kinds_with_columns
 from ..sqlan.select import not_null_only as _not_null_only
 from .engine import Context, Finding, rule
@@ -139,3 +140,21 @@ def duplicate_index(ctx: Context) -> Iterator[Finding]:
             if ix.method == "btree" and not ix.where and not ix.include and ix.elements in constraint_keys:
                 yield ctx.finding(ix, f"duplicates the index of constraint {constraint_keys[ix.elements]}",
                                   hint="remove it: the key constraint already has this index")
+
+
+@rule("serial-without-sequence-grant", "warning",
+      "A role may insert into a table but not use the sequence behind one of its serial columns.")
+def serial_without_sequence_grant(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.of_kind(Kind.TABLE):
+        inserters = ctx.roles_with(t, ("insert",)) - {"public"}
+        for i, c in enumerate(t.columns):
+            if not serial_base(c.type):
+                continue
+            granted = {r.lower() for g in c.sequence_grants if {"usage", "all"} & set(g.privileges) for r in g.roles}
+            missing = sorted(inserters - granted)
+            if missing:
+                yield ctx.finding(t, f"{', '.join(missing)} may insert but not use sequence "
+                                     f"{t.id.name}_{c.name}_seq: an insert that leaves {c.name} to its default "
+                                     "fails", "columns", i, "type",
+                                  hint=f"add `sequence_grants: [{{privileges: [usage], to: [{', '.join(missing)}]}}]`"
+                                       " to the column")

@@ -117,10 +117,13 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
 
     staying = {i for i in m.to_new if i not in replace}  # old relations that keep their rows
     fresh = added | replaced_new
+    late = _dropped_after_tables(old, removed, staying)
     drops: list[Op] = []
+    late_drops: list[Op] = []
     for i in reversed(old.order):
         if i in replace or i not in m.to_new:
-            drops.append(DropObject(old.objects[i], online and _on_existing(old.objects[i], staying)))
+            (late_drops if i in late else drops).append(
+                DropObject(old.objects[i], online and _on_existing(old.objects[i], staying)))
         elif m.to_new[i] in tables:
             drops.extend(tables[m.to_new[i]].drop)
     renames: list[Op] = []
@@ -149,7 +152,23 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
                                      dependents=_embedded(m, new, enum_deps[i], enums[i], fresh | set(changed))))
         elif i in changed:
             builds.extend(alter_ops(*changed[i], online=online) or ())
-    return Plan(tuple(drops + renames + builds))
+    return Plan(tuple(drops + renames + builds + late_drops))
+
+
+def _dropped_after_tables(old: Model, removed: list[ObjectId], staying: set[ObjectId]) -> set[ObjectId]:
+    """Removed objects a table that stays still uses until its alter runs (a sequence its default
+    calls or one of its columns owns, a function its default calls), and the removed objects those
+    need: dropped after the build phase, so that the rollback creates them before."""
+    gone = set(removed)
+    users = _users(old)
+    late = {i for i in gone if any(u in staying and u.kind == Kind.TABLE for u in users.get(i, ()))}
+    todo = list(late)
+    while todo:
+        for need in old.deps.get(todo.pop(), ()):
+            if need in gone and need not in late:
+                late.add(need)
+                todo.append(need)
+    return late
 
 
 def _columns_by_table(m: Match, tables: dict[ObjectId, TableDiff]) -> tuple[dict[ObjectId, set[str]], ...]:

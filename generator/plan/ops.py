@@ -51,6 +51,7 @@ from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, EnumIR, ForeignKeyIR, IndexIR, KeyConstraint, Obj, TableIR
 from ..kinds import Kind, kind_def
 from ..sqlan.types import base_type as base_type
+from ..sqlan.types import column_type, serial_base
 from ..sqlan.types import type_narrows as type_narrows  # the type rules live with TypeRef
 
 #: Session settings at the top of a migration that runs on a live database (lock waits fail fast
@@ -424,7 +425,8 @@ class RecreateEnum(EnumChange):
 
 def _adds_rewrite(c: Column) -> bool:
     default = (c.default or "").lower().replace(" ", "")
-    return bool(c.generated or c.identity or any(v in default for v in VOLATILE_DEFAULTS))
+    return bool(c.generated or c.identity or serial_base(c.type)  # a serial's default is nextval
+                or any(v in default for v in VOLATILE_DEFAULTS))
 
 
 #: Default expressions whose value differs per row: adding a column with one rewrites the table.
@@ -470,7 +472,7 @@ class AddColumn(_TableOp):
     @property
     def destructive(self) -> str | None:
         c = self.column
-        if self.readd or c.nullable or c.default is not None or c.identity or c.generated:
+        if self.readd or c.nullable or c.default is not None or c.identity or c.generated or serial_base(c.type):
             return None
         return (f"column {self.table.id.qualified}.{c.name} is added NOT NULL without a default "
                 "(fails on a table with rows)")
@@ -546,26 +548,34 @@ class DropColumn(_TableOp):
 
 
 def _normal(t: str) -> str:
-    return " ".join(t.lower().split())
+    return " ".join(column_type(t).lower().split())  # a serial is its integer type
 
 
 def not_null(c: Column) -> bool:
-    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
-    return not c.nullable or c.identity is not None
+    """Whether Postgres holds the column NOT NULL (identity and serial columns always are)."""
+    return not c.nullable or c.identity is not None or serial_base(c.type) is not None
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnChanges:
-    """What an :class:`AlterColumn` changes, in the order its statements run."""
+    """What an :class:`AlterColumn` changes, in the order its statements run. A serial column's
+    default is its sequence's ``nextval``: turning serial on or off creates or drops that sequence."""
 
+    disown: bool  # the old column's owned_by sequence is let go (OWNED BY NONE) before anything else
     drop_identity: bool
     drop_not_null: bool  # after DROP IDENTITY, which keeps it
     drop_default: bool
+    drop_serial: bool  # the serial's sequence, after its default
     type: bool  # the type or the collation (a TYPE … COLLATE change)
+    storage: bool  # TYPE resets the storage to the new type's: a declared one is set again
+    compression: bool
+    serial_type: bool  # serial ↔ bigserial: its sequence's AS follows
+    add_serial: bool  # the sequence created, the default set; owned and granted with an identity's
     set_default: bool
     set_not_null: bool  # before ADD IDENTITY, which needs it
     set_identity: bool
     add_identity: bool
+    own: bool  # the new owned_by sequence
     sequence_grants: bool
     comment: bool
 
@@ -573,7 +583,8 @@ class ColumnChanges:
 @dataclass(frozen=True, slots=True)
 class AlterColumn(_TableOp):
     """Column ``old_column`` → ``column`` in place: type, collation, default, NOT NULL, identity,
-    comment, identity sequence grants (:func:`generator.render.alter.column_changes`)."""
+    serial, owned sequence, storage, compression, comment, identity/serial sequence grants
+    (:func:`generator.render.alter.column_changes`)."""
 
     action: ClassVar[str] = "alter_column"
     column: Column
@@ -595,16 +606,29 @@ class AlterColumn(_TableOp):
         """What changes (a default is set again after a type change: it was dropped for it)."""
         o, n = self.old_column, self.column
         same_type = _normal(o.type) == _normal(n.type) and o.collation == n.collation
+        o_serial, n_serial = serial_base(o.type), serial_base(n.type)
+        o_default = o.default if not o_serial else "serial"  # a serial's default is its nextval
+        n_default = n.default if not n_serial else "serial"
+        same_sequence = (bool(o_serial), o.identity is not None) == (bool(n_serial), n.identity is not None)
         return ColumnChanges(
+            disown=o.owned_sequence is not None and o.owned_sequence != n.owned_sequence,
             drop_identity=o.identity is not None and n.identity is None,
             drop_not_null=not_null(o) and not not_null(n),
-            drop_default=o.default is not None and (n.default != o.default or not same_type),
+            # a serial keeps its nextval default through a type change
+            drop_default=o_default is not None and (n_default != o_default or not same_type)
+            and not (o_serial and n_serial),
+            drop_serial=bool(o_serial and not n_serial),
             type=not same_type,
-            set_default=n.default is not None and (n.default != o.default or not same_type),
+            storage=o.storage != n.storage or (not same_type and n.storage is not None),
+            compression=o.compression != n.compression or (not same_type and n.compression is not None),
+            serial_type=bool(o_serial and n_serial and o_serial != n_serial),
+            add_serial=bool(n_serial and not o_serial),
+            set_default=n.default is not None and (n_default != o_default or not same_type),
             set_not_null=not not_null(o) and not_null(n),
             set_identity=None not in (o.identity, n.identity) and o.identity != n.identity,
             add_identity=n.identity is not None and o.identity is None,
-            sequence_grants=n.identity is not None and o.identity is not None
+            own=n.owned_sequence is not None and o.owned_sequence != n.owned_sequence,
+            sequence_grants=same_sequence and (bool(o_serial) or o.identity is not None)
             and o.sequence_grants != n.sequence_grants,
             comment=o.comment != n.comment,
         )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
 from ..ir.names import constraint_name
+from ..ir.serial import column_type
 from ..ir.sql import column_use
 from .ops import (
     AddColumn,
@@ -126,7 +127,7 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff, o
 
 
 def _type(c: Column) -> str:
-    return " ".join(c.type.lower().split())
+    return " ".join(column_type(c.type).lower().split())  # serial is its integer type
 
 
 def _constraint_cols(k: KeyConstraint | CheckConstraint, renamed: dict[str, str]) -> KeyConstraint | CheckConstraint:

@@ -287,9 +287,9 @@ class _Writer:
 
     def _table_call(self, op: Op, t: TableIR, action: str, name: str, schema: str) -> str | None:
         """The ``op.*`` call that makes the first statement of a table op, if one says it exactly."""
-        if isinstance(op, DropObject):
+        if isinstance(op, DropObject) and not any(c.owned_sequence for c in t.columns):  # else OWNED BY NONE first
             return f"op.drop_table({name}, schema={schema})"
-        if isinstance(op, DropColumn):
+        if isinstance(op, DropColumn) and not op.column.owned_sequence:
             return f"op.drop_column({name}, {py_literal(op.column.name)}, schema={schema})"
         if isinstance(op, AddConstraint) and not op.online:
             k = op.constraint
@@ -317,6 +317,8 @@ class _Writer:
         for c in cols:
             if not column_type(self.model, c.type, self.enums).exact:
                 return False
+            if c.storage or c.compression:
+                return False  # sa.Column has neither: the rendered SQL says them
             if c.identity and len(f"{t.id.name}_{c.name}_seq".encode()) > 63:
                 return False  # the sequence would not get the name the SQL gives it
         return True
@@ -371,6 +373,8 @@ class _Writer:
             opts.append(f"ondelete={py_literal(on_delete)}")
         if fk.deferrable:
             opts.append("deferrable=True, initially=\"DEFERRED\"")
+        if fk.match == "full":
+            opts.append("match=\"FULL\"")
         return [f"op.create_foreign_key({name}, {table}, {py_literal(fk.target.name)}, [{_names(fk.columns)}], "
                 f"[{_names(fk.target_columns)}], {', '.join(opts)})"]
 

@@ -68,14 +68,21 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
     if added_from:
         out.append(f"REVOKE ALL ON {kind} {target} FROM {', '.join(_role(r) for r in added_from)};")
+    dropped_from = [r for r in getattr(old, "revoke_from", ()) if r not in getattr(new, "revoke_from", ())]
+    public_default = kind_def(op.kind).public_default
+    if any(r.lower() == "public" for r in dropped_from) and public_default:
+        # PUBLIC is no longer revoked: it gets back what Postgres gives it on creation
+        out.append(f"GRANT {public_default} ON {kind} {target} TO PUBLIC;")
     before, after = _triples(getattr(old, "grants", ())), _triples(getattr(new, "grants", ()))
-    if before == after:
+    revoked = {r.lower() for r in added_from}  # the REVOKE ALL above took their grants too
+    if before == after and not any(t[0].lower() in revoked for t in after):
         return out
     lost = before - after
     touched = {r for r, *_ in lost}
     for role in sorted(touched):
         items = sorted({(p, c) for r, p, c, _g in lost if r == role}, key=lambda x: (x[0], x[1] or ""))
         out.append(_statement("REVOKE", role, items, kind, target))
+    touched |= {t[0] for t in after if t[0].lower() in revoked}
     wanted = sorted((t for t in after if t not in before or t[0] in touched),
                     key=lambda t: (t[0], t[1], t[2] or "", t[3]))  # table and column privileges mixed
     for role in sorted({t[0] for t in wanted}):

@@ -142,7 +142,8 @@ class _Docs:
                 actions = "".join(f" ON {what} {act.upper()}" for what, act in
                                   (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)) if act != "no action")
                 out.append((fk.id.name, f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES "
-                                        f"{fk.target.qualified}({', '.join(fk.target_columns)}){actions}"))
+                                        f"{fk.target.qualified}({', '.join(fk.target_columns)})"
+                                        f"{' MATCH FULL' if fk.match == 'full' else ''}{actions}"))
         return tuple(out)
 
     def relation(self, obj: Obj) -> RelationDoc:

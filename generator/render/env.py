@@ -15,6 +15,7 @@ from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..kinds import kind_def
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
+from .columns import FILTERS as COLUMN_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
 
 
@@ -118,6 +119,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     )
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
+    env.filters.update(COLUMN_FILTERS)
     env.globals.update(qualified=quote_qualified)
     return env
 

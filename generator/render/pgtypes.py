@@ -27,9 +27,14 @@ TS_BUILTINS: dict[str, str] = {
 }
 
 
+#: types of TS_BUILTINS that extensions create, in whatever schema they are installed into
+EXTENSION_TYPES = frozenset({"citext", "vector"})
+
+
 def parse_type(text: str) -> TypeRef:
     """The catalog name of a type written in the spec (``UNKNOWN`` if it does not parse)."""
     return type_ref(text) or UNKNOWN
 
 
-__all__ = ["SERIAL_TYPES", "TS_BUILTINS", "UNKNOWN", "PgType", "TypeRef", "parse_type", "type_from_node"]
+__all__ = ["EXTENSION_TYPES", "SERIAL_TYPES", "TS_BUILTINS", "UNKNOWN", "PgType", "TypeRef", "parse_type",
+           "type_from_node"]

@@ -206,6 +206,8 @@ def _fk_options(fk: ForeignKeyIR) -> list[str]:
         opts.append(f"onupdate={py_literal(on_update)}")
     if fk.deferrable:
         opts.append("deferrable=True, initially=\"DEFERRED\"")
+    if fk.match == "full":
+        opts.append("match=\"FULL\"")
     return opts
 
 

@@ -24,7 +24,7 @@ from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
 from .env import environment
-from .pgtypes import TS_BUILTINS, PgType, parse_type
+from .pgtypes import EXTENSION_TYPES, TS_BUILTINS, PgType, parse_type
 from .tsshapes import base_name, check_definitions, column_shape, render_definition, ts_key
 from .viewcols import ViewColumns, infer_views
 
@@ -85,8 +85,8 @@ class _Ctx:
         if t.array:
             inner = self.ts(t.element(), prefer_schema)
             return f"({inner})[]" if " | " in inner else f"{inner}[]"  # oxfmt drops needless parens
-        if t.schema in (None, "pg_catalog") and t.name in TS_BUILTINS:
-            return TS_BUILTINS[t.name]
+        if t.name in TS_BUILTINS and (t.schema in (None, "pg_catalog") or t.name in EXTENSION_TYPES):
+            return TS_BUILTINS[t.name]  # postgres-meta maps by name: an extension's type in any schema
         schema = t.schema or prefer_schema
         enums = [o for o in self.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.name == t.name]
         if enums:

@@ -63,6 +63,9 @@ class Reference(Spec):
     """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    match: Literal["simple", "full"] = "simple"
+    """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
+    default, skips the check when any column is NULL)."""
 
 
 class Column(Spec):
@@ -76,6 +79,11 @@ class Column(Spec):
     """Postgres type, e.g. uuid, text, timestamptz, numeric(10,2), text[] or an enum of the spec."""
     collation: Name | None = None
     """COLLATE: a collation name, `schema.name` when not in pg_catalog."""
+    storage: Literal["plain", "external", "extended", "main"] | None = None
+    """SET STORAGE: how values are TOASTed (default: the type's own; fixed-length types are always plain)."""
+    compression: Literal["pglz", "lz4"] | None = None
+    """COMPRESSION of TOASTed values of a variable-length type (default: the server's
+    default_toast_compression); lz4 needs a server built with lz4."""
     nullable: bool = True
     """Columns are nullable unless you say so (primary keys are not)."""
     default: SqlText | None = None
@@ -102,7 +110,8 @@ class Column(Spec):
     shape: str | None = None
     """json/jsonb: a name under `types.definitions`, or TypeScript type text (for database.types.ts)."""
     sequence_grants: list[Grant] = []
-    """Identity columns: grants on their sequence (which is revoked like the table)."""
+    """Identity and serial columns: grants on their sequence (which is revoked like the table);
+    a serial column needs `usage` for the roles that insert rows."""
 
 
 class Unique(Spec):
@@ -142,6 +151,9 @@ class ForeignKey(Spec):
     """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    match: Literal["simple", "full"] = "simple"
+    """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
+    default, skips the check when any column is NULL)."""
 
 
 class ForeignTarget(Spec):
@@ -473,7 +485,18 @@ class Sequence(Spec):
     start: BigInt | None = None
     """START WITH."""
     increment: BigInt = 1
-    """INCREMENT BY."""
+    """INCREMENT BY (not 0; negative counts down)."""
+    minvalue: BigInt | None = None
+    """MINVALUE; left out: NO MINVALUE (1, or the type's lowest value when counting down)."""
+    maxvalue: BigInt | None = None
+    """MAXVALUE; left out: NO MAXVALUE (the type's highest value, or -1 when counting down)."""
+    cache: int = Field(1, ge=1, le=2**63 - 1)
+    """CACHE: how many values each session preallocates (1: none)."""
+    cycle: bool = False
+    """CYCLE: wrap around at the limit instead of failing."""
+    owned_by: Name | None = None
+    """OWNED BY `table.column` (a table of the spec in the sequence's schema): dropping the column
+    or its table drops the sequence."""
     grants: list[Grant] = []
     """Privileges granted after everything is revoked."""
     comment: str | None = None

@@ -14,6 +14,7 @@ declaration changed at all. :func:`spelling` is that one normal form.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,6 +191,29 @@ def base_type(text: str) -> str:
     return ref.name
 
 
+#: the integer type a serial stands for, as schemagen writes it (``CREATE SEQUENCE … AS integer``)
+_SERIAL_SPELLING = {"int2": "smallint", "int4": "integer", "int8": "bigint"}
+
+
+def serial_base(text: str) -> str | None:
+    """The integer type (``smallint``, ``integer``, ``bigint``) a ``serial`` pseudo-type stands
+    for, or None for any other type: the column and its sequence are made that type."""
+    ref = type_ref(text)
+    if ref is None or not ref.serial or ref.dims:  # serial[] is no shorthand: Postgres refuses it
+        return None
+    return _SERIAL_SPELLING[ref.name]
+
+
+def column_type(text: str) -> str:
+    """The type a column is created with: a serial's integer type, else the type as written."""
+    return serial_base(text) or text
+
+
+def _unserial(ref: TypeRef) -> TypeRef:
+    """The type a serial column holds (its integer): a change of serial alone changes no value."""
+    return dataclasses.replace(ref, serial=False) if ref.serial else ref
+
+
 #: Casts that never lose or reject a value: element type → the types it widens to.
 WIDENING: dict[str, frozenset[str]] = {
     "int2": frozenset({"int4", "int8", "numeric", "float4", "float8"}),
@@ -226,10 +250,12 @@ def _mods_widen(old: TypeRef, new: TypeRef) -> bool:
 
 
 def type_narrows(old: str, new: str) -> bool:
-    """Whether casting a column from ``old`` to ``new`` can lose or reject data."""
+    """Whether casting a column from ``old`` to ``new`` can lose or reject data (a serial is its
+    integer)."""
     ro, rn = type_ref(old), type_ref(new)
     if ro is None or rn is None:
         return spelling(old) != spelling(new)
+    ro, rn = _unserial(ro), _unserial(rn)
     if ro == rn:
         return False
     if ro.dims != rn.dims or (ro.kind == "user") != (rn.kind == "user"):
@@ -249,11 +275,13 @@ def type_change_rewrites(old: str, new: str) -> bool:
 
     Known binary-coercible changes do not: the same type spelt differently, a longer or unlimited
     ``varchar``, ``varchar`` to ``text``, a ``numeric`` with more precision and the same scale, or
-    an unconstrained one. Anything else is assumed to rewrite.
+    an unconstrained one, a serial made its plain integer or back. Anything else is assumed to
+    rewrite.
     """
     ro, rn = type_ref(old), type_ref(new)
     if ro is None or rn is None:
         return spelling(old) != spelling(new)
+    ro, rn = _unserial(ro), _unserial(rn)
     if ro == rn:
         return False
     if ro.dims != rn.dims or ro.kind != "builtin" or rn.kind != "builtin":

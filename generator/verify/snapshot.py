@@ -229,6 +229,8 @@ select 'column ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '
          'generated', case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end,
          'identity', nullif(a.attidentity, ''),
          'collation', case when a.attcollation <> t.typcollation then co.collname end,
+         'storage', nullif(a.attstorage, t.typstorage),
+         'compression', nullif(a.attcompression, ''),
          'position', row_number() over (partition by a.attrelid order by a.attnum),
          'comment', col_description(c.oid, a.attnum))
 from pg_attribute a
@@ -424,8 +426,10 @@ select 'grant type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname)
          || ' to ' || {_ROLE.format("x.grantee")},
        jsonb_build_object('privileges', to_jsonb(array_agg(x.privilege_type order by x.privilege_type)))
 from pg_type t join pg_namespace n on n.oid = t.typnamespace
-cross join lateral aclexplode(t.typacl) x
-where t.typacl is not null and {_NSP} and {_not_ext("pg_type", "t.oid")}
+cross join lateral aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) x
+where (t.typacl is not null or t.typtype in ('e', 'd', 'r')  -- a NULL ACL is the default one
+       or exists (select from pg_class c where c.oid = t.typrelid and c.relkind = 'c'))
+  and {_NSP} and {_not_ext("pg_type", "t.oid")}
 group by 1
 """
 

@@ -40,6 +40,10 @@ begin
 end
 $$;
 
+-- Supabase installs extensions into their own schema, which every project has.
+create schema if not exists extensions;
+grant usage on schema extensions to anon, authenticated, service_role;
+
 create schema if not exists auth;
 
 create table if not exists auth.users (

@@ -42,6 +42,24 @@ class Col:
     gen_of: int | None = None  # a STORED generated column: (source * 2)
     renamed_from: str | None = None
     unique: bool = False
+    serial: bool = False  # integer/bigint written as serial/bigserial (its own sequence)
+    storage: str | None = None  # text columns: SET STORAGE
+    compression: str | None = None  # text columns: COMPRESSION
+
+
+@dataclass
+class Seq:
+    """A free-standing sequence; its options keep a never-used sequence's value (1 or 50) within
+    every later bound (``ALTER SEQUENCE`` does not move it)."""
+
+    name: str
+    type: str = "bigint"
+    increment: int = 1
+    minvalue: int | None = None
+    maxvalue: int | None = None
+    start: int | None = None
+    cache: int = 1
+    cycle: bool = False
 
 
 @dataclass
@@ -84,6 +102,7 @@ class Schema:
     enum_values: list[str] = field(default_factory=lambda: ["v0", "v1"])
     views: list[View] = field(default_factory=list)
     functions: list[Function] = field(default_factory=list)
+    sequences: list[Seq] = field(default_factory=list)
     next_key: int = 100
 
     def key(self) -> int:
@@ -138,7 +157,9 @@ def render(s: Schema) -> str:
         cols: list[dict[str, Any]] = [{"name": "id", "type": "bigint", "identity": "always", "primary_key": True}]
         for c in t.cols:
             d: dict[str, Any] = {"name": c.name, "type": c.type}
-            if c.gen_of is not None:
+            if c.serial:
+                d["type"] = {"integer": "serial", "bigint": "bigserial"}[c.type]
+            elif c.gen_of is not None:
                 d["generated"] = f"({t.col(c.gen_of).name} * 2)"  # type: ignore[union-attr]
             elif not c.nullable:
                 d["nullable"] = False
@@ -148,6 +169,10 @@ def render(s: Schema) -> str:
                 d["renamed_from"] = c.renamed_from
             if c.unique:
                 d["unique"] = True
+            if c.storage:
+                d["storage"] = c.storage
+            if c.compression:
+                d["compression"] = c.compression
             cols.append(d)
         cols.append({"name": "updated_at", "type": "timestamptz", "nullable": False, "default": "now()"})
         td: dict[str, Any] = {"name": t.name, "rls": {"enable": True}, "columns": cols}
@@ -218,6 +243,8 @@ def render(s: Schema) -> str:
                            "functions": functions, "tables": tables}
     if views:
         mig["views"] = views
+    if s.sequences:
+        mig["sequences"] = [{k: v for k, v in vars(q).items() if v is not None} for q in s.sequences]
     spec = {"project": {"name": "prop"}, "outputs": {"docs": False, "types": False, "seed": False},
             "roles": ["anon", "authenticated", "service_role"], "migrations": [mig]}
     return yaml.safe_dump(spec, sort_keys=False, width=200)

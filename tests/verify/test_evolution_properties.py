@@ -39,6 +39,7 @@ from tests.verify.evolution_model import (
     Col,
     Function,
     Schema,
+    Seq,
     Table,
     View,
     drop_column,
@@ -117,9 +118,9 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table"]
+             "rename_table", "sequence"]
     if t.cols:
-        kinds += ["drop_column", "rename_column", "retype", "grant", "unique"]
+        kinds += ["drop_column", "rename_column", "retype", "grant", "unique", "serial", "storage"]
     if t.indexes:
         kinds.append("drop_index")
     if len(s.tables) > 1:
@@ -137,12 +138,44 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
         c = draw(st.sampled_from(t.cols))
         c.renamed_from, c.name = c.name, f"r{s.key()}"
         return f"rename column {t.name}.{c.renamed_from} to {c.name}"
-    if kind == "retype":
-        options = [c for c in t.cols if c.type in WIDEN and c.gen_of is None]
+    if kind == "serial":
+        options = [c for c in t.cols if c.type in ("integer", "bigint") and c.gen_of is None]
         if not options:
             return "nothing"
         c = draw(st.sampled_from(options))
-        old, c.type = c.type, draw(st.sampled_from(WIDEN[c.type]))
+        c.serial = not c.serial
+        return f"{'make' if c.serial else 'unmake'} {t.name}.{c.name} serial"
+    if kind == "storage":
+        options = [c for c in t.cols if family(c.type) == "text"]
+        if not options:
+            return "nothing"
+        c = draw(st.sampled_from(options))
+        c.storage = draw(st.sampled_from((None, "external", "main", "extended")))
+        c.compression = draw(st.sampled_from((None, "pglz")))
+        return f"storage of {t.name}.{c.name}: {c.storage} {c.compression}"
+    if kind == "sequence":
+        if not s.sequences or draw(st.integers(0, 2)) == 0:
+            s.sequences.append(Seq(f"s{s.key()}"))
+            q, verb = s.sequences[-1], "add"
+        else:
+            q, verb = draw(st.sampled_from(s.sequences)), "change"
+        q.type = draw(st.sampled_from(("integer", "bigint")))
+        q.increment = draw(st.sampled_from((1, 2, 5)))
+        q.minvalue = draw(st.sampled_from((None, -100, 1)))
+        q.maxvalue = draw(st.sampled_from((None, 1000, 100000)))
+        q.start = draw(st.sampled_from((None, 1, 50)))
+        q.cache = draw(st.sampled_from((1, 10)))
+        q.cycle = draw(st.booleans())
+        if q.minvalue == -100 and q.start is None:
+            q.start = 1  # START defaults to MINVALUE: keep a value later bounds accept (ALTER keeps it)
+        return f"{verb} sequence {q.name}: {q}"
+    if kind == "retype":
+        options = [c for c in t.cols if c.type in WIDEN and c.gen_of is None
+                   and not (c.serial and WIDEN[c.type][0] != "bigint")]
+        if not options:
+            return "nothing"
+        c = draw(st.sampled_from(options))
+        old, c.type = c.type, draw(st.sampled_from(WIDEN[c.type][:1] if c.serial else WIDEN[c.type]))
         return f"retype {t.name}.{c.name} {old} -> {c.type}"
     if kind == "rename_table":
         t.renamed_from, t.name = t.name, f"t{s.key()}"

@@ -1,4 +1,5 @@
-"""Enums: labels in order, comment, grants beyond PUBLIC's default USAGE."""
+"""Enums: labels in order, comment, grants (a spec revokes PUBLIC's default USAGE: a database that
+keeps it is pulled with an explicit grant to public)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ def read(cat: Catalog) -> list[Item]:
     out = []
     for r in cat.rows(QUERY):
         name = qualified(r["schema"], r["name"])
-        grants = grants_of(cat, "type", name, r["acl"], "T", r["owner"], r["owner_name"],
-                           implicit={"public": {"usage"}})
+        grants = grants_of(cat, "type", name, r["acl"], "T", r["owner"], r["owner_name"])
         data = omit_defaults({"name": r["name"], "schema": r["schema"], "values": list(r["labels"]),
                               "comment": r["comment"], "grants": grants}, {"schema": "public"})
         out.append(Item("enums", r["schema"], r["name"], data))

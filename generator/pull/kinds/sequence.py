@@ -1,10 +1,9 @@
-"""Sequences that no column owns: type, start, increment; other options cannot be expressed."""
+"""Sequences with every option; one owned by a column is pulled with ``owned_by`` unless it is what
+``serial`` creates (then the column says ``serial``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..catalog import SUPABASE_ROLES, Catalog, not_extension_member, qualified
+from ..catalog import Catalog, not_extension_member, qualified
 from ..privileges import grants_of
 from . import Item, omit_defaults
 
@@ -19,6 +18,10 @@ select n.nspname as schema, c.relname as name, format_type(s.seqtypid, null) as 
           from pg_depend d join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
           join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
           where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'a' limit 1) as owned_by,
+       (select array[tn.nspname::text, t.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)]
+          from pg_depend d join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
+          join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+          where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'a' limit 1) as owner_column,
        (select tn.nspname = n.nspname and c.relname = t.relname || '_' || a.attname || '_seq'
                and pg_get_expr(ad.adbin, ad.adrelid) = 'nextval(' || quote_literal(c.oid::regclass::text)
                                                          || '::regclass)'
@@ -41,42 +44,36 @@ def default_bounds(type_: str, increment: int) -> tuple[int, int]:
     return (1, high) if increment > 0 else (low, -1)
 
 
-def _default_acl(cat: Catalog, r: dict[str, Any]) -> bool:
-    """A serial's sequence keeps the privileges it was created with: none, or Supabase's defaults."""
-    if r["acl"] is None:
-        return True
-    held = {(x["grantee"], x["privilege"]) for x in cat.rows(
-        """select pg_get_userbyid(x.grantee) as grantee, x.privilege_type as privilege
-           from aclexplode(%(acl)s::aclitem[]) x where x.grantee <> %(owner)s""",
-        {"acl": r["acl"], "owner": r["owner"]})}
-    if not held:
-        return True
-    api = {(role, p) for role in SUPABASE_ROLES for p in ("SELECT", "UPDATE", "USAGE")}
-    return cat.supabase and r["schema"] == "public" and held == api
-
-
 def read(cat: Catalog) -> list[Item]:
-    """Free-standing sequences (identity sequences belong to their column)."""
+    """Free-standing sequences and those ``owned_by`` a column (identity and serial sequences belong
+    to their column)."""
     out = []
     for r in cat.rows(QUERY):
+        r = {**r, **dict(zip(("owned_schema", "owned_table", "owned_column", "owned_type"),
+                             r["owner_column"] or (None,) * 4, strict=True))}
         if r["owned"] == "i":
             continue  # an identity column's sequence: see kinds/table.py
         name = qualified(r["schema"], r["name"])
         low, high = default_bounds(r["type"], r["increment"])
+        defaults = r["start"] == (low if r["increment"] > 0 else high) and (
+            r["increment"], r["min"], r["max"], r["cache"], r["cycle"]) == (1, low, high, 1, False)
+        owned_by = None
         if r["owned_by"]:
-            if not r["serial"] or r["start"] != low or (r["increment"], r["min"], r["max"], r["cache"],
-                                                        r["cycle"]) != (1, low, high, 1, False):
-                cat.skip("sequence", name, f"owned by column {r['owned_by']} but not as serial declares it")
-            elif not _default_acl(cat, r):
-                cat.skip("sequence", name, f"of serial column {r['owned_by']}: grants the spec cannot state")
-            continue  # a serial column's sequence: the column declares it
-        if (r["min"], r["max"], r["cache"], r["cycle"]) != (low, high, 1, False):
-            cat.skip("sequence", name, "MINVALUE, MAXVALUE, CACHE or CYCLE other than the defaults")
+            if r["serial"] and defaults and r["type"] == r["owned_type"]:
+                continue  # a serial column's sequence: the column declares it (see kinds/table.py)
+            if r["owned_schema"] != r["schema"]:
+                cat.skip("sequence", name, f"owned by column {r['owned_by']} of another schema")
+                continue
+            owned_by = f"{r['owned_table']}.{r['owned_column']}"
         default_start = low if r["increment"] > 0 else high
         grants = grants_of(cat, "sequence", name, r["acl"], "s", r["owner"], r["owner_name"])
         data = omit_defaults({"name": r["name"], "schema": r["schema"], "type": r["type"],
                               "start": None if r["start"] == default_start else r["start"],
-                              "increment": r["increment"], "comment": r["comment"], "grants": grants},
-                             {"schema": "public", "type": "bigint", "increment": 1})
+                              "increment": r["increment"],
+                              "minvalue": None if r["min"] == low else r["min"],
+                              "maxvalue": None if r["max"] == high else r["max"],
+                              "cache": r["cache"], "cycle": r["cycle"], "owned_by": owned_by,
+                              "comment": r["comment"], "grants": grants},
+                             {"schema": "public", "type": "bigint", "increment": 1, "cache": 1, "cycle": False})
         out.append(Item("sequences", r["schema"], r["name"], data))
     return out

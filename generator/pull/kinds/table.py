@@ -32,6 +32,9 @@ select a.attrelid as rel, a.attnum as num, a.attname as name, format_type(a.attt
        case when a.attcollation <> t.typcollation then
          case when con.nspname = 'pg_catalog' then co.collname::text else con.nspname || '.' || co.collname end
        end as collation, a.attacl as acl,
+       case when a.attstorage <> t.typstorage then case a.attstorage when 'p' then 'plain' when 'e' then 'external'
+         when 'm' then 'main' when 'x' then 'extended' end end as storage,
+       case a.attcompression when 'p' then 'pglz' when 'l' then 'lz4' end as compression,
        pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) as seq
 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
@@ -113,10 +116,14 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
     identity = {"a": "always", "d": "by default"}.get(c["identity"])
     sequence_grants = _identity_sequence(cat, t, c) if identity else []
     type_ = c["type"]
-    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL:
-        type_, c = SERIAL[type_], {**c, "expr": None}  # its sequence: see kinds/sequence.py
+    if not identity and c["seq"] and c["expr"] == f"nextval('{c['seq']}'::regclass)" and type_ in SERIAL \
+            and _serial_shaped(cat, t, c):
+        # its sequence is the one serial creates: the column states its grants (see kinds/sequence.py)
+        sequence_grants = _identity_sequence(cat, t, c)
+        type_, c = SERIAL[type_], {**c, "expr": None}
     data = {
-        "name": c["name"], "type": type_, "collation": c["collation"],
+        "name": c["name"], "type": type_, "collation": c["collation"], "storage": c["storage"],
+        "compression": c["compression"],
         "nullable": None if c["name"] in pk else (False if c["not_null"] else None),
         "default": c["expr"] if not c["generated"] and not identity else None,
         "identity": identity,
@@ -125,6 +132,21 @@ def _column(cat: Catalog, t: dict[str, Any], c: dict[str, Any], pk: list[str]) -
         "sequence_grants": sequence_grants,
     }
     return omit_defaults(data, {})
+
+
+def _serial_shaped(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> bool:
+    """Whether a column's ``nextval`` sequence is what ``serial`` creates: ``table_column_seq`` in the
+    table's schema, of the column's type, with default options (else it is pulled as a sequence
+    ``owned_by`` the column)."""
+    rows = cat.rows(IDENTITY_SEQ, {"seq": c["seq"]})
+    if not rows:
+        return False
+    s = rows[0]
+    from .sequence import default_bounds
+
+    low, high = default_bounds(s["type"], s["increment"])
+    return (s["schema"], s["name"], s["type"]) == (t["schema"], f"{t['name']}_{c['name']}_seq", c["type"]) \
+        and (s["start"], s["increment"], s["min"], s["max"], s["cache"], s["cycle"]) == (low, 1, low, high, 1, False)
 
 
 def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> list[dict[str, Any]]:
@@ -238,8 +260,8 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
 
 
 def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: str) -> dict[str, Any] | None:
-    if k["match"] == "f":
-        cat.skip("constraint", where, "MATCH FULL")
+    if k["match"] not in ("f", "s"):
+        cat.skip("constraint", where, "MATCH PARTIAL")
     if " SET NULL (" in k["def"] or " SET DEFAULT (" in k["def"]:
         cat.skip("constraint", where, "ON DELETE SET NULL/DEFAULT of some columns")
     if not k["validated"]:
@@ -252,6 +274,7 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
           "columns": cols, "references": {"table": target, "columns": list(k["target_columns"])},
           "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
           "deferrable": bool(k["deferrable"]),
-          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate"}
+          "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate",
+          "match": "full" if k["match"] == "f" else "simple"}
     return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
-                              "initially": "deferred"})
+                              "initially": "deferred", "match": "simple"})

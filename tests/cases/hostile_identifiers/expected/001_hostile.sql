@@ -10,6 +10,7 @@ CREATE SCHEMA "My Schema";
 
 -- create type "My Schema"."Order"
 CREATE TYPE "My Schema"."Order" AS ENUM ('select', 'it''s', 'ü');
+REVOKE ALL ON TYPE "My Schema"."Order" FROM PUBLIC, anon, authenticated, service_role;
 
 -- create table "My Schema"."user"
 CREATE TABLE "My Schema"."user" (

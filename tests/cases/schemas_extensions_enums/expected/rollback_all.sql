@@ -17,9 +17,6 @@ DROP TYPE app.status;
 -- drop extension citext
 DROP EXTENSION citext;
 
--- drop schema extensions
-DROP SCHEMA extensions;
-
 -- drop schema app
 DROP SCHEMA app;
 

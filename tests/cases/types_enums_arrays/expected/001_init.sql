@@ -5,9 +5,11 @@ BEGIN;
 
 -- create type public.priority
 CREATE TYPE public.priority AS ENUM ('low', 'normal', 'high');
+REVOKE ALL ON TYPE public.priority FROM PUBLIC, anon, authenticated, service_role;
 
 -- create type public.task_state
 CREATE TYPE public.task_state AS ENUM ('todo', 'doing', 'won''t do', 'done');
+REVOKE ALL ON TYPE public.task_state FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.echo_json(jsonb)
 CREATE FUNCTION public.echo_json(jsonb)
@@ -113,8 +115,9 @@ $$;
 REVOKE ALL ON FUNCTION public.tag_names() FROM PUBLIC, anon, authenticated, service_role;
 
 -- create table public.tasks
+CREATE SEQUENCE public.tasks_id_seq AS integer;
 CREATE TABLE public.tasks (
-    id serial NOT NULL,
+    id integer DEFAULT nextval('public.tasks_id_seq'::regclass) NOT NULL,
     project_id bigint NOT NULL,
     title text NOT NULL,
     state task_state DEFAULT 'todo' NOT NULL,
@@ -132,8 +135,10 @@ CREATE TABLE public.tasks (
     CONSTRAINT tasks_pkey PRIMARY KEY (id),
     CONSTRAINT tasks_project_id_id_key UNIQUE (project_id, id)
 );
+ALTER SEQUENCE public.tasks_id_seq OWNED BY public.tasks.id;
 ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.tasks FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON SEQUENCE public.tasks_id_seq FROM PUBLIC, anon, authenticated, service_role;
 REVOKE ALL ON SEQUENCE public.tasks_seq_seq FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function public.open_task_count(bigint)

@@ -12,9 +12,11 @@ CREATE SCHEMA private;
 
 -- create type api.tier
 CREATE TYPE api.tier AS ENUM ('free', 'pro');
+REVOKE ALL ON TYPE api.tier FROM PUBLIC, anon, authenticated, service_role;
 
 -- create type private.region
 CREATE TYPE private.region AS ENUM ('eu', 'us');
+REVOKE ALL ON TYPE private.region FROM PUBLIC, anon, authenticated, service_role;
 
 -- create function api.tiers()
 CREATE FUNCTION api.tiers()

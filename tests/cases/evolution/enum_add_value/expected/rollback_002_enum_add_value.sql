@@ -20,6 +20,7 @@ ALTER TABLE public.articles ALTER COLUMN status DROP DEFAULT;
 ALTER TABLE public.articles ALTER COLUMN status TYPE public.status USING status::text::public.status;
 ALTER TABLE public.articles ALTER COLUMN status SET DEFAULT 'draft';
 DROP TYPE public.status__schemagen_old;
+REVOKE ALL ON TYPE public.status FROM PUBLIC, anon, authenticated, service_role;
 
 -- create policy public.articles."read published"
 -- lock: ACCESS EXCLUSIVE on public.articles (brief); no rewrite

@@ -53,6 +53,7 @@ ALTER TABLE public.tickets ALTER COLUMN status DROP DEFAULT;
 ALTER TABLE public.tickets ALTER COLUMN status TYPE public.ticket_status USING status::text::public.ticket_status;
 ALTER TABLE public.tickets ALTER COLUMN status SET DEFAULT 'open';
 DROP TYPE public.ticket_status__schemagen_old;
+REVOKE ALL ON TYPE public.ticket_status FROM PUBLIC, anon, authenticated, service_role;
 
 -- add constraint public.tickets.closed_has_time
 -- lock: ACCESS EXCLUSIVE on public.tickets; scans the table; no rewrite

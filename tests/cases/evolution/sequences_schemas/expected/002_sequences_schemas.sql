@@ -14,7 +14,7 @@ COMMENT ON SCHEMA billing IS 'Invoices and payments.';
 
 -- alter sequence billing.invoice_no
 -- lock: no table lock; no rewrite
-ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 10;
+ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 10 NO MINVALUE NO MAXVALUE CACHE 1 NO CYCLE;
 COMMENT ON SEQUENCE billing.invoice_no IS 'Invoice numbers.';
 GRANT USAGE ON SEQUENCE billing.invoice_no TO service_role;
 

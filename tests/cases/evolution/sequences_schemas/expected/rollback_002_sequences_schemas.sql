@@ -10,7 +10,7 @@ BEGIN;
 
 -- alter sequence billing.invoice_no
 -- lock: no table lock; no rewrite
-ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 1;
+ALTER SEQUENCE billing.invoice_no AS bigint START WITH 1000 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1 NO CYCLE;
 COMMENT ON SEQUENCE billing.invoice_no IS NULL;
 REVOKE USAGE ON SEQUENCE billing.invoice_no FROM service_role;
 
