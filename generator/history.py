@@ -48,6 +48,7 @@ _KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
+    ("TableIR", "excludes"): m.ExclusionConstraint, ("ExclusionConstraint", "elements"): m.ExclusionElement,
     ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
     ("Column", "sequence_grants"): m.GrantIR,
 }
@@ -57,7 +58,7 @@ _NOT_STATE = {"migration", "shape"}
 #: Fields added after the first history files: left out while they hold their default, so older
 #: files and the files of specs that do not use them stay as they were.
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
-                               "collation": None, "initially": "deferred"}
+                               "collation": None, "initially": "deferred", "excludes": ()}
 
 
 class HistoryError(SchemagenError):

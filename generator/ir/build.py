@@ -17,6 +17,7 @@ from ..spec import LoadedSpec
 from ..spec import models as s
 from . import model as m
 from .deps import CycleError, topological_order
+from .exclusion import build_excludes
 from .ids import ObjectId
 from .jobs import build_job, check_jobs
 from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
@@ -306,17 +307,19 @@ class _Builder:
             one = sorted(refs.columns) if refs and len(refs.columns) == 1 else []
             checks.append(m.CheckConstraint(name=cname(ck.name, one, "check", kp), expression=ck.expression,
                                             pos=self.pos(kp)))
+        excludes, exclude_sql, exclude_deps = build_excludes(self, d, colset, cname, path)
+        sql += exclude_sql
         rls = d.rls or s.Rls()
         for i, g in enumerate(d.grants):
             check_cols(g.columns, path + ("grants", i, "columns"), "grant")
         table = m.TableIR(
             id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
-            checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, realtime=d.realtime,
-            comment=d.comment,
+            checks=tuple(checks), excludes=tuple(excludes), rls_enable=rls.enable, rls_force=rls.force,
+            realtime=d.realtime, comment=d.comment,
             description=d.description, pos=self.pos(path), grants=self.grants(d.grants, path + ("grants",)),
             revoke_from=self.revoke_from, renamed_from=d.renamed_from,
         )
-        self.add(table, path, [ObjectId(Kind.SCHEMA, "", sch)], sql)
+        self.add(table, path, [ObjectId(Kind.SCHEMA, "", sch), *sorted(exclude_deps, key=str)], sql)
 
         # foreign keys: separate objects, created after both tables (cycles cannot occur)
         fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]

@@ -79,6 +79,32 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionElement:
+    """One element of an exclusion constraint: a column or an expression, its operator class, and
+    the operator two rows may not both satisfy (``room_id WITH =``, ``period WITH &&``)."""
+
+    column: str | None = None
+    expression: str | None = None
+    opclass: str | None = None
+    operator: str = "="
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionConstraint:
+    """``EXCLUDE USING method (element WITH operator, …) [INCLUDE (…)] [WHERE (…)]``, declared
+    inside CREATE TABLE (or added to a table that exists)."""
+
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    method: str = "gist"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially: str = "deferred"
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SchemaIR(Privileged):
     pass
 
@@ -107,6 +133,7 @@ class TableIR(Privileged):
     primary_key: KeyConstraint | None = None
     uniques: tuple[KeyConstraint, ...] = ()
     checks: tuple[CheckConstraint, ...] = ()
+    excludes: tuple[ExclusionConstraint, ...] = ()
     rls_enable: bool = False
     rls_force: bool = False
     realtime: bool = False  # in the supabase_realtime publication

@@ -128,7 +128,7 @@ def _table_note(op: Op, action: str, name: str) -> str:
         if op.detail == "check" or action == "replace_check":
             scan = " (brief: NOT VALID, no scan)" if op.online else "; scans the table"
             return f"{AEL} on {name}{scan}; {NO_REWRITE}"
-        if op.online:
+        if op.online and op.detail != "exclude":
             return brief  # attaches an index built before
         return f"{AEL} on {name}; builds the index; {NO_REWRITE}"
     if action == "add_constraint_index":

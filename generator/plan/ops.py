@@ -149,6 +149,8 @@ class Op:
                 return (Part("create"), Part("validate", "own"))
             if self.action == "add_constraint" and self.detail == "check":
                 return (Part("add_constraint"), Part("validate_constraint", "own"))
+            if self.action == "add_constraint" and self.detail == "exclude":
+                return (Part("add_constraint"),)  # no NOT VALID, no USING INDEX: built under its lock
             if self.action == "add_constraint":  # primary key or unique: build its index first
                 return (Part("add_constraint_index", "none"), Part("add_constraint"))
         return (Part(self.action),)

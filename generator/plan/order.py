@@ -82,7 +82,8 @@ def windows(ops: tuple[Op, ...]) -> list[str]:
             out.append(f"uniqueness of index {op.obj.id.qualified} is not enforced between dropping the old "
                        "index and building the new one (CONCURRENTLY cannot run in a transaction)")
         name = getattr(op.part, "name", None)
-        if op.action == "add_constraint" and op.online and (op.obj.id, name) not in dropped:
+        if op.action == "add_constraint" and op.online and op.detail != "exclude" and \
+                (op.obj.id, name) not in dropped:
             twin = next((d for (i, n), d in dropped.items() if n == name and i.name in (op.obj.id.name,)
                          and d.action == "drop_constraint"), None)
             if twin is None or twin.part == op.part:  # the same check again: the rows already hold it

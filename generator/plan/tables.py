@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
+from ..ir.model import CheckConstraint, Column, ExclusionConstraint, KeyConstraint, TableIR
 from ..ir.names import constraint_name
 from ..ir.sql import column_use
 from .ops import Op
@@ -42,12 +42,16 @@ class TableDiff:
         return bool(self.drop or self.rename or self.build)
 
 
-def _keys(t: TableIR) -> list[tuple[str, KeyConstraint | CheckConstraint]]:
-    out: list[tuple[str, KeyConstraint | CheckConstraint]] = []
+Constraint = KeyConstraint | CheckConstraint | ExclusionConstraint
+
+
+def _keys(t: TableIR) -> list[tuple[str, Constraint]]:
+    out: list[tuple[str, Constraint]] = []
     if t.primary_key:
         out.append(("primary key", t.primary_key))
     out += [("unique", u) for u in t.uniques]
     out += [("check", c) for c in t.checks]
+    out += [("exclude", x) for x in t.excludes]  # a change replaces it: drop, then add (one transaction)
     return out
 
 
@@ -113,9 +117,12 @@ def _type(c: Column) -> str:
     return " ".join(c.type.lower().split())
 
 
-def _constraint_cols(k: KeyConstraint | CheckConstraint, renamed: dict[str, str]) -> KeyConstraint | CheckConstraint:
+def _constraint_cols(k: Constraint, renamed: dict[str, str]) -> Constraint:
     if isinstance(k, KeyConstraint) and renamed:
         return dataclasses.replace(k, columns=tuple(renamed.get(c, c) for c in k.columns))
+    if isinstance(k, ExclusionConstraint) and renamed:  # Postgres renames the columns it names
+        return dataclasses.replace(k, include=tuple(renamed.get(c, c) for c in k.include), elements=tuple(
+            dataclasses.replace(e, column=renamed.get(e.column, e.column)) if e.column else e for e in k.elements))
     return k
 
 
@@ -182,7 +189,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     return d
 
 
-def _reads_only(k: KeyConstraint | CheckConstraint, columns: set[str]) -> bool:
+def _reads_only(k: Constraint, columns: set[str]) -> bool:
     """Whether check ``k`` reads only ``columns`` (ones that keep their name and type)."""
     use = column_use(k.expression) if isinstance(k, CheckConstraint) else None
     return use is not None and not use.star and use.names <= columns

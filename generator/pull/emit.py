@@ -16,7 +16,8 @@ SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables"
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}
-TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "rls",
+TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "exclude", "foreign_keys",
+              "rls",
               "realtime", "indexes", "policies", "triggers", "grants")
 
 
@@ -90,6 +91,9 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
         for c in t["columns"]:
             refs += [type_refs(c["type"])] + [expression_refs(c[k]) for k in ("default", "generated") if k in c]
         refs += [expression_refs(k["expression"]) for k in t.get("checks", [])]
+        for x in t.get("exclude", []):
+            refs += [expression_refs(e["expression"]) for e in x["elements"] if "expression" in e]
+            refs += [expression_refs(x["where"])] if "where" in x else []
         for p in t.get("policies", []):
             refs += [expression_refs(p[k]) for k in ("using", "with_check") if k in p]
         for ix in t.get("indexes", []):

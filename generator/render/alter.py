@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, ExclusionConstraint, GrantIR, KeyConstraint, Obj
 from ..plan import Op
 from ..quoting import quote_ident
+from .exclusion import exclusion_def
 
 SIDE = {"comment", "grants", "revoke_from"}
 
@@ -84,8 +85,10 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     return out
 
 
-def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
-    """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)``."""
+def constraint_def(part: KeyConstraint | CheckConstraint | ExclusionConstraint, detail: str) -> str:
+    """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)``, ``CHECK (…)`` or ``EXCLUDE …``."""
+    if isinstance(part, ExclusionConstraint):
+        return exclusion_def(part)
     if isinstance(part, CheckConstraint):
         return f"CHECK ({part.expression})"
     cols = ", ".join(quote_ident(c) for c in part.columns)

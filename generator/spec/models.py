@@ -125,6 +125,44 @@ class Check(Spec):
     """An SQL boolean expression."""
 
 
+#: An operator of an exclusion constraint (``=``, ``&&``, ``<>``…): operator characters only.
+Operator = Annotated[str, StringConstraints(pattern=r"^[-+*/<>=~!@#%^&|`?]{1,63}$")]
+
+
+class ExcludeElement(Spec):
+    """An element of an exclusion constraint: a column or an expression, and the operator that two
+    rows may not both satisfy, e.g. `{column: room_id, with: "="}` or `{column: period, with: "&&"}`."""
+
+    column: Name | None = None
+    """A column of the table."""
+    expression: SqlText | None = None
+    """Or an SQL expression over the row, e.g. tstzrange(starts_at, ends_at)."""
+    opclass: Name | None = None
+    """Operator class (default: the method's default for the type), e.g. extensions.gist_int8_ops."""
+    with_: Operator = Field(alias="with")
+    """The operator, e.g. `=` or `&&`: two rows conflict when it holds for every element."""
+
+
+class Exclude(Spec):
+    """An exclusion constraint: no two rows may match on every element's operator. A `gist`
+    constraint with `{column: room_id, with: "="}` needs the `btree_gist` extension."""
+
+    name: Name | None = None
+    """Constraint name (default: `<table>_<columns>_excl`)."""
+    using: Literal["gist", "spgist", "btree", "hash"] = "gist"
+    """The index access method that enforces it."""
+    elements: list[ExcludeElement] = Field(min_length=1)
+    """The elements: columns or expressions, each WITH an operator."""
+    where: SqlText | None = None
+    """Only rows matching this SQL boolean expression are constrained (a partial constraint)."""
+    include: list[Name] = []
+    """INCLUDE columns stored in the constraint's index."""
+    deferrable: bool = False
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+
+
 class ForeignKey(Spec):
     """A (multi-column) foreign key."""
 
@@ -277,6 +315,8 @@ class Table(Spec):
     """Unique constraints."""
     checks: list[Check] = []
     """CHECK constraints."""
+    exclude: list[Exclude] = []
+    """Exclusion constraints (EXCLUDE USING gist …), e.g. booking periods per room that must not overlap."""
     foreign_keys: list[ForeignKey] = []
     """Multi-column foreign keys."""
     indexes: list[Index] = []

@@ -187,14 +187,16 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     pk_cols = list(pk["columns"]) if pk else []
     data: dict[str, Any] = {"name": tname, "schema": sch, "comment": t["comment"],
                             "columns": [_column(cat, t, c, pk_cols) for c in cols]}
-    uniques, checks, fks = [], [], []
+    uniques, checks, excludes, fks = [], [], [], []
     children: list[Item] = []
     for k in cons:
         where = f"{qname}.{k['name']}"
         if k["comment"]:
             cat.skip("constraint", where, "a comment on a constraint")
         if k["type"] == "x":
-            cat.skip("constraint", where, "an exclusion constraint")
+            x = _exclusion(cat, k, tname, where)
+            if x is not None:
+                excludes.append(x)
             continue
         if k["type"] in ("p", "u"):
             nnd = "NULLS NOT DISTINCT" in k["def"]
@@ -227,6 +229,7 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     data["primary_key"] = pk_cols
     data["unique"] = uniques
     data["checks"] = checks
+    data["exclude"] = excludes
     data["foreign_keys"] = fks
     if not t["rls"] or t["force_rls"]:
         data["rls"] = omit_defaults({"enable": t["rls"], "force": t["force_rls"]}, {"enable": True, "force": False})
@@ -235,6 +238,39 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     grants += column_grants(cat, "table", qname, [(c["name"], c["acl"]) for c in cols])
     data["grants"] = grants
     return [Item("tables", sch, tname, omit_defaults(data, {"schema": "public"})), *children]
+
+
+def _exclusion(cat: Catalog, k: dict[str, Any], tname: str, where: str) -> dict[str, Any] | None:
+    """An exclusion constraint in the spec's shape, read from Postgres's deparse of it (pglast)."""
+    from pglast import ast, parse_sql
+    from pglast.stream import RawStream
+
+    from ...ir.exclusion import element_parts
+    from ...ir.model import ExclusionElement
+
+    stmt = parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {k['def']}")[0].stmt
+    assert isinstance(stmt, ast.AlterTableStmt) and stmt.cmds  # the statement built on the line above
+    con = stmt.cmds[0].def_
+    elements: list[dict[str, Any]] = []
+    irs: list[ExclusionElement] = []
+    for el, ops in con.exclusions:
+        if len(ops) != 1 or el.collation or el.ordering or el.nulls_ordering or el.opclassopts:
+            cat.skip("constraint", where, "an exclusion element with a qualified operator, collation or order")
+            return None
+        e: dict[str, Any] = {"column": el.name} if el.name else {"expression": RawStream()(el.expr)}
+        if el.opclass:
+            e["opclass"] = ".".join(n.sval for n in el.opclass)
+        e["with"] = ops[0].sval
+        elements.append(e)
+        irs.append(ExclusionElement(column=e.get("column"), expression=e.get("expression")))
+    parts = element_parts(irs, lambda t: sorted(expression_refs(t).columns))
+    default = constraint_name(tname, parts, "excl")
+    include = [n.sval if isinstance(n, ast.String) else str(n) for n in con.including or ()]
+    data = {"name": None if k["name"] == default else k["name"], "using": con.access_method,
+            "elements": elements, "where": RawStream()(con.where_clause) if con.where_clause else None,
+            "include": include, "deferrable": bool(con.deferrable),
+            "initially": "deferred" if con.initdeferred or not con.deferrable else "immediate"}
+    return omit_defaults(data, {"using": "gist", "deferrable": False, "initially": "deferred"})
 
 
 def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: str) -> dict[str, Any] | None:
