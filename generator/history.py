@@ -61,6 +61,12 @@ _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "versi
                                "collation": None, "initially": "deferred", "excludes": ()}
 
 
+#: The same, for one class's field (where another class always records a field of that name).
+_OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,
+                                               ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None}
+_ALWAYS = object()
+
+
 class HistoryError(SchemagenError):
     """The history in ``out/`` cannot be read, or the spec has changes no migration records."""
 
@@ -142,8 +148,9 @@ def _fields(obj: Any) -> dict[str, Any]:
     if names is None:
         names = _STATE_FIELDS[type(obj)] = tuple(
             f.name for f in dataclasses.fields(obj) if f.compare and f.name not in _NOT_STATE and f.name != "id")
+    cls = type(obj).__name__
     return {name: _value(getattr(obj, name)) for name in names
-            if name not in _OPTIONAL or getattr(obj, name) != _OPTIONAL[name]}
+            if getattr(obj, name) != _OPTIONAL_OF.get((cls, name), _OPTIONAL.get(name, _ALWAYS))}
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:

@@ -430,13 +430,50 @@ class _Builder:
         if d.update_of and "update" not in d.events:
             self.error(path + ("update_of",), "`update_of` needs the `update` event")
         when = self.sql(d.when, path + ("when",), f"trigger {d.name!r} when")
+        self.trigger_options(d, on, path)
+        ref = d.referencing or s.Referencing()
         fsch, fname = _split(d.function, on.schema)
         self.add(m.TriggerIR(
             id=ObjectId(Kind.TRIGGER, on.schema, d.name, table=on.name), migration=mig, on=on, timing=d.timing,
             events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
             function=ObjectId(Kind.FUNCTION, fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
+            constraint=d.constraint, deferrable=d.deferrable, initially=d.initially,
+            new_table=ref.new_table, old_table=ref.old_table,
             pos=self.pos(path), renamed_from=d.renamed_from,
         ), path, [on], [("when", when, path + ("when",))])
+
+    def trigger_options(self, d: s.Trigger, on: ObjectId, path: tuple[Any, ...]) -> None:
+        """What Postgres refuses of constraint triggers and transition tables, as located errors."""
+        if d.constraint and (d.timing != "after" or d.for_each != "row"):
+            self.error(path + ("constraint",), "a constraint trigger is `timing: after` and `for_each: row`")
+        if d.deferrable and not d.constraint:
+            self.error(path + ("deferrable",), "only a constraint trigger (`constraint: true`) can be deferrable")
+        ref = d.referencing
+        if ref is None:
+            return
+        rp = path + ("referencing",)
+        if ref.new_table is None and ref.old_table is None:
+            self.error(rp, "`referencing` needs `new_table` or `old_table`")
+        if d.constraint:
+            self.error(rp, "a constraint trigger cannot have transition tables")
+        if d.timing != "after":
+            self.error(rp, "transition tables need `timing: after`")
+        if len(d.events) != 1:
+            self.error(rp, "transition tables need exactly one event")
+        if d.update_of:
+            self.error(rp, "transition tables cannot be combined with `update_of`")
+        if on.kind != Kind.TABLE:
+            self.error(rp, "transition tables are only for triggers on tables")
+        if ref.new_table is not None and not set(d.events) & {"insert", "update"}:
+            self.error(rp + ("new_table",), "`new_table` needs the insert or update event")
+        if ref.old_table is not None and not set(d.events) & {"update", "delete"}:
+            self.error(rp + ("old_table",), "`old_table` needs the update or delete event")
+        if ref.new_table is not None and ref.new_table == ref.old_table:
+            self.error(rp, "`new_table` and `old_table` need different names")
+        for key in ("new_table", "old_table"):
+            name = getattr(ref, key)
+            if name is not None:
+                self.ident(name, rp + (key,), "transition table name")
 
     def view(self, d: s.View | s.MaterializedView, mig: int, path: tuple[Any, ...]) -> None:
         kind = Kind.VIEW if isinstance(d, s.View) else Kind.MATERIALIZED_VIEW

@@ -219,6 +219,13 @@ class TriggerIR(Obj):
     when: str | None = None
     function: ObjectId
     arguments: tuple[str, ...] = ()
+    #: CREATE CONSTRAINT TRIGGER (AFTER … FOR EACH ROW; can be deferred to commit)
+    constraint: bool = False
+    deferrable: bool = False
+    initially: str = "deferred"  # when deferrable
+    #: transition tables: REFERENCING NEW TABLE AS new_table OLD TABLE AS old_table (AFTER triggers)
+    new_table: str | None = None
+    old_table: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

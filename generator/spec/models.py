@@ -267,6 +267,16 @@ class Rls(Spec):
     """FORCE ROW LEVEL SECURITY: the owner too."""
 
 
+class Referencing(Spec):
+    """Transition tables of an AFTER trigger: the rows a statement changed, as relations its function
+    can read (`REFERENCING NEW TABLE AS newrows OLD TABLE AS oldrows`)."""
+
+    new_table: Name | None = None
+    """Name of the relation holding the new rows (insert and update triggers)."""
+    old_table: Name | None = None
+    """Name of the relation holding the old rows (update and delete triggers)."""
+
+
 class Trigger(Spec):
     """A trigger; its function must return trigger."""
 
@@ -288,6 +298,14 @@ class Trigger(Spec):
     """The trigger function (must return trigger)."""
     arguments: list[str] = []
     """Literal arguments passed to the function."""
+    constraint: bool = False
+    """CREATE CONSTRAINT TRIGGER: an AFTER … FOR EACH ROW trigger that can be deferred to commit."""
+    deferrable: bool = False
+    """A constraint trigger that can be deferred (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    referencing: Referencing | None = None
+    """Transition tables (AFTER triggers on one event, not constraint triggers, no `update_of`)."""
     comment: str | None = None
     """COMMENT ON TRIGGER."""
     migration: int | None = None

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 _CHECK = """
 select level, lineno, message, coalesce(detail, ''), coalesce(hint, '')
   from plpgsql_check_function_tb(%s::regprocedure, %s::regclass, fatal_errors => false,
-                                 other_warnings => true, extra_warnings => true)
+                                 other_warnings => true, extra_warnings => true,
+                                 oldtable => %s, newtable => %s)
 """
 
 
@@ -39,9 +40,15 @@ def _signature(fn: FunctionIR) -> str:
 
 def trigger_relation(model: Model, fn: FunctionIR) -> str | None:
     """The relation (quoted ``schema.name``) of the first trigger that calls ``fn``, if any."""
+    trigger = first_trigger(model, fn)
+    return f"{quote_ident(trigger.on.schema)}.{quote_ident(trigger.on.name)}" if trigger else None
+
+
+def first_trigger(model: Model, fn: FunctionIR) -> TriggerIR | None:
+    """The first trigger that calls ``fn`` (its relation and transition tables check the body)."""
     for obj in model.of_kind("trigger"):
         if isinstance(obj, TriggerIR) and obj.function == fn.id:
-            return f"{quote_ident(obj.on.schema)}.{quote_ident(obj.on.name)}"
+            return obj
     return None
 
 
@@ -74,14 +81,15 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     skipped = 0
     try:
         for fn in functions:
-            relation = None
+            relation = trigger = None
             if (fn.returns or "").lower() == "trigger":
-                relation = trigger_relation(model, fn)
+                relation, trigger = trigger_relation(model, fn), first_trigger(model, fn)
                 if relation is None:
                     skipped += 1  # a trigger function no trigger uses: nothing to check it against
                     continue
+            tables = (trigger.old_table, trigger.new_table) if trigger else (None, None)
             try:
-                rows = conn.execute(_CHECK, (_signature(fn), relation or 0)).fetchall()
+                rows = conn.execute(_CHECK, (_signature(fn), relation or 0, *tables)).fetchall()
             except psycopg.Error as exc:
                 problems.append(f"{fn.pos}: {fn.id}: plpgsql_check failed: {' '.join(str(exc).split())}")
                 continue
