@@ -44,12 +44,13 @@ _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
 _KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
     m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
-    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR, RawIR)}
+    m.FunctionIR, m.ProcedureIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR, RawIR)}
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
     ("TableIR", "excludes"): m.ExclusionConstraint, ("ExclusionConstraint", "elements"): m.ExclusionElement,
     ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
+    ("ProcedureIR", "arguments"): m.Argument,
     ("Column", "sequence_grants"): m.GrantIR,
 }
 _IDS = ("id", "on", "target", "function")

@@ -21,6 +21,7 @@ from .exclusion import build_excludes
 from .ids import ObjectId
 from .jobs import build_job, check_jobs
 from .names import constraint_name, fk_types_compatible, identifier_problem, index_name
+from .procedure import build_procedure, check_procedures
 from .raw import build_raw, link_raw
 from .sql import (
     SqlRefs,
@@ -662,6 +663,8 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.table(tb, mig.number, mp + ("tables", i))
         for i, fn in enumerate(mig.functions):
             b.function(fn, mig.number, mp + ("functions", i))
+        for i, pr in enumerate(mig.procedures):
+            build_procedure(b, pr, mig.number, mp + ("procedures", i))
         for i, vw in enumerate(mig.views):
             b.view(vw, mig.number, mp + ("views", i))
         for i, mv in enumerate(mig.materialized_views):
@@ -680,6 +683,7 @@ def build(loaded: LoadedSpec) -> m.Model:
     link_raw(b)
     deps = b.resolve()
     check_jobs(b)
+    check_procedures(b)
     if not b.problems:
         b.check_migration_order(deps)
     if b.problems:

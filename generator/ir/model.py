@@ -210,6 +210,19 @@ class FunctionIR(Privileged):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProcedureIR(Privileged):
+    """``CREATE PROCEDURE``: called with CALL, returns no value (INOUT/OUT arguments give rows back),
+    and (without SET options or SECURITY DEFINER) may COMMIT inside its body."""
+
+    arguments: tuple[Argument, ...] = ()
+    language: str = "sql"
+    body: str
+    verbatim: bool = False
+    security_definer: bool = False
+    search_path: str | None = "pg_catalog, pg_temp"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TriggerIR(Obj):
     on: ObjectId
     timing: str

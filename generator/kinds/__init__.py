@@ -33,6 +33,7 @@ class Kind(StrEnum):
     TYPE = "type"
     SEQUENCE = "sequence"
     FUNCTION = "function"
+    PROCEDURE = "procedure"
     TABLE = "table"
     CONSTRAINT = "constraint"
     VIEW = "view"

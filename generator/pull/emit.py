@@ -7,12 +7,13 @@ from typing import Any
 
 import yaml
 
+from ..ir.procedure import plpgsql_procedure
 from ..ir.sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
 from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
-SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables", "views", "materialized_views",
-            "attached_triggers", "attached_policies", "jobs")
+SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "procedures", "tables", "views",
+            "materialized_views", "attached_triggers", "attached_policies", "jobs")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}
@@ -120,6 +121,12 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
             refs.append(plpgsql_refs(wrapped))
         else:
             refs.append(statement_refs(f["body"]))
+    for f in migration.get("procedures", []):
+        args = f.get("arguments", [])
+        refs += [type_refs(a["type"]) for a in args] + [expression_refs(a["default"]) for a in args if "default" in a]
+        refs.append(plpgsql_refs(plpgsql_procedure(f["body"], [(a.get("mode", "in"), a.get("name"), a["type"])
+                                                               for a in args]))
+                    if f.get("language") == "plpgsql" else statement_refs(f["body"]))
     names = set(cat.referenced)
     for r in refs:
         for sch, name in (*r.relations, *r.functions, *r.types):

@@ -65,7 +65,7 @@ def op_title(op: Op, action: str | None = None) -> str:
     if op.action == "rename" and op.old is not None:
         parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
     name = ".".join(quote_ident(p) for p in parts)
-    if oid.kind == "function":
+    if oid.kind.spec.namespace == "function":
         name += f"({', '.join(oid.args)})"
     if op.part is not None and hasattr(op.part, "name"):
         name += "." + quote_ident(op.part.name)

@@ -417,6 +417,38 @@ class Function(Spec):
     """Longer prose for the generated documentation."""
 
 
+class Procedure(Spec):
+    """A procedure (``CREATE PROCEDURE``), run with ``CALL``. Same safe defaults as a function: invoker
+    rights, ``search_path = pg_catalog, pg_temp``, EXECUTE revoked from PUBLIC. A procedure that
+    COMMITs inside its body needs `search_path: null` and invoker rights (Postgres refuses transaction
+    control under SET options or SECURITY DEFINER)."""
+
+    name: Name
+    """Procedure name (qualified, or with `schema:`)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
+    schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
+    arguments: list[Argument] = []
+    """Arguments, in order (in, inout, out or variadic)."""
+    language: Literal["sql", "plpgsql"] = "sql"
+    """sql or plpgsql."""
+    body: Body
+    """The procedure body (SQL or PL/pgSQL), dollar-quoted for you."""
+    verbatim: bool = False
+    """The body exactly as written, no newlines added around it."""
+    security: Literal["invoker", "definer"] = "invoker"
+    """SECURITY INVOKER (default) or DEFINER."""
+    search_path: NameText | None = "pg_catalog, pg_temp"
+    """SET search_path; "" gives an empty path; null sets none (needed for COMMIT in the body)."""
+    grants: list[Grant] = []
+    """Privileges granted after everything is revoked, e.g. [{privileges: [execute], to: [service_role]}]."""
+    comment: str | None = None
+    """COMMENT ON PROCEDURE."""
+    description: str | None = None
+    """Longer prose for the generated documentation."""
+
+
 class ViewColumn(Spec):
     """Declared type of a view column, for database.types.ts when it cannot be inferred from the query."""
 
@@ -573,6 +605,8 @@ class Migration(Spec):
     """Sequences it creates."""
     functions: list[Function] = []
     """Functions it creates."""
+    procedures: list[Procedure] = []
+    """Procedures it creates (CREATE PROCEDURE, run with CALL)."""
     tables: list[Table] = []
     """Tables it creates."""
     views: list[View] = []

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from generator.ir.model import FunctionIR, Model, TriggerIR
+from generator.ir.model import FunctionIR, Model, ProcedureIR, TriggerIR
+from generator.kinds import kinds_where
 from generator.lint.rules_verify import PLPGSQL_CHECK
 from generator.quoting import quote_ident
 
@@ -33,7 +34,7 @@ select level, lineno, message, coalesce(detail, ''), coalesce(hint, '')
 """
 
 
-def _signature(fn: FunctionIR) -> str:
+def _signature(fn: FunctionIR | ProcedureIR) -> str:
     oid = fn.id
     return f"{quote_ident(oid.schema)}.{quote_ident(oid.name)}({', '.join(oid.args)})"
 
@@ -63,7 +64,8 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     from .run import Outcome
 
     model = ctx.result.model
-    functions = [o for o in model.of_kind("function") if isinstance(o, FunctionIR) and o.language == "plpgsql"]
+    functions = [o for o in model.of_kind(*kinds_where(namespace="function"))  # functions and procedures
+                 if isinstance(o, FunctionIR | ProcedureIR) and o.language == "plpgsql"]
     if not functions:
         return Outcome(skipped=True, note="no PL/pgSQL function")
     conn = ctx.conn
@@ -82,7 +84,7 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     try:
         for fn in functions:
             relation = trigger = None
-            if (fn.returns or "").lower() == "trigger":
+            if isinstance(fn, FunctionIR) and (fn.returns or "").lower() == "trigger":
                 relation, trigger = trigger_relation(model, fn), first_trigger(model, fn)
                 if relation is None:
                     skipped += 1  # a trigger function no trigger uses: nothing to check it against
@@ -105,7 +107,7 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     finally:
         if created and created[0]:
             conn.execute("DROP EXTENSION plpgsql_check")
-    note = f"{len(functions) - skipped} PL/pgSQL functions checked"
+    note = f"{len(functions) - skipped} PL/pgSQL functions checked"  # procedures included
     if warnings:
         note += f"; {len(warnings)} warnings (waive with rule {PLPGSQL_CHECK}): " + " | ".join(warnings)
     return Outcome(problems=tuple(problems), note=note)
