@@ -209,6 +209,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "relations": relations,
         "foreign_keys": d.fks,
         "functions": [f for f in _by_migration(model, "function") if isinstance(f, FunctionIR)],
+        "procedures": _by_migration(model, Kind.PROCEDURE),
         "helpers": d.policy_helpers(),
         "enums": model.of_kind("type"),
         "sequences": model.of_kind("sequence"),
