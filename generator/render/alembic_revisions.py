@@ -246,7 +246,7 @@ class _Writer:
     def table(self, op: Op, t: TableIR, action: str) -> list[str]:
         schema = py_literal(t.id.schema)
         name = py_literal(t.id.name)
-        if action == "create" and self._expressible(t, t.columns):
+        if action == "create" and self._expressible(t, t.columns) and not t.excludes:  # EXCLUDE: the SQL
             args = [name] + [self.column(t, c) for c in t.columns]
             if t.primary_key:
                 pk = t.primary_key
@@ -279,6 +279,8 @@ class _Writer:
             return f"op.drop_table({name}, schema={schema})"
         if action == "drop_column":
             return f"op.drop_column({name}, {py_literal(op.part.name)}, schema={schema})"
+        if op.detail == "exclude" and action in ("add_constraint", "drop_constraint"):
+            return None  # an exclusion constraint: its rendered SQL
         if action == "add_constraint" and not op.online:
             k = op.part
             if op.detail == "check":
