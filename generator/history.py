@@ -20,6 +20,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -27,9 +28,8 @@ from typing import Any, cast
 from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
 from .ir.ids import ObjectId
-from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
-from .ir.raw import RawIR
+from .kinds import kind_defs
 from .output import GeneratedFile
 from .plan import Plan, plan
 
@@ -42,9 +42,6 @@ HISTORY_DIR = ".schemagen/history"
 FORMAT = 1
 _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
-_KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
-    m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
-    m.FunctionIR, m.ProcedureIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR, RawIR)}
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
@@ -180,9 +177,15 @@ def _dep_key(oid: ObjectId) -> tuple[Any, ...]:
     return oid.sort_key
 
 
+@cache
+def _ir_classes() -> dict[str, type[Obj]]:
+    """Each kind's ir class by its name, as a history file's ``type`` names it (the registry's)."""
+    return {k.ir.__name__: k.ir for k in kind_defs()}
+
+
 def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
     """The object (and its dependencies) stored by :func:`object_to_dict`."""
-    cls = _KINDS[d["type"]]
+    cls = _ir_classes()[d["type"]]
     fields = {k: _from_value(d["type"], k, v) for k, v in d["fields"].items()}
     obj = cls(id=_from_oid(d["id"]), migration=0, **fields)
     return obj, frozenset(_from_oid(x) for x in d["deps"])

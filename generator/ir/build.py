@@ -15,6 +15,7 @@ from ..kinds import Kind
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from ..spec import models as s
+from ..sqlan.types import spelling
 from . import model as m
 from .deps import CycleError, topological_order
 from .exclusion import build_excludes
@@ -37,10 +38,6 @@ from .sql import (
 RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE)
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
-
-
-def _norm_type(t: str) -> str:
-    return " ".join(t.lower().split())
 
 
 def _split(name: str, default_schema: str) -> tuple[str, str]:
@@ -171,7 +168,7 @@ class _Builder:
     def function(self, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "function name")
         args = tuple(m.Argument(name=a.name, type=a.type, default=a.default, mode=a.mode) for a in d.arguments)
-        in_types = tuple(_norm_type(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
+        in_types = tuple(spelling(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
         if d.returns is None and not d.returns_table:
             self.error(path, f"function {d.name!r} needs `returns` or `returns_table`")
         if d.returns and d.returns_table:

@@ -9,8 +9,9 @@ from typing import Any
 import jinja2
 
 from ..ir.model import MigrationInfo, Model
+from ..kinds import kind_def
 from ..plan import ONLINE_SETTINGS, Op, Plan
-from ..plan.locks import lock_note
+from ..plan.ops import RenameColumn, RenameConstraint, RenameObject, Txn
 from ..plan.order import schedule, windows
 from ..quoting import comment_text, quote_ident
 from .env import environment
@@ -38,7 +39,8 @@ class SqlFile:
 
 
 def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str:
-    """The statements of one operation (or one part of it), from ``sql/<kind>/<action>.sql.j2``.
+    """The statements of one operation (or one part of it), from ``sql/<template_dir>/<action>.sql.j2``
+    (the kind's template folder, from the registry).
 
     The template of each (kind, action) is looked up once per environment (environments are cached
     and never reload): ``get_template`` per operation was a tenth of the rendering time.
@@ -47,7 +49,7 @@ def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str
     key = (op.obj.id.kind, action or op.action)
     tpl = cache.get(key)
     if tpl is None:
-        tpl = cache[key] = env.get_template(f"sql/{key[0].replace(' ', '_')}/{key[1]}.sql.j2")
+        tpl = cache[key] = env.get_template(f"sql/{kind_def(key[0]).template_dir}/{key[1]}.sql.j2")
     return tpl.render(obj=op.obj, op=op).strip("\n")
 
 
@@ -62,21 +64,21 @@ def op_title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
-    if op.action == "rename" and op.old is not None:
+    if isinstance(op, RenameObject):
         parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
     name = ".".join(quote_ident(p) for p in parts)
-    if oid.kind.spec.namespace == "function":
+    if kind_def(oid.kind).namespace == "function":  # overloads: the argument types name it
         name += f"({', '.join(oid.args)})"
-    if op.part is not None and hasattr(op.part, "name"):
+    if op.part is not None:
         name += "." + quote_ident(op.part.name)
     verb = (action or op.action).replace("_", " ")
     text = f"{verb} {oid.kind} {name}" if verb in ("create", "drop", "alter", "rename", "validate") else \
         f"{verb} {name}"
     if (action or op.action) in TITLES:
         text = f"{TITLES[action or op.action]} {name}"
-    if op.action == "rename" and op.old is not None:
+    if isinstance(op, RenameObject):
         text += f" to {quote_ident(oid.name)}"
-    elif op.action in ("rename_column", "rename_constraint"):
+    elif isinstance(op, (RenameColumn, RenameConstraint)):
         text = f"{verb} {name[: -len(quote_ident(op.part.name))]}{quote_ident(op.old_part.name)} to " \
                f"{quote_ident(op.part.name)}"
     return comment_text(text)
@@ -102,10 +104,10 @@ class Block:
     segments: tuple[Segment, ...]
 
 
-def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
+def _blocks(segments: list[Segment], modes: list[Txn]) -> list[Block]:
     """Group segments: consecutive ``main`` parts share a transaction, an ``own`` part gets one of
     its own, a ``none`` part runs outside any."""
-    groups: list[tuple[str, list[Segment]]] = []
+    groups: list[tuple[Txn, list[Segment]]] = []
     for seg, mode in zip(segments, modes, strict=True):
         if mode == "main" and groups and groups[-1][0] == "main":
             groups[-1][1].append(seg)
@@ -129,13 +131,13 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     cache = {} if cache is None else cache
     segments, modes = [], []
     for op, part in (step for p in (plan, *then) for step in schedule(p.ops)):
-        key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
+        key = op.cache_key(part.action)
         if key not in cache:
             cache[key] = Segment(op, op_title(op, part.action if part.action != op.action else None),
                                  render_op(env, op, part.action))
         seg = cache[key]
         if settings and seg.sql:  # a migration on a live database says what each step locks
-            seg = Segment(seg.op, seg.title, seg.sql, lock=lock_note(op, part))
+            seg = Segment(seg.op, seg.title, seg.sql, lock=op.lock(part).note)
         if seg.sql:  # half of a split op can have nothing to do
             segments.append(seg)
             modes.append(part.txn)

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
@@ -88,18 +88,18 @@ class _Ctx:
         if t.schema in (None, "pg_catalog") and t.name in TS_BUILTINS:
             return TS_BUILTINS[t.name]
         schema = t.schema or prefer_schema
-        enums = [o for o in self.model.of_kind("type") if isinstance(o, EnumIR) and o.id.name == t.name]
+        enums = [o for o in self.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.name == t.name]
         if enums:
             e = next((o for o in enums if o.id.schema == schema), None) or next(
                 (o for o in enums if o.id.schema == "public"), enums[0])
             if e.id.schema in self.schemas:
                 return f"Database[{_js(e.id.schema)}][\"Enums\"][{_js(e.id.name)}]"
             return " | ".join(_js(v) for v in e.values)
-        rels = [o for o in self.model.of_kind("table", "view", "materialized view")
+        rels = [o for o in self.model.of_kind(*kinds_with_columns())
                 if o.id.name == t.name and o.id.schema in self.schemas]
         if rels:
             r = next((o for o in rels if o.id.schema == schema), rels[0])
-            kind = "Tables" if r.id.kind == "table" else "Views"
+            kind = "Tables" if isinstance(r, TableIR) else "Views"
             return f"Database[{_js(r.id.schema)}][\"{kind}\"][{_js(r.id.name)}][\"Row\"]"
         return "unknown"
 
@@ -195,8 +195,8 @@ def _view(ctx: _Ctx, v: ViewIR | MaterializedViewIR, cols: ViewColumns, rels: li
 
 # -- relationships (postgres-meta PostgresMetaRelationships) --------------------------------------
 def _relationships(ctx: _Ctx) -> list[Rel]:
-    tables = {o.id: o for o in ctx.model.of_kind("table") if isinstance(o, TableIR)}
-    fks = [o for o in ctx.model.of_kind("constraint") if isinstance(o, ForeignKeyIR)]
+    tables = {o.id: o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR)}
+    fks = [o for o in ctx.model.of_kind(Kind.CONSTRAINT) if isinstance(o, ForeignKeyIR)]
     rels: list[Rel] = []
     for fk in fks:
         if fk.id.schema not in ctx.schemas:
@@ -237,7 +237,7 @@ def _product(cols: list[list[str]]) -> list[list[str]]:
 
 def _view_key_dependencies(ctx: _Ctx) -> list[tuple[tuple[str, str], ObjectId, str, str, list[list[str]]]]:
     """Views exposing every column of a foreign key (``f``) or of its referenced key (``f_ref``)."""
-    fks = [o for o in ctx.model.of_kind("constraint") if isinstance(o, ForeignKeyIR)]
+    fks = [o for o in ctx.model.of_kind(Kind.CONSTRAINT) if isinstance(o, ForeignKeyIR)]
     out = []
     for vid, cols in ctx.views.items():
         if vid.schema not in ctx.schemas:
@@ -282,7 +282,7 @@ def _args(fn: FunctionIR) -> list[_Arg]:
 def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     if t.array or t.schema == "pg_catalog":
         return None
-    for kind in (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW):
+    for kind in kinds_with_columns():
         oid = ObjectId(kind, t.schema or schema, t.name)
         if oid in ctx.model.objects:
             return oid
@@ -291,7 +291,7 @@ def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
 
 def _exposed_functions(ctx: _Ctx, schema: str) -> list[tuple[FunctionIR, list[_Arg]]]:
     out = []
-    for fn in ctx.model.of_kind("function"):
+    for fn in ctx.model.of_kind(Kind.FUNCTION):
         assert isinstance(fn, FunctionIR)
         if fn.id.schema != schema or (fn.returns or "").lower() in ("trigger", "event_trigger"):
             continue
@@ -310,8 +310,8 @@ def _returns(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> tuple[list[str] | N
     """(object fields or None, scalar type, set-returning, relation row type) of a function's result."""
     table = [a for a in args if a.mode == "table"]
     ret = fn.returns or "record"
-    setof = bool(fn.returns_table) or ret.lower().startswith("setof ")
-    rt = parse_type(ret[6:] if ret.lower().startswith("setof ") else ret)
+    rt = parse_type(ret)
+    setof = bool(fn.returns_table) or rt.setof
     if table:
         return [f"{ts_key(a.name)}: {ctx.ts(a.type, fn.id.schema)}" for a in table], "", setof, None
     rel = _relation_named(ctx, rt, fn.id.schema)
@@ -390,19 +390,19 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
         return by_relation.get((oid.schema, oid.name), [])
 
     fns = _exposed_functions(ctx, schema)
-    tables = sorted((o for o in ctx.model.of_kind("table") if isinstance(o, TableIR) and o.id.schema == schema),
+    tables = sorted((o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR) and o.id.schema == schema),
                     key=lambda o: collate(o.id.name))
-    views = sorted((o for o in ctx.model.of_kind("view", "materialized view")
+    views = sorted((o for o in ctx.model.of_kind(*kinds_where(columns="query"))
                     if isinstance(o, ViewIR | MaterializedViewIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     view_triggers: dict[ObjectId, set[str]] = {}
-    for trg in ctx.model.of_kind("trigger"):
+    for trg in ctx.model.of_kind(Kind.TRIGGER):
         if isinstance(trg, TriggerIR) and trg.timing == "instead of":
             view_triggers.setdefault(trg.on, set()).update(trg.events)
     functions: dict[str, list[dict[str, Any]]] = {}
     for fn, args in fns:
         functions.setdefault(fn.id.name, []).append(_signature(ctx, fn, args))
-    enums = sorted((o for o in ctx.model.of_kind("type") if isinstance(o, EnumIR) and o.id.schema == schema),
+    enums = sorted((o for o in ctx.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     return {
         "key": ts_key(schema),
@@ -418,7 +418,7 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
 def _check_shapes(loaded: LoadedSpec, model: Model, config: TypesConfig, views: dict[ObjectId, ViewColumns],
                   ) -> list[Problem]:
     problems = check_definitions(loaded, config.definitions)
-    for t in model.of_kind("table"):
+    for t in model.of_kind(Kind.TABLE):
         assert isinstance(t, TableIR)
         for c in t.columns:
             if c.shape is not None:
@@ -453,7 +453,7 @@ def render_types(model: Model, loaded: LoadedSpec, *, templates: str | None = No
     schemas = sorted(set(config.schemas), key=collate)
     plain = _Ctx(model, config, views, schemas)
     rels = _relationships(plain)
-    has_shapes = any(c.shape for t in model.of_kind("table") if isinstance(t, TableIR)
+    has_shapes = any(c.shape for t in model.of_kind(Kind.TABLE) if isinstance(t, TableIR)
                      for c in t.columns) or any(
         c.shape for v in views.values() for c in v.columns)
     typed = _Ctx(model, config, views, schemas, typed=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from generator.ir.model import FunctionIR, Model, ProcedureIR, TriggerIR
-from generator.kinds import kinds_where
+from generator.kinds import Kind, kinds_where
 from generator.lint.rules_verify import PLPGSQL_CHECK
 from generator.quoting import quote_ident
 
@@ -47,7 +47,7 @@ def trigger_relation(model: Model, fn: FunctionIR) -> str | None:
 
 def first_trigger(model: Model, fn: FunctionIR) -> TriggerIR | None:
     """The first trigger that calls ``fn`` (its relation and transition tables check the body)."""
-    for obj in model.of_kind("trigger"):
+    for obj in model.of_kind(Kind.TRIGGER):
         if isinstance(obj, TriggerIR) and obj.function == fn.id:
             return obj
     return None
@@ -64,7 +64,7 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     from .run import Outcome
 
     model = ctx.result.model
-    functions = [o for o in model.of_kind(*kinds_where(namespace="function"))  # functions and procedures
+    functions = [o for o in model.of_kind(*kinds_where(routine=True))  # functions and procedures
                  if isinstance(o, FunctionIR | ProcedureIR) and o.language == "plpgsql"]
     if not functions:
         return Outcome(skipped=True, note="no PL/pgSQL function")
