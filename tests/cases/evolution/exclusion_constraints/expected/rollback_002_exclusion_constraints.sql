@@ -8,11 +8,11 @@ SET statement_timeout = '1h';
 
 BEGIN;
 
--- drop constraint public.bookings.bookings_one_cancelled_per_room
+-- drop exclusion constraint public.bookings.bookings_one_cancelled_per_room
 -- lock: ACCESS EXCLUSIVE on public.bookings (brief); no rewrite
 ALTER TABLE public.bookings DROP CONSTRAINT bookings_one_cancelled_per_room;
 
--- drop constraint public.bookings.bookings_no_overlap
+-- drop exclusion constraint public.bookings.bookings_no_overlap
 -- lock: ACCESS EXCLUSIVE on public.bookings (brief); no rewrite
 ALTER TABLE public.bookings DROP CONSTRAINT bookings_no_overlap;
 
@@ -20,11 +20,11 @@ ALTER TABLE public.bookings DROP CONSTRAINT bookings_no_overlap;
 -- lock: ACCESS EXCLUSIVE on public.bookings (brief); no rewrite
 ALTER TABLE public.bookings RENAME CONSTRAINT bookings_period_room_id_excl TO bookings_old_name;
 
--- add constraint public.bookings.bookings_no_overlap
+-- add exclusion constraint public.bookings.bookings_no_overlap
 -- lock: ACCESS EXCLUSIVE on public.bookings; builds the index; no rewrite
 ALTER TABLE public.bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, period WITH &&);
 
--- add constraint public.bookings.bookings_gone
+-- add exclusion constraint public.bookings.bookings_gone
 -- lock: ACCESS EXCLUSIVE on public.bookings; builds the index; no rewrite
 ALTER TABLE public.bookings ADD CONSTRAINT bookings_gone EXCLUDE USING gist (id WITH =);
 
