@@ -7,6 +7,7 @@ from typing import Any
 
 from ...ir.names import constraint_name
 from ...ir.sql import expression_refs
+from ...sqlan.constraints import exclusion_parts
 from ..catalog import Catalog, not_extension_member, qualified
 from ..privileges import column_grants, grants_of
 from . import Item, omit_defaults
@@ -241,35 +242,27 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
 
 
 def _exclusion(cat: Catalog, k: dict[str, Any], tname: str, where: str) -> dict[str, Any] | None:
-    """An exclusion constraint in the spec's shape, read from Postgres's deparse of it (pglast)."""
-    from pglast import ast, parse_sql
-    from pglast.stream import RawStream
-
+    """An exclusion constraint in the spec's shape, read from Postgres's text of it."""
     from ...ir.exclusion import element_parts
     from ...ir.model import ExclusionElement
 
-    stmt = parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {k['def']}")[0].stmt
-    assert isinstance(stmt, ast.AlterTableStmt) and stmt.cmds  # the statement built on the line above
-    con = stmt.cmds[0].def_
+    x = exclusion_parts(k["def"])
+    if not all(e.plain for e in x.elements):
+        cat.skip("constraint", where, "an exclusion element with a qualified operator, collation or order")
+        return None
     elements: list[dict[str, Any]] = []
-    irs: list[ExclusionElement] = []
-    for el, ops in con.exclusions:
-        if len(ops) != 1 or el.collation or el.ordering or el.nulls_ordering or el.opclassopts:
-            cat.skip("constraint", where, "an exclusion element with a qualified operator, collation or order")
-            return None
-        e: dict[str, Any] = {"column": el.name} if el.name else {"expression": RawStream()(el.expr)}
-        if el.opclass:
-            e["opclass"] = ".".join(n.sval for n in el.opclass)
-        e["with"] = ops[0].sval
-        elements.append(e)
-        irs.append(ExclusionElement(column=e.get("column"), expression=e.get("expression")))
+    for e in x.elements:
+        one: dict[str, Any] = {"column": e.column} if e.column else {"expression": e.expression}
+        if e.opclass:
+            one["opclass"] = e.opclass
+        one["with"] = e.operator
+        elements.append(one)
+    irs = [ExclusionElement(column=e.column, expression=e.expression) for e in x.elements]
     parts = element_parts(irs, lambda t: sorted(expression_refs(t).columns))
     default = constraint_name(tname, parts, "excl")
-    include = [n.sval if isinstance(n, ast.String) else str(n) for n in con.including or ()]
-    data = {"name": None if k["name"] == default else k["name"], "using": con.access_method,
-            "elements": elements, "where": RawStream()(con.where_clause) if con.where_clause else None,
-            "include": include, "deferrable": bool(con.deferrable),
-            "initially": "deferred" if con.initdeferred or not con.deferrable else "immediate"}
+    data = {"name": None if k["name"] == default else k["name"], "using": x.method,
+            "elements": elements, "where": x.where, "include": list(x.include), "deferrable": x.deferrable,
+            "initially": "deferred" if x.initially_deferred or not x.deferrable else "immediate"}
     return omit_defaults(data, {"using": "gist", "deferrable": False, "initially": "deferred"})
 
 
