@@ -54,7 +54,9 @@ _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
+    ("TableIR", "excludes"): m.ExclusionConstraint, ("ExclusionConstraint", "elements"): m.ExclusionElement,
     ("IndexIR", "elements"): m.IndexElement, ("FunctionIR", "arguments"): m.Argument,
+    ("ProcedureIR", "arguments"): m.Argument,
     ("Column", "sequence_grants"): m.GrantIR,
 }
 _IDS = ("id", "on", "target", "function")
@@ -65,7 +67,12 @@ _NOT_STATE = {"migration", "shape"}
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
                                "collation": None, "initially": "deferred", "minvalue": None, "maxvalue": None,
                                "cache": 1, "cycle": False, "owned_sequence": None, "storage": None,
-                               "compression": None, "match": "simple"}
+                               "compression": None, "match": "simple", "excludes": ()}
+
+#: The same, for one class's field (where another class always records a field of that name).
+_OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,
+                                               ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None}
+_ALWAYS = object()
 
 
 class HistoryError(SchemagenError):
@@ -149,8 +156,9 @@ def _fields(obj: Any) -> dict[str, Any]:
     if names is None:
         names = _STATE_FIELDS[type(obj)] = tuple(
             f.name for f in dataclasses.fields(obj) if f.compare and f.name not in _NOT_STATE and f.name != "id")
+    cls = type(obj).__name__
     return {name: _value(getattr(obj, name)) for name in names
-            if name not in _OPTIONAL or getattr(obj, name) != _OPTIONAL[name]}
+            if getattr(obj, name) != _OPTIONAL_OF.get((cls, name), _OPTIONAL.get(name, _ALWAYS))}
 
 
 def _from_value(owner: str, name: str, v: Any) -> Any:

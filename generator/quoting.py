@@ -28,6 +28,16 @@ def quote_qualified(schema: str | None, name: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
 
 
+_OPERATOR = re.compile(r"[-+*/<>=~!@#%^&|`?]{1,63}\Z")
+
+
+def quote_operator(op: str) -> str:
+    """An operator name (``=``, ``&&``) as SQL: operator characters only, else ValueError."""
+    if not _OPERATOR.match(op) or "--" in op or "/*" in op:
+        raise ValueError(f"not an operator: {op!r}")
+    return op
+
+
 def quote_literal(value: object) -> str:
     """A SQL literal for ``value``: NULL, true/false, numbers, or a quoted string."""
     if value is None:

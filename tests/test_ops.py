@@ -12,6 +12,8 @@ from generator.ir.model import (
     CheckConstraint,
     Column,
     EnumIR,
+    ExclusionConstraint,
+    ExclusionElement,
     ForeignKeyIR,
     IndexElement,
     IndexIR,
@@ -29,12 +31,14 @@ from generator.plan.ops import (
     AddColumn,
     AddConstraint,
     AddEnumValues,
+    AddExclusion,
     AlterColumn,
     AlterObject,
     BackfillColumn,
     CreateObject,
     DropColumn,
     DropConstraint,
+    DropExclusion,
     DropObject,
     GrantPrivileges,
     Op,
@@ -68,6 +72,7 @@ E = ObjectId(Kind.TYPE, "public", "status")
 ENUM = EnumIR(id=E, migration=1, values=("a", "b"))
 MORE = dataclasses.replace(ENUM, values=("a", "b", "c"))
 USERS = ((T, "s", "'a'::public.status", "'b'::public.status", False),)
+EXCLUDE = ExclusionConstraint(name="t_a_excl", method="gist", elements=(ExclusionElement(column="a", operator="="),))
 RAW = RawIR(id=raw_id("fill"), migration=1, up="select 1", down="select 2")
 
 #: one example of each op class (and of its variants that reverse differently)
@@ -87,6 +92,8 @@ EXAMPLES: list[Op] = [
     DropConstraint(TABLE, KEY, "primary key"), RenameConstraint(TABLE, dataclasses.replace(KEY, name="k"), KEY,
                                                                 "primary key"),
     ReplaceCheck(TABLE, WIDER, CHECK, online=True),
+    AddExclusion(TABLE, EXCLUDE, online=True), DropExclusion(TABLE, EXCLUDE),
+    RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
 ]
 
 REVERSES = {
@@ -95,6 +102,7 @@ REVERSES = {
     AddEnumValues: RecreateEnum, RecreateEnum: AddEnumValues, AddColumn: DropColumn, BackfillColumn: DropColumn,
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,
     DropConstraint: AddConstraint, RenameConstraint: RenameConstraint, ReplaceCheck: ReplaceCheck,
+    AddExclusion: DropExclusion, DropExclusion: AddExclusion,
 }
 
 
@@ -154,6 +162,10 @@ def test_parts_and_transactions() -> None:
     filled = BackfillColumn(TABLE, Column(name="c", type="text", nullable=False), "t_c_filled", online=True)
     assert [p.action for p in filled.parts()] == ["add_column", "backfill", "backfill_validate", "backfill_not_null"]
     assert [p.txn for p in filled.parts()] == [Txn.MAIN, Txn.OWN, Txn.OWN, Txn.OWN]
+    # no NOT VALID and no USING INDEX for EXCLUDE: built under the table's lock in the file's transaction
+    assert AddExclusion(TABLE, EXCLUDE, online=True).parts() == (Part("add_exclusion_constraint"),)
+    assert DropExclusion(TABLE, EXCLUDE, online=True).parts() == (Part("drop_exclusion_constraint"),)
+    assert Plan((AddExclusion(TABLE, EXCLUDE, online=True),)).transactional
     assert not Plan((CreateObject(INDEX, online=True),)).transactional
     assert Plan((CreateObject(INDEX), AddColumn(TABLE, Column(name="c", type="text")))).transactional
 
@@ -190,6 +202,10 @@ def test_lock_and_rewrite_facts_of_table_ops() -> None:
                              dataclasses.replace(A, nullable=False))) == (AEL, False)
     assert _lock(AlterColumn(TABLE, dataclasses.replace(A, type="bigserial", nullable=False),
                              dataclasses.replace(A, type="serial", nullable=False))) == (AEL, True)
+    added = AddExclusion(TABLE, EXCLUDE, online=True)
+    assert _lock(added) == (AEL, False) and "builds the index" in added.lock(added.parts()[0]).note
+    assert _lock(DropExclusion(TABLE, EXCLUDE)) == (AEL, False)
+    assert added.destructive is None and added.reverse().destructive is None and added.gives_key is None
 
 
 def test_lock_facts_of_object_ops_come_from_the_kind() -> None:

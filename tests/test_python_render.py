@@ -91,3 +91,24 @@ def test_generated_python_parses(tmp_path: Path) -> None:
     for f in generate(ROOT / "schema.yaml", validate=False).files:
         if f.name.endswith(".py"):
             ast.parse(f.text, filename=f.name)
+
+
+def test_exclusion_constraints_in_revisions_are_their_sql(tmp_path: Path) -> None:
+    """op.create_table cannot state EXCLUDE and alembic has no exclusion op: the table is created,
+    and an exclusion constraint added or dropped, by the SQL file's own statements."""
+    case = EVOLUTION / "exclusion_constraints"
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    spec.write_text(_with_python_outputs(case.joinpath("old.yaml").read_text()))
+    write_out(out, generate(spec, display="schema.yaml").files)
+    first = next((out / "alembic" / "versions").glob("001_*.py")).read_text()
+    assert "op.create_table(" not in first and "EXCLUDE USING gist" in first
+    spec.write_text(_with_python_outputs(case.joinpath("new.yaml").read_text()))
+    migrate(spec, out, "exclusions", display="schema.yaml")
+    text = (out / "alembic" / "versions" / "002_exclusions.py").read_text()
+    upgrade, downgrade = text.split("def upgrade() -> None:", 1)[1].split("def downgrade() -> None:", 1)
+    for body in (upgrade, downgrade):
+        assert "op.drop_constraint(" not in body and "op.create_check_constraint(" not in body
+        assert "ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist" in body
+        assert "# drop exclusion constraint public.bookings.bookings_no_overlap" in body
+    assert "DROP CONSTRAINT bookings_gone" in upgrade and "ADD CONSTRAINT bookings_gone EXCLUDE" in downgrade
+    ast.parse(text)

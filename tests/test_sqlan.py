@@ -245,3 +245,19 @@ def test_resolve_follows_the_written_schema_else_the_search_path() -> None:
     assert TypeRef("mood", "app", dims=1).resolve(exists) == ("app", "mood")
     assert TypeRef("mood", "other").resolve(exists) is None
     assert catalog("int4").resolve(lambda s, n: True) is None  # a built-in is never a user type
+
+
+def test_exclusion_parts_read_back_postgres_text() -> None:
+    from generator.sqlan.constraints import exclusion_parts
+
+    x = exclusion_parts("EXCLUDE USING gist (room_id WITH =, period WITH &&) INCLUDE (note) "
+                        "WHERE ((NOT cancelled)) DEFERRABLE INITIALLY DEFERRED")
+    assert x.method == "gist" and x.include == ("note",) and x.deferrable and x.initially_deferred
+    assert [(e.column, e.expression, e.operator, e.plain) for e in x.elements] == [
+        ("room_id", None, "=", True), ("period", None, "&&", True)]
+    assert x.where is not None and "cancelled" in x.where
+    y = exclusion_parts("EXCLUDE USING gist (lower(name) extensions.gist_trgm_ops WITH =, "
+                        "kind COLLATE \"C\" WITH OPERATOR(pg_catalog.=))")
+    assert y.elements[0].column is None and y.elements[0].expression == "lower(name)"
+    assert y.elements[0].opclass == "extensions.gist_trgm_ops" and y.elements[0].plain
+    assert not y.elements[1].plain and y.where is None and not y.deferrable

@@ -42,5 +42,5 @@ class ObjectId:
 
     def __str__(self) -> str:
         scope = f"{self.schema}.{self.table}." if self.table else (f"{self.schema}." if self.schema else "")
-        args = f"({', '.join(self.args)})" if self.kind is Kind.FUNCTION else ""
+        args = f"({', '.join(self.args)})" if self.kind.spec.namespace == "function" else ""
         return f"{self.kind} {scope}{self.name}{args}"

@@ -86,6 +86,32 @@ class CheckConstraint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionElement:
+    """One element of an exclusion constraint: a column or an expression, its operator class, and
+    the operator two rows may not both satisfy (``room_id WITH =``, ``period WITH &&``)."""
+
+    column: str | None = None
+    expression: str | None = None
+    opclass: str | None = None
+    operator: str = "="
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionConstraint:
+    """``EXCLUDE USING method (element WITH operator, …) [INCLUDE (…)] [WHERE (…)]``, declared
+    inside CREATE TABLE (or added to a table that exists)."""
+
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    method: str = "gist"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially: str = "deferred"
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SchemaIR(Privileged):
     pass
 
@@ -118,6 +144,7 @@ class TableIR(Privileged):
     primary_key: KeyConstraint | None = None
     uniques: tuple[KeyConstraint, ...] = ()
     checks: tuple[CheckConstraint, ...] = ()
+    excludes: tuple[ExclusionConstraint, ...] = ()
     rls_enable: bool = False
     rls_force: bool = False
     realtime: bool = False  # in the supabase_realtime publication
@@ -195,6 +222,19 @@ class FunctionIR(Privileged):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProcedureIR(Privileged):
+    """``CREATE PROCEDURE``: called with CALL, returns no value (INOUT/OUT arguments give rows back),
+    and (without SET options or SECURITY DEFINER) may COMMIT inside its body."""
+
+    arguments: tuple[Argument, ...] = ()
+    language: str = "sql"
+    body: str
+    verbatim: bool = False
+    security_definer: bool = False
+    search_path: str | None = "pg_catalog, pg_temp"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TriggerIR(Obj):
     on: ObjectId
     timing: str
@@ -204,6 +244,13 @@ class TriggerIR(Obj):
     when: str | None = None
     function: ObjectId
     arguments: tuple[str, ...] = ()
+    #: CREATE CONSTRAINT TRIGGER (AFTER … FOR EACH ROW; can be deferred to commit)
+    constraint: bool = False
+    deferrable: bool = False
+    initially: str = "deferred"  # when deferrable
+    #: transition tables: REFERENCING NEW TABLE AS new_table OLD TABLE AS old_table (AFTER triggers)
+    new_table: str | None = None
+    old_table: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

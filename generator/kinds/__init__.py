@@ -56,6 +56,7 @@ class Kind(StrEnum):
     TYPE = "type"
     SEQUENCE = "sequence"
     FUNCTION = "function"
+    PROCEDURE = "procedure"
     TABLE = "table"
     CONSTRAINT = "constraint"
     VIEW = "view"
@@ -114,6 +115,9 @@ class KindDef:
     tracked: bool = False
     #: dropping it loses data
     holds_data: bool = False
+    #: a routine (functions, procedures): a body in a procedural language, run with EXECUTE (granted
+    #: to PUBLIC by default), its own search_path setting, SECURITY DEFINER or INVOKER
+    routine: bool = False
     #: ``GRANT … ON`` keyword when it differs from ``keyword`` (views are granted as tables)
     grant_keyword: str | None = None
     #: the in-place strategy; None means every change replaces the object

@@ -73,7 +73,7 @@ def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -
 
 
 FUNCTION = register(KindDef(kind=Kind.FUNCTION, ir=FunctionIR, keyword="FUNCTION", template_dir="function",
-                            namespace="function", plural="functions", alter=_alter,
+                            namespace="function", routine=True, plural="functions", alter=_alter,
                             alembic_entity="PGFunction", api_default_grant=True, docs_section="functions",
                             docs_heading=True, section="functions", build=build_function,
                             public_default="EXECUTE"))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..ir.build import MAX_COLUMNS, split_name
+from ..ir.exclusion import build_excludes
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, TableIR
 from ..ir.names import constraint_name
@@ -145,17 +146,19 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         one = sorted(refs.columns) if refs and len(refs.columns) == 1 else []
         checks.append(CheckConstraint(name=cname(ck.name, one, "check", kp), expression=ck.expression,
                                         pos=b.pos(kp)))
+    excludes, exclude_sql, exclude_deps = build_excludes(b, d, colset, cname, path)
+    sql += exclude_sql
     rls = d.rls or s.Rls()
     for i, g in enumerate(d.grants):
         check_cols(g.columns, path + ("grants", i, "columns"), "grant")
     table = TableIR(
         id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
-        checks=tuple(checks), rls_enable=rls.enable, rls_force=rls.force, realtime=d.realtime,
-        comment=d.comment,
+        checks=tuple(checks), excludes=tuple(excludes), rls_enable=rls.enable, rls_force=rls.force,
+        realtime=d.realtime, comment=d.comment,
         description=d.description, pos=b.pos(path), grants=b.grants(d.grants, path + ("grants",)),
         revoke_from=b.revoke_from, renamed_from=d.renamed_from,
     )
-    b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch)], sql)
+    b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch), *sorted(exclude_deps, key=str)], sql)
 
     # foreign keys: separate objects, created after both tables (cycles cannot occur)
     fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]

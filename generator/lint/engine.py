@@ -131,8 +131,8 @@ class Context:
                  and (column is None or not g.columns or column in g.columns) for r in g.roles}
         revoked = {r.lower() for r in obj.revoke_from}
         defaults: set[str] = set()
-        if obj.id.kind is Kind.FUNCTION or (obj.id.kind is Kind.SCHEMA and obj.id.name == "public"):
-            defaults.add("public")  # EXECUTE on a new function; USAGE on schema public
+        if kind_def(obj.id.kind).routine or (obj.id.kind is Kind.SCHEMA and obj.id.name == "public"):
+            defaults.add("public")  # EXECUTE on a new function or procedure; USAGE on schema public
         if obj.id.schema == "public" and kind_def(obj.id.kind).api_default_grant:
             defaults.update(API_ROLES)
         roles |= defaults - revoked

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..ir import model as m
 from ..ir.serial import serial_base
-from ..kinds import Kind, kinds_with_columns
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..sqlan.select import not_null_only as _not_null_only
 from .engine import Context, Finding, rule
 
@@ -56,7 +56,7 @@ def matview_concurrent(ctx: Context) -> Iterator[Finding]:
                               hint="add `indexes: [{columns: [...], unique: true}]` or `refresh: blocking`")
 
 
-def _search_path_fixed(fn: m.FunctionIR) -> bool:
+def _search_path_fixed(fn: m.FunctionIR | m.ProcedureIR) -> bool:
     if fn.search_path is None:
         return False
     names = [n.strip().strip('"') for n in fn.search_path.split(",") if n.strip()]
@@ -64,9 +64,10 @@ def _search_path_fixed(fn: m.FunctionIR) -> bool:
 
 
 @rule("definer-without-search-path", "error",
-      "A SECURITY DEFINER function without a fixed search_path can be hijacked by the caller's objects.")
+      "A SECURITY DEFINER function or procedure without a fixed search_path can be hijacked by the caller's "
+      "objects.")
 def definer_search_path(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind(Kind.FUNCTION):
+    for fn in ctx.of_kind(*kinds_where(routine=True)):  # functions and procedures
         if fn.security_definer and not _search_path_fixed(fn):
             yield ctx.finding(fn, "runs with its owner's rights under the caller's search_path: a caller's "
                                   "table, function or operator of the same name runs instead", "search_path",

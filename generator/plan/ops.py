@@ -33,6 +33,8 @@ AddConstraint          a primary key, unique or check of a table    DropConstrai
 DropConstraint         the same                                     AddConstraint
 RenameConstraint       ``old_constraint`` → ``constraint`` (name)   RenameConstraint back
 ReplaceCheck           new check added beside the old one, swapped  ReplaceCheck back
+AddExclusion           an exclusion constraint of a table           DropExclusion
+DropExclusion          the same                                     AddExclusion
 =====================  ===========================================  ==========================
 
 ``online`` marks an op on an object that already holds data in a live database: indexes are
@@ -48,7 +50,17 @@ from enum import StrEnum
 from typing import ClassVar, Literal
 
 from ..ir.ids import ObjectId
-from ..ir.model import CheckConstraint, Column, EnumIR, ForeignKeyIR, IndexIR, KeyConstraint, Obj, TableIR
+from ..ir.model import (
+    CheckConstraint,
+    Column,
+    EnumIR,
+    ExclusionConstraint,
+    ForeignKeyIR,
+    IndexIR,
+    KeyConstraint,
+    Obj,
+    TableIR,
+)
 from ..kinds import Kind, kind_def
 from ..sqlan.types import base_type as base_type
 from ..sqlan.types import column_type, serial_base
@@ -72,12 +84,17 @@ WIDENING: dict[str, set[str]] = {
     "json": {"jsonb", "text"},
 }
 
-#: The constraints a table declares itself (foreign keys are objects of their own).
+#: The constraints a table declares itself that AddConstraint/DropConstraint make (foreign keys are
+#: objects of their own; exclusion constraints have ops of their own: AddExclusion, DropExclusion).
 ConstraintType = Literal["primary key", "unique", "check"]
+#: Every constraint a table declares itself, by type (what RenameConstraint renames).
+TableConstraintType = ConstraintType | Literal["exclude"]
+#: The constraint objects a table declares itself.
+TableConstraint = KeyConstraint | CheckConstraint | ExclusionConstraint
 #: (table, column, default before, default after, is array) of each column of a changed enum
 EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
 #: What names an op's part: a column or a table constraint.
-PartObj = Column | KeyConstraint | CheckConstraint
+PartObj = Column | KeyConstraint | CheckConstraint | ExclusionConstraint
 
 AEL = "ACCESS EXCLUSIVE"
 SUE = "SHARE UPDATE EXCLUSIVE"
@@ -733,16 +750,16 @@ class RenameConstraint(_TableOp):
     """A constraint whose definition is unchanged but whose (derived) name changed."""
 
     action: ClassVar[str] = "rename_constraint"
-    constraint: KeyConstraint | CheckConstraint
-    old_constraint: KeyConstraint | CheckConstraint
-    constraint_type: ConstraintType
+    constraint: TableConstraint
+    old_constraint: TableConstraint
+    constraint_type: TableConstraintType
 
     @property
-    def part(self) -> KeyConstraint | CheckConstraint:
+    def part(self) -> TableConstraint:
         return self.constraint
 
     @property
-    def old_part(self) -> KeyConstraint | CheckConstraint:
+    def old_part(self) -> TableConstraint:
         return self.old_constraint
 
     def reverse(self) -> RenameConstraint:
@@ -793,11 +810,49 @@ class ReplaceCheck(_TableOp):
         return Lock(AEL, f"{AEL} on {name}{scan}; {NO_REWRITE}")
 
 
+@dataclass(frozen=True, slots=True)
+class AddExclusion(_TableOp):
+    """An exclusion constraint of ``table``: always built under the table's lock, checking every row,
+    in the file's transaction, live table or not (Postgres has no ``NOT VALID`` for ``EXCLUDE`` and
+    cannot attach one to an index built ``CONCURRENTLY``). A changed one is dropped and added again
+    in that one transaction, so no moment goes without it."""
+
+    action: ClassVar[str] = "add_exclusion_constraint"
+    constraint: ExclusionConstraint
+    online: bool = False
+
+    @property
+    def part(self) -> ExclusionConstraint:
+        return self.constraint
+
+    def reverse(self) -> DropExclusion:
+        return DropExclusion(self.table, self.constraint, self.online)
+
+    def lock(self, part: Part) -> Lock:
+        return Lock(AEL, f"{AEL} on {self.table.id.qualified}; builds the index; {NO_REWRITE}")
+
+
+@dataclass(frozen=True, slots=True)
+class DropExclusion(_TableOp):
+    """Drop an exclusion constraint of ``table`` (its index with it)."""
+
+    action: ClassVar[str] = "drop_exclusion_constraint"
+    constraint: ExclusionConstraint
+    online: bool = False
+
+    @property
+    def part(self) -> ExclusionConstraint:
+        return self.constraint
+
+    def reverse(self) -> AddExclusion:
+        return AddExclusion(self.table, self.constraint, self.online)
+
+
 #: Every concrete op class (the tests prove each one's reverse round trip).
 OP_CLASSES: tuple[type[Op], ...] = (
     CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, RenameObject, AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
-    RenameConstraint, ReplaceCheck,
+    RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion,
 )
 
 

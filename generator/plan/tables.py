@@ -18,25 +18,28 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
+from ..ir.model import CheckConstraint, Column, ExclusionConstraint, KeyConstraint, TableIR
 from ..ir.names import constraint_name
 from ..ir.serial import column_type
 from ..ir.sql import column_use
 from .ops import (
     AddColumn,
     AddConstraint,
+    AddExclusion,
     AlterColumn,
     AlterObject,
     BackfillColumn,
-    ConstraintType,
     DropColumn,
     DropConstraint,
+    DropExclusion,
     GrantPrivileges,
     Op,
     RenameColumn,
     RenameConstraint,
     ReplaceCheck,
     RevokePrivileges,
+    TableConstraint,
+    TableConstraintType,
 )
 
 
@@ -59,12 +62,16 @@ class TableDiff:
         return bool(self.drop or self.rename or self.build)
 
 
-def _keys(t: TableIR) -> list[tuple[ConstraintType, KeyConstraint | CheckConstraint]]:
-    out: list[tuple[ConstraintType, KeyConstraint | CheckConstraint]] = []
+Constraint = TableConstraint
+
+
+def _keys(t: TableIR) -> list[tuple[TableConstraintType, Constraint]]:
+    out: list[tuple[TableConstraintType, Constraint]] = []
     if t.primary_key:
         out.append(("primary key", t.primary_key))
     out += [("unique", u) for u in t.uniques]
     out += [("check", c) for c in t.checks]
+    out += [("exclude", x) for x in t.excludes]  # a change replaces it: drop, then add (one transaction)
     return out
 
 
@@ -130,10 +137,29 @@ def _type(c: Column) -> str:
     return " ".join(column_type(c.type).lower().split())  # serial is its integer type
 
 
-def _constraint_cols(k: KeyConstraint | CheckConstraint, renamed: dict[str, str]) -> KeyConstraint | CheckConstraint:
+def _constraint_cols(k: Constraint, renamed: dict[str, str]) -> Constraint:
     if isinstance(k, KeyConstraint) and renamed:
         return dataclasses.replace(k, columns=tuple(renamed.get(c, c) for c in k.columns))
+    if isinstance(k, ExclusionConstraint) and renamed:  # Postgres renames the columns it names
+        return dataclasses.replace(k, include=tuple(renamed.get(c, c) for c in k.include), elements=tuple(
+            dataclasses.replace(e, column=renamed.get(e.column, e.column)) if e.column else e for e in k.elements))
     return k
+
+
+def _add(table: TableIR, k: Constraint, kind: TableConstraintType, online: bool) -> Op:
+    """The op adding constraint ``k`` of type ``kind`` (an exclusion constraint has ops of its own)."""
+    if isinstance(k, ExclusionConstraint):
+        return AddExclusion(table, k, online)
+    assert kind != "exclude"
+    return AddConstraint(table, k, kind, online)
+
+
+def _drop(table: TableIR, k: Constraint, kind: TableConstraintType, online: bool) -> Op:
+    """The op dropping constraint ``k`` of type ``kind``."""
+    if isinstance(k, ExclusionConstraint):
+        return DropExclusion(table, k, online)
+    assert kind != "exclude"
+    return DropConstraint(table, k, kind, online)
 
 
 def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = None,
@@ -161,8 +187,8 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
             # before the retype, added from the spec after it (NOT VALID, then validated)
-            d.drop.insert(0, DropConstraint(original, k_old, kind, online))
-            d.build.append(AddConstraint(after, nk[1], kind, online))
+            d.drop.insert(0, _drop(original, k_old, kind, online))
+            d.build.append(_add(after, nk[1], kind, online))
             matched.add(k.name)
             continue
         if nk is not None and nk == (kind, k):
@@ -180,10 +206,10 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             d.rename.append(RenameConstraint(after, same_def, k, kind))
             matched.add(same_def.name)
             continue
-        d.drop.insert(0, DropConstraint(original, k_old, kind, online))
+        d.drop.insert(0, _drop(original, k_old, kind, online))
     for kind, k in new_keys:
         if k.name not in matched:
-            d.build.append(AddConstraint(after, k, kind, online))
+            d.build.append(_add(after, k, kind, online))
     side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
         names_move = any(isinstance(op, DropColumn) for op in d.drop) or d.renamed
@@ -199,7 +225,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     return d
 
 
-def _reads_only(k: KeyConstraint | CheckConstraint, columns: set[str]) -> bool:
+def _reads_only(k: Constraint, columns: set[str]) -> bool:
     """Whether check ``k`` reads only ``columns`` (ones that keep their name and type)."""
     use = column_use(k.expression) if isinstance(k, CheckConstraint) else None
     return use is not None and not use.star and use.names <= columns

@@ -7,17 +7,19 @@ from typing import Any
 
 import yaml
 
+from ..ir.procedure import plpgsql_procedure
 from ..ir.sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
 from ..kinds import Kind
 from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
-SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "tables", "views", "materialized_views",
-            "attached_triggers", "attached_policies", "jobs")
+SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "procedures", "tables", "views",
+            "materialized_views", "attached_triggers", "attached_policies", "jobs")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
-TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "rls",
+TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "exclude", "foreign_keys",
+              "rls",
               "realtime", "indexes", "policies", "triggers", "grants")
 
 
@@ -91,6 +93,9 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
         for c in t["columns"]:
             refs += [type_refs(c["type"])] + [expression_refs(c[k]) for k in ("default", "generated") if k in c]
         refs += [expression_refs(k["expression"]) for k in t.get("checks", [])]
+        for x in t.get("exclude", []):
+            refs += [expression_refs(e["expression"]) for e in x["elements"] if "expression" in e]
+            refs += [expression_refs(x["where"])] if "where" in x else []
         for p in t.get("policies", []):
             refs += [expression_refs(p[k]) for k in ("using", "with_check") if k in p]
         for ix in t.get("indexes", []):
@@ -117,6 +122,12 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
             refs.append(plpgsql_refs(wrapped))
         else:
             refs.append(statement_refs(f["body"]))
+    for f in migration.get("procedures", []):
+        args = f.get("arguments", [])
+        refs += [type_refs(a["type"]) for a in args] + [expression_refs(a["default"]) for a in args if "default" in a]
+        refs.append(plpgsql_refs(plpgsql_procedure(f["body"], [(a.get("mode", "in"), a.get("name"), a["type"])
+                                                               for a in args]))
+                    if f.get("language") == "plpgsql" else statement_refs(f["body"]))
     names = set(cat.referenced)
     for r in refs:
         for sch, name in (*r.relations, *r.functions, *r.types):

@@ -258,7 +258,7 @@ class _Writer:
     def table(self, op: Op, t: TableIR, action: str) -> list[str]:
         schema = py_literal(t.id.schema)
         name = py_literal(t.id.name)
-        if action == "create" and self._expressible(t, t.columns):
+        if action == "create" and self._expressible(t, t.columns) and not t.excludes:  # EXCLUDE: the SQL
             args = [name] + [self.column(t, c) for c in t.columns]
             if t.primary_key:
                 pk = t.primary_key
@@ -291,6 +291,7 @@ class _Writer:
             return f"op.drop_table({name}, schema={schema})"
         if isinstance(op, DropColumn) and not op.column.owned_sequence:
             return f"op.drop_column({name}, {py_literal(op.column.name)}, schema={schema})"
+        # an exclusion constraint (AddExclusion, DropExclusion): its rendered SQL (alembic has no op)
         if isinstance(op, AddConstraint) and not op.online:
             k = op.constraint
             if isinstance(k, CheckConstraint):

@@ -13,6 +13,7 @@ from ..plan import Op
 from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
 from ..plan.ops import enum_additions as added_values
 from ..quoting import quote_ident
+from .exclusion import exclusion_def
 
 SIDE = {"comment", "grants", "revoke_from"}
 
@@ -94,7 +95,8 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
 
 
 def constraint_def(part: KeyConstraint | CheckConstraint, constraint_type: str) -> str:
-    """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)``."""
+    """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)`` (an exclusion
+    constraint: ``exclusion_def``)."""
     if isinstance(part, CheckConstraint):
         return f"CHECK ({part.expression})"
     cols = ", ".join(quote_ident(c) for c in part.columns)
@@ -148,5 +150,6 @@ FILTERS = {
     "keyword": keyword, "grant_on": grant_on,
     "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
-    "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,
+    "constraint_def": constraint_def, "exclusion_def": exclusion_def, "enum_additions": enum_additions,
+    "column_changes": column_changes,
 }

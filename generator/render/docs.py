@@ -34,6 +34,7 @@ from ..output import GeneratedFile
 from ..plan.ops import CreateObject
 from ..spec import LoadedSpec
 from .env import environment
+from .exclusion import exclusion_def
 from .seed import MARK_TEST_DATABASE, MARKER_SETTING, MARKER_VALUES, SEED_FILE
 from .sql import SqlFile, migration_file_names, render_op
 from .stats import compute_statistics
@@ -137,6 +138,7 @@ class _Docs:
             nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
             out.append((u.name, f"UNIQUE{nnd} ({', '.join(u.columns)})"))
         out += [(c.name, f"CHECK ({c.expression})") for c in table.checks]
+        out += [(x.name, exclusion_def(x)) for x in table.excludes]
         for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, Fk):
                 actions = "".join(f" ON {what} {act.upper()}" for what, act in

@@ -16,6 +16,7 @@ from ..kinds import kind_def
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
 from .columns import FILTERS as COLUMN_FILTERS
+from .exclusion import exclusion_def
 from .markdown import FILTERS as MARKDOWN_FILTERS
 
 
@@ -178,7 +179,7 @@ def search_path(value: str) -> str:
 
 
 def table_constraints(table: TableIR) -> list[dict[str, str]]:
-    """The constraints declared inside CREATE TABLE: primary key, uniques, checks."""
+    """The constraints declared inside CREATE TABLE: primary key, uniques, checks, exclusions."""
     out = []
     if table.primary_key:
         out.append({"name": table.primary_key.name,
@@ -188,6 +189,8 @@ def table_constraints(table: TableIR) -> list[dict[str, str]]:
         out.append({"name": u.name, "sql": f"UNIQUE{nnd} ({', '.join(map(quote_ident, u.columns))})"})
     for c in table.checks:
         out.append({"name": c.name, "sql": f"CHECK ({c.expression})"})
+    for x in table.excludes:
+        out.append({"name": x.name, "sql": exclusion_def(x)})
     return out
 
 

@@ -40,6 +40,7 @@ class Counts:
     policies: int = 0
     triggers: int = 0
     functions: int = 0
+    procedures: int = 0
     views: int = 0
     materialized_views: int = 0
 

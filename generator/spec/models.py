@@ -134,6 +134,44 @@ class Check(Spec):
     """An SQL boolean expression."""
 
 
+#: An operator of an exclusion constraint (``=``, ``&&``, ``<>``…): operator characters only.
+Operator = Annotated[str, StringConstraints(pattern=r"^[-+*/<>=~!@#%^&|`?]{1,63}$")]
+
+
+class ExcludeElement(Spec):
+    """An element of an exclusion constraint: a column or an expression, and the operator that two
+    rows may not both satisfy, e.g. `{column: room_id, with: "="}` or `{column: period, with: "&&"}`."""
+
+    column: Name | None = None
+    """A column of the table."""
+    expression: SqlText | None = None
+    """Or an SQL expression over the row, e.g. tstzrange(starts_at, ends_at)."""
+    opclass: Name | None = None
+    """Operator class (default: the method's default for the type), e.g. extensions.gist_int8_ops."""
+    with_: Operator = Field(alias="with")
+    """The operator, e.g. `=` or `&&`: two rows conflict when it holds for every element."""
+
+
+class Exclude(Spec):
+    """An exclusion constraint: no two rows may match on every element's operator. A `gist`
+    constraint with `{column: room_id, with: "="}` needs the `btree_gist` extension."""
+
+    name: Name | None = None
+    """Constraint name (default: `<table>_<columns>_excl`)."""
+    using: Literal["gist", "spgist", "btree", "hash"] = "gist"
+    """The index access method that enforces it."""
+    elements: list[ExcludeElement] = Field(min_length=1)
+    """The elements: columns or expressions, each WITH an operator."""
+    where: SqlText | None = None
+    """Only rows matching this SQL boolean expression are constrained (a partial constraint)."""
+    include: list[Name] = []
+    """INCLUDE columns stored in the constraint's index."""
+    deferrable: bool = False
+    """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+
+
 class ForeignKey(Spec):
     """A (multi-column) foreign key."""
 
@@ -241,6 +279,16 @@ class Rls(Spec):
     """FORCE ROW LEVEL SECURITY: the owner too."""
 
 
+class Referencing(Spec):
+    """Transition tables of an AFTER trigger: the rows a statement changed, as relations its function
+    can read (`REFERENCING NEW TABLE AS newrows OLD TABLE AS oldrows`)."""
+
+    new_table: Name | None = None
+    """Name of the relation holding the new rows (insert and update triggers)."""
+    old_table: Name | None = None
+    """Name of the relation holding the old rows (update and delete triggers)."""
+
+
 class Trigger(Spec):
     """A trigger; its function must return trigger."""
 
@@ -262,6 +310,14 @@ class Trigger(Spec):
     """The trigger function (must return trigger)."""
     arguments: list[str] = []
     """Literal arguments passed to the function."""
+    constraint: bool = False
+    """CREATE CONSTRAINT TRIGGER: an AFTER … FOR EACH ROW trigger that can be deferred to commit."""
+    deferrable: bool = False
+    """A constraint trigger that can be deferred (INITIALLY DEFERRED unless `initially: immediate`)."""
+    initially: Literal["deferred", "immediate"] = "deferred"
+    """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    referencing: Referencing | None = None
+    """Transition tables (AFTER triggers on one event, not constraint triggers, no `update_of`)."""
     comment: str | None = None
     """COMMENT ON TRIGGER."""
     migration: int | None = None
@@ -289,6 +345,8 @@ class Table(Spec):
     """Unique constraints."""
     checks: list[Check] = []
     """CHECK constraints."""
+    exclude: list[Exclude] = []
+    """Exclusion constraints (EXCLUDE USING gist …), e.g. booking periods per room that must not overlap."""
     foreign_keys: list[ForeignKey] = []
     """Multi-column foreign keys."""
     indexes: list[Index] = []
@@ -367,6 +425,38 @@ class Function(Spec):
     """Privileges granted after everything is revoked, e.g. [{privileges: [execute], to: [authenticated]}]."""
     comment: str | None = None
     """COMMENT ON FUNCTION."""
+    description: str | None = None
+    """Longer prose for the generated documentation."""
+
+
+class Procedure(Spec):
+    """A procedure (``CREATE PROCEDURE``), run with ``CALL``. Same safe defaults as a function: invoker
+    rights, ``search_path = pg_catalog, pg_temp``, EXECUTE revoked from PUBLIC. A procedure that
+    COMMITs inside its body needs `search_path: null` and invoker rights (Postgres refuses transaction
+    control under SET options or SECURITY DEFINER)."""
+
+    name: Name
+    """Procedure name (qualified, or with `schema:`)."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames instead of drop + create."""
+    schema_: Name = Field("public", alias="schema")
+    """The schema (default public)."""
+    arguments: list[Argument] = []
+    """Arguments, in order (in, inout, out or variadic)."""
+    language: Literal["sql", "plpgsql"] = "sql"
+    """sql or plpgsql."""
+    body: Body
+    """The procedure body (SQL or PL/pgSQL), dollar-quoted for you."""
+    verbatim: bool = False
+    """The body exactly as written, no newlines added around it."""
+    security: Literal["invoker", "definer"] = "invoker"
+    """SECURITY INVOKER (default) or DEFINER."""
+    search_path: NameText | None = "pg_catalog, pg_temp"
+    """SET search_path; "" gives an empty path; null sets none (needed for COMMIT in the body)."""
+    grants: list[Grant] = []
+    """Privileges granted after everything is revoked, e.g. [{privileges: [execute], to: [service_role]}]."""
+    comment: str | None = None
+    """COMMENT ON PROCEDURE."""
     description: str | None = None
     """Longer prose for the generated documentation."""
 
@@ -538,6 +628,8 @@ class Migration(Spec):
     """Sequences it creates."""
     functions: list[Function] = []
     """Functions it creates."""
+    procedures: list[Procedure] = []
+    """Procedures it creates (CREATE PROCEDURE, run with CALL)."""
     tables: list[Table] = []
     """Tables it creates."""
     views: list[View] = []

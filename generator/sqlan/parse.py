@@ -16,7 +16,9 @@ import json
 from functools import lru_cache
 from typing import Any, Literal
 
+from pglast import parse_sql
 from pglast import parser as pg
+from pglast.stream import RawStream
 
 ParseError = pg.ParseError
 Mode = Literal["sql", "plpgsql"]
@@ -59,6 +61,20 @@ def parse_type_name(text: str) -> Tree:
     return parse(f"{TYPE_PREFIX}{text}\n)")
 
 
+@lru_cache(maxsize=1024)
+def parse_nodes(text: str) -> tuple[Any, ...]:
+    """The statements of ``text`` as pglast's node objects, for the few readers that print part of
+    a statement back as SQL (:func:`deparse`); cached like :func:`parse`, never changed by callers.
+
+    Raises :class:`ParseError` when it does not parse."""
+    return tuple(s.stmt for s in parse_sql(text))
+
+
+def deparse(node: Any) -> str:
+    """SQL text of one node of :func:`parse_nodes` (an expression, a predicate), as pglast prints it."""
+    return str(RawStream()(node))
+
+
 def error_offset(exc: ParseError) -> int:
     """0-based character offset of a parse error (pglast gives it as ``args[1]``)."""
     return max(0, int(exc.args[1])) if len(exc.args) > 1 and exc.args[1] else 0
@@ -74,10 +90,11 @@ def scan(text: str) -> tuple[Any, ...]:
 
 def cache_info() -> dict[str, Any]:
     """Hits and misses of the parse cache (a miss is one real parse)."""
-    return {"parse": _parsed.cache_info(), "scan": scan.cache_info()}
+    return {"parse": _parsed.cache_info(), "scan": scan.cache_info(), "nodes": parse_nodes.cache_info()}
 
 
 def clear_cache() -> None:
     """Forget every cached tree (tests that count parses start from here)."""
     _parsed.cache_clear()
     scan.cache_clear()
+    parse_nodes.cache_clear()

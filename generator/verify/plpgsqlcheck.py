@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from generator.ir.model import FunctionIR, Model, TriggerIR
-from generator.kinds import Kind
+from generator.ir.model import FunctionIR, Model, ProcedureIR, TriggerIR
+from generator.kinds import Kind, kinds_where
 from generator.lint.rules_verify import PLPGSQL_CHECK
 from generator.quoting import quote_ident
 
@@ -29,20 +29,27 @@ if TYPE_CHECKING:
 _CHECK = """
 select level, lineno, message, coalesce(detail, ''), coalesce(hint, '')
   from plpgsql_check_function_tb(%s::regprocedure, %s::regclass, fatal_errors => false,
-                                 other_warnings => true, extra_warnings => true)
+                                 other_warnings => true, extra_warnings => true,
+                                 oldtable => %s, newtable => %s)
 """
 
 
-def _signature(fn: FunctionIR) -> str:
+def _signature(fn: FunctionIR | ProcedureIR) -> str:
     oid = fn.id
     return f"{quote_ident(oid.schema)}.{quote_ident(oid.name)}({', '.join(oid.args)})"
 
 
 def trigger_relation(model: Model, fn: FunctionIR) -> str | None:
     """The relation (quoted ``schema.name``) of the first trigger that calls ``fn``, if any."""
+    trigger = first_trigger(model, fn)
+    return f"{quote_ident(trigger.on.schema)}.{quote_ident(trigger.on.name)}" if trigger else None
+
+
+def first_trigger(model: Model, fn: FunctionIR) -> TriggerIR | None:
+    """The first trigger that calls ``fn`` (its relation and transition tables check the body)."""
     for obj in model.of_kind(Kind.TRIGGER):
         if isinstance(obj, TriggerIR) and obj.function == fn.id:
-            return f"{quote_ident(obj.on.schema)}.{quote_ident(obj.on.name)}"
+            return obj
     return None
 
 
@@ -60,7 +67,8 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     from .run import Outcome
 
     model = ctx.result.model
-    functions = [o for o in model.of_kind(Kind.FUNCTION) if isinstance(o, FunctionIR) and o.language == "plpgsql"]
+    functions = [o for o in model.of_kind(*kinds_where(routine=True))  # functions and procedures
+                 if isinstance(o, FunctionIR | ProcedureIR) and o.language == "plpgsql"]
     if not functions:
         return Outcome(skipped=True, note="no PL/pgSQL function")
     conn = ctx.conn
@@ -78,14 +86,15 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     skipped = 0
     try:
         for fn in functions:
-            relation = None
-            if (fn.returns or "").lower() == "trigger":
-                relation = trigger_relation(model, fn)
+            relation = trigger = None
+            if isinstance(fn, FunctionIR) and (fn.returns or "").lower() == "trigger":
+                relation, trigger = trigger_relation(model, fn), first_trigger(model, fn)
                 if relation is None:
                     skipped += 1  # a trigger function no trigger uses: nothing to check it against
                     continue
+            tables = (trigger.old_table, trigger.new_table) if trigger else (None, None)
             try:
-                rows = conn.execute(_CHECK, (_signature(fn), relation or 0)).fetchall()
+                rows = conn.execute(_CHECK, (_signature(fn), relation or 0, *tables)).fetchall()
             except psycopg.Error as exc:
                 problems.append(f"{fn.pos}: {fn.id}: plpgsql_check failed: {' '.join(str(exc).split())}")
                 continue
@@ -101,7 +110,7 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     finally:
         if created and created[0]:
             conn.execute("DROP EXTENSION plpgsql_check")
-    note = f"{len(functions) - skipped} PL/pgSQL functions checked"
+    note = f"{len(functions) - skipped} PL/pgSQL functions checked"  # procedures included
     if warnings:
         note += f"; {len(warnings)} warnings (waive with rule {PLPGSQL_CHECK}): " + " | ".join(warnings)
     return Outcome(problems=tuple(problems), note=note)

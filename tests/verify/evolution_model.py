@@ -72,6 +72,7 @@ class Table:
     policies: list[tuple[str, int | None, int]] = field(default_factory=list)  # (name, column key, bound)
     triggers: list[tuple[str, int | None]] = field(default_factory=list)  # (name, update-of column key)
     grant_cols: list[int] = field(default_factory=list)  # UPDATE (cols) TO authenticated
+    excludes: list[tuple[str, int, bool]] = field(default_factory=list)  # (name, column key, partial)
     renamed_from: str | None = None
 
     def col(self, key: int) -> Col | None:
@@ -180,6 +181,9 @@ def render(s: Schema) -> str:
             td["renamed_from"] = t.renamed_from
         if t.checks:
             td["checks"] = [{"name": n, "expression": check(t.col(k), b)} for n, k, b in t.checks]  # type: ignore[arg-type]
+        if t.excludes:  # btree (no extension needed): `c WITH =`, partial ones only for positive ids
+            td["exclude"] = [{"name": n, "using": "btree", "elements": [{"column": t.col(k).name, "with": "="}],  # type: ignore[union-attr]
+                              **({"where": "id > 0"} if partial else {})} for n, k, partial in t.excludes]
         if t.indexes:
             out = []
             for n, kind, k in t.indexes:
@@ -256,6 +260,7 @@ def drop_column(s: Schema, t: Table, key: int) -> None:
     t.cols = [c for c in t.cols if c.key not in gone]
     t.checks = [x for x in t.checks if x[1] not in gone]
     t.indexes = [x for x in t.indexes if x[2] not in gone]
+    t.excludes = [x for x in t.excludes if x[1] not in gone]
     t.policies = [(n, None if k in gone else k, b) for n, k, b in t.policies]
     t.triggers = [x for x in t.triggers if x[1] not in gone]
     t.grant_cols = [k for k in t.grant_cols if k not in gone]

@@ -118,7 +118,7 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table", "sequence"]
+             "rename_table", "sequence", "exclude"]
     if t.cols:
         kinds += ["drop_column", "rename_column", "retype", "grant", "unique", "serial", "storage"]
     if t.indexes:
@@ -227,6 +227,20 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
         n, k, b = t.checks[i]
         t.checks[i] = (n, k, b + 1)
         return f"change check {n}"
+    if kind == "exclude":  # add one, make one partial or whole (a replace), or drop one
+        if not t.excludes or draw(st.booleans()):
+            if not t.cols:
+                return "nothing"
+            c = draw(st.sampled_from(t.cols))
+            t.excludes.append((f"x{s.key()}", c.key, draw(st.booleans())))
+            return f"add exclusion constraint on {t.name}.{c.name}"
+        i = draw(st.integers(0, len(t.excludes) - 1))
+        n, k, partial = t.excludes[i]
+        if draw(st.booleans()):
+            del t.excludes[i]
+            return f"drop exclusion constraint {n}"
+        t.excludes[i] = (n, k, not partial)
+        return f"change exclusion constraint {n}"
     if kind == "view":
         mine = [v for v in s.views if v.table == t.key]
         if not mine:

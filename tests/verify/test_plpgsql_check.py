@@ -108,3 +108,52 @@ def test_without_plpgsql_check_verify_says_so(pg_server: Server, tmp_path: Path)
         pytest.skip("this server has plpgsql_check")
     problems, note = _verify(pg_server, tmp_path, SPEC)
     assert problems == [] and "plpgsql_check is not available on this server" in note
+
+
+PROCEDURE_SPEC = """\
+version: 1
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: items
+        columns:
+          - {name: id, type: int, primary_key: true}
+          - {name: done, type: boolean, nullable: false, default: "false"}
+        grants: [{privileges: [select], to: [service_role]}]
+    functions:
+      - name: count_new
+        returns: trigger
+        language: plpgsql
+        body: |
+          begin
+            perform count(*) from added;
+            return null;
+          end;
+    procedures:
+      - name: finish
+        language: plpgsql
+        arguments: [{name: n, type: bigint, mode: out}]
+        body: |
+          begin
+            update public.items set done = true where not done;
+            n := (select count(*) from public.items i where i.done);
+          end;
+"""
+
+
+@pytest.mark.pg
+def test_plpgsql_check_covers_procedures_and_transition_tables(pg_server: Server, tmp_path: Path) -> None:
+    """A procedure's body and a trigger function reading its trigger's transition table are checked."""
+    if not _has_plpgsql_check(pg_server):
+        pytest.skip("plpgsql_check is not available on this server (Debian: postgresql-15-plpgsql-check)")
+    spec = PROCEDURE_SPEC.replace("""        grants: [{privileges: [select], to: [service_role]}]
+""", """        grants: [{privileges: [select], to: [service_role]}]
+        triggers:
+          - {name: items_count, timing: after, events: [insert], for_each: statement,
+             referencing: {new_table: added}, function: count_new}
+""")
+    problems, note = _verify(pg_server, tmp_path, spec)
+    assert problems == [] and "2 PL/pgSQL functions checked" in note, (problems, note)
+    problems, _ = _verify(pg_server, tmp_path, spec.replace("i.done);", "i.finished);"))
+    assert len(problems) == 1 and "procedure public.finish()" in problems[0] and "finished" in problems[0]

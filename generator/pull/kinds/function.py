@@ -1,4 +1,5 @@
-"""Functions (SQL and PL/pgSQL): arguments with modes and defaults, result, every attribute, grants."""
+"""Functions and procedures (SQL and PL/pgSQL): arguments with modes and defaults, result, every
+attribute, grants."""
 
 from __future__ import annotations
 
@@ -65,20 +66,31 @@ def read(cat: Catalog) -> list[Item]:
     out = []
     for r in cat.rows(QUERY.replace("{sqlbody}", sqlbody)):
         where = f"{qualified(r['schema'], r['name'])}({r['identity']})"
-        if r["kind"] != "f":
+        if r["kind"] not in ("f", "p"):
             cat.skip(KINDS.get(r["kind"], "routine"), where)
             continue
+        what = "function" if r["kind"] == "f" else "procedure"
         if r["language"] not in ("sql", "plpgsql"):
-            cat.skip("function", where, f"language {r['language']}")
+            cat.skip(what, where, f"language {r['language']}")
             continue
         if r["sql_body"]:
-            cat.skip("function", where, "a SQL-standard body (BEGIN ATOMIC / RETURN)")
+            cat.skip(what, where, "a SQL-standard body (BEGIN ATOMIC / RETURN)")
             continue
-        out.append(Item("functions", r["schema"], f"{r['name']}({r['identity']})", _function(cat, r, where)))
+        if r["kind"] == "p":
+            out.append(Item("procedures", r["schema"], f"{r['name']}({r['identity']})", _procedure(cat, r, where)))
+        else:
+            out.append(Item("functions", r["schema"], f"{r['name']}({r['identity']})", _function(cat, r, where)))
     return out
 
 
-def _function(cat: Catalog, r: dict[str, Any], where: str) -> dict[str, Any]:
+def _procedure(cat: Catalog, r: dict[str, Any], where: str) -> dict[str, Any]:
+    """A procedure in the spec's shape: what a function has, less the result and its attributes."""
+    data = _function(cat, r, where, "procedure")
+    data.pop("returns", None)
+    return data
+
+
+def _function(cat: Catalog, r: dict[str, Any], where: str, what: str = "function") -> dict[str, Any]:
     arguments, table = [], []
     names = list(r["arg_names"])
     for i, (type_, mode) in enumerate(zip(r["arg_types"], list(r["arg_modes"]) or ["i"] * len(r["arg_types"]),
@@ -94,31 +106,34 @@ def _function(cat: Catalog, r: dict[str, Any], where: str) -> dict[str, Any]:
         arguments.append(omit_defaults({"name": name, "type": type_, "default": default, "mode": MODES[mode]},
                                        {"mode": "in"}))
     if r["cost"] != 100:
-        cat.skip("function", where, f"COST {r['cost']:g}")
+        cat.skip(what, where, f"COST {r['cost']:g}")
     if r["retset"] and r["rows"] != 1000:
-        cat.skip("function", where, f"ROWS {r['rows']:g}")
+        cat.skip(what, where, f"ROWS {r['rows']:g}")
     if r["transforms"] or r["support"]:
-        cat.skip("function", where, "TRANSFORM or SUPPORT")
+        cat.skip(what, where, "TRANSFORM or SUPPORT")
     search_path: str | None = None
     for setting in r["config"] or []:
         key, _, value = setting.partition("=")
         if key == "search_path":
             search_path = parse_search_path(value)
         else:
-            cat.skip("function", where, f"SET {key}")
+            cat.skip(what, where, f"SET {key}")
     grants = grants_of(cat, "function", where, r["acl"], "f", r["owner"], r["owner_name"])
     data: dict[str, Any] = {"name": r["name"], "schema": r["schema"], "arguments": arguments}
     if table:
         data["returns_table"] = table
     else:
         data["returns"] = r["result"]
-    data.update(omit_defaults({
+    attributes = {
         "language": r["language"],
         "volatility": {"i": "immutable", "s": "stable", "v": "volatile"}[r["volatility"]],
         "security": "definer" if r["definer"] else "invoker", "strict": r["strict"], "leakproof": r["leakproof"],
         "parallel": {"s": "safe", "r": "restricted", "u": "unsafe"}[r["parallel"]],
-    }, {"language": "sql", "volatility": "volatile", "security": "invoker", "strict": False, "leakproof": False,
-        "parallel": "unsafe"}))
+    }
+    if what == "procedure":  # a procedure has no volatility, strictness, leakproofness or parallel safety
+        attributes = {k: attributes[k] for k in ("language", "security")}
+    data.update(omit_defaults(attributes, {"language": "sql", "volatility": "volatile", "security": "invoker",
+                                           "strict": False, "leakproof": False, "parallel": "unsafe"}))
     if search_path != "pg_catalog, pg_temp":
         data["search_path"] = search_path
     data["grants"] = grants

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...ir.names import constraint_name
 from ...ir.sql import expression_refs
+from ...sqlan.constraints import exclusion_parts
 from ..catalog import Catalog, not_extension_member, qualified
 from ..privileges import column_grants, grants_of
 from . import Item, omit_defaults
@@ -209,14 +210,16 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     pk_cols = list(pk["columns"]) if pk else []
     data: dict[str, Any] = {"name": tname, "schema": sch, "comment": t["comment"],
                             "columns": [_column(cat, t, c, pk_cols) for c in cols]}
-    uniques, checks, fks = [], [], []
+    uniques, checks, excludes, fks = [], [], [], []
     children: list[Item] = []
     for k in cons:
         where = f"{qname}.{k['name']}"
         if k["comment"]:
             cat.skip("constraint", where, "a comment on a constraint")
         if k["type"] == "x":
-            cat.skip("constraint", where, "an exclusion constraint")
+            x = _exclusion(cat, k, tname, where)
+            if x is not None:
+                excludes.append(x)
             continue
         if k["type"] in ("p", "u"):
             nnd = "NULLS NOT DISTINCT" in k["def"]
@@ -249,6 +252,7 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     data["primary_key"] = pk_cols
     data["unique"] = uniques
     data["checks"] = checks
+    data["exclude"] = excludes
     data["foreign_keys"] = fks
     if not t["rls"] or t["force_rls"]:
         data["rls"] = omit_defaults({"enable": t["rls"], "force": t["force_rls"]}, {"enable": True, "force": False})
@@ -257,6 +261,31 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     grants += column_grants(cat, "table", qname, [(c["name"], c["acl"]) for c in cols])
     data["grants"] = grants
     return [Item("tables", sch, tname, omit_defaults(data, {"schema": "public"})), *children]
+
+
+def _exclusion(cat: Catalog, k: dict[str, Any], tname: str, where: str) -> dict[str, Any] | None:
+    """An exclusion constraint in the spec's shape, read from Postgres's text of it."""
+    from ...ir.exclusion import element_parts
+    from ...ir.model import ExclusionElement
+
+    x = exclusion_parts(k["def"])
+    if not all(e.plain for e in x.elements):
+        cat.skip("constraint", where, "an exclusion element with a qualified operator, collation or order")
+        return None
+    elements: list[dict[str, Any]] = []
+    for e in x.elements:
+        one: dict[str, Any] = {"column": e.column} if e.column else {"expression": e.expression}
+        if e.opclass:
+            one["opclass"] = e.opclass
+        one["with"] = e.operator
+        elements.append(one)
+    irs = [ExclusionElement(column=e.column, expression=e.expression) for e in x.elements]
+    parts = element_parts(irs, lambda t: sorted(expression_refs(t).columns))
+    default = constraint_name(tname, parts, "excl")
+    data = {"name": None if k["name"] == default else k["name"], "using": x.method,
+            "elements": elements, "where": x.where, "include": list(x.include), "deferrable": x.deferrable,
+            "initially": "deferred" if x.initially_deferred or not x.deferrable else "immediate"}
+    return omit_defaults(data, {"using": "gist", "deferrable": False, "initially": "deferred"})
 
 
 def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: str) -> dict[str, Any] | None:

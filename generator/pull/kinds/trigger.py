@@ -1,4 +1,5 @@
-"""Triggers on tables and views: timing, events, UPDATE OF, FOR EACH, WHEN, function and arguments."""
+"""Triggers on tables and views: timing, events, UPDATE OF, FOR EACH, WHEN, function and arguments;
+constraint triggers (deferrable) and transition tables (REFERENCING)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from . import Item, omit_defaults
 
 QUERY = """
 select n.nspname as schema, c.relname as "table", t.tgname as name, t.tgtype::int as type,
-       t.tgenabled as enabled, t.tgconstraint <> 0 as is_constraint,
+       t.tgenabled as enabled, t.tgconstraint <> 0 as is_constraint, t.tgdeferrable as deferrable,
+       t.tginitdeferred as initially_deferred,
        fn.nspname as function_schema, f.proname as function_name, t.tgnargs as nargs, t.tgargs as args,
        array(select a.attname::text from unnest(t.tgattr::int2[]) with ordinality k(n, o)
              join pg_attribute a on a.attrelid = t.tgrelid and a.attnum = k.n order by k.o) as update_of,
@@ -39,13 +41,8 @@ def read(cat: Catalog) -> list[Item]:
         out.append(Item("attached_triggers", r["schema"], r["name"], data, parent=r["table"]))
     for r in cat.rows(QUERY):
         where = f"{qualified(r['schema'], r['table'])}.{r['name']}"
-        if r["is_constraint"]:
-            cat.skip("trigger", where, "a constraint trigger")
-            continue
         if r["enabled"] != "O":
             cat.skip("trigger", where, "disabled or replica/always mode")
-        if r["old_table"] or r["new_table"]:
-            cat.skip("trigger", where, "transition tables (REFERENCING)")
         out.append(Item("triggers", r["schema"], r["name"], trigger_data(cat, r), parent=r["table"]))
     return out
 
@@ -63,5 +60,9 @@ def trigger_data(cat: Catalog, r: dict[str, Any]) -> dict[str, Any]:
         cat.referenced.add((r["function_schema"], r["function_name"]))
     data = {"name": r["name"], "timing": timing, "events": events, "update_of": list(r["update_of"]),
             "for_each": "row" if tg & 1 else "statement", "when": m.group(1) if m else None,
-            "function": fn, "arguments": [a.decode() for a in args], "comment": r["comment"]}
-    return omit_defaults(data, {"for_each": "row"})
+            "function": fn, "arguments": [a.decode() for a in args],
+            "constraint": r["is_constraint"], "deferrable": r["deferrable"],
+            "initially": "deferred" if r["initially_deferred"] or not r["deferrable"] else "immediate",
+            "referencing": omit_defaults({"new_table": r["new_table"], "old_table": r["old_table"]}, {}) or None,
+            "comment": r["comment"]}
+    return omit_defaults(data, {"for_each": "row", "constraint": False, "deferrable": False, "initially": "deferred"})

@@ -1,0 +1,1 @@
+insert into public.events (kind) values ('a'), ('b');

@@ -1,0 +1,1 @@
+insert into public.entries (amount) values (1), (2);
