@@ -20,6 +20,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -30,6 +31,7 @@ from .ir.ids import ObjectId
 from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
 from .ir.raw import RawIR
+from .kinds import kind_defs
 from .output import GeneratedFile
 from .plan import Plan, plan
 
@@ -58,6 +60,22 @@ _NOT_STATE = {"migration", "shape"}
 #: files and the files of specs that do not use them stay as they were.
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
                                "collation": None, "initially": "deferred"}
+
+
+@lru_cache(maxsize=1)
+def _registered() -> dict[str, type[Obj]]:
+    """Ir classes of the kinds whose modules declare them (by class name)."""
+    return {kd.ir.__name__: kd.ir for kd in kind_defs()}
+
+
+@lru_cache(maxsize=1)
+def _registered_nested() -> dict[tuple[str, str], type]:
+    """Nested dataclasses the kind modules declare (``hooks["nested"]``): (ir class, field) → class."""
+    out: dict[tuple[str, str], type] = {}
+    for kd in kind_defs():
+        if "nested" in kd.hooks:
+            out.update(kd.hooks["nested"]())
+    return out
 
 
 class HistoryError(SchemagenError):
@@ -150,7 +168,7 @@ def _from_value(owner: str, name: str, v: Any) -> Any:
         return v
     if name in _IDS and isinstance(v, dict):
         return _from_oid(v)
-    cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name))
+    cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name)) or _registered_nested().get((owner, name))
     if cls is not None:
         sub = cls.__name__
         if isinstance(v, list):
@@ -173,7 +191,7 @@ def _dep_key(oid: ObjectId) -> tuple[Any, ...]:
 
 def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
     """The object (and its dependencies) stored by :func:`object_to_dict`."""
-    cls = _KINDS[d["type"]]
+    cls = _KINDS.get(d["type"]) or _registered()[d["type"]]
     fields = {k: _from_value(d["type"], k, v) for k, v in d["fields"].items()}
     obj = cls(id=_from_oid(d["id"]), migration=0, **fields)
     return obj, frozenset(_from_oid(x) for x in d["deps"])

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import Pos, Problem, SpecError
-from ..kinds import Kind
+from ..kinds import Kind, kind_def, kind_defs
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from ..spec import models as s
@@ -33,6 +33,8 @@ from .sql import (
 )
 
 RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE)
+#: kinds whose names are types (a column, argument or attribute can be of them)
+TYPE_KINDS = (Kind.TYPE, Kind.DOMAIN, Kind.COMPOSITE_TYPE, Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
@@ -114,7 +116,7 @@ class _Builder:
             first = self.pending[oid].obj.pos
             self.error(path, f"duplicate {oid} (first declared at {first})")
             return
-        if oid.kind in RELATION_KINDS or oid.kind in ("index", "type"):
+        if kind_def(oid.kind).namespace == "relation":
             key = (oid.schema, oid.name)
             if key in self.namespace:
                 other = self.namespace[key]
@@ -503,7 +505,7 @@ class _Builder:
                 for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
                     target = self.namespace.get((sch or default, typ)) or (
                         self.namespace.get(("public", typ)) if sch is None else None)
-                    if target is not None and target.kind in ("type", "table", "view", "materialized view"):
+                    if target is not None and target.kind in TYPE_KINDS:
                         need.add(target)
                     elif sch is not None and sch in managed and (sch, typ) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")
@@ -616,6 +618,9 @@ def build(loaded: LoadedSpec) -> m.Model:
             b.extension(ext, mig.number, mp + ("extensions", i))
         for i, en in enumerate(mig.enums):
             b.enum(en, mig.number, mp + ("enums", i))
+        for kd in kind_defs():  # kinds whose module builds its own section (generator/kinds/<kind>.py)
+            if "build" in kd.hooks:
+                kd.hooks["build"](b, mig, mig.number, mp)
         for i, sq in enumerate(mig.sequences):
             b.sequence(sq, mig.number, mp + ("sequences", i))
         for i, tb in enumerate(mig.tables):

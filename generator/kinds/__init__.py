@@ -31,6 +31,8 @@ class Kind(StrEnum):
     SCHEMA = "schema"
     EXTENSION = "extension"
     TYPE = "type"
+    DOMAIN = "domain"
+    COMPOSITE_TYPE = "composite type"
     SEQUENCE = "sequence"
     FUNCTION = "function"
     TABLE = "table"
