@@ -310,6 +310,14 @@ def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     return None
 
 
+def _composite_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
+    """The composite type of the spec that ``t`` names (a function result), if any."""
+    if t.array or t.schema == "pg_catalog":
+        return None
+    oid = ObjectId(Kind.COMPOSITE_TYPE, t.schema or schema, t.name)
+    return oid if oid in ctx.model.objects else None
+
+
 def _exposed_functions(ctx: _Ctx, schema: str) -> list[tuple[FunctionIR, list[_Arg]]]:
     out = []
     for fn in ctx.model.of_kind("function"):
@@ -343,7 +351,8 @@ def _returns(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> tuple[list[str] | N
     outs = [a for a in args if a.mode in ("out", "inout")]
     if ctx.typed and rt.name == "record" and not rt.array and len(outs) > 1:
         return [f"{ts_key(a.name)}: {ctx.ts(a.type, fn.id.schema)} | null" for a in outs], "", setof, None
-    return None, ctx.ts(rt, fn.id.schema), setof, rt if rel else None
+    composite = _composite_named(ctx, rt, fn.id.schema)
+    return None, ctx.ts(rt, fn.id.schema), setof, rt if rel or composite else None
 
 
 def _relation_columns(ctx: _Ctx, rel: ObjectId) -> list[tuple[str, str, bool]]:
@@ -372,13 +381,17 @@ def _signature(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> dict[str, Any]:
     rel = _relation_named(ctx, rt, fn.id.schema) if rt is not None else None
     setof_options = None
     multiple = setof  # prorows defaults to 1000 for set-returning functions, null otherwise
+    composite = _composite_named(ctx, rt, fn.id.schema) if rt is not None and rel is None else None
+    if composite is not None:  # postgres-meta names a composite result like a relation (sub-selectable)
+        setof_options = {"from": _js("*"), "to": _js(composite.name), "one": _bool(not multiple),
+                         "setof": _bool(setof)}
     if rel is not None:
         setof_options = {"from": _js("*"), "to": _js(rel.name), "one": _bool(not multiple), "setof": _bool(setof)}
         arg_rel = _relation_named(ctx, args[0].type, fn.id.schema) if len(args) == 1 else None
         if arg_rel is not None:
             source = arg_rel.name if arg_rel.schema == "public" else f"{arg_rel.schema}.{arg_rel.name}"
             setof_options.update({"from": _js(source), "one": _bool(not multiple or not setof)})
-    collapsible = not multiple and rel is not None
+    collapsible = not multiple and (rel is not None or composite is not None)
     suffix = "[]" if setof and not collapsible else ""
     if len(ins) == 1 and not ins[0].name and _relation_named(ctx, ins[0].type, fn.id.schema) and rel is None:
         # postgres-meta hasTableRowError: PostgREST only embeds such a function as a computed field
