@@ -77,20 +77,20 @@ class People(Base):
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), sa.Identity(always=True), primary_key=True, nullable=False)
-    email: Mapped[Any] = mapped_column(PgType("email"), nullable=False)
-    age: Mapped[Any] = mapped_column(PgType("positive_int"), nullable=True)
-    mood: Mapped[Any] = mapped_column(PgType("public.good_mood"), nullable=True)
-    labels: Mapped[Any] = mapped_column(PgType("labels"), nullable=True)
+    email: Mapped[str] = mapped_column(postgresql.DOMAIN("email", sa.Text(), create_type=False), nullable=False)
+    age: Mapped[int] = mapped_column(postgresql.DOMAIN("positive_int", sa.Integer(), create_type=False), nullable=False)
+    mood: Mapped[Mood | None] = mapped_column(postgresql.DOMAIN("good_mood", sa.Enum(Mood, name="mood", create_type=False, native_enum=True, values_callable=_enum_values), create_type=False), nullable=True)
+    labels: Mapped[list[str]] = mapped_column(postgresql.DOMAIN("labels", postgresql.ARRAY(sa.Text()), create_type=False), nullable=False)
     balance: Mapped[Any] = mapped_column(PgType("money_amount"), nullable=True)
-    other_emails: Mapped[Any] = mapped_column(PgType("email[]"), nullable=True)
+    other_emails: Mapped[list[str] | None] = mapped_column(postgresql.ARRAY(postgresql.DOMAIN("email", sa.Text(), create_type=False)), nullable=True)
 
 
 adults = sa.Table(
     "adults",
     views_metadata,
     sa.Column("id", sa.BigInteger(), nullable=False),
-    sa.Column("email", PgType("email"), nullable=False),
-    sa.Column("age", PgType("positive_int"), nullable=True),
+    sa.Column("email", postgresql.DOMAIN("email", sa.Text(), create_type=False), nullable=False),
+    sa.Column("age", postgresql.DOMAIN("positive_int", sa.Integer(), create_type=False), nullable=True),
     info={"kind": "view"},
 )
 """View public.adults (read only)."""
