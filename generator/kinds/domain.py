@@ -122,7 +122,19 @@ def check_changes(op: Op) -> list[str]:
     return out
 
 
+def lock_note(op: Op, part: object) -> str:
+    """What an ALTER DOMAIN locks: SET NOT NULL and a check being validated scan every column of the
+    domain, holding SHARE on its tables (writes wait); the rest locks no table."""
+    old, new = op.old, op.obj
+    scans = op.action == "alter" and isinstance(old, DomainIR) and isinstance(new, DomainIR) and (
+        (new.not_null and not old.not_null) or any(c not in old.checks for c in new.checks))
+    if scans:
+        return "SHARE on each table with a column of the domain (writes wait) while it checks their rows; no rewrite"
+    return "no table lock; no rewrite"
+
+
 DOMAIN = register(KindDef(kind=KIND, ir=DomainIR, keyword="DOMAIN", template_dir="domain", namespace="relation",
                           plural="domains", alter=_alter,
-                          hooks={"build": build_domains, "filters": lambda: {"domain_checks": check_changes},
+                          hooks={"build": build_domains, "lock": lock_note,
+                                 "filters": lambda: {"domain_checks": check_changes},
                                  "nested": lambda: {("DomainIR", "checks"): CheckConstraint}}))

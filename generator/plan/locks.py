@@ -9,6 +9,7 @@ levels follow the Postgres documentation of each statement (``ALTER TABLE`` sub-
 from __future__ import annotations
 
 from ..ir.model import Column, EnumIR, TableIR
+from ..kinds import kind_def
 from .ops import Op, Part, base_type
 
 AEL = "ACCESS EXCLUSIVE"
@@ -64,6 +65,9 @@ def lock_note(op: Op, part: Part) -> str:
     rel = on.qualified if on is not None else (obj.id.relation().qualified if obj.id.table else name)
     if kind == "raw":
         return "unknown: raw SQL (read it; schemagen does not see inside)"
+    hook = kind_def(kind).hooks.get("lock")  # a kind module that knows its own locks
+    if hook is not None:
+        return str(hook(op, part))
     if kind == "table":
         return _table_note(op, action, name)
     if kind == "index":
