@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Pos, Problem, SpecError
+from .errors import Pos, Problem, RefusedChange, SpecError
 from .history import (
     Backfill,
     Entry,
@@ -96,7 +96,12 @@ def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = N
     renames = declared_renames(history[-1].state, model)
     backfills = declared_backfills(history[-1].state, model)
     after = apply_backfills(apply_renames(state, renames), backfills)
-    return history, model, state, plan(history[-1].state, after, online=True), renames, backfills
+    try:
+        p = plan(history[-1].state, after, online=True)
+    except RefusedChange as exc:  # located at the object's declaration (the state has no positions)
+        obj = model.objects.get(exc.oid)  # type: ignore[call-overload]
+        raise SpecError([Problem(obj.pos if obj else None, pr.message, pr.hint) for pr in exc.problems]) from None
+    return history, model, state, p, renames, backfills
 
 
 def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None = None,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem, SpecError
+from ..errors import RefusedChange
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Obj, Privileged
 from ..ir.sql import SqlRefs, type_refs
@@ -86,10 +86,10 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     """Everything changes in place but the base type, which is refused (see the module docstring)."""
     assert isinstance(before, DomainIR) and isinstance(after, DomainIR)
     if _norm(before.type) != _norm(after.type):
-        raise SpecError([Problem(
-            after.pos, f"domain {after.id.qualified}: its base type cannot change ({before.type} → {after.type})",
+        raise RefusedChange(
+            after.id, f"domain {after.id.qualified}: its base type cannot change ({before.type} → {after.type})",
             "declare a new domain with the new type, move the columns to it in one migration, then drop the "
-            "old one")])
+            "old one")
     return in_place(before, after, online)
 
 
