@@ -208,7 +208,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "foreign_keys": d.fks,
         "functions": [f for f in _by_migration(model, "function") if isinstance(f, FunctionIR)],
         "helpers": d.policy_helpers(),
-        "enums": model.of_kind("type"),
+        "enums": model.of_kind("type", "domain", "composite type"),
         "sequences": model.of_kind("sequence"),
         "schemas": model.of_kind("schema"),
         "extensions": model.of_kind("extension"),
