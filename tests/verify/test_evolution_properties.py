@@ -2,8 +2,9 @@
 
 For every example hypothesis draws a schema (tables with random column types, checks, plain,
 expression and partial indexes, column grants, policies, triggers, STORED generated columns, an
-enum, views and a view over a view, functions) and a sequence of everyday edits (add, drop,
-rename or retype a column; add an enum value; change a check, policy, view or function; add or
+enum, a domain, views and a view over a view, functions) and a sequence of everyday edits (add, drop,
+rename or retype a column; add an enum value; change the domain's NOT NULL, default or checks, or
+rename it; change a check, policy, view or function; add or
 drop an index; add or drop a table). Each edit is recorded with ``schemagen migrate`` (destructive
 changes allowed), applied, rolled back — the catalog must come back exactly — and re-applied. At
 the end the chain's catalog must equal a fresh build of the final spec, apart from column order.
@@ -30,6 +31,7 @@ from generator.pipeline import generate
 from generator.verify.backends import Server
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from tests.verify.evolution_model import (
+    DOMAIN,
     NUMERIC,
     OTHER,
     TEXTUAL,
@@ -51,7 +53,7 @@ EXAMPLES = int(os.environ.get("SCHEMAGEN_HYPOTHESIS_EXAMPLES", "15"))
 _SEED_TEXT = os.environ.get("SCHEMAGEN_HYPOTHESIS_SEED", "20261130")
 SEED = int.from_bytes(os.urandom(4), "big") if _SEED_TEXT == "random" else int(_SEED_TEXT)
 MAX_EDITS = int(os.environ.get("SCHEMAGEN_HYPOTHESIS_EDITS", "4"))
-TYPES = NUMERIC + TEXTUAL + OTHER + ("mood",)
+TYPES = NUMERIC + TEXTUAL + OTHER + ("mood", DOMAIN)
 
 
 def _column(draw: st.DrawFn, s: Schema, *, nullable: bool = True) -> Col:
@@ -115,7 +117,7 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table"]
+             "rename_table", "domain"]
     if t.cols:
         kinds += ["drop_column", "rename_column", "retype", "grant", "unique"]
     if t.indexes:
@@ -153,6 +155,8 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
         c = draw(st.sampled_from([c for c in t.cols]))
         c.unique = not c.unique
         return f"{'add' if c.unique else 'drop'} unique on {t.name}.{c.name}"
+    if kind == "domain":
+        return _edit_domain(draw, s)
     if kind == "enum_value":
         at = draw(st.integers(0, len(s.enum_values)))
         value = f"v{len(s.enum_values)}"
@@ -209,6 +213,26 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     f = draw(st.sampled_from(mine_f))
     f.bound += 1
     return f"change function {f.name}"
+
+
+def _edit_domain(draw: st.DrawFn, s: Schema) -> str:
+    """One change of the domain: NOT NULL, default, a check added, changed or dropped, a rename."""
+    what = draw(st.sampled_from(["not_null", "default", "add_check", "change_check", "drop_check", "rename"]))
+    if what == "not_null":
+        s.domain_not_null = not s.domain_not_null
+    elif what == "default":
+        s.domain_default = not s.domain_default
+    elif what == "add_check" or not s.domain_checks:
+        s.domain_checks.append((f"dk{s.key()}", draw(st.integers(0, 5))))
+    elif what == "change_check":
+        i = draw(st.integers(0, len(s.domain_checks) - 1))
+        name, bound = s.domain_checks[i]
+        s.domain_checks[i] = (name, bound + 1)
+    elif what == "drop_check":
+        s.domain_checks.pop(draw(st.integers(0, len(s.domain_checks) - 1)))
+    else:
+        s.domain_renamed_from, s.domain_name = s.domain_name, f"d{s.key()}"
+    return f"domain {s.domain_name}: {what}"
 
 
 def _check_chain(pg_server: Server, data: st.DataObject) -> None:
