@@ -31,7 +31,7 @@ from .ir.ids import ObjectId
 from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
 from .ir.raw import RawIR
-from .kinds import kind_defs
+from .kinds import kind_def, kind_defs
 from .output import GeneratedFile
 from .plan import Plan, plan
 
@@ -240,6 +240,9 @@ def declared_renames(old: Model, raw: Model) -> tuple[Rename, ...]:
             before = old.objects.get(oid)
             names = {c.name for c in before.columns} if isinstance(before, m.TableIR) else set()
             out += [(oid, c.name, c.renamed_from) for c in obj.columns if c.renamed_from and c.name not in names]
+        hook = kind_def(oid.kind).hooks.get("part_renames")  # a kind whose parts can be renamed
+        if hook is not None:
+            out += [(oid, name, was) for name, was in hook(old.objects.get(oid), obj)]
     return tuple(out)
 
 
@@ -290,6 +293,8 @@ def apply_renames(state: Model, renames: tuple[Rename, ...]) -> Model:
         elif isinstance(obj, m.TableIR):
             objects[oid] = dataclasses.replace(obj, columns=tuple(
                 dataclasses.replace(c, renamed_from=old_name) if c.name == column else c for c in obj.columns))
+        elif "apply_part_rename" in kind_def(oid.kind).hooks:
+            objects[oid] = kind_def(oid.kind).hooks["apply_part_rename"](obj, column, old_name)
     return dataclasses.replace(state, objects=MappingProxyType(objects))
 
 

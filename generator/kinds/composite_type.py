@@ -5,7 +5,8 @@ Ir: :class:`CompositeTypeIR`. Builder: :func:`build_composite_types`. Templates:
 ``templates/sql/composite_type/``. database.types.ts lists them under ``CompositeTypes``
 (generator/render/typescript.py).
 
-Changes are made in place with ``ALTER TYPE``: comment, grants, ``DROP ATTRIBUTE``,
+Changes are made in place with ``ALTER TYPE``: comment, grants, ``RENAME ATTRIBUTE`` (an
+attribute's ``renamed_from``; recorded with the migration in the history), ``DROP ATTRIBUTE``,
 ``ALTER ATTRIBUTE … TYPE`` and ``ADD ATTRIBUTE``, when the attributes that stay come first in the
 same order both before and after: Postgres appends an added attribute at the end, so only then
 does the rollback (which adds the dropped ones back) give the same type. Any other change of the
@@ -16,7 +17,8 @@ be rewritten); verify reports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..ir.ids import ObjectId
@@ -25,7 +27,6 @@ from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import Op
 from ..quoting import quote_ident, quote_qualified
 from . import Kind, KindDef, register
-from ._alter import in_place
 
 if TYPE_CHECKING:
     from ..ir.build import _Builder
@@ -41,6 +42,7 @@ class AttributeIR:
     name: str
     type: str
     collation: str | None = None
+    renamed_from: str | None = field(default=None, compare=False)  # a declared rename (plan only)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,25 +67,46 @@ def build_composite_types(b: _Builder, mig: Migration, number: int, path: tuple[
             seen.add(a.name)
             sql.append(("attribute type", b.sql(a.type, ap + ("type",), f"attribute {a.name!r} type", type_refs),
                         ap + ("type",)))
-        attributes = tuple(AttributeIR(name=a.name, type=a.type, collation=a.collation) for a in d.attributes)
+        attributes = tuple(AttributeIR(name=a.name, type=a.type, collation=a.collation, renamed_from=a.renamed_from)
+                           for a in d.attributes)
         obj = CompositeTypeIR(id=ObjectId(KIND, d.schema_, d.name), migration=number, attributes=attributes,
                               comment=d.comment, pos=b.pos(at), grants=b.grants(d.grants, at + ("grants",)),
                               revoke_from=b.revoke_from, renamed_from=d.renamed_from)
         b.add(obj, at, [ObjectId(Kind.SCHEMA, "", d.schema_)], sql)
 
 
-def _kept_prefix(before: tuple[AttributeIR, ...], after: tuple[AttributeIR, ...]) -> bool:
+def attribute_renames(before: Obj | None, after: Obj) -> list[tuple[str, str]]:
+    """(new name, old name) of each attribute ``after`` declares renamed from one ``before`` has
+    (the registry's ``part_renames`` hook: the history records them with the migration)."""
+    if not isinstance(before, CompositeTypeIR) or not isinstance(after, CompositeTypeIR):
+        return []
+    old = {a.name for a in before.attributes}
+    new = {a.name for a in after.attributes}
+    return [(a.name, a.renamed_from) for a in after.attributes
+            if a.renamed_from and a.renamed_from in old and a.renamed_from not in new and a.name not in old]
+
+
+def with_attribute_renamed(obj: Obj, name: str, old_name: str) -> Obj:
+    """``obj`` with attribute ``name`` declared renamed from ``old_name`` (the ``apply_part_rename`` hook)."""
+    assert isinstance(obj, CompositeTypeIR)
+    return dataclasses.replace(obj, attributes=tuple(
+        dataclasses.replace(a, renamed_from=old_name) if a.name == name else a for a in obj.attributes))
+
+
+def _kept_prefix(before: list[str], after: list[str]) -> bool:
     """Whether the attributes both lists hold come first in both, in the same order."""
-    names_b, names_a = [a.name for a in before], [a.name for a in after]
-    common = [n for n in names_a if n in names_b]
-    return names_a[: len(common)] == common and names_b[: len(common)] == common
+    common = [n for n in after if n in before]
+    return after[: len(common)] == common and before[: len(common)] == common
 
 
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
+    """In place (renames carried in ``extra`` as (old, new) pairs, so the inverse knows them too)
+    when the kept attributes come first before and after; else None (re-created)."""
     assert isinstance(before, CompositeTypeIR) and isinstance(after, CompositeTypeIR)
-    if not _kept_prefix(before.attributes, after.attributes):
+    renames = {old: new for new, old in attribute_renames(before, after)}
+    if not _kept_prefix([renames.get(a.name, a.name) for a in before.attributes], [a.name for a in after.attributes]):
         return None
-    return in_place(before, after, online)
+    return [Op("alter", after, before, online=online, extra=tuple(sorted(renames.items())))]
 
 
 def _type_clause(a: AttributeIR) -> str:
@@ -107,9 +130,14 @@ def attribute_changes(op: Op) -> list[str]:
     old, new = op.old, op.obj
     assert isinstance(old, CompositeTypeIR) and isinstance(new, CompositeTypeIR)
     target = f"ALTER TYPE {quote_qualified(new.id.schema, new.id.name)}"
-    before = {a.name: a for a in old.attributes}
+    old_names = {a.name for a in old.attributes}
+    pairs = [(o, n) if o in old_names else (n, o) for o, n in op.extra]  # the inverse renames back
+    renamed = dict(pairs)
+    out = [f"{target} RENAME ATTRIBUTE {quote_ident(o)} TO {quote_ident(n)};" for o, n in pairs]
+    before = {renamed.get(a.name, a.name): dataclasses.replace(a, name=renamed.get(a.name, a.name))
+              for a in old.attributes}
     after = {a.name for a in new.attributes}
-    out = [f"{target} DROP ATTRIBUTE {quote_ident(a.name)};" for a in old.attributes if a.name not in after]
+    out += [f"{target} DROP ATTRIBUTE {quote_ident(n)};" for n in before if n not in after]
     for a in new.attributes:
         was = before.get(a.name)
         if was is None:
@@ -117,12 +145,13 @@ def attribute_changes(op: Op) -> list[str]:
         elif was != a:
             out.append(f"{target} ALTER ATTRIBUTE {quote_ident(a.name)} SET DATA TYPE {_type_clause(a)};")
     adds = [s for s in out if " ADD ATTRIBUTE " in s]
-    return [s for s in out if " ADD ATTRIBUTE " not in s] + adds
+    return [s for s in out if " ADD ATTRIBUTE " not in s] + adds  # appended last, in their order
 
 
 COMPOSITE_TYPE = register(KindDef(
     kind=KIND, ir=CompositeTypeIR, keyword="TYPE", template_dir="composite_type", namespace="relation",
     plural="composite types", alter=_alter,
-    hooks={"build": build_composite_types,
+    hooks={"build": build_composite_types, "part_renames": attribute_renames,
+           "apply_part_rename": with_attribute_renamed,
            "filters": lambda: {"composite_attributes": attribute_list, "attribute_changes": attribute_changes},
            "nested": lambda: {("CompositeTypeIR", "attributes"): AttributeIR}}))

@@ -52,6 +52,8 @@ class Attribute(Spec):
 
     name: Name
     """Attribute name."""
+    renamed_from: Name | None = None
+    """The old name: the next migration renames the attribute (RENAME ATTRIBUTE) instead of drop + add."""
     type: Name
     """Postgres type, e.g. text, numeric(10,2), text[], an enum or domain of the spec."""
     collation: Name | None = None
