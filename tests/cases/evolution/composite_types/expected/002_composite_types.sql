@@ -22,8 +22,9 @@ ALTER TYPE public.coords RENAME TO location;
 
 -- alter composite type public.address
 -- lock: no table lock; no rewrite
+ALTER TYPE public.address RENAME ATTRIBUTE street TO street_line;
 ALTER TYPE public.address DROP ATTRIBUTE country;
-ALTER TYPE public.address ALTER ATTRIBUTE street SET DATA TYPE text;
+ALTER TYPE public.address ALTER ATTRIBUTE street_line SET DATA TYPE text;
 ALTER TYPE public.address ADD ATTRIBUTE zip text COLLATE "C";
 COMMENT ON TYPE public.address IS 'A postal address (street, city, postal code).';
 GRANT USAGE ON TYPE public.address TO anon;

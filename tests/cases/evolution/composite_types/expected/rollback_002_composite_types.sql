@@ -18,6 +18,7 @@ DROP TYPE public.pair;
 
 -- alter composite type public.address
 -- lock: no table lock; no rewrite
+ALTER TYPE public.address RENAME ATTRIBUTE street_line TO street;
 ALTER TYPE public.address DROP ATTRIBUTE zip;
 ALTER TYPE public.address ALTER ATTRIBUTE street SET DATA TYPE varchar(80);
 ALTER TYPE public.address ADD ATTRIBUTE country text;
