@@ -94,6 +94,8 @@ class Schema:
     domain_not_null: bool = False
     domain_default: bool = False
     domain_renamed_from: str | None = None
+    #: the composite type's attributes: [name, type, renamed from]; a function takes it as argument
+    composite: list[list[Any]] = field(default_factory=lambda: [["x", "integer", None], ["y", "text", None]])
 
     def key(self) -> int:
         self.next_key += 1
@@ -108,6 +110,8 @@ class Schema:
     def settle(self) -> None:
         """Forget declared renames once a migration recorded them."""
         self.domain_renamed_from = None
+        for a in self.composite:
+            a[2] = None
         for t in self.tables:
             t.renamed_from = None
             for c in t.cols:
@@ -219,6 +223,8 @@ def render(s: Schema) -> str:
         functions.append({"name": "by_mood", "returns_table": [{"name": "id", "type": "bigint"},
                                                                {"name": "m", "type": "mood"}],
                           "volatility": "stable", "body": f"select id, {c.name} from public.{t.name}"})
+    functions.append({"name": "pt_x", "arguments": [{"name": "p", "type": "pt"}], "returns": "text",
+                      "volatility": "immutable", "body": "select (p).x::text"})
     functions += [
         {"name": "touch", "returns": "trigger", "language": "plpgsql",
          "body": "begin\n  new.updated_at := now();\n  return new;\nend;"},
@@ -231,7 +237,10 @@ def render(s: Schema) -> str:
     if s.domain_renamed_from:
         domain["renamed_from"] = s.domain_renamed_from
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
-                           "domains": [domain], "functions": functions, "tables": tables}
+                           "domains": [domain], "functions": functions, "tables": tables,
+                           "composite_types": [{"name": "pt", "attributes": [
+                               {"name": n, "type": t, **({"renamed_from": r} if r else {})}
+                               for n, t, r in s.composite]}]}
     if views:
         mig["views"] = views
     spec = {"project": {"name": "prop"}, "outputs": {"docs": False, "types": False, "seed": False},
