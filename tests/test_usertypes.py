@@ -156,3 +156,18 @@ def test_the_golden_case_keeps_database_types_composite_types(tmp_path: Path) ->
     types = files["database.types.ts"]
     assert "      money_amount: {\n        amount: unknown\n        currency: string | null\n      }" in types
     assert "age: number\n" in types  # a NOT NULL domain over integer
+
+
+def test_an_enum_rebuild_under_a_domain_is_refused_with_a_located_error(tmp_path: Path) -> None:
+    text = SPEC.replace("    domains:", "    enums: [{name: mood, values: [a, b, c]}]\n    domains:").replace(
+        "{name: b, type: text}", "{name: b, type: mood}")
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    _write(tmp_path, text)
+    write_out(out, generate(spec, display="schema.yaml").files)
+    _write(tmp_path, text.replace("values: [a, b, c]", "values: [a, c, b]"))
+    with pytest.raises(SpecError) as err:
+        migrate(spec, out, "reorder", display="schema.yaml", allow_destructive=True)
+    assert str(err.value).startswith("schema.yaml:5:13: type public.mood: dropping or reordering its values "
+                                     "re-creates it, and composite type public.pair is of it")
+    _write(tmp_path, text.replace("values: [a, b, c]", "values: [a, b, c, d]"))  # adding values is fine
+    assert migrate(spec, out, "add", display="schema.yaml").files

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from ..errors import RefusedChange
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
-from ..kinds import kinds_where
+from ..kinds import Kind, kinds_where
 from .ops import Op, Plan
 from .renames import Match, match
 from .strategy import alter_ops, enum_users
@@ -103,6 +104,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
         replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS + ("index",))
     enums = {i: _enum_users(m, old, new, i) for i, (b, a) in changed.items()
              if isinstance(b, EnumIR) and isinstance(a, EnumIR) and b.values != a.values}
+    _refuse_type_users(new, changed, enums)
     enum_deps = {i: _enum_dependents(new, i, users) for i, users in enums.items()}
     for candidates in enum_deps.values():  # changed ones cannot be altered across a rebuild: replaced
         replace |= {m.to_old[c] for c in candidates if c in changed}
@@ -144,6 +146,23 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
         elif i in changed:
             builds.extend(alter_ops(*changed[i], online=online) or ())
     return Plan(tuple(drops + renames + builds))
+
+
+def _refuse_type_users(new: Model, changed: dict[ObjectId, tuple[Obj, Obj]], enums: dict[ObjectId, EnumUsers]
+                       ) -> None:
+    """An enum re-created (a value dropped or reordered) converts table columns only: a domain or a
+    composite type over it would keep the old type alive, so the change is refused, located."""
+    for i in enums:
+        b, a = changed[i]
+        assert isinstance(b, EnumIR) and isinstance(a, EnumIR)
+        if set(b.values) <= set(a.values) and [v for v in a.values if v in b.values] == list(b.values):
+            continue  # values only added: ALTER TYPE … ADD VALUE
+        users = sorted((u for u, needs in new.deps.items() if i in needs
+                        and u.kind in (Kind.DOMAIN, Kind.COMPOSITE_TYPE)), key=lambda u: u.sort_key)
+        if users:
+            raise RefusedChange(i, f"type {i.qualified}: dropping or reordering its values re-creates it, and "
+                                   f"{users[0]} is of it (only table columns are converted)",
+                                "add values only, or move the domain or composite type off the enum first")
 
 
 def _columns_by_table(m: Match, tables: dict[ObjectId, TableDiff]) -> tuple[dict[ObjectId, set[str]], ...]:
