@@ -3,6 +3,7 @@
     python bench/generate_scale.py                       # 1,000 tables: schemagen vs drizzle-kit, 5 runs each
     python bench/generate_scale.py --runs 3 100 1000 10000   # linearity (drizzle-kit too, unless --no-drizzle)
     python bench/generate_scale.py --docs 1000           # schemagen also writes the docs
+    python bench/generate_scale.py --no-cold --no-drizzle 1000   # only the edit-one-table loop (goal 2)
 
 The workload of issue 14: N tables (plus ``tenants``), each with 10 columns, a foreign key to
 ``tenants``, 3 indexes (one partial, one descending), RLS with 4 policies, an updated_at trigger and
@@ -11,6 +12,11 @@ folder (``schemagen generate --spec S --out O``; ``drizzle-kit generate`` with a
 the same schema written as a drizzle TypeScript file, with no earlier snapshot). The figure is the
 median wall time of ``--runs`` runs; peak memory is the largest resident set of the process
 (``ru_maxrss`` of that child, from ``os.wait4``). Nothing is traced or profiled in a timed run.
+
+The incremental figures (goal 2): an ``out/`` whose cache under ``out/.schemagen/cache`` is warm,
+then ``generate`` and ``check`` with nothing changed, one table edited (a column added), ``migrate``,
+``generate`` and ``check`` again; each a whole process, with the cache and without it
+(``SCHEMAGEN_NO_CACHE=1``).
 
 drizzle-kit is installed in ``bench/drizzle`` (its own package.json and lock, not the project's):
 ``npm ci --prefix bench/drizzle``. What drizzle-kit does not do (and is not asked to): rollbacks,
@@ -182,10 +188,13 @@ class Timing:
         return max(self.peaks)
 
 
-def run_process(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Run ``cmd`` to completion; (wall s, CPU s (user + system), peak resident MiB) of that process."""
+def run_process(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Run ``cmd`` to completion; (wall s, CPU s (user + system), peak resident MiB) of that process.
+
+    The figures are the child's own (``os.wait4``: what ``getrusage(RUSAGE_CHILDREN)`` adds up,
+    for this one child), so earlier children do not hide a smaller peak."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -195,15 +204,81 @@ def run_process(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
 
 
-def time_schemagen(spec_path: Path, work: Path, runs: int) -> tuple[Timing, int]:
-    """Timing of ``runs`` fresh generates, and the size of out/ (bytes)."""
+def child_env(*, cache: bool = True, baseline: Path | None = None) -> dict[str, str]:
+    """The environment of a timed schemagen: bytecode is written and read as an installed package's
+    is (``PYTHONDONTWRITEBYTECODE``, set on this machine, would recompile our modules every run);
+    ``cache`` off sets ``SCHEMAGEN_NO_CACHE``; ``baseline`` runs the ``generator`` package found
+    in that folder (an exported older commit) instead of this one."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SCHEMAGEN_NO_CACHE")}
+    if not cache:
+        env["SCHEMAGEN_NO_CACHE"] = "1"
+    if baseline is not None:
+        env["PYTHONPATH"] = str(baseline)
+    return env
+
+
+def time_schemagen(spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> tuple[Timing, int]:
+    """Timing of ``runs`` fresh generates (after one untimed, which writes the bytecode), and the
+    size of out/ (bytes)."""
     timing, size = Timing(), 0
-    for r in range(runs):
+    for r in range(-1, runs):
         out = work / f"out-{r}"
-        timing.add(*run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work))
+        figures = run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work, env)
+        if r >= 0:
+            timing.add(*figures)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         shutil.rmtree(out)
     return timing, size
+
+
+def edited_spec(spec: dict) -> dict:
+    """``spec`` with one table changed: a nullable column added to the middle table (one migration)."""
+    tables = spec["migrations"][0]["tables"]
+    middle = tables[len(tables) // 2]
+    edited = {**middle, "columns": [*middle["columns"], {"name": "note", "type": "text"}]}
+    return {**spec, "migrations": [{**spec["migrations"][0],
+                                    "tables": [edited if t is middle else t for t in tables]}]}
+
+
+@dataclass
+class Incremental:
+    """Whole-process runs after one table changed, with the cache (warm) and without it."""
+
+    steps: dict[str, Timing] = field(default_factory=dict)
+
+    def add(self, step: str, figures: tuple[float, float, float]) -> None:
+        self.steps.setdefault(step, Timing()).add(*figures)
+
+
+INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "migrate after an edit",
+                     "generate after it", "check after it")
+
+
+def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> Incremental:
+    """The edit loop of goal 2: a generated ``out/`` whose cache is warm (two generates: the first
+    plans from the spec, the second from the history and fills the cache), then, timed: generate
+    and check with nothing changed, one table edited, ``migrate``, generate and check again."""
+    edited = yaml.safe_dump(edited_spec(spec), sort_keys=False)
+    base = work / "incremental-base"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir()
+    shutil.copyfile(spec_path, base / "schema.yaml")
+    for _ in range(2):
+        run_process([str(SCHEMAGEN), "generate"], base, env)
+    result = Incremental()
+    for r in range(runs):
+        folder = work / f"incremental-{r}"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(base, folder)
+        result.add(INCREMENTAL_STEPS[0], run_process([str(SCHEMAGEN), "generate"], folder, env))
+        result.add(INCREMENTAL_STEPS[1], run_process([str(SCHEMAGEN), "check"], folder, env))
+        (folder / "schema.yaml").write_text(edited, encoding="utf-8")
+        result.add(INCREMENTAL_STEPS[2], run_process([str(SCHEMAGEN), "migrate", "--name", "edit"], folder, env))
+        result.add(INCREMENTAL_STEPS[3], run_process([str(SCHEMAGEN), "generate"], folder, env))
+        result.add(INCREMENTAL_STEPS[4], run_process([str(SCHEMAGEN), "check"], folder, env))
+        shutil.rmtree(folder)
+    shutil.rmtree(base)
+    return result
 
 
 def time_drizzle(spec: dict, n: int, runs: int) -> Timing | None:
@@ -237,6 +312,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--runs", type=int, default=5, help="whole-process runs per tool and size (median)")
     ap.add_argument("--docs", action="store_true", help="schemagen also writes the documentation")
     ap.add_argument("--no-drizzle", action="store_true", help="skip drizzle-kit")
+    ap.add_argument("--no-incremental", action="store_true", help="skip the edit-one-table figures")
+    ap.add_argument("--no-cold", action="store_true", help="only the edit-one-table figures")
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="also time the generator package in DIR (e.g. `git archive <commit> | tar -x -C DIR`)")
     args = ap.parse_args(argv)
     print(f"{'tables':>7} | {'schemagen wall':>14} {'cpu':>6} {'MiB':>5} | {'drizzle-kit wall':>16} {'cpu':>6} "
           f"{'MiB':>5} | {'wall ratio':>10} {'cpu ratio':>9} | {'s/1k tables':>11}")
@@ -245,14 +324,35 @@ def main(argv: list[str]) -> int:
             spec = synth_spec(n, docs=args.docs)
             spec_path = Path(tmp) / f"spec_{n}.yaml"
             spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-            s, size = time_schemagen(spec_path, Path(tmp), args.runs)
             d = None if args.no_drizzle else time_drizzle(spec, n, args.runs)
-            line = f"{n:>7} | {s.wall:>14.2f} {s.cpu:>6.2f} {s.peak:>5.0f} | "
-            line += (f"{d.wall:>16.2f} {d.cpu:>6.2f} {d.peak:>5.0f} | {s.wall / d.wall:>10.2f} {s.cpu / d.cpu:>9.2f}"
-                     if d else f"{'-':>16} {'-':>6} {'-':>5} | {'-':>10} {'-':>9}")
-            print(f"{line} | {s.wall / n * 1000:>11.2f}", flush=True)
-            print(f"{'':>7}   schemagen runs {' '.join(f'{w:.2f}' for w in s.walls)}; out/ {size / 2**20:.1f} MiB"
-                  + (f"; drizzle-kit runs {' '.join(f'{w:.2f}' for w in d.walls)}" if d else ""), flush=True)
+            variants = [("", child_env())]
+            if args.baseline:
+                variants.append(("baseline", child_env(baseline=args.baseline.resolve())))
+            for label, env in [] if args.no_cold else variants:
+                s, size = time_schemagen(spec_path, Path(tmp), args.runs, env)
+                line = f"{label or n:>7} | {s.wall:>14.2f} {s.cpu:>6.2f} {s.peak:>5.0f} | "
+                line += (f"{d.wall:>16.2f} {d.cpu:>6.2f} {d.peak:>5.0f} | {s.wall / d.wall:>10.2f} "
+                         f"{s.cpu / d.cpu:>9.2f}" if d else f"{'-':>16} {'-':>6} {'-':>5} | {'-':>10} {'-':>9}")
+                print(f"{line} | {s.wall / n * 1000:>11.2f}", flush=True)
+                print(f"{'':>7}   schemagen runs {' '.join(f'{w:.2f}' for w in s.walls)}; out/ "
+                      f"{size / 2**20:.1f} MiB" + (f"; drizzle-kit runs {' '.join(f'{w:.2f}' for w in d.walls)}"
+                                                  if d else ""), flush=True)
+            if not args.no_incremental:
+                columns = [("cache", time_incremental(spec, spec_path, Path(tmp), args.runs, child_env())),
+                           ("no cache", time_incremental(spec, spec_path, Path(tmp), args.runs,
+                                                         child_env(cache=False)))]
+                if args.baseline:
+                    columns.append(("baseline", time_incremental(spec, spec_path, Path(tmp), args.runs,
+                                                                 child_env(baseline=args.baseline.resolve()))))
+                print(f"\n{n} tables, one table edited ({args.runs} runs; wall s, cpu s, peak MiB):")
+                print(f"  {'':<30}" + "".join(f" | {name + ' wall':>13} {'cpu':>5} {'MiB':>4}" for name, _ in columns)
+                      + f" | {'cpu vs drizzle':>14}")
+                for step in INCREMENTAL_STEPS:
+                    cells = [c.steps[step] for _, c in columns]
+                    ratio = f"{cells[0].cpu / d.cpu:>14.2f}" if d else f"{'-':>14}"
+                    print(f"  {step:<30}" + "".join(f" | {t.wall:>13.2f} {t.cpu:>5.2f} {t.peak:>4.0f}" for t in cells)
+                          + f" | {ratio}", flush=True)
+                print("", flush=True)
     print("\nwall = median of whole-process runs (s); cpu = median user + system CPU of the process (s), "
           "less sensitive to other work on the machine; MiB = peak resident set; ratio = schemagen / drizzle-kit "
           "(goal 1: <= 0.25)")

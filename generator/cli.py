@@ -22,6 +22,7 @@ import typer.core
 from rich.console import Console
 from rich.markup import escape
 
+from .cache import Cache
 from .errors import SchemagenError, SpecError
 from .history import load_history
 from .output import compare_out, locked_out, write_out
@@ -130,8 +131,11 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
     try:
         with locked_out(out) as recovered:  # from reading the history to the end of the write
             notes(recovered)
-            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            tpl = str(templates) if templates else None
+            cache = Cache.for_out(out, templates=tpl)  # advisory, hash-checked: generator/cache.py
+            result = run_pipeline(spec, templates=tpl, history=load_history(out, cache), cache=cache)
             changed, removed = write_out(out, result.files)
+            cache.save()  # only after out/ was written
     except SchemagenError as exc:
         fail(exc)
         return
@@ -152,7 +156,9 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
     try:
         with locked_out(out, create=False) as recovered:  # finishes an interrupted write first
             notes(recovered)
-            result = run_pipeline(spec, templates=str(templates) if templates else None, history=load_history(out))
+            tpl = str(templates) if templates else None
+            cache = Cache.for_out(out, templates=tpl)  # read, never written by check
+            result = run_pipeline(spec, templates=tpl, history=load_history(out, cache), cache=cache)
             drift = compare_out(out, result.files)
     except SchemagenError as exc:
         fail(exc)

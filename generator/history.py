@@ -20,17 +20,16 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
+from .cache import Cache, text_digest
 from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
 from .ir.ids import ObjectId
-from .ir.jobs import JobIR
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
-from .ir.raw import RawIR
 from .kinds import kind_def, kind_defs
 from .output import GeneratedFile
 from .plan import Plan, plan
@@ -41,12 +40,13 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib giv
     orjson = None  # type: ignore[assignment]
 
 HISTORY_DIR = ".schemagen/history"
+#: Set in a state's index when the state is exactly what its history text says (read from a text
+#: :func:`entry_text` writes back byte for byte, or made by :func:`normalize`): only then does the
+#: text's hash fix the plans (the render cache's key, generator/cache.py).
+CANONICAL = "canonical"
 FORMAT = 1
 _FILE = re.compile(r"(\d{3,})_(.+)\.json\Z")
 
-_KINDS: dict[str, type[Obj]] = {cls.__name__: cls for cls in (
-    m.SchemaIR, m.ExtensionIR, m.EnumIR, m.SequenceIR, m.TableIR, m.ForeignKeyIR, m.IndexIR, m.PolicyIR,
-    m.FunctionIR, m.TriggerIR, m.ViewIR, m.MaterializedViewIR, JobIR, RawIR)}
 _NESTED: dict[tuple[str, str], type] = {
     ("TableIR", "columns"): m.Column, ("TableIR", "primary_key"): m.KeyConstraint,
     ("TableIR", "uniques"): m.KeyConstraint, ("TableIR", "checks"): m.CheckConstraint,
@@ -62,13 +62,7 @@ _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "versi
                                "collation": None, "initially": "deferred"}
 
 
-@lru_cache(maxsize=1)
-def _registered() -> dict[str, type[Obj]]:
-    """Ir classes of the kinds whose modules declare them (by class name)."""
-    return {kd.ir.__name__: kd.ir for kd in kind_defs()}
-
-
-@lru_cache(maxsize=1)
+@cache
 def _registered_nested() -> dict[tuple[str, str], type]:
     """Nested dataclasses the kind modules declare (``hooks["nested"]``): (ir class, field) → class."""
     out: dict[tuple[str, str], type] = {}
@@ -189,9 +183,15 @@ def _dep_key(oid: ObjectId) -> tuple[Any, ...]:
     return oid.sort_key
 
 
+@cache
+def _ir_classes() -> dict[str, type[Obj]]:
+    """Each kind's ir class by its name, as a history file's ``type`` names it (the registry's)."""
+    return {k.ir.__name__: k.ir for k in kind_defs()}
+
+
 def object_from_dict(d: dict[str, Any]) -> tuple[Obj, frozenset[ObjectId]]:
     """The object (and its dependencies) stored by :func:`object_to_dict`."""
-    cls = _KINDS.get(d["type"]) or _registered()[d["type"]]
+    cls = _ir_classes()[d["type"]]
     fields = {k: _from_value(d["type"], k, v) for k, v in d["fields"].items()}
     obj = cls(id=_from_oid(d["id"]), migration=0, **fields)
     return obj, frozenset(_from_oid(x) for x in d["deps"])
@@ -221,6 +221,7 @@ def normalize(model: Model) -> Model:
     items = state_to_list(model)
     state = state_from_list(items)
     state._index["history"] = items  # the round trip is exact: the file text needs no second pass
+    state._index[CANONICAL] = True
     return state
 
 
@@ -339,8 +340,13 @@ def entry_text(entry: Entry) -> str:
     })
 
 
-def entry_from_text(text: str, where: str) -> Entry:
-    """The entry a history file holds; CorruptHistory (located at ``where``) when it holds none."""
+def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
+    """The entry a history file holds; CorruptHistory (located at ``where``) when it holds none.
+
+    ``canonical``: ``text`` is known to be exactly what :func:`entry_text` writes for the entry
+    (an earlier run with the same code proved it: :func:`load_history`'s cache); its objects are
+    then kept as the state's stored form, so writing the file again does not recompute them.
+    """
     try:
         data = _loads(text)
         if not isinstance(data, dict):
@@ -353,15 +359,22 @@ def entry_from_text(text: str, where: str) -> Entry:
         renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
         backfills = tuple((_from_oid(b["id"]), str(b["column"]), str(b["expression"]))
                           for b in data.get("backfills", ()))
-        return Entry(info, state_from_list(data["objects"]), bool(mi.get("online", False)), renames, backfills)
+        state = state_from_list(data["objects"])
+        if canonical:
+            state._index["history"] = data["objects"]
+        return Entry(info, state, bool(mi.get("online", False)), renames, backfills)
     except json.JSONDecodeError as exc:
         raise CorruptHistory(f"{where}:{exc.lineno}:{exc.colno}: not a schemagen history file ({exc.msg})") from None
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise CorruptHistory(f"{where}: not a schemagen history file ({type(exc).__name__}: {exc})") from None
 
 
-def _read_entry(path: Path) -> Entry:
-    """The entry of the history file ``path``; CorruptHistory when it is not UTF-8 JSON of one."""
+def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
+    """The entry of the history file ``path``; CorruptHistory when it is not UTF-8 JSON of one.
+
+    With ``cache``, a text an earlier run found canonical (written back byte for byte) is read as
+    such; one not known yet is checked now (its stored form is computed once either way) and
+    recorded when it is."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -373,14 +386,27 @@ def _read_entry(path: Path) -> Entry:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise CorruptHistory(f"{path}:{line}:{col}: not a schemagen history file "
                              f"(not UTF-8 text: byte 0x{data[exc.start]:02x})") from None
-    return entry_from_text(text, str(path))
+    if cache is None or not cache.enabled:
+        return entry_from_text(text, str(path))
+    # cache hook (generator/cache.py): the key proves the text, the code that reads and writes it
+    key = cache.key("canonical history", text_digest(text))
+    if cache.get(key) is True:
+        entry = entry_from_text(text, str(path), canonical=True)
+    else:
+        entry = entry_from_text(text, str(path))
+        if entry_text(entry) != text:
+            return entry  # hand-edited or older: its state may hold what its text does not say
+        cache.put(key, True)
+    entry.state._index[CANONICAL] = True
+    return entry
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
 
 
-def load_history(out: str | Path | None) -> list[Entry]:
-    """Every history entry in ``out`` (oldest first); empty when there is none yet."""
+def load_history(out: str | Path | None, cache: Cache | None = None) -> list[Entry]:
+    """Every history entry in ``out`` (oldest first); empty when there is none yet (``cache``:
+    see :func:`_read_entry`)."""
     if out is None:
         return []
     folder = Path(out) / HISTORY_DIR
@@ -389,7 +415,7 @@ def load_history(out: str | Path | None) -> list[Entry]:
     entries = []
     for path in sorted(folder.iterdir()):
         if _FILE.match(path.name):
-            entries.append(_read_entry(path))
+            entries.append(_read_entry(path, cache))
     entries.sort(key=lambda e: e.info.number)
     numbers = [e.info.number for e in entries]
     if len(set(numbers)) != len(numbers):
@@ -437,10 +463,13 @@ def state_changes(old: Model, new: Model, limit: int = 5) -> list[str]:
 
 
 def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None:
-    """Raise when ``state`` (the spec's) differs from the state after the last migration."""
+    """Raise when ``state`` (the spec's model, or its normalized state: both store the same
+    list) differs from the state after the last migration. The model is normalized only to name
+    the changes: the round trip was a tenth of a 1,000-table ``generate``."""
     last = entries[-1]
     if state_to_list(state) == state_to_list(last.state):
         return
+    state = normalize(state)
     changes = "; ".join(state_changes(last.state, state))
     raise UnrecordedChanges([Problem(None, f"{spec_name} has changes no migration records yet ({changes})",
                              f"run `schemagen migrate --name <name>` to write migration "

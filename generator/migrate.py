@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .errors import Pos, Problem, RefusedChange, SpecError
 from .history import (
     Backfill,
@@ -86,12 +87,12 @@ def destructive_problems(p: Plan, model: Model, spec_pos: Pos) -> list[Problem]:
             for op, loss in p.destructive()]
 
 
-def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = None
+def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = None, cache: Cache | None = None
               ) -> tuple[list[Entry], Model, Model, Plan, tuple[Rename, ...], tuple[Backfill, ...]]:
     """(history, spec model, its state, the plan from the last migration to it, the renames and
     backfills it performs). No I/O but reads; the lint runs when :func:`migrate` renders the files."""
     model = build(load_spec(spec_path, display=display or str(spec_path)))  # linted when rendered
-    history = load_history(out) or initial_history(model)
+    history = load_history(out, cache) or initial_history(model)
     state = normalize(model)
     renames = declared_renames(history[-1].state, model)
     backfills = declared_backfills(history[-1].state, model)
@@ -132,7 +133,8 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     spec_pos = Pos(display or str(spec_path), 1, 1)
     if not NAME.match(name):
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
-    history, model, state, p, renames, backfills = plan_next(spec_path, out, display=display)
+    cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
+    history, model, state, p, renames, backfills = plan_next(spec_path, out, display=display, cache=cache)
     timings["plan"] = time.perf_counter() - t
     last = history[-1].info
     if not p:
@@ -145,13 +147,14 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
                          description=description or _describe(p))
     entry = Entry(info, state, online=True, renames=renames, backfills=backfills)
     t = time.perf_counter()
-    result = generate(spec_path, templates=templates, display=display, history=[*history, entry])
+    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache)
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []
     removed: list[str] = []
     if write:
         t = time.perf_counter()
         changed, removed = write_out(Path(out), result.files)
+        cache.save()
         timings["write"] = time.perf_counter() - t
     return Migrated(entry, p, result, changed, removed, timings)
 

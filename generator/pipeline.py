@@ -8,18 +8,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache, text_digest, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import Entry, history_files, history_plans, initial_history, normalize, require_recorded
+from .history import CANONICAL, Entry, history_files, history_plans, initial_history, require_recorded
 from .ir import Model, build
 from .ir.ids import ObjectId
 from .lint import LintError, blocking, run_lint
 from .output import GeneratedFile
 from .plan import Plan, migration_plans
 from .render import SqlFile, render_migrations
-from .render.docs import render_docs
 from .render.python_outputs import render_python
 from .render.seed import render_seed
-from .render.supabase import render_supabase
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
@@ -39,7 +38,7 @@ class Result:
 
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
-             display: str | None = None, history: list[Entry] | None = None) -> Result:
+             display: str | None = None, history: list[Entry] | None = None, cache: Cache | None = None) -> Result:
     """Run every stage on ``spec_path``; raises SpecError or ValidationError on bad input.
 
     ``history`` (see :mod:`generator.history`, read from ``out/`` by the caller) fixes every
@@ -48,19 +47,22 @@ def generate(spec_path: str | Path, *, templates: str | None = None, validate: b
 
     The cyclic garbage collector is paused meanwhile: the stages allocate millions of small
     acyclic objects, and repeated full collections made the cost grow faster than the spec.
+
+    ``cache`` (:mod:`generator.cache`, the caller saves it after writing ``out/``) skips rendering
+    the migration files a history fixes and validating files an earlier run validated.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _generate(spec_path, templates=templates, validate=validate, display=display,
-                         history=history or [])
+                         history=history or [], cache=cache or Cache(None))
     finally:
         if enabled:
             gc.enable()
 
 
 def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, display: str | None,
-              history: list[Entry]) -> Result:
+              history: list[Entry], cache: Cache) -> Result:
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -79,19 +81,24 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if refused:
         raise LintError(refused)
     lap("lint")
+    from_history = bool(history)
     if history:
-        require_recorded(normalize(model), history, spec_name)
+        require_recorded(model, history, spec_name)  # normalizes only to name a difference
         plans = history_plans(history)
         model = dataclasses.replace(model, migrations=tuple(e.info for e in history))
     else:
         plans = migration_plans(model)  # the same plans initial_history() records
         history = initial_history(model, states=False)  # only written: no state to read back
     lap("plan")
+    written_history = history_files(history)
+    # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
+    digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
+        if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None
     sql_files = render_migrations(model, plans, spec_name=spec_name,
                                   templates=str(templates) if templates else None,
-                                  online={e.info.number for e in history if e.online})
+                                  online={e.info.number for e in history if e.online}, cache=cache, history=digests)
     files = [GeneratedFile(f.name, f.text) for f in sql_files]
-    files += history_files(history)
+    files += written_history
     outputs = loaded.spec.outputs
     tpl = str(templates) if templates else None
     if outputs.seed:
@@ -99,8 +106,12 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     if outputs.types:
         files += render_types(model, loaded, templates=tpl)
     if outputs.docs:
+        from .render.docs import render_docs  # imported when used: a generate without docs skips it
+
         files += render_docs(model, loaded, sql_files, templates=tpl, files=files)
     if outputs.layout == "supabase":  # a Supabase CLI project beside the plain files (render/supabase.py)
+        from .render.supabase import render_supabase  # imported when used: it needs psycopg (pgTAP)
+
         files += render_supabase(model, loaded, sql_files, files, templates=tpl, spec_name=spec_name)
     files += render_python(model, loaded, plans, sqlalchemy=outputs.sqlalchemy, alembic=outputs.alembic,
                            templates=tpl, online={e.info.number for e in history if e.online})
@@ -117,8 +128,10 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
                 obj = model.objects.get(oid.relation())
             return obj.pos if obj is not None and obj.pos.line else spec_pos
 
-        problems = validate_sql_files(sql_files, where)
+        todo = unvalidated(cache, sql_files)  # cache hook: files an earlier run parsed are not parsed again
+        problems = validate_sql_files(todo, where)
         if problems:
             raise ValidationError(problems)
+        validated(cache, todo)
         lap("validate")
     return Result(loaded, model, plans, sql_files, files, timings)

@@ -13,6 +13,7 @@ from generator.errors import SpecError
 from generator.history import load_history
 from generator.ir import build
 from generator.migrate import NothingToMigrate, migrate
+from generator.plan.ops import AddColumn, BackfillColumn
 from generator.spec import load_spec
 from tests.test_evolution import EVOLUTION, run_case
 
@@ -22,8 +23,8 @@ CASE = EVOLUTION / "column_backfill"
 def test_backfill_is_recorded_with_its_migration_and_is_not_destructive(tmp_path: Path) -> None:
     _old, done = run_case(CASE, tmp_path)
     assert done.plan.destructive() == []
-    adds = {op.part.name: op.detail for op in done.plan.ops if op.action == "add_column"}
-    assert adds == {"team": "backfill", "excerpt": "backfill"}
+    adds = {op.column.name: type(op).__name__ for op in done.plan.ops if isinstance(op, (AddColumn, BackfillColumn))}
+    assert adds == {"team": "BackfillColumn", "excerpt": "BackfillColumn"}
     # the new table's backfill is ignored: created with the table, nothing to fill
     assert not any("unused" in f.text for f in done.result.files if f.name.startswith("002_"))
     entry = load_history(tmp_path / "out")[-1]

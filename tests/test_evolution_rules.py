@@ -7,7 +7,7 @@ from generator.ir.ids import ObjectId
 from generator.ir.model import CheckConstraint, Column, IndexElement, IndexIR, PolicyIR, TableIR
 from generator.ir.sql import column_use, same_after_renames
 from generator.plan.locks import lock_note, type_change_rewrites
-from generator.plan.ops import Op, Part
+from generator.plan.ops import AddColumn, AddConstraint, AlterColumn, CreateObject, DropObject, Part
 from generator.plan.order import schedule, windows
 from generator.plan.strategy import select_list
 from generator.quoting import comment_text as sql_comment
@@ -46,10 +46,10 @@ def test_schedule_keeps_everything_transactional_in_one_transaction() -> None:
     index = IndexIR(id=ObjectId("index", "public", "t_b_idx"), migration=1, on=T, elements=(IndexElement(column="b"),))
     policy = PolicyIR(id=ObjectId("policy", "public", "p", table="t"), migration=1, on=T, using="a > 0")
     check = CheckConstraint(name="t_a_check", expression="a > 0")
-    ops = (Op("drop", policy), Op("create", index, online=True),
-           Op("add_constraint", TABLE, part=check, detail="check", online=True),
-           Op("alter_column", TABLE, part=Column(name="a", type="bigint"), old_part=TABLE.columns[0]),
-           Op("create", policy), Op("drop", index, online=True))
+    ops = (DropObject(policy), CreateObject(index, online=True),
+           AddConstraint(TABLE, check, "check", online=True),
+           AlterColumn(TABLE, Column(name="a", type="bigint"), TABLE.columns[0]),
+           CreateObject(policy), DropObject(index, online=True))
     steps = schedule(ops)
     modes = [p.txn for _, p in steps]
     assert modes == ["none", "main", "main", "main", "main", "none", "own"]
@@ -60,20 +60,20 @@ def test_schedule_keeps_everything_transactional_in_one_transaction() -> None:
 def test_replaced_unique_index_is_named_as_a_window() -> None:
     ix = IndexIR(id=ObjectId("index", "public", "u"), migration=1, on=T, elements=(IndexElement(column="b"),),
                  unique=True)
-    assert windows((Op("drop", ix, online=True), Op("create", ix, online=True)))
-    assert not windows((Op("create", ix, online=True),))
+    assert windows((DropObject(ix, online=True), CreateObject(ix, online=True)))
+    assert not windows((CreateObject(ix, online=True),))
 
 
 def test_lock_notes_say_whether_a_step_rewrites() -> None:
-    widen = Op("alter_column", TABLE, part=Column(name="b", type="text"), old_part=Column(name="b", type="varchar(20)"))
-    retype = Op("alter_column", TABLE, part=Column(name="a", type="bigint"), old_part=TABLE.columns[0])
+    widen = AlterColumn(TABLE, Column(name="b", type="text"), Column(name="b", type="varchar(20)"))
+    retype = AlterColumn(TABLE, Column(name="a", type="bigint"), TABLE.columns[0])
     assert lock_note(widen, Part("alter_column")) == "ACCESS EXCLUSIVE on public.t (brief); no rewrite"
     assert lock_note(retype, Part("alter_column")).endswith("rewrites the table and its indexes")
     assert not type_change_rewrites("numeric(10,2)", "numeric(12,2)")
     assert type_change_rewrites("numeric(10,2)", "numeric(12,3)")
     assert not type_change_rewrites("varchar(20)", "varchar(40)")
     assert type_change_rewrites("varchar(40)", "varchar(20)")
-    gen = Op("add_column", TABLE, part=Column(name="g", type="numeric", generated="a * 2"))
+    gen = AddColumn(TABLE, Column(name="g", type="numeric", generated="a * 2"))
     assert "rewrites the table" in lock_note(gen, Part("add_column"))
 
 

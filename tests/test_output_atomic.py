@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator import output
+from generator.cache import CACHE_DIR
 from generator.cli import app
 from generator.output import KILL_AFTER_STEP_ENV, TXN_DIR
 
@@ -29,12 +30,16 @@ Tree = dict[str, bytes]
 
 
 def tree(out: Path) -> Tree:
-    """Every file under ``out`` (relative name → bytes), schemagen's bookkeeping included."""
+    """Every file under ``out`` (relative name → bytes), schemagen's bookkeeping included, but
+    not the render cache: it is advisory (written after the transaction, each entry hash-checked
+    when read; generator/cache.py), so a killed write may leave the old one beside the new tree."""
     files = {}
     for root, _dirs, names in os.walk(out):
         for name in names:
             path = Path(root) / name
-            files[path.relative_to(out).as_posix()] = path.read_bytes()
+            rel = path.relative_to(out).as_posix()
+            if not rel.startswith(CACHE_DIR + "/"):
+                files[rel] = path.read_bytes()
     return files
 
 

@@ -15,6 +15,7 @@ from ..kinds import Kind, kind_def, kind_defs
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from ..spec import models as s
+from ..sqlan.types import spelling
 from . import model as m
 from .deps import CycleError, topological_order
 from .ids import ObjectId
@@ -33,14 +34,15 @@ from .sql import (
 )
 
 RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW, Kind.SEQUENCE)
-#: kinds whose names are types (a column, argument or attribute can be of them)
-TYPE_KINDS = (Kind.TYPE, Kind.DOMAIN, Kind.COMPOSITE_TYPE, Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 MAX_COLUMNS = 1600  # MaxHeapAttributeNumber: CREATE TABLE fails beyond it
 SUPABASE_EXTERNALS = ("auth.uid", "auth.role", "auth.jwt", "auth.email", "auth.users")
 
 
-def _norm_type(t: str) -> str:
-    return " ".join(t.lower().split())
+def _names_a_type(kind: Kind) -> bool:
+    """Whether a type reference can name an object of ``kind``: a data type of its own (enum,
+    domain, composite type) or a relation's row type."""
+    facts = kind_def(kind)
+    return facts.data_type or facts.columns is not None
 
 
 def _split(name: str, default_schema: str) -> tuple[str, str]:
@@ -171,7 +173,7 @@ class _Builder:
     def function(self, d: s.Function, mig: int, path: tuple[Any, ...]) -> None:
         self.ident(d.name, path + ("name",), "function name")
         args = tuple(m.Argument(name=a.name, type=a.type, default=a.default, mode=a.mode) for a in d.arguments)
-        in_types = tuple(_norm_type(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
+        in_types = tuple(spelling(a.type) for a in args if a.mode in ("in", "inout", "variadic"))
         if d.returns is None and not d.returns_table:
             self.error(path, f"function {d.name!r} needs `returns` or `returns_table`")
         if d.returns and d.returns_table:
@@ -505,7 +507,7 @@ class _Builder:
                 for sch, typ in sorted(refs.types, key=lambda t: (t[0] or "", t[1])):
                     target = self.namespace.get((sch or default, typ)) or (
                         self.namespace.get(("public", typ)) if sch is None else None)
-                    if target is not None and target.kind in TYPE_KINDS:
+                    if target is not None and _names_a_type(target.kind):
                         need.add(target)
                     elif sch is not None and sch in managed and (sch, typ) not in self.externals:
                         self.error(path, f"{oid} {what} uses unknown type {sch}.{typ}")

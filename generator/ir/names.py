@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from ..sqlan.types import type_ref
 
 NAMEDATALEN = 64  # identifiers longer than NAMEDATALEN - 1 bytes are truncated by Postgres
 
@@ -32,15 +32,14 @@ def index_name(table: str, parts: list[str]) -> str:
 
 #: Type families whose members Postgres compares with each other (cross-type operators or implicit
 #: casts), so a foreign key may join them. Names are as written, lower case, without modifiers.
+#: Families of built-in types (catalog names) between which Postgres has no equality operator.
 _FAMILIES: dict[str, tuple[str, ...]] = {
-    "number": ("smallint", "int2", "integer", "int", "int4", "bigint", "int8", "smallserial", "serial2", "serial",
-               "serial4", "bigserial", "serial8", "numeric", "decimal", "real", "float4", "double precision",
-               "float8", "float", "oid"),
-    "text": ("text", "varchar", "character varying", "char", "character", "bpchar", "citext", "name"),
+    "number": ("int2", "int4", "int8", "numeric", "float4", "float8", "oid"),
+    "text": ("text", "varchar", "bpchar", "citext", "name"),
     "uuid": ("uuid",),
-    "bool": ("boolean", "bool"),
-    "datetime": ("date", "timestamp", "timestamp without time zone", "timestamptz", "timestamp with time zone"),
-    "time": ("time", "time without time zone", "timetz", "time with time zone"),
+    "bool": ("bool",),
+    "datetime": ("date", "timestamp", "timestamptz"),
+    "time": ("time", "timetz"),
     "interval": ("interval",),
     "bytea": ("bytea",),
     "network": ("inet", "cidr"),
@@ -51,12 +50,10 @@ _FAMILY = {name: family for family, names in _FAMILIES.items() for name in names
 
 def _type_family(t: str) -> tuple[str | None, int]:
     """(family of a built-in type or None, array dimensions)."""
-    text = " ".join(t.lower().replace("pg_catalog.", "").split())
-    dims = 0
-    while text.endswith("[]"):
-        text, dims = text[:-2].rstrip(), dims + 1
-    base = " ".join(re.sub(r"\([^)]*\)", " ", text).split())  # "timestamp(3) with time zone", "numeric(10, 2)"
-    return _FAMILY.get(base), dims
+    ref = type_ref(t)
+    if ref is None:
+        return None, 0
+    return (_FAMILY.get(ref.name) if ref.kind != "user" else None), ref.dims
 
 
 def fk_types_compatible(column_type: str, referenced_type: str) -> bool:

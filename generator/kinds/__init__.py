@@ -3,7 +3,9 @@
 :class:`Kind` names every kind schemagen manages, in creation rank (the tie-break between
 independent objects). Each kind has one module in this package that registers a :class:`KindDef`:
 its ir class, SQL keyword, template folder, namespace, how a change to it is planned (``alter``:
-in place, or None to replace) and what dropping it loses. Build, history, plan, render, lint and
+in place, or None to replace), what dropping it loses, and how the typed operations on it
+(:mod:`generator.plan.ops`) run: the lock each step takes (``lock``), whether it is built
+``CONCURRENTLY`` or validated apart on a live table. Build, history, plan, render, lint and
 docs ask the registry (:func:`kind_def`, :func:`kind_defs`) instead of comparing kind strings.
 
 Adding a kind: a member of :class:`Kind`, one module here calling :func:`register`, its templates
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..ir.model import Obj
-    from ..plan.ops import Op
+    from ..plan.ops import Lock, Op, Part
 
 
 class Kind(StrEnum):
@@ -60,6 +62,8 @@ _RANK: dict[Kind, int] = {k: i for i, k in enumerate(Kind)}
 
 #: In-place strategy: the ops that change ``before`` into ``after``, or None when it is replaced.
 AlterFn = Callable[["Obj", "Obj", bool], "list[Op] | None"]
+#: The lock one part of an op on an object of the kind takes (``plan.ops.Lock``).
+LockFn = Callable[["Op", "Part"], "Lock"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,8 +93,39 @@ class KindDef:
     grant_keyword: str | None = None
     #: the in-place strategy; None means every change replaces the object
     alter: AlterFn | None = None
-    #: how its name is spoken in the plural (statistics, docs)
+    #: the lock each part of an op on it takes and whether it rewrites a table (None: no table lock)
+    lock: LockFn | None = None
+    #: on a live relation, created and dropped ``CONCURRENTLY``, outside any transaction (indexes)
+    concurrently: bool = False
+    #: on a live relation, added ``NOT VALID`` and validated in a transaction of its own (foreign keys)
+    validated_apart: bool = False
+    #: Postgres rebuilds it by itself when a column of its table is retyped, so it is replaced only
+    #: along with a replaced relation that does not hold data (an index of a materialized view)
+    rebuilt_with_table: bool = False
+    #: its name may be derived from its definition: one whose definition is unchanged but whose name
+    #: changed (its table or a column renamed) is renamed, not rebuilt (indexes, foreign keys)
+    derived_name: bool = False
+    #: the alembic_utils entity class its objects become in ``alembic/`` revisions (``PGView``)
+    alembic_entity: str | None = None
+    #: how its name is spoken in the plural (statistics, docs); with spaces as underscores it names
+    #: its field of the statistics' ``Counts`` (a kind without such a field is not counted)
     plural: str = ""
+    #: where its rows' columns come from: ``declared`` in the spec (tables), the ``query`` (views,
+    #: materialized views), or None (no rows of its own to describe). Types, docs, seed data and
+    #: policy tests describe the columns of exactly these kinds.
+    columns: str | None = None
+    #: Supabase's default privileges in ``public`` grant it to anon and authenticated (Postgres's
+    #: ``ALTER DEFAULT PRIVILEGES … ON TABLES | SEQUENCES | FUNCTIONS``)
+    api_default_grant: bool = False
+    #: the key its objects are listed under in the documentation templates' context (``tables``,
+    #: ``enums``, ...); None when the docs do not list the kind on its own
+    docs_section: str | None = None
+    #: a data type of its own (enums, domains, composite types): columns, arguments and attributes
+    #: can be of it (so it is a dependency of theirs); a column of a renamed one follows the rename,
+    #: and one that is over an enum blocks re-creating that enum (only table columns are converted)
+    data_type: bool = False
+    #: SCHEMA_DOCUMENTATION.md gives each of its objects a heading of its own (a link can point at it)
+    docs_heading: bool = False
     #: extra, kind-specific hooks (statistics, docs, types, lint) keyed by stage name
     hooks: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
@@ -141,3 +176,8 @@ def kind_defs() -> Iterator[KindDef]:
 def kinds_where(**facts: object) -> tuple[Kind, ...]:
     """The kinds whose definition has every given fact (``kinds_where(relation=True)``)."""
     return tuple(d.kind for d in kind_defs() if all(getattr(d, k) == v for k, v in facts.items()))
+
+
+def kinds_with_columns() -> tuple[Kind, ...]:
+    """The kinds whose rows have columns to describe (``columns`` is set): tables, views, ..."""
+    return tuple(d.kind for d in kind_defs() if d.columns)

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from ..ir.model import Obj
-from ..plan.ops import Op
+from ..plan.ops import AlterObject, Op
 
 #: Fields that never need more than COMMENT ON / GRANT / REVOKE.
 SIDE_FIELDS = ("comment", "grants", "revoke_from")
@@ -21,7 +21,7 @@ def unchanged_but(before: Obj, after: Obj, *fields: str) -> bool:
 
 def in_place(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     """Every change is made in place (one ``alter`` op)."""
-    return [Op("alter", after, before, online=online)]
+    return [AlterObject(after, before, online)]
 
 
 def only(*fields: str) -> Callable[[Obj, Obj, bool], list[Op] | None]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir.ids import ObjectId
 from ..ir.model import Obj, Privileged
 from ..ir.sql import SqlRefs, type_refs
-from ..plan.ops import Op
+from ..plan.ops import AlterObject, Op
 from ..quoting import quote_ident, quote_qualified
 from . import Kind, KindDef, register
 
@@ -99,14 +99,43 @@ def _kept_prefix(before: list[str], after: list[str]) -> bool:
     return after[: len(common)] == common and before[: len(common)] == common
 
 
+@dataclass(frozen=True, slots=True)
+class AlterCompositeType(AlterObject):
+    """Composite type ``old`` → ``obj`` in place: ``renames`` are the (old name, new name) pairs of
+    its renamed attributes, so that the reverse renames them back."""
+
+    renames: tuple[tuple[str, str], ...] = ()
+
+    def reverse(self) -> AlterCompositeType:
+        return AlterCompositeType(self.old, self.obj, self.online, tuple((n, o) for o, n in self.renames))
+
+    @property
+    def statements(self) -> list[str]:
+        """The ``ALTER TYPE`` statements, in order: renames, drops, type changes, then additions
+        (appended at the end, as Postgres does)."""
+        old, new = self.old, self.obj
+        assert isinstance(old, CompositeTypeIR) and isinstance(new, CompositeTypeIR)
+        target = f"ALTER TYPE {quote_qualified(new.id.schema, new.id.name)}"
+        renamed = dict(self.renames)
+        out = [f"{target} RENAME ATTRIBUTE {quote_ident(o)} TO {quote_ident(n)};" for o, n in self.renames]
+        before = {renamed.get(a.name, a.name): dataclasses.replace(a, name=renamed.get(a.name, a.name))
+                  for a in old.attributes}
+        after = {a.name for a in new.attributes}
+        out += [f"{target} DROP ATTRIBUTE {quote_ident(n)};" for n in before if n not in after]
+        out += [f"{target} ALTER ATTRIBUTE {quote_ident(a.name)} SET DATA TYPE {_type_clause(a)};"
+                for a in new.attributes if a.name in before and before[a.name] != a]
+        out += [f"{target} ADD ATTRIBUTE {_attribute(a)};" for a in new.attributes if a.name not in before]
+        return out
+
+
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
-    """In place (renames carried in ``extra`` as (old, new) pairs, so the inverse knows them too)
-    when the kept attributes come first before and after; else None (re-created)."""
+    """In place (the renames carried in the op, so its reverse knows them too) when the kept
+    attributes come first before and after; else None (re-created)."""
     assert isinstance(before, CompositeTypeIR) and isinstance(after, CompositeTypeIR)
     renames = {old: new for new, old in attribute_renames(before, after)}
     if not _kept_prefix([renames.get(a.name, a.name) for a in before.attributes], [a.name for a in after.attributes]):
         return None
-    return [Op("alter", after, before, online=online, extra=tuple(sorted(renames.items())))]
+    return [AlterCompositeType(after, before, online, tuple(sorted(renames.items())))]
 
 
 def _type_clause(a: AttributeIR) -> str:
@@ -125,32 +154,13 @@ def attribute_list(obj: CompositeTypeIR) -> str:
 
 
 def attribute_changes(op: Op) -> list[str]:
-    """The ``ALTER TYPE`` statements taking ``op.old``'s attributes to ``op.obj``'s: drops, type
-    changes, then additions (appended at the end, as Postgres does)."""
-    old, new = op.old, op.obj
-    assert isinstance(old, CompositeTypeIR) and isinstance(new, CompositeTypeIR)
-    target = f"ALTER TYPE {quote_qualified(new.id.schema, new.id.name)}"
-    old_names = {a.name for a in old.attributes}
-    pairs = [(o, n) if o in old_names else (n, o) for o, n in op.extra]  # the inverse renames back
-    renamed = dict(pairs)
-    out = [f"{target} RENAME ATTRIBUTE {quote_ident(o)} TO {quote_ident(n)};" for o, n in pairs]
-    before = {renamed.get(a.name, a.name): dataclasses.replace(a, name=renamed.get(a.name, a.name))
-              for a in old.attributes}
-    after = {a.name for a in new.attributes}
-    out += [f"{target} DROP ATTRIBUTE {quote_ident(n)};" for n in before if n not in after]
-    for a in new.attributes:
-        was = before.get(a.name)
-        if was is None:
-            out.append(f"{target} ADD ATTRIBUTE {_attribute(a)};")
-        elif was != a:
-            out.append(f"{target} ALTER ATTRIBUTE {quote_ident(a.name)} SET DATA TYPE {_type_clause(a)};")
-    adds = [s for s in out if " ADD ATTRIBUTE " in s]
-    return [s for s in out if " ADD ATTRIBUTE " not in s] + adds  # appended last, in their order
+    """The ``ALTER TYPE`` statements of an in-place change (the template filter hands them over)."""
+    return op.statements if isinstance(op, AlterCompositeType) else []
 
 
 COMPOSITE_TYPE = register(KindDef(
-    kind=KIND, ir=CompositeTypeIR, keyword="TYPE", template_dir="composite_type", namespace="relation",
-    plural="composite types", alter=_alter,
+    kind=Kind.COMPOSITE_TYPE, ir=CompositeTypeIR, keyword="TYPE", template_dir="composite_type", namespace="relation",
+    plural="composite types", docs_section="composite_types", data_type=True, alter=_alter,
     hooks={"build": build_composite_types, "part_renames": attribute_renames,
            "apply_part_rename": with_attribute_renamed,
            "filters": lambda: {"composite_attributes": attribute_list, "attribute_changes": attribute_changes},

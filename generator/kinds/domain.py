@@ -27,7 +27,7 @@ from ..errors import RefusedChange
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Obj, Privileged
 from ..ir.sql import SqlRefs, type_refs
-from ..plan.ops import Op
+from ..plan.ops import NO_LOCK, NO_REWRITE, AlterObject, Lock, Op, Part
 from ..quoting import quote_ident, quote_qualified
 from . import Kind, KindDef, register
 from ._alter import in_place
@@ -122,19 +122,20 @@ def check_changes(op: Op) -> list[str]:
     return out
 
 
-def lock_note(op: Op, part: object) -> str:
-    """What an ALTER DOMAIN locks: SET NOT NULL and a check being validated scan every column of the
-    domain, holding SHARE on its tables (writes wait); the rest locks no table."""
+def _lock(op: Op, part: Part) -> Lock:
+    """What an op on a domain locks: SET NOT NULL and a check being validated scan every column of
+    the domain, holding SHARE on its tables (writes wait); the rest locks no table."""
     old, new = op.old, op.obj
-    scans = op.action == "alter" and isinstance(old, DomainIR) and isinstance(new, DomainIR) and (
+    scans = isinstance(op, AlterObject) and isinstance(old, DomainIR) and isinstance(new, DomainIR) and (
         (new.not_null and not old.not_null) or any(c not in old.checks for c in new.checks))
     if scans:
-        return "SHARE on each table with a column of the domain (writes wait) while it checks their rows; no rewrite"
-    return "no table lock; no rewrite"
+        return Lock("SHARE", "SHARE on each table with a column of the domain (writes wait) while it checks their "
+                             f"rows; {NO_REWRITE}")
+    return NO_LOCK
 
 
-DOMAIN = register(KindDef(kind=KIND, ir=DomainIR, keyword="DOMAIN", template_dir="domain", namespace="relation",
-                          plural="domains", alter=_alter,
-                          hooks={"build": build_domains, "lock": lock_note,
+DOMAIN = register(KindDef(kind=Kind.DOMAIN, ir=DomainIR, keyword="DOMAIN", template_dir="domain", namespace="relation",
+                          plural="domains", docs_section="domains", data_type=True, alter=_alter, lock=_lock,
+                          hooks={"build": build_domains,
                                  "filters": lambda: {"domain_checks": check_changes},
                                  "nested": lambda: {("DomainIR", "checks"): CheckConstraint}}))

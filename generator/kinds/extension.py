@@ -7,4 +7,5 @@ from . import Kind, KindDef, register
 from ._alter import only
 
 EXTENSION = register(KindDef(kind=Kind.EXTENSION, ir=ExtensionIR, keyword="EXTENSION", template_dir="extension",
-                             namespace="own", plural="extensions", alter=only("version")))
+                             namespace="own", plural="extensions", alter=only("version"),
+                             alembic_entity="PGExtension", docs_section="extensions"))

@@ -7,4 +7,4 @@ from . import Kind, KindDef, register
 from ._alter import in_place
 
 JOB = register(KindDef(kind=Kind.JOB, ir=JobIR, keyword=None, template_dir="job", namespace="own",
-                       plural="jobs", alter=in_place))
+                       plural="jobs", docs_section="jobs", alter=in_place))

@@ -7,4 +7,4 @@ from . import Kind, KindDef, register
 from ._alter import in_place
 
 SCHEMA = register(KindDef(kind=Kind.SCHEMA, ir=SchemaIR, keyword="SCHEMA", template_dir="schema",
-                          namespace="own", plural="schemas", alter=in_place))
+                          namespace="own", plural="schemas", docs_section="schemas", alter=in_place))

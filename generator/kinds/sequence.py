@@ -8,4 +8,4 @@ from ._alter import in_place
 
 SEQUENCE = register(KindDef(kind=Kind.SEQUENCE, ir=SequenceIR, keyword="SEQUENCE", template_dir="sequence",
                             namespace="relation", relation=True, holds_data=True, plural="sequences",
-                            alter=in_place))
+                            api_default_grant=True, docs_section="sequences", alter=in_place))

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ..errors import Pos, Problem, SchemagenError, SpecError
 from ..ir import Model, ObjectId
 from ..ir import model as m
+from ..kinds import Kind, kind_def
 from ..spec import LoadedSpec
 from ..spec.lintcfg import LintConfig
 
@@ -128,10 +129,9 @@ class Context:
                  and (column is None or not g.columns or column in g.columns) for r in g.roles}
         revoked = {r.lower() for r in obj.revoke_from}
         defaults: set[str] = set()
-        if obj.id.kind == "function" or (obj.id.kind == "schema" and obj.id.name == "public"):
-            defaults.add("public")
-        if obj.id.schema == "public" and obj.id.kind in ("table", "view", "materialized view", "sequence",
-                                                         "function"):
+        if obj.id.kind is Kind.FUNCTION or (obj.id.kind is Kind.SCHEMA and obj.id.name == "public"):
+            defaults.add("public")  # EXECUTE on a new function; USAGE on schema public
+        if obj.id.schema == "public" and kind_def(obj.id.kind).api_default_grant:
             defaults.update(API_ROLES)
         roles |= defaults - revoked
         if "public" in roles:
@@ -161,7 +161,7 @@ def _object_names(model: Model) -> dict[str, ObjectId]:
     ambiguous: set[str] = set()
     for oid in model.order:
         names[str(oid)] = oid
-        if oid.kind == "function":
+        if oid.kind is Kind.FUNCTION:
             short = f"function {oid.schema}.{oid.name}"
             if short in names and names[short] != oid:
                 ambiguous.add(short)

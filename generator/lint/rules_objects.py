@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any
-
-import pglast.parser as pg
 
 from ..ir import model as m
+from ..kinds import Kind, kinds_with_columns
+from ..sqlan.select import not_null_only as _not_null_only
 from .engine import Context, Finding, rule
 
 
 @rule("view-without-security-invoker", "error",
       "A view without security_invoker runs with its owner's rights and bypasses the caller's RLS.")
 def view_invoker(ctx: Context) -> Iterator[Finding]:
-    for v in ctx.of_kind("view"):
+    for v in ctx.of_kind(Kind.VIEW):
         if v.security_invoker:
             continue
         roles = ctx.api_roles_with(v, ("select", "insert", "update", "delete"))
@@ -35,7 +32,7 @@ def view_invoker(ctx: Context) -> Iterator[Finding]:
 @rule("matview-readable-by-api", "error",
       "A materialized view (which has no RLS) readable by anon or authenticated.")
 def matview_readable(ctx: Context) -> Iterator[Finding]:
-    for mv in ctx.of_kind("materialized view"):
+    for mv in ctx.of_kind(Kind.MATERIALIZED_VIEW):
         roles = ctx.api_roles_with(mv, ("select",))
         if roles:
             yield ctx.finding(mv, f"{', '.join(roles)} may read every row: materialized views ignore row level "
@@ -47,11 +44,11 @@ def matview_readable(ctx: Context) -> Iterator[Finding]:
 @rule("matview-concurrent-refresh-without-unique-index", "error",
       "REFRESH MATERIALIZED VIEW CONCURRENTLY needs a unique index on plain columns without WHERE.")
 def matview_concurrent(ctx: Context) -> Iterator[Finding]:
-    for mv in ctx.of_kind("materialized view"):
+    for mv in ctx.of_kind(Kind.MATERIALIZED_VIEW):
         if mv.refresh != "concurrently":
             continue
         ok = any(ix.unique and not ix.where and all(e.column for e in ix.elements)
-                 for ix in ctx.children(mv.id, "index"))
+                 for ix in ctx.children(mv.id, Kind.INDEX))
         if not ok:
             yield ctx.finding(mv, "is refreshed concurrently but has no unique index on plain columns without "
                                   "WHERE: the refresh fails", "indexes",
@@ -68,7 +65,7 @@ def _search_path_fixed(fn: m.FunctionIR) -> bool:
 @rule("definer-without-search-path", "error",
       "A SECURITY DEFINER function without a fixed search_path can be hijacked by the caller's objects.")
 def definer_search_path(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind("function"):
+    for fn in ctx.of_kind(Kind.FUNCTION):
         if fn.security_definer and not _search_path_fixed(fn):
             yield ctx.finding(fn, "runs with its owner's rights under the caller's search_path: a caller's "
                                   "table, function or operator of the same name runs instead", "search_path",
@@ -79,7 +76,7 @@ def definer_search_path(ctx: Context) -> Iterator[Finding]:
 @rule("function-without-search-path", "warning",
       "A function without a fixed search_path resolves names in the caller's search_path.")
 def function_search_path(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind("function"):
+    for fn in ctx.of_kind(Kind.FUNCTION):
         if not fn.security_definer and not _search_path_fixed(fn):
             yield ctx.finding(fn, "resolves names in the caller's search_path (a trigger or a policy may then "
                                   "call the caller's objects)", "search_path",
@@ -89,7 +86,7 @@ def function_search_path(ctx: Context) -> Iterator[Finding]:
 @rule("definer-executable-by-api", "error",
       "A SECURITY DEFINER function in an exposed schema that anon or authenticated may call (/rpc).")
 def definer_executable(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind("function"):
+    for fn in ctx.of_kind(Kind.FUNCTION):
         if not fn.security_definer or (fn.returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
             continue
         roles = ctx.api_roles_with(fn, ("execute",))
@@ -103,14 +100,14 @@ def definer_executable(ctx: Context) -> Iterator[Finding]:
 @rule("fk-without-index", "warning",
       "A foreign key whose columns lead no index: deletes on the parent scan the child table.")
 def fk_without_index(ctx: Context) -> Iterator[Finding]:
-    for fk in ctx.of_kind("constraint"):
+    for fk in ctx.of_kind(Kind.CONSTRAINT):
         if not isinstance(fk, m.ForeignKeyIR):
             continue
         table = ctx.model.objects.get(fk.id.relation())
         if table is None:
             continue
         n = len(fk.columns)
-        keys = [tuple(e.column for e in ix.elements) for ix in ctx.children(table.id, "index")
+        keys = [tuple(e.column for e in ix.elements) for ix in ctx.children(table.id, Kind.INDEX)
                 if ix.method == "btree" and (not ix.where or _not_null_only(ix.where) <= set(fk.columns))]
         if isinstance(table, m.TableIR):
             keys += [k.columns for k in ((table.primary_key,) if table.primary_key else ()) + table.uniques]
@@ -120,40 +117,19 @@ def fk_without_index(ctx: Context) -> Iterator[Finding]:
                               hint=f"add an index on {table.id.name} that starts with {', '.join(fk.columns)}")
 
 
-@lru_cache(maxsize=4096)
-def _not_null_only(where: str) -> frozenset[str]:
-    """The columns of a predicate made only of ``col IS NOT NULL`` (joined by AND); a predicate of
-    any other shape gives a set no foreign key matches. A foreign key never checks rows whose key
-    has a NULL, so an index with such a predicate serves it."""
-    try:
-        stmt = json.loads(pg.parse_sql_json(f"SELECT 1 WHERE {where}"))["stmts"][0]["stmt"]
-    except (pg.ParseError, KeyError, IndexError):
-        return frozenset({"\0"})
-    node: Any = stmt.get("SelectStmt", {}).get("whereClause")
-    parts = node["BoolExpr"]["args"] if "BoolExpr" in node and node["BoolExpr"]["boolop"] == "AND_EXPR" else [node]
-    cols: set[str] = set()
-    for part in parts:
-        test = part.get("NullTest") if isinstance(part, dict) else None
-        fields = test.get("arg", {}).get("ColumnRef", {}).get("fields", []) if test else []
-        if not test or test.get("nulltesttype") != "IS_NOT_NULL" or len(fields) != 1 or "String" not in fields[0]:
-            return frozenset({"\0"})
-        cols.add(fields[0]["String"]["sval"])
-    return frozenset(cols)
-
-
 def _index_key(ix: m.IndexIR) -> tuple[object, ...]:
     return (ix.method, ix.elements, " ".join((ix.where or "").lower().split()), ix.include)
 
 
 @rule("duplicate-index", "warning", "Two indexes (or an index and a key constraint) with the same definition.")
 def duplicate_index(ctx: Context) -> Iterator[Finding]:
-    for rel in ctx.of_kind("table", "materialized view"):
+    for rel in ctx.of_kind(*kinds_with_columns()):  # views have no indexes: nothing to find
         seen: dict[tuple[object, ...], m.IndexIR] = {}
         constraint_keys = {}
         if isinstance(rel, m.TableIR):
             for k in ((rel.primary_key,) if rel.primary_key else ()) + rel.uniques:
                 constraint_keys[tuple(m.IndexElement(column=c) for c in k.columns)] = k.name
-        for ix in ctx.children(rel.id, "index"):
+        for ix in ctx.children(rel.id, Kind.INDEX):
             key = _index_key(ix)
             if key in seen:
                 yield ctx.finding(ix, f"duplicates index {seen[key].id.name} (same columns, method, WHERE and "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ir import model as m
+from ..kinds import Kind, kinds_with_columns
 from . import sqlshape as sh
 from .engine import API_ROLES, Context, Finding, rule
 
@@ -15,12 +16,12 @@ COMMANDS = ("select", "insert", "update", "delete")
 
 
 def _policies(ctx: Context, table: m.TableIR) -> list[m.PolicyIR]:
-    return ctx.children(table.id, "policy")
+    return ctx.children(table.id, Kind.POLICY)
 
 
 @rule("rls-disabled", "error", "A table in an exposed schema without row level security.")
 def rls_disabled(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.of_kind("table"):
+    for t in ctx.of_kind(Kind.TABLE):
         if t.rls_enable or t.id.schema not in ctx.exposed:
             continue
         roles = ctx.api_roles_with(t, ("select", "insert", "update", "delete"))
@@ -37,7 +38,7 @@ def rls_disabled(ctx: Context) -> Iterator[Finding]:
 
 @rule("policies-without-rls", "error", "A table has policies but row level security is disabled.")
 def policies_without_rls(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.of_kind("table"):
+    for t in ctx.of_kind(Kind.TABLE):
         if not t.rls_enable and _policies(ctx, t):
             yield ctx.finding(t, f"has {len(_policies(ctx, t))} policies that never apply: row level security is "
                                  "disabled", "rls", hint="enable RLS (`rls: {enable: true}`)")
@@ -45,7 +46,7 @@ def policies_without_rls(ctx: Context) -> Iterator[Finding]:
 
 @rule("policy-without-to", "error", "A policy without TO (it applies to every role, anon included).")
 def policy_without_to(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.of_kind("policy"):
+    for p in ctx.of_kind(Kind.POLICY):
         if "public" in {r.lower() for r in p.roles}:
             yield ctx.finding(p, "applies TO public, i.e. to every role including anon; Postgres evaluates it "
                                  "for them too", "roles", hint="name its roles, e.g. `roles: [authenticated]`")
@@ -54,9 +55,9 @@ def policy_without_to(ctx: Context) -> Iterator[Finding]:
 @rule("unwrapped-auth-call", "warning",
       "auth.*(), current_setting() or a helper called per row in a policy instead of once as (select ...).")
 def unwrapped_auth_call(ctx: Context) -> Iterator[Finding]:
-    helpers = {(f.id.schema, f.id.name) for f in ctx.of_kind("function")
+    helpers = {(f.id.schema, f.id.name) for f in ctx.of_kind(Kind.FUNCTION)
                if not f.id.args and f.volatility != "volatile"}
-    for p in ctx.of_kind("policy"):
+    for p in ctx.of_kind(Kind.POLICY):
         for key in ("using", "with_check"):
             node = sh.parse_expression(getattr(p, key)) if getattr(p, key) else None
             seen = set()
@@ -76,9 +77,9 @@ def unwrapped_auth_call(ctx: Context) -> Iterator[Finding]:
 @rule("multiple-permissive-policies", "warning",
       "Several permissive policies for one role and command: each is evaluated for every row.")
 def multiple_permissive(ctx: Context) -> Iterator[Finding]:
-    for t in ctx.of_kind("table", "view"):
+    for t in ctx.of_kind(*kinds_with_columns()):
         first: dict[tuple[str, str], m.PolicyIR] = {}
-        for p in ctx.children(t.id, "policy"):
+        for p in ctx.children(t.id, Kind.POLICY):
             if not p.permissive:
                 continue
             roles = {r.lower() for r in p.roles}
@@ -99,7 +100,7 @@ def multiple_permissive(ctx: Context) -> Iterator[Finding]:
 
 @rule("write-policy-always-true", "error", "An INSERT, UPDATE, DELETE or ALL policy whose condition is true.")
 def write_true(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.of_kind("policy"):
+    for p in ctx.of_kind(Kind.POLICY):
         if p.command not in WRITE_COMMANDS or not p.permissive:
             continue
         for key in ("using", "with_check"):
@@ -112,7 +113,7 @@ def write_true(ctx: Context) -> Iterator[Finding]:
 def _indexed_leads(ctx: Context, rel: m.Obj) -> set[str]:
     """Columns that lead a btree index of ``rel`` (declared indexes, primary key, unique constraints)."""
     leads: set[str] = set()
-    for ix in ctx.children(rel.id, "index"):
+    for ix in ctx.children(rel.id, Kind.INDEX):
         if ix.method == "btree" and ix.elements and ix.elements[0].column and not ix.where:
             leads.add(ix.elements[0].column)
     if isinstance(rel, m.TableIR):
@@ -124,7 +125,7 @@ def _indexed_leads(ctx: Context, rel: m.Obj) -> set[str]:
 @rule("policy-filter-without-index", "warning",
       "A column a policy filters on (col = ..., col = any(...)) leads no btree index.")
 def policy_filter_without_index(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.of_kind("policy"):
+    for p in ctx.of_kind(Kind.POLICY):
         if not p.using or p.command == "insert":
             continue
         rel = ctx.model.objects.get(p.on)
@@ -143,7 +144,7 @@ def policy_filter_without_index(ctx: Context) -> Iterator[Finding]:
 @rule("policy-shape-not-indexable", "warning",
       "A policy condition the planner cannot serve from an index: OR, per-row function calls or sub-selects.")
 def policy_shape(ctx: Context) -> Iterator[Finding]:
-    for p in ctx.of_kind("policy"):
+    for p in ctx.of_kind(Kind.POLICY):
         if not p.using or p.command == "insert":
             continue
         node = sh.parse_expression(p.using)

@@ -1,4 +1,4 @@
-"""Plan stage: model states → ordered operations that know their inverse."""
+"""Plan stage: model states → ordered, typed operations that know their inverse (:mod:`.ops`)."""
 
 from .diff import migration_plans, plan
 from .ops import ONLINE_SETTINGS, Op, Plan

@@ -21,17 +21,25 @@ from typing import cast
 
 from ..errors import RefusedChange
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, IndexIR, Model, Obj, TableIR
+from ..ir.model import EnumIR, FunctionIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
-from ..kinds import Kind, kinds_where
-from .ops import Op, Plan
+from ..kinds import Kind, kind_def, kinds_where
+from .ops import (
+    AddColumn,
+    AddConstraint,
+    CreateObject,
+    DropObject,
+    EnumUsers,
+    Op,
+    Plan,
+    RenameObject,
+    alter_enum,
+    enum_values_added,
+)
 from .renames import Match, match
 from .strategy import alter_ops, enum_users
 from .tables import TableDiff, table_diff
-from .usage import RETYPE_BLOCKERS, checks_using, generated_using, signature_uses, users_of_columns, uses_columns
-
-#: (table, column, default before, default after, is array) of each column of a changed enum
-EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
+from .usage import checks_using, generated_using, retype_blockers, signature_uses, users_of_columns, uses_columns
 
 
 def _users(model: Model) -> dict[ObjectId, list[ObjectId]]:
@@ -42,11 +50,13 @@ def _users(model: Model) -> dict[ObjectId, list[ObjectId]]:
     return users
 
 
-def _dependents(model: Model, roots: set[ObjectId], kinds: tuple[str, ...] | None = None) -> set[ObjectId]:
+def _dependents(model: Model, roots: set[ObjectId], kinds: tuple[Kind, ...] | None = None) -> set[ObjectId]:
     """Every object of ``model`` that depends, directly or not, on one of ``roots``.
 
     With ``kinds``, only dependencies Postgres itself records are followed (views, policies,
-    triggers, indexes, constraints): those are the objects a drop would be refused for.
+    triggers, indexes, constraints): those are the objects a drop would be refused for. A kind
+    Postgres rebuilds with its table (an index) follows only a replaced relation that holds no
+    data (a materialized view's indexes go with it).
     """
     users = _users(model)
     out, todo = set(), list(roots)
@@ -55,11 +65,17 @@ def _dependents(model: Model, roots: set[ObjectId], kinds: tuple[str, ...] | Non
         for user in users.get(node, []):
             if user in out or (kinds is not None and user.kind not in kinds):
                 continue
-            if kinds is not None and user.kind == "index" and node.kind not in ("view", "materialized view"):
+            if kinds is not None and kind_def(user.kind).rebuilt_with_table and not _derived_relation(node.kind):
                 continue  # Postgres rebuilds a table's indexes itself; a replaced view's go with it
             out.add(user)
             todo.append(user)
     return out
+
+
+def _derived_relation(kind: Kind) -> bool:
+    """A relation whose rows are computed from others (a view, a materialized view)."""
+    facts = kind_def(kind)
+    return facts.relation and not facts.holds_data
 
 
 def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
@@ -70,7 +86,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     database and are planned without it.
     """
     if not old.objects:  # the first migration: everything is created (fast path, same result)
-        return Plan(tuple(Op("create", new.objects[i]) for i in new.order))
+        return Plan(tuple(CreateObject(new.objects[i]) for i in new.order))
     m = match(old, new)
     removed = [i for i in old.order if i not in m.to_new]
     added = {i for i in new.order if i not in m.to_old}
@@ -96,12 +112,12 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
                 _uses_added(new, new_id, {t: d.added for t, d in tables.items() if d.added}):
             replace.add(m.to_old[new_id])
     for t, cols in retyped.items():
-        replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS)
+        replace |= users_of_columns(old, t, cols, retype_blockers())
         # an index over an expression or with a predicate would be rebuilt from its parsed form,
         # casts included: re-created from the spec instead, so that the rollback is exact
-        replace |= {i for i in users_of_columns(old, t, cols, ("index",)) if _index_expression_uses(old, i, cols)}
+        replace |= {i for i in users_of_columns(old, t, cols, (Kind.INDEX,)) if _index_expression_uses(old, i, cols)}
     for t, cols in readded.items():
-        replace |= users_of_columns(old, t, cols, RETYPE_BLOCKERS + ("index",))
+        replace |= users_of_columns(old, t, cols, retype_blockers() + (Kind.INDEX,))
     enums = {i: _enum_users(m, old, new, i) for i, (b, a) in changed.items()
              if isinstance(b, EnumIR) and isinstance(a, EnumIR) and b.values != a.values}
     _refuse_type_users(new, changed, enums)
@@ -117,7 +133,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     drops: list[Op] = []
     for i in reversed(old.order):
         if i in replace or i not in m.to_new:
-            drops.append(Op("drop", old.objects[i], online=online and _on_existing(old.objects[i], staying)))
+            drops.append(DropObject(old.objects[i], online and _on_existing(old.objects[i], staying)))
         elif m.to_new[i] in tables:
             drops.extend(tables[m.to_new[i]].drop)
     renames: list[Op] = []
@@ -127,22 +143,23 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
             if n != i and not (n.table and n.name == i.name):  # a policy of a renamed table keeps its name
                 # a scoped object names its relation as it is called while renames run: the new name
                 rel = n.relation() if n.table else None
-                renames.append(Op("rename", m.rewritten[i], old.objects[i], extra=(rel,) if rel else ()))
+                renames.append(RenameObject(m.rewritten[i], old.objects[i], rel))
             if n in tables:
                 renames.extend(tables[n].rename)
     existing = {n for n in m.to_old if n not in fresh}
     builds: list[Op] = []
     for i in new.order:
         if i in added or i in replaced_new:
-            builds.append(Op("create", new.objects[i], online=online and _on_existing(new.objects[i], existing)))
+            builds.append(CreateObject(new.objects[i], online and _on_existing(new.objects[i], existing)))
         elif i in tables:
             builds.extend(tables[i].build)
         elif i in changed and i in enums:
-            # part/old_part say which way the op goes (the inverse swaps them): each column's
-            # default is set back as the state it leads to has it
-            builds.append(Op("alter", changed[i][1], changed[i][0], part=True, old_part=False, online=online,
-                             extra=enums[i],
-                             dependents=_embedded(m, new, enum_deps[i], enums[i], fresh | set(changed))))
+            # to_spec says which way the op goes (the reverse flips it): each column's default is
+            # set back as the state it leads to has it
+            before, after = changed[i]
+            assert isinstance(before, EnumIR) and isinstance(after, EnumIR)
+            builds.append(alter_enum(after, before, columns=enums[i], to_spec=True, online=online,
+                                     dependents=_embedded(m, new, enum_deps[i], enums[i], fresh | set(changed))))
         elif i in changed:
             builds.extend(alter_ops(*changed[i], online=online) or ())
     return Plan(tuple(drops + renames + builds))
@@ -155,10 +172,10 @@ def _refuse_type_users(new: Model, changed: dict[ObjectId, tuple[Obj, Obj]], enu
     for i in enums:
         b, a = changed[i]
         assert isinstance(b, EnumIR) and isinstance(a, EnumIR)
-        if set(b.values) <= set(a.values) and [v for v in a.values if v in b.values] == list(b.values):
+        if enum_values_added(b.values, a.values):
             continue  # values only added: ALTER TYPE … ADD VALUE
-        users = sorted((u for u, needs in new.deps.items() if i in needs
-                        and u.kind in (Kind.DOMAIN, Kind.COMPOSITE_TYPE)), key=lambda u: u.sort_key)
+        users = sorted((u for u, needs in new.deps.items() if i in needs and kind_def(u.kind).data_type),
+                       key=lambda u: u.sort_key)
         if users:
             raise RefusedChange(i, f"type {i.qualified}: dropping or reordering its values re-creates it, and "
                                    f"{users[0]} is of it (only table columns are converted)",
@@ -224,13 +241,14 @@ def _enum_dependents(new: Model, type_id: ObjectId, users: EnumUsers
     uses it, and what depends on those."""
     out: set[ObjectId] = set()
     for table, cols in _by_table(users).items():
-        out |= users_of_columns(new, table, cols, RETYPE_BLOCKERS)
-        out |= {i for i in users_of_columns(new, table, cols, ("index",)) if _index_expression_uses(new, i, cols)}
+        out |= users_of_columns(new, table, cols, retype_blockers())
+        out |= {i for i in users_of_columns(new, table, cols, (Kind.INDEX,)) if _index_expression_uses(new, i, cols)}
         t = new.objects[table]
         assert isinstance(t, TableIR)
         gen = {c.name for c in generated_using(t, cols)}
-        out |= users_of_columns(new, table, gen, RETYPE_BLOCKERS + ("index",))
-    out |= {i for i in new.order if i.kind == "function" and signature_uses(new.objects[i], type_id)}  # type: ignore[arg-type]
+        out |= users_of_columns(new, table, gen, retype_blockers() + (Kind.INDEX,))
+    out |= {i for i in new.order
+            if isinstance(fn := new.objects[i], FunctionIR) and signature_uses(fn, type_id)}
     return out | _dependents(new, out, kinds_where(tracked=True))
 
 
@@ -261,11 +279,11 @@ def _embedded(m: Match, new: Model, candidates: set[ObjectId], users: EnumUsers,
         assert isinstance(t, TableIR)
         for c in generated_using(t, cols):
             if isinstance(before, TableIR) and any(b.generated == c.generated for b in before.columns):
-                ops.append(Op("add_column", t, part=c, detail="readd"))
+                ops.append(AddColumn(t, c, readd=True))
         for k in checks_using(t, cols):
             if isinstance(before, TableIR) and k in before.checks:
-                ops.append(Op("add_constraint", t, part=k, detail="check"))
-    ops += [Op("create", new.objects[i]) for i in new.order if i in candidates and i not in skip]
+                ops.append(AddConstraint(t, k, "check"))
+    ops += [CreateObject(new.objects[i]) for i in new.order if i in candidates and i not in skip]
     return tuple(ops)
 
 

@@ -1,26 +1,39 @@
-"""Operations: inert data that know their inverse (habit 4).
+"""Typed operations: inert data that know their inverse, template, transactions and locks (habit 4).
 
-A Drop carries the whole old object so that its inverse can re-create it; an Alter carries the
-object before and after, and its inverse swaps them. Destructive changes are flagged from the
-operation type and its data, never by reading SQL.
+In the manner of alembic's ops, each change is an instance of one class. A drop carries the whole
+old object so that its inverse can re-create it; an alter carries the object before and after,
+and its inverse swaps them. Each class declares:
 
-Actions (each rendered by ``sql/<kind>/<action>.sql.j2``):
+* :meth:`Op.reverse`: the operation that undoes it (``op.reverse().reverse() == op``);
+* :attr:`Op.action`: its template, ``templates/sql/<kind's template_dir>/<action>.sql.j2``, and
+  :meth:`Op.parts`: the template parts it renders, each with its transaction mode (:class:`Txn`);
+* :meth:`Op.lock`: the lock each part takes and whether it rewrites the table (:class:`Lock`);
+  object-level ops ask their kind's registry entry (``KindDef.lock``), table ops know it;
+* :attr:`Op.destructive`: what data applying it can lose, from its type and data, never from SQL.
 
-========================  ==========================================  ====================
-action                    meaning                                     inverse
-========================  ==========================================  ====================
-create / drop             the whole object                            drop / create
-alter                     object in place: ``old`` → ``obj``          alter ``obj`` → ``old``
-rename                    ``old``'s name → ``obj``'s name             rename back
-add_column / drop_column  ``part`` of table ``obj``                   drop / add
-                          (``detail="backfill"``: existing rows filled
-                          from ``part.backfill``; ``extra``: the name
-                          of the temporary NOT NULL check)
-alter_column              column ``old_part`` → ``part``              alter back
-rename_column             column ``old_part`` → ``part`` (name only)  rename back
-add_constraint / drop_…   ``part`` (key or check) of table ``obj``    drop / add
-rename_constraint         ``old_part`` → ``part`` (name only)         rename back
-========================  ==========================================  ====================
+=====================  ===========================================  ==========================
+class                  meaning                                      reverse
+=====================  ===========================================  ==========================
+CreateObject           the whole object                             DropObject
+DropObject             the whole object                             CreateObject
+AlterObject            object in place: ``old`` → ``obj``           AlterObject ``obj`` → ``old``
+RevokePrivileges       first half of an alter: its REVOKEs, before  GrantPrivileges
+                       the columns they name are dropped or renamed
+GrantPrivileges        second half: its GRANTs, after               RevokePrivileges
+RenameObject           ``old``'s name → ``obj``'s name              RenameObject back
+AddEnumValues          ``ALTER TYPE … ADD VALUE``                   RecreateEnum
+RecreateEnum           the type re-created, columns converted, its  AddEnumValues or
+                       ``dependents`` dropped before, made after    RecreateEnum
+AddColumn              a column of table ``table``                  DropColumn
+BackfillColumn         a column added, existing rows filled         DropColumn
+DropColumn             a column and its data                        AddColumn / BackfillColumn
+AlterColumn            column ``old_column`` → ``column``           AlterColumn back
+RenameColumn           column ``old_column`` → ``column`` (name)    RenameColumn back
+AddConstraint          a primary key, unique or check of a table    DropConstraint
+DropConstraint         the same                                     AddConstraint
+RenameConstraint       ``old_constraint`` → ``constraint`` (name)   RenameConstraint back
+ReplaceCheck           new check added beside the old one, swapped  ReplaceCheck back
+=====================  ===========================================  ==========================
 
 ``online`` marks an op on an object that already holds data in a live database: indexes are
 built ``CONCURRENTLY`` (outside any transaction), constraints added ``NOT VALID`` and validated
@@ -29,27 +42,20 @@ in a transaction of their own.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import ClassVar, Literal
 
-from ..ir.model import CheckConstraint, Column, EnumIR, KeyConstraint, Obj
+from ..ir.ids import ObjectId
+from ..ir.model import CheckConstraint, Column, EnumIR, ForeignKeyIR, IndexIR, KeyConstraint, Obj, TableIR
+from ..kinds import Kind, kind_def
+from ..sqlan.types import base_type as base_type
+from ..sqlan.types import type_narrows as type_narrows  # the type rules live with TypeRef
 
-INVERSE = {
-    "create": "drop", "drop": "create", "alter": "alter", "rename": "rename",
-    "add_column": "drop_column", "drop_column": "add_column", "alter_column": "alter_column",
-    "rename_column": "rename_column", "add_constraint": "drop_constraint", "drop_constraint": "add_constraint",
-    "rename_constraint": "rename_constraint", "replace_check": "replace_check",
-}
 #: Session settings at the top of a migration that runs on a live database (lock waits fail fast
 #: instead of queueing every query behind them; no statement runs unbounded).
 ONLINE_SETTINGS = ("lock_timeout = '5s'", "statement_timeout = '1h'")
-
-SWAPS = {"alter", "rename", "alter_column", "rename_column", "rename_constraint", "replace_check"}
-
-#: An ``alter`` split in two around column renames and drops: privileges are revoked before the
-#: columns they name are renamed or dropped, and granted after they are added or renamed back.
-#: The inverse of one half is the other.
-GRANT_HALVES = {"revoke": "grant", "grant": "revoke"}
 
 #: Casts that never lose data (old type → new types it widens to); any other type change is narrowing.
 WIDENING: dict[str, set[str]] = {
@@ -65,148 +71,710 @@ WIDENING: dict[str, set[str]] = {
     "json": {"jsonb", "text"},
 }
 
+#: The constraints a table declares itself (foreign keys are objects of their own).
+ConstraintType = Literal["primary key", "unique", "check"]
+#: (table, column, default before, default after, is array) of each column of a changed enum
+EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
+#: What names an op's part: a column or a table constraint.
+PartObj = Column | KeyConstraint | CheckConstraint
+
+AEL = "ACCESS EXCLUSIVE"
+SUE = "SHARE UPDATE EXCLUSIVE"
+NO_REWRITE = "no rewrite"
+REWRITE = "rewrites the table"
+
+
+class Txn(StrEnum):
+    """How a part runs: ``main`` inside the file's transaction; ``own`` in a transaction of its
+    own, after the ops before it committed (``VALIDATE CONSTRAINT``); ``none`` outside any
+    transaction (``CONCURRENTLY``)."""
+
+    MAIN = "main"
+    OWN = "own"
+    NONE = "none"
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """How a part of an op runs: ``template`` action name and its transaction mode.
-
-    ``main``: inside the file's transaction; ``own``: in a transaction of its own, after the ops
-    before it committed (``VALIDATE CONSTRAINT``); ``none``: outside any transaction (``CONCURRENTLY``).
-    """
+    """How a part of an op runs: ``action`` (its template) and its transaction mode."""
 
     action: str
-    txn: str = "main"
+    txn: Txn = Txn.MAIN
 
 
 @dataclass(frozen=True, slots=True)
+class Lock:
+    """The lock one part of an op takes, in facts and in the words of the migration comment.
+
+    ``level``: the strongest table lock it takes (``ACCESS EXCLUSIVE``), None for none (or unknown);
+    ``rewrites``: it writes every row of a table anew (a rewrite, or an UPDATE of every row).
+    """
+
+    level: str | None
+    note: str
+    rewrites: bool = False
+
+
+NO_LOCK = Lock(None, f"no table lock; {NO_REWRITE}")
+
+
+def brief(level: str, on: str) -> Lock:
+    """A lock held only for a catalog change: ``LEVEL on X (brief); no rewrite``."""
+    return Lock(level, f"{level} on {on} (brief); {NO_REWRITE}")
+
+
 class Op:
-    """One change to one object (see the module docstring for the actions)."""
+    """One change to one object: the common base of every typed operation.
 
-    action: str
-    obj: Obj
-    old: Obj | None = None
-    part: Any = None
-    old_part: Any = None
-    online: bool = False
-    detail: str | None = None
-    extra: tuple[Any, ...] = ()
-    #: ops that create what must be dropped before this op and re-created after it, when it
-    #: rebuilds (an enum re-created to drop a value: its users' views, policies, checks, functions)
-    dependents: tuple[Op, ...] = ()
+    Render and the templates see the same interface for every op: ``obj`` (the object whose
+    template folder renders it: the table for a column or constraint op), ``old``, ``online``,
+    ``part``/``old_part`` (the column or constraint it changes) and ``action`` (the template).
+    """
 
-    def inverse(self) -> Op:
-        """The operation that undoes this one."""
-        if self.action in SWAPS:
-            obj, old = (self.old, self.obj) if self.old is not None else (self.obj, None)
-            detail = GRANT_HALVES.get(self.detail, self.detail) if self.action == "alter" else self.detail  # type: ignore[arg-type]
-            return Op(INVERSE[self.action], obj, old, self.old_part, self.part, self.online, detail, self.extra,
-                      self.dependents)
-        return Op(INVERSE[self.action], self.obj, self.old, self.part, self.old_part, self.online, self.detail,
-                  self.extra, self.dependents)
+    __slots__ = ()
+    #: the template (``<action>.sql.j2``) of its main part; also its word in titles and summaries
+    action: ClassVar[str]
+    #: its parts commit before the migration's main transaction (Postgres refuses to use an enum
+    #: value in the transaction that added it)
+    commits_first: ClassVar[bool] = False
+    #: an alter split in two around column renames and drops renders only its REVOKEs (``revoke``,
+    #: before) or only its GRANTs (``grant``, after); None: the whole alter
+    half: ClassVar[Literal["revoke", "grant"] | None] = None
 
     @property
-    def rebuilds(self) -> bool:
-        """Whether this op re-creates its object under the same name (an enum losing or reordering
-        values), so that its ``dependents`` are dropped before it and re-created after it."""
-        if self.action != "alter" or not isinstance(self.obj, EnumIR) or not isinstance(self.old, EnumIR):
-            return False
-        old, new = self.old.values, self.obj.values
-        return not (set(old) <= set(new) and [v for v in new if v in old] == list(old))
-
-    def steps(self) -> list[tuple[Op, Part]]:
-        """What renders, in order: each part of this op, inside its dependents' drop and re-create
-        when it rebuilds (one place, one transaction: the dependents are never missing after it)."""
-        own = [(self, p) for p in self.parts()]
-        if not (self.dependents and self.rebuilds):
-            return own
-        before = [(d.inverse(), p) for d in reversed(self.dependents) for p in d.inverse().parts()]
-        after = [(d, p) for d in self.dependents for p in d.parts()]
-        return before + own + after
+    def obj(self) -> Obj:
+        raise NotImplementedError
 
     @property
-    def kind(self) -> str:
+    def old(self) -> Obj | None:
+        return None
+
+    @property
+    def online(self) -> bool:
+        return False
+
+    @property
+    def part(self) -> PartObj | None:
+        """The column or table constraint this op changes (None for a whole object)."""
+        return None
+
+    @property
+    def old_part(self) -> PartObj | None:
+        return None
+
+    @property
+    def kind(self) -> Kind:
         return self.obj.id.kind
+
+    @property
+    def dependents(self) -> tuple[Op, ...]:
+        """Ops that create what must be dropped before this op and re-created after it."""
+        return ()
+
+    def reverse(self) -> Op:
+        """The operation that undoes this one."""
+        raise NotImplementedError
 
     def parts(self) -> tuple[Part, ...]:
         """The template parts this op renders, in order, with their transaction modes."""
-        if self.online and self.action == "alter" and isinstance(self.obj, EnumIR) and isinstance(self.old, EnumIR) \
-                and self.obj.values != self.old.values and not self.rebuilds:
-            return (Part("alter", "own"),)  # a new enum value cannot be used in the transaction that adds it
-        if self.action == "add_column" and self.detail == "backfill":
-            # added nullable, filled by an UPDATE; when NOT NULL, a NOT VALID check after the UPDATE
-            # (new rows need a value from then on), validated, then SET NOT NULL (which trusts it)
-            txn = "own" if self.online else "main"
-            fill = (Part("add_column"), Part("backfill", txn))
-            if self.part.nullable:
-                return fill
-            return fill + (Part("backfill_validate", txn), Part("backfill_not_null", txn))
-        if self.action == "replace_check":
-            return (Part("replace_check"), Part("replace_check_swap", "own" if self.online else "main"))
-        if self.online:
-            if self.kind == "index" and self.action in ("create", "drop"):
-                return (Part(self.action, "none"),)
-            if self.kind == "constraint" and self.action == "create":
-                return (Part("create"), Part("validate", "own"))
-            if self.action == "add_constraint" and self.detail == "check":
-                return (Part("add_constraint"), Part("validate_constraint", "own"))
-            if self.action == "add_constraint":  # primary key or unique: build its index first
-                return (Part("add_constraint_index", "none"), Part("add_constraint"))
         return (Part(self.action),)
+
+    def steps(self) -> list[tuple[Op, Part]]:
+        """What renders, in order: each part of this op (an op that rebuilds wraps its dependents)."""
+        return [(self, p) for p in self.parts()]
+
+    def lock(self, part: Part) -> Lock:
+        """The lock ``part`` takes (the kind's rule, ``KindDef.lock``; none when it has no rule)."""
+        rule = kind_def(self.kind).lock
+        return NO_LOCK if rule is None else rule(self, part)
+
+    @property
+    def rewrites(self) -> bool:
+        """Whether one of its parts rewrites a table (or every row of it)."""
+        return any(self.lock(p).rewrites for p in self.parts())
 
     @property
     def destructive(self) -> str | None:
         """What data applying this op can lose (None when it cannot lose any)."""
-        obj = self.obj
-        if self.action == "drop" and obj.id.kind in ("table", "sequence"):
-            return f"{obj.id.kind} {obj.id.qualified} and all its data"
-        if self.action in ("drop_column", "add_column") and self.detail == "readd":
-            return None  # a generated column, computed again from its expression
-        if self.action == "drop_column":
-            return f"column {obj.id.qualified}.{self.part.name} and its data"
-        if self.action == "alter_column":
-            return column_loss(obj, self.old_part, self.part)
-        if self.action == "alter" and isinstance(obj, EnumIR) and isinstance(self.old, EnumIR):
-            lost = [v for v in self.old.values if v not in obj.values]
-            if lost:
-                return (f"enum values {', '.join(map(repr, lost))} of type {obj.id.qualified} "
-                        "(rows holding them cannot be converted)")
-        if self.action == "add_column" and not self.part.nullable and self.part.default is None \
-                and self.detail != "backfill" \
-                and not self.part.identity and not self.part.generated:
-            return (f"column {obj.id.qualified}.{self.part.name} is added NOT NULL without a default "
-                    "(fails on a table with rows)")
         return None
+
+    @property
+    def needs_key(self) -> ObjectId | None:
+        """The relation whose unique key this op needs (a foreign key's target)."""
+        return None
+
+    @property
+    def gives_key(self) -> ObjectId | None:
+        """The relation this op gives a new unique key (a foreign key may need it)."""
+        return None
+
+    def cache_key(self, action: str) -> tuple[object, ...]:
+        """Identity of one rendered part: the op's class, and its fields by identity (objects) or
+        value (flags, names). Cached segments keep their op alive, so ids are not reused."""
+        # every concrete op is a dataclass (the base is not: it has no fields of its own)
+        values = (getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return (type(self), action, *(v if isinstance(v, (str, bool, int, type(None))) else id(v) for v in values))
 
     def __str__(self) -> str:
         what = f"{self.action} {self.obj.id}"
-        if isinstance(self.part, (Column, KeyConstraint, CheckConstraint)):
+        if self.part is not None:
             what += f" {self.part.name}"
         return what
 
 
-def base_type(t: str) -> str:
-    """``varchar(20)`` → ``varchar``; lower case, single spaces."""
-    t = " ".join(t.lower().split())
-    return t.split("(", 1)[0].strip()
+def _relation(obj: Obj) -> ObjectId | None:
+    return getattr(obj, "on", None) or (obj.id.relation() if obj.id.table else None)
 
 
-def _type_size(t: str) -> int | None:
-    if "(" not in t:
+# --- whole objects ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreateObject(Op):
+    """Create ``obj``: on a live relation, a kind built ``concurrently`` runs outside any
+    transaction and one ``validated_apart`` is added ``NOT VALID`` then validated in its own."""
+
+    action: ClassVar[str] = "create"
+    obj: Obj
+    online: bool = False
+
+    def reverse(self) -> DropObject:
+        return DropObject(self.obj, self.online)
+
+    def parts(self) -> tuple[Part, ...]:
+        facts = kind_def(self.kind)
+        if self.online and facts.concurrently:
+            return (Part("create", Txn.NONE),)
+        if self.online and facts.validated_apart:
+            return (Part("create"), Part("validate", Txn.OWN))
+        return (Part("create"),)
+
+    @property
+    def needs_key(self) -> ObjectId | None:
+        return self.obj.target if isinstance(self.obj, ForeignKeyIR) else None
+
+    @property
+    def gives_key(self) -> ObjectId | None:
+        return self.obj.on if isinstance(self.obj, IndexIR) and self.obj.unique else None
+
+
+@dataclass(frozen=True, slots=True)
+class DropObject(Op):
+    """Drop ``obj`` (the whole old object: the reverse re-creates it)."""
+
+    action: ClassVar[str] = "drop"
+    obj: Obj
+    online: bool = False
+
+    def reverse(self) -> CreateObject:
+        return CreateObject(self.obj, self.online)
+
+    def parts(self) -> tuple[Part, ...]:
+        if self.online and kind_def(self.kind).concurrently:
+            return (Part("drop", Txn.NONE),)
+        return (Part("drop"),)
+
+    @property
+    def destructive(self) -> str | None:
+        if kind_def(self.kind).holds_data:
+            return f"{self.kind} {self.obj.id.qualified} and all its data"
         return None
-    inner = t.split("(", 1)[1].split(")", 1)[0].split(",")[0]
-    return int(inner) if inner.strip().isdigit() else None
 
 
-def type_narrows(old: str, new: str) -> bool:
-    """Whether casting a column from ``old`` to ``new`` can lose or reject data."""
-    o, n = " ".join(old.lower().split()), " ".join(new.lower().split())
-    if o == n:
-        return False
-    bo, bn = base_type(o), base_type(n)
-    if bo == bn:
-        so, sn = _type_size(o), _type_size(n)
-        return not (sn is None or (so is not None and sn >= so))
-    return bn not in WIDENING.get(bo, set())
+@dataclass(frozen=True, slots=True)
+class AlterObject(Op):
+    """Change ``old`` into ``obj`` in place (the kind's ``alter.sql.j2`` lays out what changed)."""
+
+    action: ClassVar[str] = "alter"
+    obj: Obj
+    old: Obj
+    online: bool = False
+
+    def reverse(self) -> AlterObject:
+        return AlterObject(self.old, self.obj, self.online)
+
+
+@dataclass(frozen=True, slots=True)
+class RevokePrivileges(AlterObject):
+    """The REVOKE half of a table's alter: runs before the columns it names are dropped or renamed."""
+
+    half: ClassVar[Literal["revoke", "grant"] | None] = "revoke"
+
+    def reverse(self) -> GrantPrivileges:
+        return GrantPrivileges(self.old, self.obj, self.online)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantPrivileges(AlterObject):
+    """The GRANT half of a table's alter: runs after the columns it names are added or renamed."""
+
+    half: ClassVar[Literal["revoke", "grant"] | None] = "grant"
+
+    def reverse(self) -> RevokePrivileges:
+        return RevokePrivileges(self.old, self.obj, self.online)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameObject(Op):
+    """Rename ``old`` to ``obj``'s name; ``relation``: a scoped object's relation, as it is named
+    while renames run."""
+
+    action: ClassVar[str] = "rename"
+    obj: Obj
+    old: Obj
+    relation: ObjectId | None = None
+
+    def reverse(self) -> RenameObject:
+        return RenameObject(self.old, self.obj, self.relation)
+
+
+def enum_values_added(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+    """Whether ``new`` is ``old`` with values added only (none removed, none reordered)."""
+    return set(old) <= set(new) and [v for v in new if v in old] == list(old)
+
+
+def enum_additions(old: tuple[str, ...], new: tuple[str, ...]) -> list[tuple[str, str, str]] | None:
+    """(value, BEFORE|AFTER, neighbour) for each value ``new`` adds to ``old``, or None when values
+    were removed or reordered (then the type is re-created)."""
+    if not enum_values_added(old, new):
+        return None
+    out: list[tuple[str, str, str]] = []
+    placed = list(old)
+    for i, v in enumerate(new):
+        if v in old:
+            continue
+        if i > 0:
+            out.append((v, "AFTER", new[i - 1]))
+        else:
+            nxt = next((x for x in new if x in placed), None)
+            out.append((v, "", "") if nxt is None else (v, "BEFORE", nxt))
+        placed.append(v)
+    return out
+
+
+def alter_enum(obj: EnumIR, old: EnumIR, *, columns: EnumUsers, to_spec: bool, online: bool = False,
+               dependents: tuple[Op, ...] = ()) -> AddEnumValues | RecreateEnum:
+    """The op changing enum ``old``'s values into ``obj``'s: ``ADD VALUE`` when values are only
+    added, else the type re-created (``to_spec``: the op leads to the spec's state, which says
+    which default each column gets back)."""
+    cls = AddEnumValues if enum_values_added(old.values, obj.values) else RecreateEnum
+    return cls(obj, old, columns=columns, to_spec=to_spec, online=online, dependents=dependents)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnumChange(Op):
+    action: ClassVar[str] = "alter"
+    obj: EnumIR = dataclasses.field(kw_only=False)
+    old: EnumIR = dataclasses.field(kw_only=False)
+    #: the columns of the type as they are when the change runs (with both defaults)
+    columns: EnumUsers
+    to_spec: bool
+    online: bool = False
+    #: create ops of what names the type: dropped before a re-creation and made again after it
+    dependents: tuple[Op, ...] = ()
+
+    def reverse(self) -> AddEnumValues | RecreateEnum:
+        return alter_enum(self.old, self.obj, columns=self.columns, to_spec=not self.to_spec, online=self.online,
+                          dependents=self.dependents)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddEnumValues(EnumChange):
+    """``ALTER TYPE … ADD VALUE``: committed on its own on a live database, before the rest (a new
+    value cannot be used in the transaction that adds it)."""
+
+    commits_first: ClassVar[bool] = True
+
+    @property
+    def additions(self) -> list[tuple[str, str, str]]:
+        """(value, BEFORE|AFTER, neighbour) of each ``ADD VALUE``, in order."""
+        return enum_additions(self.old.values, self.obj.values) or []
+
+    def parts(self) -> tuple[Part, ...]:
+        return (Part("alter", Txn.OWN if self.online else Txn.MAIN),)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecreateEnum(EnumChange):
+    """The type renamed away, created anew, its columns converted, the old one dropped; its
+    ``dependents`` dropped before and re-created after, in the same transaction."""
+
+    def steps(self) -> list[tuple[Op, Part]]:
+        before = [(d.reverse(), p) for d in reversed(self.dependents) for p in d.reverse().parts()]
+        after = [(d, p) for d in self.dependents for p in d.parts()]
+        return before + [(self, p) for p in self.parts()] + after
+
+    def lock(self, part: Part) -> Lock:
+        tables = sorted({t.qualified for t, *_ in self.columns})
+        if tables:
+            return Lock(AEL, f"{AEL} on {', '.join(tables)}; rewrites them", rewrites=True)
+        return NO_LOCK
+
+    @property
+    def destructive(self) -> str | None:
+        lost = [v for v in self.old.values if v not in self.obj.values]
+        if lost:
+            return (f"enum values {', '.join(map(repr, lost))} of type {self.obj.id.qualified} "
+                    "(rows holding them cannot be converted)")
+        return None
+
+
+# --- parts of a table ------------------------------------------------------------------------------
+
+
+def _adds_rewrite(c: Column) -> bool:
+    default = (c.default or "").lower().replace(" ", "")
+    return bool(c.generated or c.identity or any(v in default for v in VOLATILE_DEFAULTS))
+
+
+#: Default expressions whose value differs per row: adding a column with one rewrites the table.
+VOLATILE_DEFAULTS = ("random(", "gen_random_uuid(", "uuid_generate_", "clock_timestamp(", "nextval(",
+                     "timeofday(")
+
+
+@dataclass(frozen=True, slots=True)
+class _TableOp(Op):
+    table: TableIR
+
+    @property
+    def obj(self) -> TableIR:
+        return self.table
+
+    def lock(self, part: Part) -> Lock:
+        return brief(AEL, self.table.id.qualified)
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn(_TableOp):
+    """``ADD COLUMN``; ``readd``: a generated column added back after a retype of what it reads."""
+
+    action: ClassVar[str] = "add_column"
+    #: added nullable first, existing rows filled, then made NOT NULL (a :class:`BackfillColumn`)
+    nullable_first: ClassVar[bool] = False
+    column: Column
+    readd: bool = False
+
+    @property
+    def part(self) -> Column:
+        return self.column
+
+    def reverse(self) -> DropColumn:
+        return DropColumn(self.table, self.column, readd=self.readd)
+
+    def lock(self, part: Part) -> Lock:
+        name = self.table.id.qualified
+        if _adds_rewrite(self.column):
+            return Lock(AEL, f"{AEL} on {name}; {REWRITE}", rewrites=True)
+        return brief(AEL, name)
+
+    @property
+    def destructive(self) -> str | None:
+        c = self.column
+        if self.readd or c.nullable or c.default is not None or c.identity or c.generated:
+            return None
+        return (f"column {self.table.id.qualified}.{c.name} is added NOT NULL without a default "
+                "(fails on a table with rows)")
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillColumn(_TableOp):
+    """A column added to a table with rows: added nullable, filled by one UPDATE; when NOT NULL, a
+    NOT VALID check (``not_null_check``) after the UPDATE, validated, then SET NOT NULL (which
+    trusts it)."""
+
+    action: ClassVar[str] = "add_column"
+    nullable_first: ClassVar[bool] = True
+    readd: ClassVar[bool] = False
+    column: Column
+    not_null_check: str
+    online: bool = False
+
+    @property
+    def part(self) -> Column:
+        return self.column
+
+    def reverse(self) -> DropColumn:
+        return DropColumn(self.table, self.column, refill=self.not_null_check, online=self.online)
+
+    def parts(self) -> tuple[Part, ...]:
+        txn = Txn.OWN if self.online else Txn.MAIN
+        fill = (Part("add_column"), Part("backfill", txn))
+        if self.column.nullable:
+            return fill
+        return fill + (Part("backfill_validate", txn), Part("backfill_not_null", txn))
+
+    def lock(self, part: Part) -> Lock:
+        name = self.table.id.qualified
+        if part.action == "backfill":
+            check = f", then {AEL} (brief: NOT VALID check, no scan)" if not self.column.nullable else ""
+            return Lock("ROW EXCLUSIVE" if self.column.nullable else AEL,
+                        f"ROW EXCLUSIVE on {name}, and each row while it is updated (reads go on; writes to "
+                        f"those rows wait){check}; rewrites every row (one UPDATE: new row versions, dead ones "
+                        "for vacuum)", rewrites=True)
+        if part.action == "backfill_validate":
+            return Lock(SUE, f"{SUE} on {name}; scans the table (reads and writes go on); {NO_REWRITE}")
+        if part.action == "backfill_not_null":
+            return Lock(AEL, f"{AEL} on {name} (brief: the validated check spares the scan); {NO_REWRITE}")
+        return AddColumn(self.table, self.column).lock(part)
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn(_TableOp):
+    """``DROP COLUMN``; carries what its reverse adds back: a re-added generated column
+    (``readd``, computed again: no loss) or a backfilled one (``refill``: its check's name)."""
+
+    action: ClassVar[str] = "drop_column"
+    column: Column
+    readd: bool = False
+    refill: str | None = None
+    online: bool = False
+
+    @property
+    def part(self) -> Column:
+        return self.column
+
+    def reverse(self) -> AddColumn | BackfillColumn:
+        if self.refill is not None:
+            return BackfillColumn(self.table, self.column, self.refill, self.online)
+        return AddColumn(self.table, self.column, readd=self.readd)
+
+    @property
+    def destructive(self) -> str | None:
+        if self.readd:
+            return None  # a generated column, computed again from its expression
+        return f"column {self.table.id.qualified}.{self.column.name} and its data"
+
+
+def _normal(t: str) -> str:
+    return " ".join(t.lower().split())
+
+
+def not_null(c: Column) -> bool:
+    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
+    return not c.nullable or c.identity is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnChanges:
+    """What an :class:`AlterColumn` changes, in the order its statements run."""
+
+    drop_identity: bool
+    drop_not_null: bool  # after DROP IDENTITY, which keeps it
+    drop_default: bool
+    type: bool  # the type or the collation (a TYPE … COLLATE change)
+    set_default: bool
+    set_not_null: bool  # before ADD IDENTITY, which needs it
+    set_identity: bool
+    add_identity: bool
+    sequence_grants: bool
+    comment: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AlterColumn(_TableOp):
+    """Column ``old_column`` → ``column`` in place: type, collation, default, NOT NULL, identity,
+    comment, identity sequence grants (:func:`generator.render.alter.column_changes`)."""
+
+    action: ClassVar[str] = "alter_column"
+    column: Column
+    old_column: Column
+
+    @property
+    def part(self) -> Column:
+        return self.column
+
+    @property
+    def old_part(self) -> Column:
+        return self.old_column
+
+    def reverse(self) -> AlterColumn:
+        return AlterColumn(self.table, self.old_column, self.column)
+
+    @property
+    def changes(self) -> ColumnChanges:
+        """What changes (a default is set again after a type change: it was dropped for it)."""
+        o, n = self.old_column, self.column
+        same_type = _normal(o.type) == _normal(n.type) and o.collation == n.collation
+        return ColumnChanges(
+            drop_identity=o.identity is not None and n.identity is None,
+            drop_not_null=not_null(o) and not not_null(n),
+            drop_default=o.default is not None and (n.default != o.default or not same_type),
+            type=not same_type,
+            set_default=n.default is not None and (n.default != o.default or not same_type),
+            set_not_null=not not_null(o) and not_null(n),
+            set_identity=None not in (o.identity, n.identity) and o.identity != n.identity,
+            add_identity=n.identity is not None and o.identity is None,
+            sequence_grants=n.identity is not None and o.identity is not None
+            and o.sequence_grants != n.sequence_grants,
+            comment=o.comment != n.comment,
+        )
+
+    def lock(self, part: Part) -> Lock:
+        from .locks import type_change_rewrites
+
+        name = self.table.id.qualified
+        o, n = self.old_column, self.column
+        if _normal(o.type) != _normal(n.type) and type_change_rewrites(o.type, n.type):
+            return Lock(AEL, f"{AEL} on {name}; {REWRITE} and its indexes", rewrites=True)
+        if (o.nullable and o.identity is None) and not (n.nullable and n.identity is None):
+            return Lock(AEL, f"{AEL} on {name}; scans the table (SET NOT NULL); {NO_REWRITE}")
+        return brief(AEL, name)
+
+    @property
+    def destructive(self) -> str | None:
+        return column_loss(self.table, self.old_column, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn(_TableOp):
+    """Column ``old_column`` renamed to ``column``'s name (its identity sequence with it)."""
+
+    action: ClassVar[str] = "rename_column"
+    column: Column
+    old_column: Column
+
+    @property
+    def part(self) -> Column:
+        return self.column
+
+    @property
+    def old_part(self) -> Column:
+        return self.old_column
+
+    def reverse(self) -> RenameColumn:
+        return RenameColumn(self.table, self.old_column, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraint(_TableOp):
+    """A primary key, unique or check of ``table``. Online: a check is added ``NOT VALID`` and
+    validated in its own transaction; a key's index is built ``CONCURRENTLY`` first."""
+
+    action: ClassVar[str] = "add_constraint"
+    constraint: KeyConstraint | CheckConstraint
+    constraint_type: ConstraintType
+    online: bool = False
+
+    @property
+    def part(self) -> KeyConstraint | CheckConstraint:
+        return self.constraint
+
+    def reverse(self) -> DropConstraint:
+        return DropConstraint(self.table, self.constraint, self.constraint_type, self.online)
+
+    def parts(self) -> tuple[Part, ...]:
+        if self.online and self.constraint_type == "check":
+            return (Part("add_constraint"), Part("validate_constraint", Txn.OWN))
+        if self.online:  # primary key or unique: build its index first
+            return (Part("add_constraint_index", Txn.NONE), Part("add_constraint"))
+        return (Part("add_constraint"),)
+
+    def lock(self, part: Part) -> Lock:
+        name = self.table.id.qualified
+        if part.action == "add_constraint_index":
+            return Lock(SUE, f"{SUE} on {name} (CONCURRENTLY: reads and writes go on); {NO_REWRITE}")
+        if part.action == "validate_constraint":
+            return Lock(SUE, f"{SUE} on {name}; scans the table (reads and writes go on); {NO_REWRITE}")
+        if self.constraint_type == "check":
+            scan = " (brief: NOT VALID, no scan)" if self.online else "; scans the table"
+            return Lock(AEL, f"{AEL} on {name}{scan}; {NO_REWRITE}")
+        if self.online:
+            return brief(AEL, name)  # attaches an index built before
+        return Lock(AEL, f"{AEL} on {name}; builds the index; {NO_REWRITE}")
+
+    @property
+    def gives_key(self) -> ObjectId | None:
+        return self.table.id if self.constraint_type != "check" else None
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraint(_TableOp):
+    """Drop a primary key, unique or check of ``table``."""
+
+    action: ClassVar[str] = "drop_constraint"
+    constraint: KeyConstraint | CheckConstraint
+    constraint_type: ConstraintType
+    online: bool = False
+
+    @property
+    def part(self) -> KeyConstraint | CheckConstraint:
+        return self.constraint
+
+    def reverse(self) -> AddConstraint:
+        return AddConstraint(self.table, self.constraint, self.constraint_type, self.online)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameConstraint(_TableOp):
+    """A constraint whose definition is unchanged but whose (derived) name changed."""
+
+    action: ClassVar[str] = "rename_constraint"
+    constraint: KeyConstraint | CheckConstraint
+    old_constraint: KeyConstraint | CheckConstraint
+    constraint_type: ConstraintType
+
+    @property
+    def part(self) -> KeyConstraint | CheckConstraint:
+        return self.constraint
+
+    @property
+    def old_part(self) -> KeyConstraint | CheckConstraint:
+        return self.old_constraint
+
+    def reverse(self) -> RenameConstraint:
+        return RenameConstraint(self.table, self.old_constraint, self.constraint, self.constraint_type)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceCheck(_TableOp):
+    """A changed check: the new one added (``NOT VALID`` online) beside the old one, then
+    validated, the old one dropped and the new one given its name: never a moment without one."""
+
+    action: ClassVar[str] = "replace_check"
+    check: CheckConstraint
+    old_check: CheckConstraint
+    online: bool = False
+
+    @property
+    def part(self) -> CheckConstraint:
+        return self.check
+
+    @property
+    def old_part(self) -> CheckConstraint:
+        return self.old_check
+
+    def reverse(self) -> ReplaceCheck:
+        return ReplaceCheck(self.table, self.old_check, self.check, self.online)
+
+    @property
+    def pending_name(self) -> str:
+        """The name the new check is added under while the old one still holds: its own name when
+        that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
+        name = self.check.name
+        if name != self.old_check.name:
+            return name
+        suffix = "__schemagen_new"
+        while len((name + suffix).encode()) > 63:
+            name = name[:-1]
+        return name + suffix
+
+    def parts(self) -> tuple[Part, ...]:
+        return (Part("replace_check"), Part("replace_check_swap", Txn.OWN if self.online else Txn.MAIN))
+
+    def lock(self, part: Part) -> Lock:
+        name = self.table.id.qualified
+        if part.action == "replace_check_swap":
+            return Lock(SUE, f"{SUE} on {name} while it validates, then {AEL} (brief); {NO_REWRITE}")
+        scan = " (brief: NOT VALID, no scan)" if self.online else "; scans the table"
+        return Lock(AEL, f"{AEL} on {name}{scan}; {NO_REWRITE}")
+
+
+#: Every concrete op class (the tests prove each one's reverse round trip).
+OP_CLASSES: tuple[type[Op], ...] = (
+    CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, RenameObject, AddEnumValues,
+    RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
+    RenameConstraint, ReplaceCheck,
+)
 
 
 def column_loss(table: Obj, old: Column, new: Column) -> str | None:
@@ -228,13 +796,13 @@ class Plan:
     ops: tuple[Op, ...]
 
     def inverse(self) -> Plan:
-        """The plan that undoes this one: each op inverted, in reverse order."""
-        return Plan(tuple(op.inverse() for op in reversed(self.ops)))
+        """The plan that undoes this one: each op reversed, in reverse order."""
+        return Plan(tuple(op.reverse() for op in reversed(self.ops)))
 
     @property
     def transactional(self) -> bool:
         """Whether the whole plan can run in one transaction (no CONCURRENTLY, no separate validation)."""
-        return all(p.txn == "main" for op in self.ops for _, p in op.steps())
+        return all(p.txn == Txn.MAIN for op in self.ops for _, p in op.steps())
 
     def destructive(self) -> list[tuple[Op, str]]:
         """Each op that can lose data, with what it loses."""

@@ -20,18 +20,11 @@ A rollback is the inverse plan, scheduled by the same rules.
 
 from __future__ import annotations
 
-from .ops import Op, Part
+from ..ir.ids import ObjectId
+from ..ir.model import IndexIR
+from .ops import AddConstraint, CreateObject, DropConstraint, DropObject, Op, Part, Txn
 
 Step = tuple[Op, Part]
-
-
-def _unique_key_of(op: Op) -> object | None:
-    """The relation a deferred op gives a new unique key (a foreign key may need it)."""
-    if op.action == "add_constraint" and op.detail in ("primary key", "unique"):
-        return op.obj.id
-    if op.kind == "index" and op.action == "create" and getattr(op.obj, "unique", False):
-        return getattr(op.obj, "on", None)
-    return None
 
 
 def schedule(ops: tuple[Op, ...]) -> list[Step]:
@@ -39,28 +32,26 @@ def schedule(ops: tuple[Op, ...]) -> list[Step]:
     first: list[Step] = []
     main: list[Step] = []
     last: list[Step] = []
-    keyed: set[object] = set()
+    keyed: set[ObjectId] = set()
     for op in ops:
         steps = op.steps()
         modes = [p.txn for _, p in steps]
-        if all(m == "main" for m in modes):
-            target = getattr(op.obj, "target", None)
-            if op.kind == "constraint" and op.action == "create" and target in keyed:
-                last.extend(steps)  # a foreign key on a key that is built last
+        waits = op.needs_key is not None and op.needs_key in keyed  # a foreign key on a key built last
+        if all(m == Txn.MAIN for m in modes):
+            if waits:
+                last.extend(steps)
             else:
                 main.extend(steps)
-        elif all(m == "none" for m in modes) and op.action == "drop" or \
-                op.kind == "type" and all(m == "own" for m in modes):
+        elif all(m == Txn.NONE for m in modes) and isinstance(op, DropObject) or \
+                op.commits_first and all(m == Txn.OWN for m in modes):
             first.extend(steps)
-        elif modes[0] == "main" and all(m == "own" for m in modes[1:]) and not (
-                op.kind == "constraint" and getattr(op.obj, "target", None) in keyed):
+        elif modes[0] == Txn.MAIN and all(m == Txn.OWN for m in modes[1:]) and not waits:
             main.append(steps[0])
             last.extend(steps[1:])
         else:
             last.extend(steps)
-            key = _unique_key_of(op)
-            if key is not None:
-                keyed.add(key)
+            if op.gives_key is not None:
+                keyed.add(op.gives_key)
     return first + main + last
 
 
@@ -73,24 +64,26 @@ def windows(ops: tuple[Op, ...]) -> list[str]:
     one goes before the new one is built) and checks whose columns change with them (re-added
     ``NOT VALID``: new rows are checked at once, existing rows when it validates).
     """
-    dropped = {(op.obj.id, getattr(op.part, "name", None)): op for op in ops
-               if op.action in ("drop", "drop_constraint")}
+    dropped = {(op.obj.id, op.part.name if op.part is not None else None): op for op in ops
+               if isinstance(op, (DropObject, DropConstraint))}
     out: list[str] = []
     for op in ops:
-        if op.kind == "index" and op.action == "create" and op.online and getattr(op.obj, "unique", False) and \
+        if isinstance(op, CreateObject) and isinstance(op.obj, IndexIR) and op.online and op.obj.unique and \
                 (op.obj.id, None) in dropped:
             out.append(f"uniqueness of index {op.obj.id.qualified} is not enforced between dropping the old "
                        "index and building the new one (CONCURRENTLY cannot run in a transaction)")
-        name = getattr(op.part, "name", None)
-        if op.action == "add_constraint" and op.online and (op.obj.id, name) not in dropped:
+        if not isinstance(op, AddConstraint):
+            continue
+        name = op.constraint.name
+        if op.online and (op.obj.id, name) not in dropped:
             twin = next((d for (i, n), d in dropped.items() if n == name and i.name in (op.obj.id.name,)
-                         and d.action == "drop_constraint"), None)
+                         and isinstance(d, DropConstraint)), None)
             if twin is None or twin.part == op.part:  # the same check again: the rows already hold it
                 continue
-            if op.detail == "check":
+            if op.constraint_type == "check":
                 out.append(f"check {name} of {op.obj.id.qualified} holds for new rows at once and for existing "
                            "rows once it validates (its columns change in the same migration)")
             else:
-                out.append(f"{op.detail} {name} of {op.obj.id.qualified} is not enforced between dropping the "
+                out.append(f"{op.constraint_type} {name} of {op.obj.id.qualified} is not enforced between dropping the "
                            "old one and attaching the new one (its index is built CONCURRENTLY)")
     return out

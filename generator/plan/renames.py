@@ -15,7 +15,7 @@ from typing import Any
 from ..ir.ids import ObjectId
 from ..ir.model import ForeignKeyIR, IndexIR, MaterializedViewIR, Model, Obj, TableIR, TriggerIR, ViewIR
 from ..ir.sql import same_after_renames
-from ..kinds import Kind
+from ..kinds import kind_def
 
 _REF_FIELDS = ("on", "target", "function")
 
@@ -77,7 +77,7 @@ def _renamed_types(ids: dict[ObjectId, ObjectId]) -> dict[str, str]:
     """Old type name (bare and qualified) → new name, for each renamed domain or composite type."""
     out: dict[str, str] = {}
     for o, n in ids.items():
-        if o != n and o.kind in (Kind.DOMAIN, Kind.COMPOSITE_TYPE):
+        if o != n and kind_def(o.kind).data_type:
             out[o.name] = n.name
             out[f"{o.schema}.{o.name}"] = f"{n.schema}.{n.name}"
     return out
@@ -125,7 +125,7 @@ def match(old: Model, new: Model) -> Match:
         cand = _old_candidate(oid, new.objects[oid], tables)
         if cand != oid and cand in old.objects and cand not in new.objects:
             to_old[oid] = cand
-            if oid.kind == "table":
+            if kind_def(oid.kind).relation:  # the objects scoped in it follow it
                 tables[oid] = cand
     to_new = {o: n for n, o in to_old.items()}
     if len(to_new) != len(to_old):  # two new objects claim one old one: keep the first
@@ -194,17 +194,18 @@ def _follow_column_renames(before: Obj, after: Obj, renames: tuple[tuple[str, st
 def _derived_renames(old: Model, new: Model, to_old: dict[ObjectId, ObjectId], to_new: dict[ObjectId, ObjectId],
                      rewritten: dict[ObjectId, Obj], ids: dict[ObjectId, ObjectId],
                      columns: dict[ObjectId, dict[str, str]]) -> None:
-    """Indexes and foreign keys that differ only by name: renamed, not rebuilt."""
+    """Indexes and foreign keys (kinds with a ``derived_name``) that differ only by name: renamed,
+    not rebuilt."""
     gone: dict[tuple[str, ObjectId | None], list[ObjectId]] = {}
     for oid in old.order:
-        if oid.kind in ("index", "constraint") and oid not in to_new:
+        if kind_def(oid.kind).derived_name and oid not in to_new:
             obj = _rewrite(old.objects[oid], oid, ids)
             rel = getattr(obj, "on", None) or ids.get(oid.relation(), oid.relation())
             gone.setdefault((oid.kind, rel), []).append(oid)
     if not gone:
         return
     for nid in new.order:
-        if nid.kind not in ("index", "constraint") or nid in to_old:
+        if not kind_def(nid.kind).derived_name or nid in to_old:
             continue
         obj = new.objects[nid]
         rel = getattr(obj, "on", None) or nid.relation()

@@ -7,8 +7,9 @@ The diff also reports, column by column, what the planner needs to find the obje
 them), generated columns dropped and added back around a retype, renamed, dropped and added
 columns (a changed object that names one is replaced: altered in place, it would fail or its
 rollback would run its old text against the new names). Column privileges are revoked before
-the columns they name are dropped or renamed and granted after (an ``alter`` split in halves); a
-changed check is replaced gap-free (``replace_check``); checks over a retyped column are dropped
+the columns they name are dropped or renamed and granted after (``RevokePrivileges`` and
+``GrantPrivileges``, the halves of an alter); a changed check is replaced gap-free
+(``ReplaceCheck``); checks over a retyped column are dropped
 before it and added after it.
 """
 
@@ -20,7 +21,22 @@ from dataclasses import dataclass, field
 from ..ir.model import CheckConstraint, Column, KeyConstraint, TableIR
 from ..ir.names import constraint_name
 from ..ir.sql import column_use
-from .ops import Op
+from .ops import (
+    AddColumn,
+    AddConstraint,
+    AlterColumn,
+    AlterObject,
+    BackfillColumn,
+    ConstraintType,
+    DropColumn,
+    DropConstraint,
+    GrantPrivileges,
+    Op,
+    RenameColumn,
+    RenameConstraint,
+    ReplaceCheck,
+    RevokePrivileges,
+)
 
 
 @dataclass(slots=True)
@@ -42,8 +58,8 @@ class TableDiff:
         return bool(self.drop or self.rename or self.build)
 
 
-def _keys(t: TableIR) -> list[tuple[str, KeyConstraint | CheckConstraint]]:
-    out: list[tuple[str, KeyConstraint | CheckConstraint]] = []
+def _keys(t: TableIR) -> list[tuple[ConstraintType, KeyConstraint | CheckConstraint]]:
+    out: list[tuple[ConstraintType, KeyConstraint | CheckConstraint]] = []
     if t.primary_key:
         out.append(("primary key", t.primary_key))
     out += [("unique", u) for u in t.uniques]
@@ -66,33 +82,33 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff, o
     kept = {o.name for o, _ in pairs}
     for c in reversed(before.columns):  # the reverse of adding them: the rollback is the reverse plan
         if c.name not in kept:
-            d.drop.append(Op("drop_column", original, part=c))  # what used it is gone from the spec too
+            d.drop.append(DropColumn(original, c))  # what used it is gone from the spec too
             d.dropped.add(c.name)
     retyped_new = {n.name for o, n in pairs if not o.generated and _type(o) != _type(n)}
     readds: list[Op] = []
     for o, n in pairs:
         if o.name != n.name:
-            d.rename.append(Op("rename_column", after, part=dataclasses.replace(o, name=n.name), old_part=o))
+            d.rename.append(RenameColumn(after, dataclasses.replace(o, name=n.name), o))
             d.renamed = True
             d.renames[o.name] = n.name
         first = o
         o = dataclasses.replace(o, name=n.name)
         if o.generated is not None and o == n and column_use(n.generated).touches(retyped_new):
             # Postgres cannot retype a column a generated column reads: drop it, add it back after
-            d.drop.append(Op("drop_column", original, part=first, detail="readd"))
-            readds.append(Op("add_column", after, part=n, detail="readd"))
+            d.drop.append(DropColumn(original, first, readd=True))
+            readds.append(AddColumn(after, n, readd=True))
             d.readded.add(first.name)
             d.structural = True
             continue
         if o == n:
             continue
         if o.generated != n.generated:  # no in-place change of a generation expression before PG 17
-            d.drop.append(Op("drop_column", original, part=first))
-            d.build.append(Op("add_column", after, part=n))
+            d.drop.append(DropColumn(original, first))
+            d.build.append(AddColumn(after, n))
             d.readded.add(first.name)
             d.structural = True
             continue
-        d.build.append(Op("alter_column", after, part=n, old_part=o))
+        d.build.append(AlterColumn(after, n, o))
         if _type(o) != _type(n) or o.collation != n.collation:
             d.structural = True
             d.retyped.add(first.name)
@@ -102,9 +118,9 @@ def _columns(before: TableIR, after: TableIR, original: TableIR, d: TableDiff, o
             if c.backfill is not None:  # existing rows get a value: added nullable, filled, then NOT NULL
                 # not `_not_null`: the name Postgres 18 gives the NOT NULL constraint SET NOT NULL makes
                 check = constraint_name(after.id.name, [c.name], "filled")
-                d.build.append(Op("add_column", after, part=c, detail="backfill", online=online, extra=(check,)))
+                d.build.append(BackfillColumn(after, c, check, online))
             else:
-                d.build.append(Op("add_column", after, part=c))
+                d.build.append(AddColumn(after, c))
             d.added.add(c.name)
     return renamed
 
@@ -144,41 +160,41 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
             # before the retype, added from the spec after it (NOT VALID, then validated)
-            d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
-            d.build.append(Op("add_constraint", after, part=nk[1], detail=kind, online=online))
+            d.drop.insert(0, DropConstraint(original, k_old, kind, online))
+            d.build.append(AddConstraint(after, nk[1], kind, online))
             matched.add(k.name)
             continue
         if nk is not None and nk == (kind, k):
             matched.add(k.name)
             continue
-        if online and kind == "check" and nk is not None and nk[0] == "check" and \
-                _reads_only(k, settled) and _reads_only(nk[1], settled):
+        if online and isinstance(k, CheckConstraint) and nk is not None and isinstance(nk[1], CheckConstraint) \
+                and _reads_only(k, settled) and _reads_only(nk[1], settled):
             # the old check stays until the new one has validated: no moment without a check
-            d.build.append(Op("replace_check", after, part=nk[1], old_part=k, detail="check", online=online))
+            d.build.append(ReplaceCheck(after, nk[1], k, online))
             matched.add(k.name)
             continue
         same_def = next((n for kn, n in new_keys if kn == kind and n.name not in matched and n.name not in
                          {o.name for _, o, _ in old_keys} and dataclasses.replace(k, name=n.name) == n), None)
         if same_def is not None:  # a derived name changed (table or column renamed): rename it
-            d.rename.append(Op("rename_constraint", after, part=same_def, old_part=k, detail=kind))
+            d.rename.append(RenameConstraint(after, same_def, k, kind))
             matched.add(same_def.name)
             continue
-        d.drop.insert(0, Op("drop_constraint", original, part=k_old, detail=kind, online=online))
+        d.drop.insert(0, DropConstraint(original, k_old, kind, online))
     for kind, k in new_keys:
         if k.name not in matched:
-            d.build.append(Op("add_constraint", after, part=k, detail=kind, online=online))
+            d.build.append(AddConstraint(after, k, kind, online))
     side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
-        names_move = any(op.action == "drop_column" for op in d.drop) or d.renamed
+        names_move = any(isinstance(op, DropColumn) for op in d.drop) or d.renamed
         if names_move and (before.grants, before.revoke_from) != (after.grants, after.revoke_from):
             # revoke before the columns it names are dropped or renamed; grant after (inverse: mirrored)
             back = {new: old for old, new in d.renames.items()}
             kept = tuple(dataclasses.replace(g, columns=tuple(back.get(c, c) for c in g.columns)) for g in after.grants)
             revoked = dataclasses.replace(original, grants=kept, revoke_from=after.revoke_from)
-            d.drop.insert(0, Op("alter", revoked, original, detail="revoke"))
-            d.build.append(Op("alter", after, before, detail="grant"))
+            d.drop.insert(0, RevokePrivileges(revoked, original))
+            d.build.append(GrantPrivileges(after, before))
         else:
-            d.build.append(Op("alter", after, before))
+            d.build.append(AlterObject(after, before))
     return d
 
 

@@ -25,11 +25,15 @@ from ..ir.model import (
     TriggerIR,
     ViewIR,
 )
-from ..ir.sql import column_use, type_refs
+from ..ir.sql import column_use
+from ..kinds import Kind, kinds_where
+from ..sqlan.types import type_ref
 
-#: Kinds Postgres refuses to keep across ``ALTER COLUMN … TYPE`` of a column they name (indexes
-#: and checks it rebuilds by itself).
-RETYPE_BLOCKERS = ("view", "materialized view", "policy", "trigger")
+
+def retype_blockers() -> tuple[Kind, ...]:
+    """Kinds Postgres refuses to keep across ``ALTER COLUMN … TYPE`` of a column they name: what
+    it records dependencies of, but indexes (and checks) it rebuilds by itself."""
+    return kinds_where(tracked=True, rebuilt_with_table=False)
 
 
 def uses_columns(obj: Obj, rel: ObjectId, cols: set[str], *, indexes: bool = True) -> bool:
@@ -56,7 +60,7 @@ def uses_columns(obj: Obj, rel: ObjectId, cols: set[str], *, indexes: bool = Tru
     return False
 
 
-def users_of_columns(model: Model, table: ObjectId, cols: set[str], kinds: tuple[str, ...], *,
+def users_of_columns(model: Model, table: ObjectId, cols: set[str], kinds: tuple[Kind, ...], *,
                      indexes: bool = True) -> set[ObjectId]:
     """Objects of ``kinds`` that depend on ``table`` and name one of its columns ``cols``."""
     out = set()
@@ -79,12 +83,8 @@ def generated_using(table: TableIR, cols: set[str]) -> list[Column]:
 def signature_uses(fn: FunctionIR, type_id: ObjectId) -> bool:
     """Whether a function's arguments or result name type ``type_id`` (Postgres records that)."""
     texts = [a.type for a in fn.arguments] + [t for _, t in fn.returns_table] + ([fn.returns] if fn.returns else [])
-    for text in texts:
-        base = text.removeprefix("setof ").removeprefix("SETOF ")
-        for schema, name in type_refs(base).types:
-            if name == type_id.name and schema in (None, type_id.schema):
-                return True
-    return False
+    refs = (type_ref(text) for text in texts)
+    return any(ref is not None and ref.names_type(type_id.schema, type_id.name) for ref in refs)
 
 
 def is_enum(obj: Obj | None) -> bool:

@@ -19,6 +19,7 @@ import psycopg
 from ..history import normalize
 from ..ir import build
 from ..ir.model import MigrationInfo, Model
+from ..kinds import Kind
 from ..plan import Plan, plan
 from ..render import render_migrations
 from ..verify.backends import Server
@@ -44,7 +45,7 @@ class Drift:
         for op in self.plan.ops:
             key = str(op.obj.id)
             entry = seen.setdefault(key, {"object": key, "kind": op.obj.id.kind, "changes": []})
-            entry["changes"].append(str(op).split(" ", 1)[0] + (f" {op.part.name}" if hasattr(op.part, "name")
+            entry["changes"].append(str(op).split(" ", 1)[0] + (f" {op.part.name}" if op.part is not None
                                                                  else ""))
         return list(seen.values())
 
@@ -80,7 +81,7 @@ def diff(dsn: str, spec: Path, out: Path | None = None, *, pg_bin: str | None = 
     model = build(loaded)
     roles = list(loaded.spec.roles)
     revoke_from = list(loaded.spec.privileges.revoke_from)
-    declared = ["public", *(o.id.name for o in model.of_kind("schema"))]
+    declared = ["public", *(o.id.name for o in model.of_kind(Kind.SCHEMA))]
     with connect(dsn) as live:
         live_version = live.info.server_version // 10000
         supabase = is_supabase(live)

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from ..ir.sql import SqlRefs, expression_refs, plpgsql_refs, plpgsql_wrapper, statement_refs, type_refs
+from ..kinds import Kind
 from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
@@ -16,7 +17,7 @@ SECTIONS = ("schemas", "extensions", "enums", "domains", "composite_types",
             "attached_triggers", "attached_policies", "jobs")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
-CHILD_KIND = {"indexes": "index", "policies": "policy", "triggers": "trigger"}
+CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
 TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "rls",
               "realtime", "indexes", "policies", "triggers", "grants")
 

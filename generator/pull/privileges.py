@@ -13,9 +13,6 @@ from typing import Any
 
 from .catalog import Catalog
 
-#: Objects whose creation template revokes from ``privileges.revoke_from`` (schemas and enums do not).
-REVOKED_KINDS = ("table", "sequence", "function")
-
 ACL_QUERY = """
 select case when x.grantee = 0 then 'public' else pg_get_userbyid(x.grantee) end as grantee,
        lower(x.privilege_type) as privilege, x.is_grantable as grantable

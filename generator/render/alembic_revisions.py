@@ -27,6 +27,7 @@ from pglast import parser as pg_parser
 
 from ..ir.ids import ObjectId
 from ..ir.model import (
+    CheckConstraint,
     Column,
     EnumIR,
     ExtensionIR,
@@ -40,8 +41,20 @@ from ..ir.model import (
     TriggerIR,
     ViewIR,
 )
+from ..kinds import Kind, kind_def
 from ..output import GeneratedFile
 from ..plan import ONLINE_SETTINGS, Op, Plan
+from ..plan.ops import (
+    AddColumn,
+    AddConstraint,
+    AlterObject,
+    CreateObject,
+    DropColumn,
+    DropConstraint,
+    DropObject,
+    RenameColumn,
+    RenameObject,
+)
 from ..plan.order import schedule
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
@@ -51,8 +64,7 @@ from .sql import op_title, render_op
 from .sqlalchemy_models import FK_ACTIONS, enum_classes, escape_colons, index_parts
 
 ALEMBIC_DIR = "alembic"
-ENTITY_CLASSES = {"function": "PGFunction", "view": "PGView", "materialized view": "PGMaterializedView",
-                  "trigger": "PGTrigger", "policy": "PGPolicy", "extension": "PGExtension"}
+#: alembic_utils module of each entity class (which kind is which class: ``KindDef.alembic_entity``)
 ENTITY_MODULES = {"PGFunction": "pg_function", "PGView": "pg_view", "PGMaterializedView": "pg_materialized_view",
                   "PGTrigger": "pg_trigger", "PGPolicy": "pg_policy", "PGExtension": "pg_extension"}
 _SIMPLE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -154,7 +166,7 @@ def entity_code(obj: object, *, quoted: bool = False) -> tuple[str, str, str] | 
     if isinstance(obj, (TriggerIR, PolicyIR)) and simple(obj.on.schema, obj.on.name) and (
             simple(obj.id.name) or (quoted and isinstance(obj, PolicyIR) and plain(obj.id.name))):
         env = environment(None)
-        first = statements(render_op(env, Op("create", obj)))[0]
+        first = statements(render_op(env, CreateObject(obj)))[0]
         head = f"CREATE {'TRIGGER' if isinstance(obj, TriggerIR) else 'POLICY'} {quote_ident(obj.id.name)}"
         if not first.startswith(head):
             return None
@@ -207,27 +219,27 @@ class _Writer:
         return [f"op.execute({sql_literal(s)})" for s in statements(sql) if not s.upper().startswith(skip)]
 
     def part(self, op: Op, action: str) -> list[str]:
-        obj, kind = op.obj, op.kind
-        if kind == "table" and isinstance(obj, TableIR):
+        obj = op.obj
+        whole = isinstance(op, (CreateObject, DropObject)) and action in ("create", "drop")
+        if isinstance(obj, TableIR):
             return self.table(op, obj, action)
-        if kind == "index" and isinstance(obj, IndexIR) and action in ("create", "drop"):
+        if isinstance(obj, IndexIR) and whole:
             return self.index(op, obj, action)
-        if kind == "constraint" and isinstance(obj, ForeignKeyIR) and action in ("create", "drop") \
-                and not op.online:
+        if isinstance(obj, ForeignKeyIR) and whole and not op.online:
             return self.foreign_key(obj, action)
-        if kind in ENTITY_CLASSES and action in ("create", "drop"):
+        if kind_def(op.kind).alembic_entity is not None and whole:
             found = entity_code(obj)
             if found is not None:
                 cls, base, code = found
                 var = self.book.add(cls, base, code)
                 first, *rest = statements(render_op(self.env, op, action))
                 out = [f"op.{action}_entity({var})"]
-                if kind == "view" and action == "create" and isinstance(obj, ViewIR) and view_options(obj):
+                if action == "create" and isinstance(obj, ViewIR) and view_options(obj):
                     alter = (f"ALTER VIEW {quote_ident(obj.id.schema)}.{quote_ident(obj.id.name)} "
                              f"SET ({', '.join(view_options(obj))});")
                     out.append(f"op.execute({sql_literal(alter)})")
                 return out + [f"op.execute({sql_literal(s)})" for s in rest]
-        if kind == "function" and action == "alter":
+        if isinstance(obj, FunctionIR) and isinstance(op, AlterObject):
             return self.replace_function(op)
         return self.rendered(op, action)
 
@@ -261,8 +273,8 @@ class _Writer:
                 args.append(f"comment={py_literal(t.comment)}")
             call = "op.create_table(\n" + "".join(f"    {a},\n" for a in args) + ")"
             return [call, *self.rendered(op, action, skip=("CREATE TABLE", "COMMENT ON TABLE", "COMMENT ON COLUMN"))]
-        if action == "add_column" and op.detail != "backfill" and self._expressible(t, (op.part,)):
-            return [f"op.add_column({name}, {self.column(t, op.part)}, schema={schema})",
+        if isinstance(op, AddColumn) and self._expressible(t, (op.column,)):
+            return [f"op.add_column({name}, {self.column(t, op.column)}, schema={schema})",
                     *self.rendered(op, action, skip=("ALTER TABLE", "COMMENT ON COLUMN"))]
         table_call = self._table_call(op, t, action, name, schema)
         if table_call is None:
@@ -275,28 +287,28 @@ class _Writer:
 
     def _table_call(self, op: Op, t: TableIR, action: str, name: str, schema: str) -> str | None:
         """The ``op.*`` call that makes the first statement of a table op, if one says it exactly."""
-        if action == "drop":
+        if isinstance(op, DropObject):
             return f"op.drop_table({name}, schema={schema})"
-        if action == "drop_column":
-            return f"op.drop_column({name}, {py_literal(op.part.name)}, schema={schema})"
-        if action == "add_constraint" and not op.online:
-            k = op.part
-            if op.detail == "check":
+        if isinstance(op, DropColumn):
+            return f"op.drop_column({name}, {py_literal(op.column.name)}, schema={schema})"
+        if isinstance(op, AddConstraint) and not op.online:
+            k = op.constraint
+            if isinstance(k, CheckConstraint):
                 return (f"op.create_check_constraint({py_literal(k.name)}, {name}, {sql_literal(k.expression)}, "
                         f"schema={schema})")
-            if op.detail == "unique":
+            if op.constraint_type == "unique":
                 nnd = ", postgresql_nulls_not_distinct=True" if k.nulls_not_distinct else ""
                 return (f"op.create_unique_constraint({py_literal(k.name)}, {name}, [{_names(k.columns)}], "
                         f"schema={schema}{nnd})")
             return f"op.create_primary_key({py_literal(k.name)}, {name}, [{_names(k.columns)}], schema={schema})"
-        if action == "drop_constraint":
-            type_ = {"check": "check", "unique": "unique", "primary key": "primary"}[op.detail or "check"]
-            return (f"op.drop_constraint({py_literal(op.part.name)}, {name}, type_={py_literal(type_)}, "
+        if isinstance(op, DropConstraint):
+            type_ = {"check": "check", "unique": "unique", "primary key": "primary"}[op.constraint_type]
+            return (f"op.drop_constraint({py_literal(op.constraint.name)}, {name}, type_={py_literal(type_)}, "
                     f"schema={schema})")
-        if action == "rename_column":
-            return (f"op.alter_column({name}, {py_literal(op.old_part.name)}, "
-                    f"new_column_name={py_literal(op.part.name)}, schema={schema})")
-        if action == "rename" and op.old is not None and op.old.id.schema == t.id.schema:
+        if isinstance(op, RenameColumn):
+            return (f"op.alter_column({name}, {py_literal(op.old_column.name)}, "
+                    f"new_column_name={py_literal(op.column.name)}, schema={schema})")
+        if isinstance(op, RenameObject) and op.old.id.schema == t.id.schema:
             return f"op.rename_table({py_literal(op.old.id.name)}, {name}, schema={schema})"
         return None
 
@@ -372,16 +384,12 @@ def _title(op: Op, action: str) -> str:
     return op_title(op, action if action != op.action else None)
 
 
-ENTITY_TYPES = {"function": "function", "view": "view", "materialized view": "materialized_view",
-                "trigger": "trigger", "policy": "policy", "extension": "extension"}
-
-
 def final_entities(model: Model) -> tuple[EntityBook, list[str]]:
     """The alembic_utils entities of the spec's final state, in creation order (for env.py), and
     the (type, schema, name) literals of the objects that cannot be entities."""
     book, unmanaged = EntityBook(), []
     for oid in model.order:
-        if oid.kind in ENTITY_CLASSES:
+        if kind_def(oid.kind).alembic_entity is not None:
             found = entity_code(model.objects[oid], quoted=True)
             if found is not None:
                 book.add(*found)
@@ -389,7 +397,9 @@ def final_entities(model: Model) -> tuple[EntityBook, list[str]]:
                 obj = model.objects[oid]
                 schema = (obj.schema or "public") if isinstance(obj, ExtensionIR) else oid.schema
                 name = " ".join(oid.name.replace('"', "").split())  # as alembic_utils reads it back
-                unmanaged.append(f"({py_literal(ENTITY_TYPES[oid.kind])}, {py_literal(schema)}, {py_literal(name)})")
+                # alembic_utils names an entity type as our template folder does (materialized_view)
+                entity_type = kind_def(oid.kind).template_dir
+                unmanaged.append(f"({py_literal(entity_type)}, {py_literal(schema)}, {py_literal(name)})")
     return book, sorted(unmanaged)
 
 
@@ -418,7 +428,7 @@ def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan
         files.append(GeneratedFile(f"{ALEMBIC_DIR}/versions/{info.tag}_{info.name}.py", _clean(text)))
         previous = info.tag
     book, unmanaged = final_entities(model)
-    schemas = sorted({o.id.name for o in model.of_kind("schema")} | {
+    schemas = sorted({o.id.name for o in model.of_kind(Kind.SCHEMA)} | {
         o.id.schema for o in model.objects.values() if o.id.schema})
     common = {"project": model.project, "schemas": schemas}
     files.append(GeneratedFile(f"{ALEMBIC_DIR}/entities.py", _clean(env.get_template(

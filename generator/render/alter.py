@@ -6,10 +6,12 @@ Python decides what changed; the templates only lay the statements out.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..kinds import Kind, kind_def
 from ..plan import Op
+from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
+from ..plan.ops import enum_additions as added_values
 from ..quoting import quote_ident
 
 SIDE = {"comment", "grants", "revoke_from"}
@@ -50,18 +52,18 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
 
     A role that loses anything is revoked exactly what it loses and then granted again all it
     keeps (a table-level REVOKE also takes column privileges, ALL takes every privilege). An op
-    split in halves (``detail`` ``revoke`` or ``grant``, see :data:`generator.plan.ops.GRANT_HALVES`)
-    renders only its half.
+    split in halves (``RevokePrivileges``, ``GrantPrivileges``: its ``half``) renders only its half.
     """
     statements = _grant_changes(op, kind, target)
-    if op.detail in ("revoke", "grant"):
-        return [s for s in statements if s.startswith(op.detail.upper() + " ")]
+    if op.half is not None:
+        return [s for s in statements if s.startswith(op.half.upper() + " ")]
     return statements
 
 
 def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
-    old: Obj = op.old  # type: ignore[assignment]
+    old = op.old
     new: Obj = op.obj
+    assert old is not None, op  # an alter op
     out: list[str] = []
     added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
     if added_from:
@@ -84,85 +86,59 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     return out
 
 
-def constraint_def(part: KeyConstraint | CheckConstraint, detail: str) -> str:
+def constraint_def(part: KeyConstraint | CheckConstraint, constraint_type: str) -> str:
     """``PRIMARY KEY (…)``, ``UNIQUE [NULLS NOT DISTINCT] (…)`` or ``CHECK (…)``."""
     if isinstance(part, CheckConstraint):
         return f"CHECK ({part.expression})"
     cols = ", ".join(quote_ident(c) for c in part.columns)
-    if detail == "primary key":
+    if constraint_type == "primary key":
         return f"PRIMARY KEY ({cols})"
     return f"UNIQUE{' NULLS NOT DISTINCT' if part.nulls_not_distinct else ''} ({cols})"
 
 
 def enum_additions(op: Op) -> list[tuple[str, str, str]] | None:
-    """(value, BEFORE|AFTER, neighbour) for each value added, or None when values were removed or
-    reordered (then the type is re-created)."""
+    """(value, BEFORE|AFTER, neighbour) for each value an enum's alter adds, or None when values
+    were removed or reordered (then the type is re-created)."""
     assert isinstance(op.old, EnumIR) and isinstance(op.obj, EnumIR)  # an enum's alter op
-    old: tuple[str, ...] = op.old.values
-    new: tuple[str, ...] = op.obj.values
-    if [v for v in new if v in old] != list(old) or not set(old) <= set(new):
-        return None
-    out: list[tuple[str, str, str]] = []
-    placed = list(old)
-    for i, v in enumerate(new):
-        if v in old:
-            continue
-        if i > 0:
-            out.append((v, "AFTER", new[i - 1]))
-        else:
-            nxt = next((x for x in new if x in placed), None)
-            if nxt is None:
-                out.append((v, "", ""))
-            else:
-                out.append((v, "BEFORE", nxt))
-        placed.append(v)
-    return out
+    return added_values(op.old.values, op.obj.values)
 
 
-def not_null(c: Any) -> bool:
-    """Whether Postgres holds the column NOT NULL (identity columns always are)."""
-    return not c.nullable or c.identity is not None
-
-
-def column_changes(op: Op) -> dict[str, Any]:
-    """What an ``alter_column`` op changes, in the order the statements must run."""
-    o, n = op.old_part, op.part
-    same_type = " ".join(o.type.lower().split()) == " ".join(n.type.lower().split()) and \
-        o.collation == n.collation  # a new collation is a TYPE … COLLATE change
-    return {
-        "type": not same_type,
-        "drop_default": o.default is not None and (n.default != o.default or not same_type),
-        "set_default": n.default is not None and (n.default != o.default or not same_type),
-        "drop_identity": o.identity is not None and n.identity is None,
-        "add_identity": n.identity is not None and o.identity is None,
-        "set_identity": None not in (o.identity, n.identity) and o.identity != n.identity,
-        "set_not_null": not not_null(o) and not_null(n),  # before ADD IDENTITY, which needs it
-        "drop_not_null": not_null(o) and not not_null(n),  # after DROP IDENTITY, which keeps it
-        "comment": o.comment != n.comment,
-        "sequence_grants": n.identity is not None and o.identity is not None
-        and o.sequence_grants != n.sequence_grants,
-    }
+def column_changes(op: Op) -> ColumnChanges:
+    """What an :class:`AlterColumn` op changes, in the order the statements must run."""
+    assert isinstance(op, AlterColumn), op
+    return op.changes
 
 
 def enum_columns(op: Op) -> list[tuple[object, str, str | None, bool]]:
     """(table, column, default, is array) of each column a re-created enum converts, with the
-    default of the state the op leads to (``op.part`` is True going to the spec's state)."""
-    return [(t, c, after if op.part else before, is_array) for t, c, before, after, is_array in op.extra]
+    default of the state the op leads to (``op.to_spec``: going to the spec's state)."""
+    assert isinstance(op, EnumChange), op
+    return [(t, c, after if op.to_spec else before, is_array) for t, c, before, after, is_array in op.columns]
 
 
 def pending_check(op: Op) -> str:
-    """The name a replacing check is added under while the old one still holds: its own name when
-    that differs from the old one's, else a temporary name (at most 63 bytes, Postgres's limit)."""
-    name: str = op.part.name
-    if name != op.old_part.name:
-        return name
-    suffix = "__schemagen_new"
-    while len((name + suffix).encode()) > 63:
-        name = name[:-1]
-    return name + suffix
+    """The name a replacing check is added under while the old one still holds
+    (:attr:`ReplaceCheck.pending_name`)."""
+    assert isinstance(op, ReplaceCheck), op
+    return op.pending_name
+
+
+def keyword(kind: str) -> str:
+    """The SQL keyword of a kind (``COMMENT ON <keyword>``), from the registry."""
+    word = kind_def(Kind(kind)).keyword
+    assert word is not None, kind  # only kinds that are Postgres objects are commented on
+    return word
+
+
+def grant_on(kind: str) -> str:
+    """The keyword ``GRANT … ON`` takes for a kind (views are granted as tables), from the registry."""
+    word = kind_def(Kind(kind)).grant_on
+    assert word is not None, kind
+    return word
 
 
 FILTERS = {
+    "keyword": keyword, "grant_on": grant_on,
     "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
     "constraint_def": constraint_def, "enum_additions": enum_additions, "column_changes": column_changes,

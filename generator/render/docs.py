@@ -28,9 +28,9 @@ from ..ir.model import (
     ViewIR,
 )
 from ..ir.sql import expression_refs
-from ..kinds import Kind
+from ..kinds import Kind, kind_def, kind_defs, kinds_with_columns
 from ..output import GeneratedFile
-from ..plan import Op
+from ..plan.ops import CreateObject
 from ..spec import LoadedSpec
 from .env import environment
 from .fixtures import resolve_fixtures
@@ -55,6 +55,15 @@ class MigrationDoc:
 
     def of_kind(self, *kinds: str) -> list[Obj]:
         return [o for o in self.objects if o.id.kind in kinds]
+
+    @property
+    def headed(self) -> list[Obj]:
+        """The objects SCHEMA_DOCUMENTATION.md gives a heading of their own (so they can be linked)."""
+        return [o for o in self.objects if kind_def(o.id.kind).docs_heading]
+
+    @property
+    def functions(self) -> list[Obj]:
+        return [o for o in self.objects if o.id.kind is Kind.FUNCTION]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,21 +106,21 @@ class _Docs:
         self.model = model
         self.env = env
         self.infos = {i.number: i for i in model.migrations}
-        self.fks: list[Fk] = [o for o in model.of_kind("constraint") if isinstance(o, Fk)]
+        self.fks: list[Fk] = [o for o in model.of_kind(Kind.CONSTRAINT) if isinstance(o, Fk)]
         self.referenced_by: dict[ObjectId, list[Fk]] = {}
         for fk in self.fks:
             self.referenced_by.setdefault(fk.target, []).append(fk)
 
     def create_sql(self, obj: Obj) -> str:
         """The statements that create ``obj``, exactly as in its migration."""
-        return render_op(self.env, Op("create", obj))
+        return render_op(self.env, CreateObject(obj))
 
     def column_constraints(self, table: TableIR, name: str) -> tuple[str, ...]:
         out = []
         if table.primary_key and name in table.primary_key.columns:
             out.append("PRIMARY KEY" if len(table.primary_key.columns) == 1 else "part of PRIMARY KEY")
         out += ["UNIQUE" for u in table.uniques if u.columns == (name,)]
-        for fk in self.model.children(table.id, "constraint"):
+        for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, Fk) and fk.columns == (name,):
                 out.append(f"REFERENCES {fk.target.qualified}({', '.join(fk.target_columns)})"
                            + (f" ON DELETE {fk.on_delete.upper()}" if fk.on_delete != "no action" else ""))
@@ -128,7 +137,7 @@ class _Docs:
             nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
             out.append((u.name, f"UNIQUE{nnd} ({', '.join(u.columns)})"))
         out += [(c.name, f"CHECK ({c.expression})") for c in table.checks]
-        for fk in self.model.children(table.id, "constraint"):
+        for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, Fk):
                 actions = "".join(f" ON {what} {act.upper()}" for what, act in
                                   (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)) if act != "no action")
@@ -145,24 +154,24 @@ class _Docs:
             columns, constraints = (), ()
         return RelationDoc(
             obj=obj, migration=self.infos[obj.migration], columns=columns, constraints=constraints,
-            foreign_keys=tuple(fk for fk in self.model.children(obj.id, "constraint") if isinstance(fk, Fk)),
+            foreign_keys=tuple(fk for fk in self.model.children(obj.id, Kind.CONSTRAINT) if isinstance(fk, Fk)),
             referenced_by=tuple(self.referenced_by.get(obj.id, ())),
-            indexes=tuple(i for i in self.model.children(obj.id, "index") if isinstance(i, IndexIR)),
-            policies=tuple(sorted((p for p in self.model.children(obj.id, "policy") if isinstance(p, PolicyIR)),
+            indexes=tuple(i for i in self.model.children(obj.id, Kind.INDEX) if isinstance(i, IndexIR)),
+            policies=tuple(sorted((p for p in self.model.children(obj.id, Kind.POLICY) if isinstance(p, PolicyIR)),
                                   key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))),
-            triggers=tuple(t for t in self.model.children(obj.id, "trigger") if isinstance(t, TriggerIR)),
+            triggers=tuple(t for t in self.model.children(obj.id, Kind.TRIGGER) if isinstance(t, TriggerIR)),
         )
 
     def policy_helpers(self) -> list[FunctionIR]:
         """Functions that policies call, directly or through other functions (RLS helpers)."""
         seen: set[ObjectId] = set()
-        todo = [d for p in self.model.of_kind("policy") for d in self.model.deps.get(p.id, ())]
+        todo = [d for p in self.model.of_kind(Kind.POLICY) for d in self.model.deps.get(p.id, ())]
         while todo:
             oid = todo.pop()
-            if oid.kind == "function" and oid not in seen and oid in self.model.objects:
+            if oid.kind is Kind.FUNCTION and oid not in seen and oid in self.model.objects:
                 seen.add(oid)
                 todo += self.model.deps.get(oid, ())
-        return [f for f in self.model.of_kind("function") if f.id in seen and isinstance(f, FunctionIR)]
+        return [f for f in self.model.of_kind(Kind.FUNCTION) if f.id in seen and isinstance(f, FunctionIR)]
 
     def externals(self) -> list[ObjectId]:
         """Objects the migrations use but do not create (e.g. Supabase's ``auth.uid()``)."""
@@ -193,7 +202,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         for t in fixtures.tables:
             if t.table.column("auth_id") is not None:
                 actors += [(t, r) for r in t.rows if isinstance(r.values.get("auth_id"), str)]
-    relations = [d.relation(o) for o in _by_migration(model, "table", "view", "materialized view")]
+    relations = {o.id: d.relation(o) for o in _by_migration(model, *kinds_with_columns())}
     actor_rows, actor_columns = _actors(model, loaded, actors)
     return {
         "project": model.project,
@@ -201,22 +210,18 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "spec_name": PurePath(loaded.source.file).name,
         "migrations": migrations,
         "rollback_all": "rollback_all.sql",
-        "tables": [r for r in relations if r.kind == "table"],
-        "views": [r for r in relations if r.kind == "view"],
-        "matviews": [r for r in relations if r.kind == "materialized view"],
-        "relations": relations,
+        # each kind under its registry's ``docs_section`` (tables, views, matviews, functions, enums,
+        # sequences, schemas, extensions, jobs, raw); a kind with columns as RelationDocs. Kinds with
+        # headings of their own are listed in the order a reader meets them, the others as created.
+        **{k.docs_section: [relations.get(o.id, o) for o in
+                            (_by_migration(model, k.kind) if k.docs_heading else model.of_kind(k.kind))]
+           for k in kind_defs() if k.docs_section},
+        "relations": list(relations.values()),
         "foreign_keys": d.fks,
-        "functions": [f for f in _by_migration(model, "function") if isinstance(f, FunctionIR)],
         "helpers": d.policy_helpers(),
-        "enums": model.of_kind("type", "domain", "composite type"),
-        "sequences": model.of_kind("sequence"),
-        "schemas": model.of_kind("schema"),
-        "extensions": model.of_kind("extension"),
-        "jobs": model.of_kind("job"),  # pg_cron jobs (generator/ir/jobs.py), docs/_jobs.md.j2
-        "raw": model.of_kind("raw"),  # raw SQL (generator/ir/raw.py), SCHEMA_DOCUMENTATION.md.j2
         "externals": d.externals(),
         "managed_schemas": sorted({o.id.schema for o in model.objects.values() if o.id.schema}
-                                  | {o.id.name for o in model.of_kind("schema")}),
+                                  | {o.id.name for o in model.of_kind(Kind.SCHEMA)}),
         "stats": stats,
         "files": [f.name for f in files] + list(DOC_FILES),
         "doc_files": DOC_FILES,

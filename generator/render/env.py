@@ -12,7 +12,7 @@ import jinja2
 from ..errors import SchemagenError, TemplateError
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
-from ..kinds import kind_defs
+from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
 from .markdown import FILTERS as MARKDOWN_FILTERS
@@ -27,8 +27,9 @@ def builtin_templates() -> Path:
 
 
 def qname(oid: ObjectId) -> str:
-    """Quoted qualified name of a schema-level object (``"public"."x"`` style, quotes only if needed)."""
-    if oid.kind in ("schema", "extension"):
+    """Quoted qualified name of a schema-level object (``"public"."x"`` style, quotes only if needed);
+    an object in a namespace of its own (a schema, an extension) by its name alone."""
+    if kind_def(oid.kind).namespace == "own":
         return quote_ident(oid.name)
     return quote_qualified(oid.schema, oid.name)
 

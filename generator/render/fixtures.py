@@ -134,7 +134,7 @@ class _Resolver:
         if table is None and (schema, rel) == ("auth", "users"):
             table = AUTH_USERS
         if not isinstance(table, TableIR):
-            known = ", ".join(sorted([t.id.qualified for t in self.model.of_kind("table")] + ["auth.users"]))
+            known = ", ".join(sorted([t.id.qualified for t in self.model.of_kind(Kind.TABLE)] + ["auth.users"]))
             self.error(path, f"fixtures: unknown table {name!r}", f"known tables: {known}", key=True)
             return None
         if table.primary_key is None:
@@ -230,7 +230,7 @@ class _Resolver:
     def table_rows(self, table: TableIR, rows: dict[str, Any], path: tuple[Any, ...]) -> FixtureTable:
         # every column of a foreign key (composite ones too) → the key and the column's place in it
         fks: dict[str, tuple[ForeignKeyIR, int]] = {}
-        for fk in self.model.children(table.id, "constraint"):
+        for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, ForeignKeyIR):
                 for at, c in enumerate(fk.columns):
                     fks.setdefault(c, (fk, at))
@@ -298,7 +298,7 @@ class _Resolver:
         for _ in range(len(tables)):  # a chain of such keys settles in as many passes as tables
             changed = False
             for table in tables:
-                for fk in self.model.children(table.id, "constraint"):
+                for fk in self.model.children(table.id, Kind.CONSTRAINT):
                     if not isinstance(fk, ForeignKeyIR) or fk.target not in self.keys:
                         continue
                     for values in self.keys[table.id].values():
@@ -313,7 +313,7 @@ class _Resolver:
 
     def _insert_order(self, ids: list[ObjectId]) -> list[ObjectId]:
         """Referenced tables first; otherwise spec order (a cycle falls back to spec order)."""
-        parents = {i: {fk.target for fk in self.model.children(i, "constraint")
+        parents = {i: {fk.target for fk in self.model.children(i, Kind.CONSTRAINT)
                        if isinstance(fk, ForeignKeyIR) and fk.target in ids and fk.target != i} for i in ids}
         order: list[ObjectId] = []
         while len(order) < len(ids):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ..ir.ids import ObjectId
 from ..ir.model import IndexIR
+from ..kinds import kind_def
 from ..quoting import quote_ident
 
 _NOT_ANCHOR = re.compile(r"[^\w\- ]", re.UNICODE)
@@ -82,8 +84,16 @@ def index_definition(index: IndexIR) -> str:
     return out
 
 
+def signature(oid: ObjectId) -> str:
+    """``schema.name`` as the docs name an object; with its argument types when they are part of its
+    identity (functions: ``public.f(uuid, text)``, ``public.g()``)."""
+    if kind_def(oid.kind).namespace == "function":
+        return f"{oid.qualified}({', '.join(oid.args)})"
+    return oid.qualified
+
+
 FILTERS = {
-    "anchor": anchor, "oneline": oneline, "cell": cell, "code": code, "cell_code": cell_code,
+    "anchor": anchor, "signature": signature, "oneline": oneline, "cell": cell, "code": code, "cell_code": cell_code,
     "mermaid_name": mermaid_name, "mermaid_type": mermaid_type, "mermaid_label": mermaid_label,
     "index_definition": index_definition,
 }

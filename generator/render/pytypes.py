@@ -52,7 +52,6 @@ BUILTINS: dict[str, tuple[str, str]] = {
 _SIZED = {"varchar": ("sa.String({0})", "sa.String()", "str"),
           "bpchar": ("sa.CHAR({0})", "sa.CHAR()", "str"),
           "numeric": ("sa.Numeric({0})", "sa.Numeric()", "_decimal.Decimal")}
-_MODS = re.compile(r"\(\s*([0-9]+(?:\s*,\s*[0-9]+)?)\s*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +77,15 @@ def py_literal(text: str) -> str:
 
 def enum_id(model: Model, t: PgType) -> ObjectId | None:
     """The enum of ``model`` a catalog type names (unqualified names resolve to ``public``)."""
-    oid = ObjectId(Kind.TYPE, t.schema or "public", t.name)
-    return oid if isinstance(model.objects.get(oid), EnumIR) else None
+    found = t.resolve(lambda schema, name: isinstance(model.objects.get(ObjectId(Kind.TYPE, schema, name)), EnumIR))
+    return ObjectId(Kind.TYPE, *found) if found else None
 
 
 def _domain(model: Model, t: PgType) -> DomainIR | None:
-    """The domain of ``model`` a catalog type names (unqualified names resolve to ``public``)."""
-    if t.schema == "pg_catalog" or t.serial:
-        return None
-    obj = model.objects.get(ObjectId(Kind.DOMAIN, t.schema or "public", t.name))
+    """The domain of ``model`` a catalog type (or its element type) names, resolved as the enums are."""
+    found = t.resolve(lambda schema, name: isinstance(model.objects.get(ObjectId(Kind.DOMAIN, schema, name)),
+                                                      DomainIR))
+    obj = model.objects.get(ObjectId(Kind.DOMAIN, *found)) if found else None
     return obj if isinstance(obj, DomainIR) else None
 
 
@@ -105,16 +104,14 @@ def _domain_type(model: Model, t: PgType, domain: DomainIR, enum_classes: dict[O
 def column_type(model: Model, sql: str, enum_classes: dict[ObjectId, str]) -> PyType:
     """The SQLAlchemy type of a column declared with SQL type ``sql``."""
     t = parse_type(sql)
-    domain = _domain(model, t.element())
-    if domain is not None and sql.count("[") <= 1:
+    domain = _domain(model, t)
+    if domain is not None and t.dims <= 1:
         return _domain_type(model, t, domain, enum_classes)
-    base = sql.split("[", 1)[0]
-    mods = _MODS.search(base)
-    py = _element(model, t, mods.group(1) if mods else None, enum_classes)
+    py = _element(model, t, ",".join(t.mods) if t.mods else None, enum_classes)
     if py is None:
         return PyType(f"PgType({py_literal(sql.strip())})", "Any", exact=False)
     if t.array:
-        dims = max(sql.count("[]"), 1)
+        dims = t.dims
         dim = f", dimensions={dims}" if dims > 1 else ""
         ann = py.py
         for _ in range(dims):
@@ -127,7 +124,7 @@ def catalog_type(model: Model, t: PgType | None, enum_classes: dict[ObjectId, st
     """The SQLAlchemy type of a view column whose catalog type is ``t`` (None: unknown)."""
     if t is None:
         return PyType("sa.types.NullType()", "Any", exact=False)
-    domain = _domain(model, t.element())
+    domain = _domain(model, t)
     if domain is not None:
         return _domain_type(model, t, domain, enum_classes)
     py = _element(model, t, None, enum_classes)
@@ -150,7 +147,7 @@ def _element(model: Model, t: PgType, mods: str | None, enum_classes: dict[Objec
     if t.schema in (None, "pg_catalog"):
         if t.name in _SIZED:
             sized, bare, ann = _SIZED[t.name]
-            return PyType(sized.format(mods.replace(" ", "")) if mods else bare, ann)
+            return PyType(sized.format(mods) if mods else bare, ann)
         if t.name in BUILTINS and not mods:
             sa_expr, ann = BUILTINS[t.name]
             return PyType(sa_expr, ann)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from ..ir.model import MigrationInfo, Model
+from ..kinds import kind_def
 from ..plan import ONLINE_SETTINGS, Op, Plan
-from ..plan.locks import lock_note
+from ..plan.ops import RenameColumn, RenameConstraint, RenameObject, Txn
 from ..plan.order import schedule, windows
 from ..quoting import comment_text, quote_ident
 from .env import environment
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+    from ..plan.order import Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,8 @@ class SqlFile:
 
 
 def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str:
-    """The statements of one operation (or one part of it), from ``sql/<kind>/<action>.sql.j2``.
+    """The statements of one operation (or one part of it), from ``sql/<template_dir>/<action>.sql.j2``
+    (the kind's template folder, from the registry).
 
     The template of each (kind, action) is looked up once per environment (environments are cached
     and never reload): ``get_template`` per operation was a tenth of the rendering time.
@@ -47,7 +53,7 @@ def render_op(env: jinja2.Environment, op: Op, action: str | None = None) -> str
     key = (op.obj.id.kind, action or op.action)
     tpl = cache.get(key)
     if tpl is None:
-        tpl = cache[key] = env.get_template(f"sql/{key[0].replace(' ', '_')}/{key[1]}.sql.j2")
+        tpl = cache[key] = env.get_template(f"sql/{kind_def(key[0]).template_dir}/{key[1]}.sql.j2")
     return tpl.render(obj=op.obj, op=op).strip("\n")
 
 
@@ -62,21 +68,21 @@ def op_title(op: Op, action: str | None = None) -> str:
     """``create index public.x``: names quoted as in SQL, control characters escaped (it is a comment)."""
     oid = op.obj.id
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
-    if op.action == "rename" and op.old is not None:
+    if isinstance(op, RenameObject):
         parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
     name = ".".join(quote_ident(p) for p in parts)
-    if oid.kind == "function":
+    if kind_def(oid.kind).namespace == "function":  # overloads: the argument types name it
         name += f"({', '.join(oid.args)})"
-    if op.part is not None and hasattr(op.part, "name"):
+    if op.part is not None:
         name += "." + quote_ident(op.part.name)
     verb = (action or op.action).replace("_", " ")
     text = f"{verb} {oid.kind} {name}" if verb in ("create", "drop", "alter", "rename", "validate") else \
         f"{verb} {name}"
     if (action or op.action) in TITLES:
         text = f"{TITLES[action or op.action]} {name}"
-    if op.action == "rename" and op.old is not None:
+    if isinstance(op, RenameObject):
         text += f" to {quote_ident(oid.name)}"
-    elif op.action in ("rename_column", "rename_constraint"):
+    elif isinstance(op, (RenameColumn, RenameConstraint)):
         text = f"{verb} {name[: -len(quote_ident(op.part.name))]}{quote_ident(op.old_part.name)} to " \
                f"{quote_ident(op.part.name)}"
     return comment_text(text)
@@ -102,16 +108,21 @@ class Block:
     segments: tuple[Segment, ...]
 
 
-def _blocks(segments: list[Segment], modes: list[str]) -> list[Block]:
+def _blocks(segments: list[Segment], modes: list[Txn]) -> list[Block]:
     """Group segments: consecutive ``main`` parts share a transaction, an ``own`` part gets one of
     its own, a ``none`` part runs outside any."""
-    groups: list[tuple[str, list[Segment]]] = []
+    groups: list[tuple[Txn, list[Segment]]] = []
     for seg, mode in zip(segments, modes, strict=True):
         if mode == "main" and groups and groups[-1][0] == "main":
             groups[-1][1].append(seg)
         else:
             groups.append((mode, [seg]))
     return [Block(mode != "none", tuple(segs)) for mode, segs in groups] or [Block(True, ())]
+
+
+def segment_key(op: Op, part: Any) -> tuple[Any, ...]:
+    """The key of a rendered op (or part) in the per-run segment cache of :func:`render_file`."""
+    return op.cache_key(part.action)
 
 
 def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: str,
@@ -129,13 +140,13 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
     cache = {} if cache is None else cache
     segments, modes = [], []
     for op, part in (step for p in (plan, *then) for step in schedule(p.ops)):
-        key = (part.action, id(op.obj), id(op.old), id(op.part), id(op.old_part), op.online, op.detail)
+        key = segment_key(op, part)
         if key not in cache:
             cache[key] = Segment(op, op_title(op, part.action if part.action != op.action else None),
                                  render_op(env, op, part.action))
         seg = cache[key]
         if settings and seg.sql:  # a migration on a live database says what each step locks
-            seg = Segment(seg.op, seg.title, seg.sql, lock=lock_note(op, part))
+            seg = Segment(seg.op, seg.title, seg.sql, lock=op.lock(part).note)
         if seg.sql:  # half of a split op can have nothing to do
             segments.append(seg)
             modes.append(part.txn)
@@ -154,30 +165,56 @@ def migration_file_names(info: MigrationInfo) -> tuple[str, str]:
 
 
 def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name: str,
-                      templates: str | None = None, online: Collection[int] = ()) -> list[SqlFile]:
+                      templates: str | None = None, online: Collection[int] = (),
+                      cache: Cache | None = None, history: Mapping[int, str] | None = None) -> list[SqlFile]:
     """Every migration, its rollback (the inverse plan), and ``rollback_all.sql``.
 
     Migrations numbered in ``online`` run on a live database: they start with lock and statement
     timeouts. A migration that loses data says so at its top, and so does its rollback.
+
+    ``cache`` (see :mod:`generator.cache`) reuses files rendered by an earlier run; only with
+    ``history``, the hash of each migration's history text (its plan is fixed by them).
     """
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
     files: list[SqlFile] = []
-    cache: dict[tuple[Any, ...], Segment] = {}
+    cache_ops: dict[tuple[Any, ...], Segment] = {}
+
+    # --- cache hook (generator/cache.py): a file whose key matches is restored, not rendered ---
+    def cached(key: tuple[str, ...], steps_of: tuple[Plan, ...], render: Callable[[], SqlFile]) -> SqlFile:
+        if cache is None or history is None:
+            return render()
+        from ..cache import cached_file
+
+        return cached_file(cache, cache.key(spec_name, *key), cache_ops, _steps(steps_of), render)
+
+    previous = ""
     for number, plan in plans:
         info = infos[number]
         up, down = migration_file_names(info)
         settings = ONLINE_SETTINGS if number in online else ()
         losses = tuple(loss for _op, loss in plan.destructive())
-        files.append(render_file(env, up, plan, spec_name=spec_name, description=info.description, cache=cache,
-                                 settings=settings, warnings=losses,
-                                 warning_title="WARNING: this migration can lose data:"))
-        files.append(render_file(env, down, plan.inverse(), spec_name=spec_name,
-                                 description=f"Rolls back {up}.", cache=cache, settings=settings,
-                                 warnings=losses, warning_title="WARNING: this rollback cannot restore "
-                                 f"what {up} destroyed:"))
+        key = (previous, history[number] if history else "", str(number in online))
+        inverse = plan.inverse()
+        files.append(cached(("up", *key), (plan,), lambda: render_file(
+            env, up, plan, spec_name=spec_name, description=info.description, cache=cache_ops,  # noqa: B023
+            settings=settings, warnings=losses,  # noqa: B023
+            warning_title="WARNING: this migration can lose data:")))
+        files.append(cached(("down", *key), (inverse,), lambda: render_file(
+            env, down, inverse, spec_name=spec_name, description=f"Rolls back {up}.", cache=cache_ops,  # noqa: B023
+            settings=settings, warnings=losses,  # noqa: B023
+            warning_title=f"WARNING: this rollback cannot restore what {up} destroyed:")))  # noqa: B023
+        previous = history[number] if history else ""
     rollbacks = [p.inverse() for _, p in reversed(plans)] or [Plan(())]
-    files.append(render_file(env, "rollback_all.sql", rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
-                             description="Rolls back every migration, newest first.", cache=cache,
-                             settings=ONLINE_SETTINGS if set(online) & {n for n, _ in plans} else ()))
+    all_online = set(online) & {n for n, _ in plans}
+    all_key = ("all", *(history[n] if history else "" for n, _ in plans), *map(str, sorted(all_online)))
+    files.append(cached(all_key, tuple(rollbacks), lambda: render_file(
+        env, "rollback_all.sql", rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
+        description="Rolls back every migration, newest first.", cache=cache_ops,
+        settings=ONLINE_SETTINGS if all_online else ())))
     return files
+
+
+def _steps(plans: tuple[Plan, ...]) -> list[Step]:
+    """The steps of a file of ``plans``, in the order :func:`render_file` renders them."""
+    return [step for p in plans for step in schedule(p.ops)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, IndexIR, MaterializedViewIR, Model, TableIR, ViewIR
+from ..kinds import Kind, kinds_where
 from ..output import GeneratedFile
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
@@ -51,7 +52,7 @@ class _Class:
 def enum_classes(model: Model, taken: set[str]) -> dict[ObjectId, str]:
     """A Python class name for every enum type of ``model``."""
     out: dict[ObjectId, str] = {}
-    for e in model.of_kind("type"):
+    for e in model.of_kind(Kind.TYPE):
         if isinstance(e, EnumIR):
             out[e.id] = class_name(e.id.name if e.id.schema == "public" else f"{e.id.schema}_{e.id.name}", taken)
     return out
@@ -80,7 +81,7 @@ def render_models(model: Model, loaded: LoadedSpec, *, templates: str | None = N
     shape_blocks = shapes.render()
     taken |= shapes.names | shapes.simple
     classes: dict[ObjectId, _Class] = {}
-    for t in model.of_kind("table"):
+    for t in model.of_kind(Kind.TABLE):
         assert isinstance(t, TableIR)
         name = t.id.name if t.id.schema == "public" else f"{t.id.schema}_{t.id.name}"
         classes[t.id] = _Class(t, class_name(name, taken))
@@ -88,7 +89,7 @@ def render_models(model: Model, loaded: LoadedSpec, *, templates: str | None = N
         c.taken = {"metadata", "registry"}
         for col in c.table.columns:
             c.attrs[col.name] = py_name(col.name, c.taken, prefix="col")
-    fks = [fk for fk in model.of_kind("constraint") if isinstance(fk, ForeignKeyIR)]
+    fks = [fk for fk in model.of_kind(Kind.CONSTRAINT) if isinstance(fk, ForeignKeyIR)]
     for c in classes.values():
         _table_class(model, c, enums, shapes, fks)
     _relationships(model, classes, fks)
@@ -224,7 +225,7 @@ def _table_args(model: Model, t: TableIR, fks: list[ForeignKeyIR], inline: dict[
         target = [_ref(fk.target.schema, fk.target.name, col) for col in fk.target_columns]
         out.append(f"sa.ForeignKeyConstraint([{_names(fk.columns)}], [{', '.join(map(py_literal, target))}], "
                    f"{', '.join(_fk_options(fk))})")
-    for ix in model.children(t.id, "index"):
+    for ix in model.children(t.id, Kind.INDEX):
         assert isinstance(ix, IndexIR)
         out.append(index_call(ix, "sa.Index"))
     return out
@@ -307,7 +308,7 @@ def _relationships(model: Model, classes: dict[ObjectId, _Class], fks: list[Fore
 
 def _views(model: Model, enums: dict[ObjectId, str]) -> list[str]:
     """Each view and materialized view as a ``Table`` of ``views_metadata`` (read only)."""
-    objs = [v for v in model.of_kind("view", "materialized view") if isinstance(v, (ViewIR, MaterializedViewIR))]
+    objs = [v for v in model.of_kind(*kinds_where(columns="query")) if isinstance(v, (ViewIR, MaterializedViewIR))]
     if not objs:
         return []
     cols = infer_views(model)
@@ -315,7 +316,7 @@ def _views(model: Model, enums: dict[ObjectId, str]) -> list[str]:
     taken: set[str] = set()
     for v in objs:
         var = py_name(v.id.name if v.id.schema == "public" else f"{v.id.schema}_{v.id.name}", taken, prefix="view")
-        kind = "materialized view" if isinstance(v, MaterializedViewIR) else "view"
+        kind = v.id.kind.value
         lines = [f"{var} = sa.Table(", f"    {py_literal(v.id.name)},", "    views_metadata,"]
         for oc in cols[v.id].columns:
             typ = catalog_type(model, oc.type, enums)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import cache
 
-from ..ir.model import ForeignKeyIR, Model, Obj, TableIR
+from ..ir.model import Model, Obj, TableIR
+from ..kinds import Kind, kind_def, kinds_with_columns
 from ..output import GeneratedFile
 
 
@@ -26,6 +28,8 @@ class Counts:
     schemas: int = 0
     extensions: int = 0
     types: int = 0
+    domains: int = 0
+    composite_types: int = 0
     sequences: int = 0
     tables: int = 0
     columns: int = 0
@@ -50,22 +54,23 @@ class Counts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-_KIND_FIELD = {
-    "schema": "schemas", "extension": "extensions", "type": "types", "sequence": "sequences",
-    "table": "tables", "index": "indexes", "policy": "policies", "trigger": "triggers",
-    "function": "functions", "view": "views", "materialized view": "materialized_views",
-}
+@cache
+def _counter(kind: Kind) -> str | None:
+    """The ``Counts`` field that counts objects of ``kind``: its plural (the registry's), if there is one."""
+    name = kind_def(kind).plural.replace(" ", "_")
+    return name if name in _COUNTERS else None
+
+
+_COUNTERS = frozenset(f.name for f in fields(Counts))
 
 
 def count_objects(objects: Iterable[Obj]) -> Counts:
     """Counts of ``objects`` (any subset of a model: a whole model, one migration, one table)."""
     n: Counter[str] = Counter()
     for obj in objects:
-        kind = obj.id.kind
-        if kind in _KIND_FIELD:
-            n[_KIND_FIELD[kind]] += 1
-        if isinstance(obj, ForeignKeyIR):
-            n["foreign_keys"] += 1
+        counter = _counter(obj.id.kind)
+        if counter is not None:
+            n[counter] += 1
         if isinstance(obj, TableIR):
             n["columns"] += len(obj.columns)
             n["primary_keys"] += obj.primary_key is not None
@@ -106,9 +111,8 @@ def compute_statistics(model: Model, migration_files: Sequence[str], rollback_fi
     per_migration = {m.number: count_objects(o for o in objects if o.migration == m.number)
                      for m in model.migrations}
     per_relation: dict[str, Counts] = {}
-    for rel in model.of_kind("table", "view", "materialized view"):
-        owned = [rel, *(o for kind in ("constraint", "index", "policy", "trigger")
-                        for o in model.children(rel.id, kind))]
+    for rel in model.of_kind(*kinds_with_columns()):
+        owned = [rel, *(o for kind in Kind for o in model.children(rel.id, kind))]
         per_relation[rel.id.qualified] = count_objects(owned)
     lines = {f.name: line_count(f.text) for f in files}
     return Statistics(

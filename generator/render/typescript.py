@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..kinds.composite_type import CompositeTypeIR
 from ..kinds.domain import DomainIR
 from ..output import GeneratedFile
@@ -90,7 +90,7 @@ class _Ctx:
         if t.schema in (None, "pg_catalog") and t.name in TS_BUILTINS:
             return TS_BUILTINS[t.name]
         schema = t.schema or prefer_schema
-        enums = [o for o in self.model.of_kind("type") if isinstance(o, EnumIR) and o.id.name == t.name]
+        enums = [o for o in self.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.name == t.name]
         if enums:
             e = next((o for o in enums if o.id.schema == schema), None) or next(
                 (o for o in enums if o.id.schema == "public"), enums[0])
@@ -103,11 +103,11 @@ class _Ctx:
             if c.id.schema in self.schemas:
                 return f"Database[{_js(c.id.schema)}][\"CompositeTypes\"][{_js(c.id.name)}]"
             return "unknown"
-        rels = [o for o in self.model.of_kind("table", "view", "materialized view")
+        rels = [o for o in self.model.of_kind(*kinds_with_columns())
                 if o.id.name == t.name and o.id.schema in self.schemas]
         if rels:
             r = next((o for o in rels if o.id.schema == schema), rels[0])
-            kind = "Tables" if r.id.kind == "table" else "Views"
+            kind = "Tables" if isinstance(r, TableIR) else "Views"
             return f"Database[{_js(r.id.schema)}][\"{kind}\"][{_js(r.id.name)}][\"Row\"]"
         return "unknown"
 
@@ -115,9 +115,10 @@ class _Ctx:
         """(type, NOT NULL by its domain) of a relation's column: postgres-meta types a column of a
         domain as the domain's base type (its ``format`` is the base's ``typname``, one level deep)
         and takes it as NOT NULL when the domain is."""
-        if t.array or t.schema == "pg_catalog":
+        if t.array:
             return t, False
-        domain = self.model.objects.get(ObjectId(Kind.DOMAIN, t.schema or "public", t.name))
+        found = t.resolve(lambda schema, name: ObjectId(Kind.DOMAIN, schema, name) in self.model.objects)
+        domain = self.model.objects.get(ObjectId(Kind.DOMAIN, *found)) if found else None
         if isinstance(domain, DomainIR):
             return parse_type(domain.type), domain.not_null
         return t, False
@@ -216,8 +217,8 @@ def _view(ctx: _Ctx, v: ViewIR | MaterializedViewIR, cols: ViewColumns, rels: li
 
 # -- relationships (postgres-meta PostgresMetaRelationships) --------------------------------------
 def _relationships(ctx: _Ctx) -> list[Rel]:
-    tables = {o.id: o for o in ctx.model.of_kind("table") if isinstance(o, TableIR)}
-    fks = [o for o in ctx.model.of_kind("constraint") if isinstance(o, ForeignKeyIR)]
+    tables = {o.id: o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR)}
+    fks = [o for o in ctx.model.of_kind(Kind.CONSTRAINT) if isinstance(o, ForeignKeyIR)]
     rels: list[Rel] = []
     for fk in fks:
         if fk.id.schema not in ctx.schemas:
@@ -258,7 +259,7 @@ def _product(cols: list[list[str]]) -> list[list[str]]:
 
 def _view_key_dependencies(ctx: _Ctx) -> list[tuple[tuple[str, str], ObjectId, str, str, list[list[str]]]]:
     """Views exposing every column of a foreign key (``f``) or of its referenced key (``f_ref``)."""
-    fks = [o for o in ctx.model.of_kind("constraint") if isinstance(o, ForeignKeyIR)]
+    fks = [o for o in ctx.model.of_kind(Kind.CONSTRAINT) if isinstance(o, ForeignKeyIR)]
     out = []
     for vid, cols in ctx.views.items():
         if vid.schema not in ctx.schemas:
@@ -303,7 +304,7 @@ def _args(fn: FunctionIR) -> list[_Arg]:
 def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     if t.array or t.schema == "pg_catalog":
         return None
-    for kind in (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW):
+    for kind in kinds_with_columns():
         oid = ObjectId(kind, t.schema or schema, t.name)
         if oid in ctx.model.objects:
             return oid
@@ -312,15 +313,15 @@ def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
 
 def _composite_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     """The composite type of the spec that ``t`` names (a function result), if any."""
-    if t.array or t.schema == "pg_catalog":
+    if t.array:
         return None
-    oid = ObjectId(Kind.COMPOSITE_TYPE, t.schema or schema, t.name)
-    return oid if oid in ctx.model.objects else None
+    found = t.resolve(lambda s, name: ObjectId(Kind.COMPOSITE_TYPE, s, name) in ctx.model.objects, (schema,))
+    return ObjectId(Kind.COMPOSITE_TYPE, *found) if found else None
 
 
 def _exposed_functions(ctx: _Ctx, schema: str) -> list[tuple[FunctionIR, list[_Arg]]]:
     out = []
-    for fn in ctx.model.of_kind("function"):
+    for fn in ctx.model.of_kind(Kind.FUNCTION):
         assert isinstance(fn, FunctionIR)
         if fn.id.schema != schema or (fn.returns or "").lower() in ("trigger", "event_trigger"):
             continue
@@ -339,8 +340,8 @@ def _returns(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> tuple[list[str] | N
     """(object fields or None, scalar type, set-returning, relation row type) of a function's result."""
     table = [a for a in args if a.mode == "table"]
     ret = fn.returns or "record"
-    setof = bool(fn.returns_table) or ret.lower().startswith("setof ")
-    rt = parse_type(ret[6:] if ret.lower().startswith("setof ") else ret)
+    rt = parse_type(ret)
+    setof = bool(fn.returns_table) or rt.setof
     if table:
         return [f"{ts_key(a.name)}: {ctx.ts(a.type, fn.id.schema)}" for a in table], "", setof, None
     rel = _relation_named(ctx, rt, fn.id.schema)
@@ -429,19 +430,19 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
         return by_relation.get((oid.schema, oid.name), [])
 
     fns = _exposed_functions(ctx, schema)
-    tables = sorted((o for o in ctx.model.of_kind("table") if isinstance(o, TableIR) and o.id.schema == schema),
+    tables = sorted((o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR) and o.id.schema == schema),
                     key=lambda o: collate(o.id.name))
-    views = sorted((o for o in ctx.model.of_kind("view", "materialized view")
+    views = sorted((o for o in ctx.model.of_kind(*kinds_where(columns="query"))
                     if isinstance(o, ViewIR | MaterializedViewIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     view_triggers: dict[ObjectId, set[str]] = {}
-    for trg in ctx.model.of_kind("trigger"):
+    for trg in ctx.model.of_kind(Kind.TRIGGER):
         if isinstance(trg, TriggerIR) and trg.timing == "instead of":
             view_triggers.setdefault(trg.on, set()).update(trg.events)
     functions: dict[str, list[dict[str, Any]]] = {}
     for fn, args in fns:
         functions.setdefault(fn.id.name, []).append(_signature(ctx, fn, args))
-    enums = sorted((o for o in ctx.model.of_kind("type") if isinstance(o, EnumIR) and o.id.schema == schema),
+    enums = sorted((o for o in ctx.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
     composites = sorted((o for o in ctx.model.of_kind(Kind.COMPOSITE_TYPE)
                          if isinstance(o, CompositeTypeIR) and o.id.schema == schema), key=lambda o: collate(o.id.name))
@@ -462,7 +463,7 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
 def _check_shapes(loaded: LoadedSpec, model: Model, config: TypesConfig, views: dict[ObjectId, ViewColumns],
                   ) -> list[Problem]:
     problems = check_definitions(loaded, config.definitions)
-    for t in model.of_kind("table"):
+    for t in model.of_kind(Kind.TABLE):
         assert isinstance(t, TableIR)
         for c in t.columns:
             if c.shape is not None:
@@ -497,7 +498,7 @@ def render_types(model: Model, loaded: LoadedSpec, *, templates: str | None = No
     schemas = sorted(set(config.schemas), key=collate)
     plain = _Ctx(model, config, views, schemas)
     rels = _relationships(plain)
-    has_shapes = any(c.shape for t in model.of_kind("table") if isinstance(t, TableIR)
+    has_shapes = any(c.shape for t in model.of_kind(Kind.TABLE) if isinstance(t, TableIR)
                      for c in t.columns) or any(
         c.shape for v in views.values() for c in v.columns)
     typed = _Ctx(model, config, views, schemas, typed=True)

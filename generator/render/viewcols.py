@@ -11,24 +11,20 @@ automatically updatable, and which of its columns are.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
-
-from pglast.parser import parse_sql_json
 
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Model, TableIR, ViewIR
-from ..kinds import Kind
+from ..kinds import Kind, kinds_where, kinds_with_columns
+from ..sqlan.nodes import has_aggregate as _has_aggregate
+from ..sqlan.nodes import names as _names
+from ..sqlan.parse import parse
+from ..sqlan.select import figure_colname as _colname
+from ..sqlan.types import catalog as _cat
 from .pgtypes import PgType, parse_type, type_from_node
 
-RELATIONS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
-AGGREGATES = {"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg", "jsonb_agg",
-              "json_object_agg", "jsonb_object_agg", "bool_and", "bool_or", "every", "bit_and", "bit_or",
-              "stddev", "variance", "percentile_cont", "percentile_disc", "mode"}
-SET_RETURNING = {"unnest", "generate_series", "jsonb_array_elements", "json_array_elements",
-                 "jsonb_each", "json_each", "regexp_matches", "jsonb_object_keys", "json_object_keys"}
 INT_RANK = {"int2": 1, "int4": 2, "int8": 3, "numeric": 4, "float4": 5, "float8": 6}
 SCALAR_FUNCS = {
     "now": "timestamptz", "clock_timestamp": "timestamptz", "statement_timestamp": "timestamptz",
@@ -57,10 +53,6 @@ SQL_VALUE = {"SVFOP_CURRENT_DATE": "date", "SVFOP_CURRENT_TIME": "timetz", "SVFO
              "SVFOP_LOCALTIMESTAMP_N": "timestamp", "SVFOP_CURRENT_ROLE": "name", "SVFOP_CURRENT_USER": "name",
              "SVFOP_USER": "name", "SVFOP_SESSION_USER": "name", "SVFOP_CURRENT_CATALOG": "name",
              "SVFOP_CURRENT_SCHEMA": "name"}
-
-
-def _cat(name: str) -> PgType:
-    return PgType(name, "pg_catalog")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +86,7 @@ class _Inferrer:
     # -- relations -----------------------------------------------------------------------------
     def relation(self, schema: str | None, name: str, default: str) -> ObjectId | None:
         for sch in ([schema] if schema else [default, "public"]):
-            for kind in RELATIONS:
+            for kind in kinds_with_columns():
                 oid = ObjectId(kind, sch, name)
                 if oid in self.model.objects:
                     return oid
@@ -114,7 +106,7 @@ class _Inferrer:
             return self.cache[view.id]
         self.cache[view.id] = ViewColumns([], problems=[f"{view.id} selects from itself"])
         try:
-            tree = json.loads(parse_sql_json(view.query))
+            tree = parse(view.query)
             stmt = tree["stmts"][0]["stmt"]["SelectStmt"]
             result = self.select(stmt, view.id.schema, {})
         except (KeyError, IndexError, ValueError) as exc:  # not a plain SELECT we understand
@@ -309,60 +301,12 @@ class _Inferrer:
     def user_function(self, funcname: list[dict[str, Any]]) -> PgType | None:
         names = _names(funcname)
         for oid in self.model.order:
-            if oid.kind == "function" and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
+            if oid.kind is Kind.FUNCTION and oid.name == names[-1] and (len(names) == 1 or oid.schema == names[-2]):
                 fn = self.model.objects[oid]
                 ret = getattr(fn, "returns", None)
                 if ret and not getattr(fn, "returns_table", ()) and not ret.lower().startswith("setof"):
                     return parse_type(ret)
         return None
-
-
-def _names(fields: list[dict[str, Any]]) -> list[str]:
-    return [f["String"]["sval"] for f in fields if "String" in f]
-
-
-def _colname(node: dict[str, Any]) -> str:
-    """Postgres's FigureColname: the name a target without ``AS`` gets."""
-    kind, body = next(iter(node.items()))
-    if kind == "ColumnRef":
-        return _names(body["fields"])[-1]
-    if kind == "TypeCast":
-        inner = _colname(body["arg"])
-        return inner if inner != "?column?" else type_from_node(body["typeName"]).name
-    if kind == "FuncCall":
-        return _names(body["funcname"])[-1]
-    if kind == "CoalesceExpr":
-        return "coalesce"
-    if kind == "CaseExpr":
-        return "case"
-    if kind == "SQLValueFunction":
-        op: str = body["op"]
-        return op.removeprefix("SVFOP_").removesuffix("_N").lower()
-    if kind == "SubLink" and body["subLinkType"] == "EXISTS_SUBLINK":
-        return "exists"
-    if kind == "SubLink" and body["subLinkType"] == "ARRAY_SUBLINK":
-        return "array"
-    if kind == "MinMaxExpr":
-        return "greatest" if body.get("op") == "IS_GREATEST" else "least"
-    if kind == "A_ArrayExpr":
-        return "array"
-    return "?column?"
-
-
-def _has_aggregate(node: Any) -> bool:
-    """An aggregate, window or set-returning call anywhere in the expression (not in sub-selects)."""
-    if isinstance(node, dict):
-        if "SubLink" in node:
-            return False
-        call = node.get("FuncCall")
-        if call is not None:
-            name = _names(call["funcname"])[-1]
-            if name in AGGREGATES or name in SET_RETURNING or call.get("over") or call.get("agg_star"):
-                return True
-        return any(_has_aggregate(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_aggregate(v) for v in node)
-    return False
 
 
 def _apply_declared(view: ViewIR | MaterializedViewIR, inferred: ViewColumns) -> ViewColumns:
@@ -388,7 +332,7 @@ def infer_views(model: Model) -> dict[ObjectId, ViewColumns]:
     inf = _Inferrer(model)
     out: dict[ObjectId, ViewColumns] = {}
     problems = []
-    for obj in model.of_kind("view", "materialized view"):
+    for obj in model.of_kind(*kinds_where(columns="query")):
         assert isinstance(obj, ViewIR | MaterializedViewIR)
         cols = inf.view(obj)
         out[obj.id] = cols

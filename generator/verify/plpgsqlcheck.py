@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from generator.ir.model import FunctionIR, Model, TriggerIR
+from generator.kinds import Kind
 from generator.lint.rules_verify import PLPGSQL_CHECK
 from generator.quoting import quote_ident
 
@@ -39,7 +40,7 @@ def _signature(fn: FunctionIR) -> str:
 
 def trigger_relation(model: Model, fn: FunctionIR) -> str | None:
     """The relation (quoted ``schema.name``) of the first trigger that calls ``fn``, if any."""
-    for obj in model.of_kind("trigger"):
+    for obj in model.of_kind(Kind.TRIGGER):
         if isinstance(obj, TriggerIR) and obj.function == fn.id:
             return f"{quote_ident(obj.on.schema)}.{quote_ident(obj.on.name)}"
     return None
@@ -56,7 +57,7 @@ def check_bodies(ctx: VerifyContext) -> Outcome:
     from .run import Outcome
 
     model = ctx.result.model
-    functions = [o for o in model.of_kind("function") if isinstance(o, FunctionIR) and o.language == "plpgsql"]
+    functions = [o for o in model.of_kind(Kind.FUNCTION) if isinstance(o, FunctionIR) and o.language == "plpgsql"]
     if not functions:
         return Outcome(skipped=True, note="no PL/pgSQL function")
     conn = ctx.conn

@@ -18,13 +18,12 @@ from ..errors import Pos, Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, SequenceIR, TableIR, ViewIR
 from ..ir.sql import expression_refs, statement_refs
-from ..kinds import Kind
+from ..kinds import Kind, kinds_with_columns
 from ..render.fixtures import Expression, FixtureSet, derived_uuid, resolve_fixtures
 from ..spec import LoadedSpec
 from ..spec.policytests import Actor as ActorSpec
 from ..spec.policytests import Expected, MatrixRow, PolicyTests, Statement
 
-RELATION_KINDS = (Kind.TABLE, Kind.VIEW, Kind.MATERIALIZED_VIEW)
 DML = ("insert", "update", "delete")
 _SQLSTATE = re.compile(r"[0-9A-Z]{5}\Z")
 _JSON_TYPES = ("json", "jsonb")
@@ -180,23 +179,23 @@ class _Compiler:
         schema, _, rel = name.rpartition(".")
         schema = schema or "public"
         if command == "call":
-            found = [o for o in self.model.of_kind("function")
+            found = [o for o in self.model.of_kind(Kind.FUNCTION)
                      if isinstance(o, FunctionIR) and o.id.schema == schema and o.id.name == rel]
             if len(found) == 1:
                 return found[0]
-            known = ", ".join(sorted({o.id.qualified for o in self.model.of_kind("function")})) or "none"
+            known = ", ".join(sorted({o.id.qualified for o in self.model.of_kind(Kind.FUNCTION)})) or "none"
             what = "is overloaded; tests call one function by name" if found else "unknown function"
             self.error((*path, command), f"{what} {name!r}", f"functions: {known}")
             return None
-        for kind in RELATION_KINDS:
+        for kind in kinds_with_columns():
             obj = self.model.objects.get(ObjectId(kind, schema, rel))
             if obj is not None:
-                if kind == "materialized view" and command != "select":
+                if isinstance(obj, MaterializedViewIR) and command != "select":
                     self.error((*path, command), f"{command} on materialized view {name!r}: only select is tested")
                     return None
-                assert isinstance(obj, TableIR | ViewIR | MaterializedViewIR | SequenceIR)  # RELATION_KINDS
+                assert isinstance(obj, TableIR | ViewIR | MaterializedViewIR | SequenceIR)  # the kinds with columns
                 return obj
-        known = ", ".join(sorted(o.id.qualified for o in self.model.of_kind(*RELATION_KINDS))) or "none"
+        known = ", ".join(sorted(o.id.qualified for o in self.model.of_kind(*kinds_with_columns()))) or "none"
         self.error((*path, command), f"unknown relation {name!r}", f"relations: {known}")
         return None
 
@@ -288,7 +287,7 @@ class _Compiler:
 
     def key_target(self, table: TableIR, column: str) -> ObjectId | None:
         """The table whose fixture keys ``column`` accepts: its FK target, or the table for its pk."""
-        for fk in self.model.children(table.id, "constraint"):
+        for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, ForeignKeyIR) and fk.columns == (column,):
                 return fk.target
         if table.primary_key is not None and table.primary_key.columns == (column,):
@@ -537,7 +536,7 @@ class _Compiler:
         One problem per object without full coverage, at the object's declaration, naming the
         commands it lacks and showing the matrix rows to add (a new table has none at first)."""
         covered = {(c.target, c.command) for c in cases}
-        for obj in self.model.of_kind(*RELATION_KINDS, "function"):
+        for obj in self.model.of_kind(*kinds_with_columns(), Kind.FUNCTION):
             if obj.id.schema not in self.tests.schemas:
                 continue
             if isinstance(obj, FunctionIR):
@@ -554,7 +553,7 @@ class _Compiler:
 
     def coverage_problem(self, obj: Any, missing: list[str]) -> Problem:
         """The located problem for ``obj`` lacking cases for ``missing`` commands, with an example."""
-        kind = "function" if isinstance(obj, FunctionIR) else obj.id.kind
+        kind = obj.id.kind
         name = obj.id.name if obj.id.schema == "public" else obj.id.qualified
         where = self.loaded.pos(("tests", "matrix") if self.tests.matrix else ("tests",), key=True)
         what = "a call" if missing == ["call"] else ", ".join(missing)

@@ -190,7 +190,7 @@ _OWNER_KINDS = (
     "schema",
     "type",
 )
-_PLURALS = {"index": "indexes", "policy": "policies"}
+_PLURALS = {"index": "indexes", "policy": "policies"}  # catalog words of the snapshot's keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +224,7 @@ def _owned_prefixes(key: str) -> tuple[str, str, tuple[str, ...]]:
                 prefixes += [
                     f"{k} {name}." for k in ("column", "constraint", "policy", "trigger", "grant column")
                 ]
-            if kind == "type":
+            if kind == "type":  # catalog word: the snapshot's pg_type entries
                 prefixes.append(f"constraint {name}.")
             return kind, name, tuple(prefixes)
     return "", key, ()

@@ -26,9 +26,11 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from generator.ir.model import TableIR
 from generator.migrate import NothingToMigrate, migrate
 from generator.output import write_out
 from generator.pipeline import generate
+from generator.plan.ops import AddColumn, DropColumn, DropObject
 from generator.verify.backends import Server
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from tests.verify.evolution_model import (
@@ -287,8 +289,8 @@ def _check_chain(pg_server: Server, data: st.DataObject) -> None:
                 _checked(conn, down, files[down], context)
                 # a dropped (or re-added generated) column comes back last: Postgres cannot insert one
                 # (and a dropped table comes back with its columns in the spec's order)
-                moved = any(op.action == "drop_column" or (op.action == "add_column" and op.detail == "readd")
-                            or (op.action == "drop" and op.kind == "table") for op in done.plan.ops)
+                moved = any(isinstance(op, DropColumn) or (isinstance(op, AddColumn) and op.readd)
+                            or (isinstance(op, DropObject) and isinstance(op.obj, TableIR)) for op in done.plan.ops)
                 diffs = diff_snapshots(before, take_snapshot(conn), ignore=("position",) if moved else ())
                 assert not diffs, f"rollback is not exact: {[str(d) for d in diffs]}\n{context}"
                 _checked(conn, up, files[up], context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...kinds import Kind
 from ..catalog import Catalog, not_extension_member, qualified
 from ..privileges import grants_of
 from . import Item, omit_defaults
@@ -31,17 +32,17 @@ def read(cat: Catalog) -> list[Item]:
     out = []
     for r in cat.rows(QUERY):
         name = qualified(r["schema"], r["name"])
-        kind = "view" if r["kind"] == "v" else "materialized view"
+        kind = Kind.VIEW if r["kind"] == "v" else Kind.MATERIALIZED_VIEW  # relkind 'v' or 'm'
         opts = _options(r["options"])
         if r["has_rules"]:
             cat.skip("rule", name, "rules other than the view's own")
         grants = grants_of(cat, kind, name, r["acl"], "r", r["owner"], r["owner_name"])
         query = r["query"].strip().rstrip(";").strip()
         data: dict[str, Any] = {"name": r["name"], "schema": r["schema"], "query": query}
-        if kind == "view":
+        if kind is Kind.VIEW:
             extra = set(opts) - VIEW_OPTIONS
             if extra:
-                cat.skip("view", name, f"options {', '.join(sorted(extra))}")
+                cat.skip(kind, name, f"options {', '.join(sorted(extra))}")
             data["security_invoker"] = opts.get("security_invoker", "false").lower() in ("true", "on", "1")
             data["security_barrier"] = opts.get("security_barrier", "false").lower() in ("true", "on", "1")
             data["check_option"] = opts.get("check_option")
@@ -49,7 +50,7 @@ def read(cat: Catalog) -> list[Item]:
             section = "views"
         else:
             if opts:
-                cat.skip("materialized view", name, f"storage parameters {', '.join(sorted(opts))}")
+                cat.skip(kind, name, f"storage parameters {', '.join(sorted(opts))}")
             data["with_data"] = r["populated"]
             data["refresh"] = "concurrently" if r["has_unique"] else "blocking"
             defaults = {"schema": "public", "with_data": True, "refresh": "concurrently"}

@@ -1,0 +1,290 @@
+"""A content-hash cache of rendered and validated migration files, under ``out/.schemagen/cache/``.
+
+What it saves: re-rendering (Jinja, one call per operation) and re-validating (pglast) the
+migrations the history already fixes, when ``generate``, ``migrate`` or ``check`` runs again after
+one table of a large spec changed. It never decides what is correct on its own:
+
+* **Render entries** (a migration, its rollback, ``rollback_all.sql``) are keyed by the SHA-256 of
+  everything the file is a function of: the generator's own code and the template files (their
+  bytes), the spec's display name (it is in the header), and the history texts of the migrations
+  the file is planned from. In history mode a migration's plan is ``plan(state[N-1], state[N])``
+  with N's renames, backfills and online flag: all of it in the two history texts, so the key
+  proves the plan. Without a history (the first ``generate``) the plans come from the spec model,
+  which those texts do not pin down: nothing is cached then.
+* **Validation entries** record that a file parsed: keyed by the hash of the file's text and of the
+  function bodies checked with the PL/pgSQL parser, plus the code (and so pglast's version).
+* Every entry file holds the SHA-256 of its own body and its key; a truncated, corrupted or
+  foreign entry fails that check and is ignored (a miss), never trusted.
+
+The cache is advisory: it is read by every command, written only by the commands that write
+``out/`` and only after their all-or-nothing write succeeded (each entry by a rename, so a
+crash leaves old or new entries, both hash-checked), and pruned to what the last run used. It is
+not in the manifest (``check`` never compares it) and its ``.gitignore`` keeps it out of git.
+Output is byte-identical with and without it (``tests/test_cache.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .plan.order import Step
+    from .render.sql import Segment, SqlFile
+
+CACHE_DIR = ".schemagen/cache"
+#: The file names of entries (and of an entry being written): the only files pruned.
+_ENTRY = re.compile(r"[0-9a-f]{64}(\.tmp\d+)?\Z")
+FORMAT = 1
+_MAGIC = f"schemagen-cache {FORMAT}"
+#: Set to 1 to run without the cache (benchmarks, debugging): nothing is read or written.
+DISABLE_ENV = "SCHEMAGEN_NO_CACHE"
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: no two part lists hash alike
+        h.update(data)
+    return h.hexdigest()
+
+
+def _tree_bytes(root: Path, suffixes: tuple[str, ...] | None) -> Iterable[bytes]:
+    """Relative path and bytes of every file below ``root`` (sorted; optionally by suffix)."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
+            yield path.relative_to(root).as_posix().encode()
+            yield path.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the generator's code (every .py file of the package) and of the libraries whose
+    output is cached (Jinja renders, pglast validates): a changed generator never reads old entries."""
+    from importlib.metadata import version  # pglast's version without importing it (only sqlan does)
+
+    import jinja2
+
+    package = Path(__file__).resolve().parent
+    return _digest(_MAGIC, sys.version, jinja2.__version__, version("pglast"), *_tree_bytes(package, (".py",)))
+
+
+@lru_cache(maxsize=8)
+def templates_fingerprint(user_dir: str | None) -> str:
+    """Hash of every template file a render can load: ``user_dir`` (searched first) and ours."""
+    from .render.env import builtin_templates
+
+    roots = [Path(user_dir)] if user_dir else []
+    roots.append(builtin_templates())
+    return _digest(*(part for root in roots for part in (str(root).encode(), *_tree_bytes(root, None))))
+
+
+class Cache:
+    """Entries of one ``out/`` folder: read on demand, new ones kept in memory until :meth:`save`.
+
+    ``folder`` None (no ``out/``, or the cache disabled) makes every lookup a miss and
+    :meth:`save` a no-op.
+    """
+
+    def __init__(self, folder: Path | None, *, templates: str | None = None) -> None:
+        self.folder = folder
+        self.salt = _digest(code_fingerprint(), templates_fingerprint(templates)) if folder is not None else ""
+        self.pending: dict[str, bytes] = {}
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_out(cls, out: str | Path | None, *, templates: str | None = None) -> Cache:
+        """The cache of ``out`` (disabled when ``out`` is None or ``$SCHEMAGEN_NO_CACHE`` is set)."""
+        if out is None or os.environ.get(DISABLE_ENV):
+            return cls(None)
+        return cls(Path(out) / CACHE_DIR, templates=templates)
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def key(self, *parts: str) -> str:
+        """The key of an entry: the hash of ``parts`` with the code and templates fingerprints."""
+        return _digest(self.salt, *parts)
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None (a miss: absent, unreadable or failing its hash)."""
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        data = self.pending.get(key)
+        if data is None:
+            try:
+                data = (self.folder / key).read_bytes()
+            except OSError:
+                data = None
+        value = _decode(data, key) if data is not None else None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON-able) under ``key``; written by :meth:`save`."""
+        if self.folder is None:
+            return
+        self.used.add(key)
+        self.pending[key] = _encode(key, value)
+
+    def save(self) -> None:
+        """Write the new entries and remove those this run did not use. Call only after ``out/``
+        was written (under its lock). Best effort: a failure leaves a cache that is only slower.
+
+        Nothing is written when the cache folder is not a real folder inside ``out/`` (a symbolic
+        link, e.g. committed by someone else), and only files named like entries are removed."""
+        if self.folder is None or not (self.pending or self.folder.is_dir()):
+            return
+        from .output import _inside
+
+        out = self.folder.parent.parent
+        if any(p.is_symlink() for p in (self.folder, self.folder.parent)) or not _inside(out, f"{CACHE_DIR}/x"):
+            return
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.is_file():
+                ignore.write_text("# schemagen's render cache: local, never committed\n*\n", encoding="utf-8")
+            for key, data in self.pending.items():
+                tmp = self.folder / f"{key}.tmp{os.getpid()}"
+                tmp.write_bytes(data)
+                os.replace(tmp, self.folder / key)
+            self.pending.clear()
+            for path in self.folder.iterdir():
+                if _ENTRY.match(path.name) and path.name not in self.used and not path.is_dir():
+                    path.unlink()
+
+
+def _encode(key: str, value: Any) -> bytes:
+    body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return f"{_MAGIC} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+def _decode(data: bytes, key: str) -> Any:
+    """The value of an entry file, or None unless its header, hash and key all check."""
+    head, _, body = data.partition(b"\n")
+    if head != f"{_MAGIC} {hashlib.sha256(body).hexdigest()}".encode():
+        return None
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("key") != key:
+        return None
+    return doc.get("value")
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a text (a history file, a rendered file)."""
+    return _digest(text)
+
+
+# --- rendered files (the hook of render/sql.py: render_migrations) --------------------------------
+
+
+def cached_file(cache: Cache, key: str, ops: dict[tuple[Any, ...], Segment], steps: list[Step],
+                render: Callable[[], SqlFile]) -> SqlFile:
+    """The file stored under ``key``, else ``render()`` (stored for the next run).
+
+    ``steps`` are the file's (op, part) steps in rendering order: a stored segment names its step
+    by index, so the restored file's segments hold this run's ops (verify and docs read them). A
+    restored file also fills ``ops``, the per-run segment cache of :func:`render_file`, so that
+    ``rollback_all.sql`` reuses the rollbacks' SQL instead of rendering it again.
+    """
+    value = cache.get(key)
+    if value is not None:
+        restored = _restore(value, steps, ops)
+        if restored is not None:
+            return restored
+    file = render()
+    stored = _store(file, steps, ops)
+    if stored is not None:
+        cache.put(key, stored)
+    return file
+
+
+def _store(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> dict[str, Any] | None:
+    """``file`` as an entry: its text and, per segment, its step, title, span in the text, lines, lock."""
+    from .render.sql import segment_key
+
+    indexes = []
+    for i, step in enumerate(steps):
+        seg = ops.get(segment_key(*step))
+        if seg is not None and seg.sql:
+            indexes.append(i)
+    if len(indexes) != len(file.segments):
+        return None  # not laid out as expected: do not cache what cannot be restored exactly
+    segments, start = [], 0
+    for i, seg in zip(indexes, file.segments, strict=True):
+        if seg.op.obj is not steps[i][0].obj:
+            return None
+        at = file.text.index(seg.sql, start)
+        segments.append([i, seg.title, at, len(seg.sql), seg.first_line, seg.last_line, seg.lock])
+        start = at + len(seg.sql)
+    return {"name": file.name, "text": file.text, "steps": len(steps), "segments": segments}
+
+
+def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> SqlFile | None:
+    """The file of an entry (None when the entry does not fit ``steps``: then it is rendered)."""
+    from .render.sql import Segment, SqlFile, segment_key
+
+    try:
+        name, text, count, rows = value["name"], value["text"], value["steps"], value["segments"]
+        if not (isinstance(name, str) and isinstance(text, str) and count == len(steps) and isinstance(rows, list)):
+            return None
+        segments = []
+        last = -1
+        for i, title, at, length, first, end, lock in rows:
+            if not (isinstance(i, int) and last < i < len(steps) and isinstance(title, str) and isinstance(at, int)
+                    and isinstance(length, int) and 0 <= at and at + length <= len(text) and length > 0
+                    and isinstance(first, int) and isinstance(end, int) and (lock is None or isinstance(lock, str))):
+                return None
+            last = i
+            op = steps[i][0]
+            segments.append(Segment(op, title, text[at:at + length], first, end, lock))
+    except (KeyError, TypeError, ValueError):
+        return None
+    for row, seg in zip(rows, segments, strict=True):
+        ops.setdefault(segment_key(*steps[row[0]]), Segment(seg.op, seg.title, seg.sql))
+    return SqlFile(name, text, tuple(segments))
+
+
+# --- validation (the hook of pipeline.py) ---------------------------------------------------------
+
+
+def validation_key(cache: Cache, file: SqlFile) -> str:
+    """The key saying that ``file`` parsed: its text and which segments the PL/pgSQL parser checks."""
+    from .validate import plpgsql_segments
+
+    checked = ",".join(str(i) for i, _seg in plpgsql_segments(file))
+    return cache.key("valid", text_digest(file.text), checked)
+
+
+def unvalidated(cache: Cache, files: list[SqlFile]) -> list[SqlFile]:
+    """The files no earlier run validated with this code (all of them without a cache)."""
+    if not cache.enabled:
+        return files
+    return [f for f in files if cache.get(validation_key(cache, f)) is not True]
+
+
+def validated(cache: Cache, files: list[SqlFile]) -> None:
+    """Record that ``files`` parsed (call only when validation found no problem)."""
+    for f in files:
+        if cache.enabled:
+            cache.put(validation_key(cache, f), True)
