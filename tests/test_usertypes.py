@@ -171,3 +171,34 @@ def test_an_enum_rebuild_under_a_domain_is_refused_with_a_located_error(tmp_path
                                      "re-creates it, and composite type public.pair is of it")
     _write(tmp_path, text.replace("values: [a, b, c]", "values: [a, b, c, d]"))  # adding values is fine
     assert migrate(spec, out, "add", display="schema.yaml").files
+
+
+def test_an_attribute_rename_is_a_typed_op_whose_reverse_renames_back(tmp_path: Path) -> None:
+    from generator.kinds.composite_type import AlterCompositeType
+
+    types_only = SPEC.split("    tables:")[0]
+    old = _model(tmp_path, types_only)
+    new = build(load_spec(_write(tmp_path, types_only.replace(
+        "{name: b, type: text}", "{name: c, type: varchar(3), renamed_from: b}"), "new.yaml"), display="schema.yaml"))
+    (op,) = plan(old, new).ops
+    assert isinstance(op, AlterCompositeType) and op.renames == (("b", "c"),)
+    assert op.reverse().reverse() == op
+    assert op.statements == ["ALTER TYPE public.pair RENAME ATTRIBUTE b TO c;",
+                             "ALTER TYPE public.pair ALTER ATTRIBUTE c SET DATA TYPE varchar(3);"]
+    assert op.reverse().statements == ["ALTER TYPE public.pair RENAME ATTRIBUTE c TO b;",
+                                       "ALTER TYPE public.pair ALTER ATTRIBUTE b SET DATA TYPE text;"]
+    assert op.lock(op.parts()[0]).level is None
+
+
+def test_a_domain_change_that_checks_rows_locks_its_tables_in_share_mode(tmp_path: Path) -> None:
+    old = _model(tmp_path, SPEC)
+
+    def lock(change: str) -> str | None:
+        new = build(load_spec(_write(tmp_path, SPEC.replace("type: integer\n", change), "new.yaml"),
+                              display="schema.yaml"))
+        (op,) = plan(old, new).ops
+        return op.lock(op.parts()[0]).level
+
+    assert lock("type: integer\n        not_null: true\n") == "SHARE"
+    assert lock("type: integer\n        default: '1'\n") is None
+    assert lock("type: integer\n        comment: hi\n") is None
