@@ -70,11 +70,12 @@ def _tree_bytes(root: Path, suffixes: tuple[str, ...] | None) -> Iterable[bytes]
 def code_fingerprint() -> str:
     """Hash of the generator's code (every .py file of the package) and of the libraries whose
     output is cached (Jinja renders, pglast validates): a changed generator never reads old entries."""
+    from importlib.metadata import version  # pglast's version without importing it (only sqlan does)
+
     import jinja2
-    import pglast
 
     package = Path(__file__).resolve().parent
-    return _digest(_MAGIC, sys.version, jinja2.__version__, pglast.__version__, *_tree_bytes(package, (".py",)))
+    return _digest(_MAGIC, sys.version, jinja2.__version__, version("pglast"), *_tree_bytes(package, (".py",)))
 
 
 @lru_cache(maxsize=8)

@@ -47,6 +47,15 @@ class SpecError(SchemagenError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class RefusedChange(SpecError):
+    """A kind refuses a change of one of its objects (a domain's base type): ``oid`` names the
+    object, so that the caller, who has the spec model, can locate the problem in the spec."""
+
+    def __init__(self, oid: object, message: str, hint: str | None = None) -> None:
+        self.oid = oid
+        super().__init__([Problem(None, message, hint)])
+
+
 class ValidationError(SchemagenError):
     """Generated SQL failed to parse: a bug in a template or an expression pglast rejects."""
 

@@ -34,7 +34,7 @@ from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
 from .ir.ids import ObjectId
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
-from .kinds import kind_defs
+from .kinds import kind_def, kind_defs
 from .output import GeneratedFile
 from .plan import Plan, migration_plans, plan
 
@@ -73,6 +73,16 @@ _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "versi
 _OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,
                                                ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None}
 _ALWAYS = object()
+
+
+@cache
+def _registered_nested() -> dict[tuple[str, str], type]:
+    """Nested dataclasses the kind modules declare (``hooks["nested"]``): (ir class, field) → class."""
+    out: dict[tuple[str, str], type] = {}
+    for kd in kind_defs():
+        if "nested" in kd.hooks:
+            out.update(kd.hooks["nested"]())
+    return out
 
 
 class HistoryError(SchemagenError):
@@ -166,7 +176,7 @@ def _from_value(owner: str, name: str, v: Any) -> Any:
         return v
     if name in _IDS and isinstance(v, dict):
         return _from_oid(v)
-    cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name))
+    cls = m.GrantIR if name == "grants" else _NESTED.get((owner, name)) or _registered_nested().get((owner, name))
     if cls is not None:
         sub = cls.__name__
         if isinstance(v, list):
@@ -245,6 +255,9 @@ def declared_renames(old: Model, raw: Model) -> tuple[Rename, ...]:
             before = old.objects.get(oid)
             names = {c.name for c in before.columns} if isinstance(before, m.TableIR) else set()
             out += [(oid, c.name, c.renamed_from) for c in obj.columns if c.renamed_from and c.name not in names]
+        hook = kind_def(oid.kind).hooks.get("part_renames")  # a kind whose parts can be renamed
+        if hook is not None:
+            out += [(oid, name, was) for name, was in hook(old.objects.get(oid), obj)]
     return tuple(out)
 
 
@@ -295,6 +308,8 @@ def apply_renames(state: Model, renames: tuple[Rename, ...]) -> Model:
         elif isinstance(obj, m.TableIR):
             objects[oid] = dataclasses.replace(obj, columns=tuple(
                 dataclasses.replace(c, renamed_from=old_name) if c.name == column else c for c in obj.columns))
+        elif "apply_part_rename" in kind_def(oid.kind).hooks:
+            objects[oid] = kind_def(oid.kind).hooks["apply_part_rename"](obj, column, old_name)
     return dataclasses.replace(state, objects=MappingProxyType(objects))
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Cache
-from .errors import Pos, Problem, SpecError
-from .history import Backfill, Entry, Rename, load_history
+from .errors import Pos, Problem, RefusedChange, SpecError
+from .history import Backfill, Entry, Next, Rename, load_history
 from .history import plan_next as history_next
 from .ir import build
 from .ir.model import MigrationInfo, Model
@@ -84,8 +84,18 @@ def plan_next(spec_path: str | Path, out: str | Path, *, display: str | None = N
     backfills it performs): :func:`generator.history.plan_next` on the spec and the history of
     ``out``. No I/O but reads; the lint runs when :func:`migrate` renders the files."""
     model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
-    nxt = history_next(load_history(out, cache), model)
+    nxt = _next(model, out, cache)
     return nxt.history, model, nxt.state, nxt.plan, nxt.renames, nxt.backfills
+
+
+def _next(model: Model, out: str | Path, cache: Cache | None) -> Next:
+    """:func:`generator.history.plan_next` for the history of ``out``; a change the plan refuses is
+    located at the object's declaration (the history's state has no positions)."""
+    try:
+        return history_next(load_history(out, cache), model)
+    except RefusedChange as exc:
+        obj = model.objects.get(exc.oid)  # type: ignore[call-overload]
+        raise SpecError([Problem(obj.pos if obj else None, pr.message, pr.hint) for pr in exc.problems]) from None
 
 
 def migrate(spec_path: str | Path, out: str | Path, name: str, *, description: str | None = None,
@@ -118,7 +128,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
     model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
-    nxt = history_next(load_history(out, cache), model)
+    nxt = _next(model, out, cache)
     history, p = nxt.history, nxt.plan
     timings["plan"] = time.perf_counter() - t
     last = history[-1].info

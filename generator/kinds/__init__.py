@@ -54,6 +54,8 @@ class Kind(StrEnum):
     SCHEMA = "schema"
     EXTENSION = "extension"
     TYPE = "type"
+    DOMAIN = "domain"
+    COMPOSITE_TYPE = "composite type"
     SEQUENCE = "sequence"
     FUNCTION = "function"
     PROCEDURE = "procedure"
@@ -157,6 +159,10 @@ class KindDef:
     #: the key its objects are listed under in the documentation templates' context (``tables``,
     #: ``enums``, ...); None when the docs do not list the kind on its own
     docs_section: str | None = None
+    #: a data type of its own (enums, domains, composite types): columns, arguments and attributes
+    #: can be of it (so it is a dependency of theirs); a column of a renamed one follows the rename,
+    #: and one that is over an enum blocks re-creating that enum (only table columns are converted)
+    data_type: bool = False
     #: SCHEMA_DOCUMENTATION.md gives each of its objects a heading of its own (a link can point at it)
     docs_heading: bool = False
     #: extra, kind-specific hooks (statistics, docs, types, lint) keyed by stage name

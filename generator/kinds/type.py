@@ -29,4 +29,4 @@ def build_enum(b: Builder, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
 
 TYPE = register(KindDef(kind=Kind.TYPE, ir=EnumIR, keyword="TYPE", template_dir="type",
                         namespace="relation", plural="types", docs_section="enums", alter=in_place,
-                        names_type=True, section="enums", build=build_enum, public_default="USAGE"))
+                        names_type=True, data_type=True, section="enums", build=build_enum, public_default="USAGE"))

@@ -19,11 +19,23 @@ from __future__ import annotations
 
 from typing import cast
 
+from ..errors import RefusedChange
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, FunctionIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
 from ..kinds import Kind, kind_def, kinds_where
-from .ops import AddColumn, AddConstraint, CreateObject, DropObject, EnumUsers, Op, Plan, RenameObject, alter_enum
+from .ops import (
+    AddColumn,
+    AddConstraint,
+    CreateObject,
+    DropObject,
+    EnumUsers,
+    Op,
+    Plan,
+    RenameObject,
+    alter_enum,
+    enum_values_added,
+)
 from .renames import Match, match
 from .strategy import alter_ops, enum_users
 from .tables import TableDiff, table_diff
@@ -108,6 +120,7 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
         replace |= users_of_columns(old, t, cols, retype_blockers() + (Kind.INDEX,))
     enums = {i: _enum_users(m, old, new, i) for i, (b, a) in changed.items()
              if isinstance(b, EnumIR) and isinstance(a, EnumIR) and b.values != a.values}
+    _refuse_type_users(new, changed, enums)
     enum_deps = {i: _enum_dependents(new, i, users) for i, users in enums.items()}
     for candidates in enum_deps.values():  # changed ones cannot be altered across a rebuild: replaced
         replace |= {m.to_old[c] for c in candidates if c in changed}
@@ -169,6 +182,23 @@ def _dropped_after_tables(old: Model, removed: list[ObjectId], staying: set[Obje
                 late.add(need)
                 todo.append(need)
     return late
+
+
+def _refuse_type_users(new: Model, changed: dict[ObjectId, tuple[Obj, Obj]], enums: dict[ObjectId, EnumUsers]
+                       ) -> None:
+    """An enum re-created (a value dropped or reordered) converts table columns only: a domain or a
+    composite type over it would keep the old type alive, so the change is refused, located."""
+    for i in enums:
+        b, a = changed[i]
+        assert isinstance(b, EnumIR) and isinstance(a, EnumIR)
+        if enum_values_added(b.values, a.values):
+            continue  # values only added: ALTER TYPE … ADD VALUE
+        users = sorted((u for u, needs in new.deps.items() if i in needs and kind_def(u.kind).data_type),
+                       key=lambda u: u.sort_key)
+        if users:
+            raise RefusedChange(i, f"type {i.qualified}: dropping or reordering its values re-creates it, and "
+                                   f"{users[0]} is of it (only table columns are converted)",
+                                "add values only, or move the domain or composite type off the enum first")
 
 
 def _columns_by_table(m: Match, tables: dict[ObjectId, TableDiff]) -> tuple[dict[ObjectId, set[str]], ...]:

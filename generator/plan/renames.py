@@ -63,10 +63,34 @@ def _rewrite(obj: Obj, new_id: ObjectId, ids: dict[ObjectId, ObjectId],
         changes["columns"] = tuple(cols.get(c, c) for c in obj.columns)
     elif cols and isinstance(obj, TriggerIR):
         changes["update_of"] = tuple(cols.get(c, c) for c in obj.update_of)
+    if isinstance(obj, TableIR) and (types := _renamed_types(ids)):
+        retyped = tuple(dataclasses.replace(c, type=_retype(c.type, types)) for c in obj.columns)
+        if retyped != obj.columns:
+            changes["columns"] = retyped
     if isinstance(obj, ForeignKeyIR) and (columns or {}).get(changes.get("target", obj.target)):
         tcols = (columns or {})[changes.get("target", obj.target)]
         changes["target_columns"] = tuple(tcols.get(c, c) for c in obj.target_columns)
     return dataclasses.replace(obj, **changes) if changes else obj
+
+
+def _renamed_types(ids: dict[ObjectId, ObjectId]) -> dict[str, str]:
+    """Old type name (bare and qualified) → new name, for each renamed domain or composite type."""
+    out: dict[str, str] = {}
+    for o, n in ids.items():
+        if o != n and kind_def(o.kind).data_type:
+            out[o.name] = n.name
+            out[f"{o.schema}.{o.name}"] = f"{n.schema}.{n.name}"
+    return out
+
+
+def _retype(text: str, types: dict[str, str]) -> str:
+    """A column type naming a renamed type (or an array of it), under its new name: the rename
+    itself carries the column along, so the table does not change."""
+    base = text.strip()
+    dims = ""
+    while base.endswith("[]"):
+        base, dims = base[:-2].rstrip(), dims + "[]"
+    return types[base] + dims if base in types else text
 
 
 def column_renames(old: Model, new: Model, to_old: dict[ObjectId, ObjectId]) -> dict[ObjectId, dict[str, str]]:

@@ -13,8 +13,8 @@ from ..kinds import Kind
 from .catalog import SUPABASE_ROLES, Catalog, Unsupported
 from .kinds import Item
 
-SECTIONS = ("schemas", "extensions", "enums", "sequences", "functions", "procedures", "tables", "views",
-            "materialized_views", "attached_triggers", "attached_policies", "jobs")
+SECTIONS = ("schemas", "extensions", "enums", "domains", "composite_types", "sequences", "functions",
+            "procedures", "tables", "views", "materialized_views", "attached_triggers", "attached_policies", "jobs")
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
@@ -85,7 +85,8 @@ def _roles(migration: dict[str, Any]) -> set[str]:
 def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
     """Qualified names the pulled SQL uses that the spec does not declare (Supabase's, extensions')."""
     declared: set[tuple[str, str]] = set()
-    for section in ("enums", "sequences", "functions", "tables", "views", "materialized_views"):
+    for section in ("enums", "domains", "composite_types", "sequences", "functions", "tables", "views",
+                    "materialized_views"):
         for d in migration.get(section, []):
             declared.add((d.get("schema", "public"), d["name"]))
     refs: list[SqlRefs] = []
@@ -108,6 +109,10 @@ def _externals(cat: Catalog, migration: dict[str, Any]) -> list[str]:
                 refs.append(expression_refs(tg["when"]))
     for p in migration.get("policies", []):
         refs += [expression_refs(p[k]) for k in ("using", "with_check") if k in p]
+    for d in migration.get("domains", []):
+        refs += [type_refs(d["type"])] + [expression_refs(k["expression"]) for k in d.get("checks", [])]
+        refs += [expression_refs(d["default"])] if "default" in d else []
+    refs += [type_refs(a["type"]) for d in migration.get("composite_types", []) for a in d["attributes"]]
     refs += [expression_refs(tg["when"]) for tg in migration.get("triggers", []) if "when" in tg]
     for section in ("views", "materialized_views"):
         refs += [statement_refs(v["query"]) for v in migration.get(section, [])]

@@ -20,6 +20,8 @@ from .catalog import Unsupported, open_catalog
 from .emit import spec_data, to_yaml
 from .kinds import (
     Item,
+    composite_type,
+    domain,
     enum,
     extension,
     function,
@@ -73,7 +75,8 @@ $$;
 set search_path = "$user", public, extensions;
 """
 
-READERS = (schema, extension, enum, sequence, function, table, view, index, policy, trigger, job, unsupported)
+READERS = (schema, extension, enum, domain, composite_type, sequence, function, table, view, index, policy, trigger,
+           job, unsupported)
 WAIVER_REASON = "Pulled as the database holds it; tighten it with a migration."
 
 

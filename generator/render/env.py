@@ -12,7 +12,7 @@ import jinja2
 from ..errors import SchemagenError, TemplateError
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
-from ..kinds import kind_def
+from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
 from .columns import FILTERS as COLUMN_FILTERS
@@ -121,6 +121,9 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
     env.filters.update(COLUMN_FILTERS)
+    for kd in kind_defs():  # filters a kind module declares for its own templates
+        if "filters" in kd.hooks:
+            env.filters.update(kd.hooks["filters"]())
     env.globals.update(qualified=quote_qualified)
     return env
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, Model
 from ..kinds import Kind
+from ..kinds.domain import DomainIR
 from .pgtypes import PgType, parse_type
 
 #: catalog type name → (SQLAlchemy expression, Python annotation); ``{0}``/``{1}`` take numeric modifiers.
@@ -65,6 +66,8 @@ class PyType:
     py: str
     exact: bool = True
     enum: ObjectId | None = None
+    #: a NOT NULL domain: its columns are NOT NULL whatever they declare
+    not_null: bool = False
 
 
 def py_literal(text: str) -> str:
@@ -78,9 +81,32 @@ def enum_id(model: Model, t: PgType) -> ObjectId | None:
     return ObjectId(Kind.TYPE, *found) if found else None
 
 
+def _domain(model: Model, t: PgType) -> DomainIR | None:
+    """The domain of ``model`` a catalog type (or its element type) names, resolved as the enums are."""
+    found = t.resolve(lambda schema, name: isinstance(model.objects.get(ObjectId(Kind.DOMAIN, schema, name)),
+                                                      DomainIR))
+    obj = model.objects.get(ObjectId(Kind.DOMAIN, *found)) if found else None
+    return obj if isinstance(obj, DomainIR) else None
+
+
+def _domain_type(model: Model, t: PgType, domain: DomainIR, enum_classes: dict[ObjectId, str]) -> PyType:
+    """A column of a domain: ``postgresql.DOMAIN`` over its base type's SQLAlchemy type (what
+    SQLAlchemy reflects, so Alembic compares them equal), annotated as the base type; not exact
+    (revisions create such a table with the SQL, and never the domain itself)."""
+    base = column_type(model, domain.type, enum_classes)
+    schema = f", schema={py_literal(domain.id.schema)}" if domain.id.schema != "public" else ""
+    sa_expr = f"postgresql.DOMAIN({py_literal(domain.id.name)}, {base.sa}{schema}, create_type=False)"
+    if t.array:
+        return PyType(f"postgresql.ARRAY({sa_expr})", f"list[{base.py}]", exact=False, enum=base.enum)
+    return PyType(sa_expr, base.py, exact=False, enum=base.enum, not_null=domain.not_null)
+
+
 def column_type(model: Model, sql: str, enum_classes: dict[ObjectId, str]) -> PyType:
     """The SQLAlchemy type of a column declared with SQL type ``sql``."""
     t = parse_type(sql)
+    domain = _domain(model, t)
+    if domain is not None and t.dims <= 1:
+        return _domain_type(model, t, domain, enum_classes)
     py = _element(model, t, ",".join(t.mods) if t.mods else None, enum_classes)
     if py is None:
         return PyType(f"PgType({py_literal(sql.strip())})", "Any", exact=False)
@@ -98,6 +124,9 @@ def catalog_type(model: Model, t: PgType | None, enum_classes: dict[ObjectId, st
     """The SQLAlchemy type of a view column whose catalog type is ``t`` (None: unknown)."""
     if t is None:
         return PyType("sa.types.NullType()", "Any", exact=False)
+    domain = _domain(model, t)
+    if domain is not None:
+        return _domain_type(model, t, domain, enum_classes)
     py = _element(model, t, None, enum_classes)
     if py is None:
         name = f"{t.schema}.{t.name}" if t.schema and t.schema != "pg_catalog" else t.name

@@ -139,7 +139,8 @@ def _table_class(model: Model, c: _Class, enums: dict[ObjectId, str], shapes: Sh
                          else f"list[{shapes.column(col.shape)}]", typ.exact)
         elif col.shape and typ.sa == "postgresql.JSONB()":
             typ = PyType(typ.sa, shapes.column(col.shape))
-        nullable = col.nullable and col.identity is None and not (t.primary_key and col.name in t.primary_key.columns)
+        nullable = col.nullable and col.identity is None and not (t.primary_key and col.name in t.primary_key.columns) \
+            and not typ.not_null
         ann = typ.py if not nullable or typ.py == "Any" else f"{typ.py} | None"
         parts = []
         if c.attrs[col.name] != col.name:

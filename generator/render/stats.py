@@ -28,6 +28,8 @@ class Counts:
     schemas: int = 0
     extensions: int = 0
     types: int = 0
+    domains: int = 0
+    composite_types: int = 0
     sequences: int = 0
     tables: int = 0
     columns: int = 0

@@ -20,6 +20,8 @@ from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
 from ..kinds import Kind, kinds_where, kinds_with_columns
+from ..kinds.composite_type import CompositeTypeIR
+from ..kinds.domain import DomainIR
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
@@ -95,6 +97,12 @@ class _Ctx:
             if e.id.schema in self.schemas:
                 return f"Database[{_js(e.id.schema)}][\"Enums\"][{_js(e.id.name)}]"
             return " | ".join(_js(v) for v in e.values)
+        composites = [o for o in self.model.of_kind(Kind.COMPOSITE_TYPE) if o.id.name == t.name]
+        if composites:
+            c = next((o for o in composites if o.id.schema == schema), composites[0])
+            if c.id.schema in self.schemas:
+                return f"Database[{_js(c.id.schema)}][\"CompositeTypes\"][{_js(c.id.name)}]"
+            return "unknown"
         rels = [o for o in self.model.of_kind(*kinds_with_columns())
                 if o.id.name == t.name and o.id.schema in self.schemas]
         if rels:
@@ -102,6 +110,18 @@ class _Ctx:
             kind = "Tables" if isinstance(r, TableIR) else "Views"
             return f"Database[{_js(r.id.schema)}][\"{kind}\"][{_js(r.id.name)}][\"Row\"]"
         return "unknown"
+
+    def column_type(self, t: PgType) -> tuple[PgType, bool]:
+        """(type, NOT NULL by its domain) of a relation's column: postgres-meta types a column of a
+        domain as the domain's base type (its ``format`` is the base's ``typname``, one level deep)
+        and takes it as NOT NULL when the domain is."""
+        if t.array:
+            return t, False
+        found = t.resolve(lambda schema, name: ObjectId(Kind.DOMAIN, schema, name) in self.model.objects)
+        domain = self.model.objects.get(ObjectId(Kind.DOMAIN, *found)) if found else None
+        if isinstance(domain, DomainIR):
+            return parse_type(domain.type), domain.not_null
+        return t, False
 
     def column(self, name: str, ts: str, nullable: bool, optional: bool) -> str:
         """postgres-meta ``generateColumnTsDefinition``."""
@@ -147,10 +167,10 @@ def _nullable(ts: str, nullable: bool) -> str:
 def _table(ctx: _Ctx, t: TableIR, rels: list[Rel], computed: list[str]) -> dict[str, Any]:
     row, insert, update = [], [], []
     for c in sorted(t.columns, key=lambda c: collate(c.name)):
-        pt = parse_type(c.type)
+        pt, domain_not_null = ctx.column_type(parse_type(c.type))
         where = Problem(c.pos, f"column {t.id.qualified}.{c.name}")
         ts = ctx.shaped(ctx.ts(pt, t.id.schema), c.shape, pt, where)
-        nullable = c.nullable and c.identity is None and not pt.serial  # both imply NOT NULL
+        nullable = c.nullable and c.identity is None and not pt.serial and not domain_not_null  # all imply NOT NULL
         row.append(ctx.column(c.name, ts, nullable, False))
         if c.identity == "always" or c.generated:
             insert.append(f"{ts_key(c.name)}?: never")
@@ -179,9 +199,11 @@ def _view(ctx: _Ctx, v: ViewIR | MaterializedViewIR, cols: ViewColumns, rels: li
         writable = {c.name for c in cols.columns}
     row, insert, update = [], [], []
     for c in sorted(cols.columns, key=lambda c: collate(c.name)):
-        ts = ctx.ts(c.type, v.id.schema) if c.type else "unknown"
-        ts = ctx.shaped(ts, c.shape, c.type, Problem(v.pos, f"column {v.id.qualified}.{c.name}"))
-        nullable = True if not ctx.typed else c.nullable  # a view column is never NOT NULL in the catalog
+        ct, domain_not_null = ctx.column_type(c.type) if c.type else (None, False)
+        ts = ctx.ts(ct, v.id.schema) if ct else "unknown"
+        ts = ctx.shaped(ts, c.shape, ct, Problem(v.pos, f"column {v.id.qualified}.{c.name}"))
+        # a view column is NOT NULL in the catalog only by its domain
+        nullable = (True if not ctx.typed else c.nullable) and not domain_not_null
         row.append(ctx.column(c.name, ts, nullable, False))
         if c.name in writable:
             insert.append(ctx.column(c.name, ts, True, True))
@@ -289,6 +311,14 @@ def _relation_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
     return None
 
 
+def _composite_named(ctx: _Ctx, t: PgType, schema: str) -> ObjectId | None:
+    """The composite type of the spec that ``t`` names (a function result), if any."""
+    if t.array:
+        return None
+    found = t.resolve(lambda s, name: ObjectId(Kind.COMPOSITE_TYPE, s, name) in ctx.model.objects, (schema,))
+    return ObjectId(Kind.COMPOSITE_TYPE, *found) if found else None
+
+
 def _exposed_functions(ctx: _Ctx, schema: str) -> list[tuple[FunctionIR, list[_Arg]]]:
     out = []
     for fn in ctx.model.of_kind(Kind.FUNCTION):
@@ -322,17 +352,23 @@ def _returns(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> tuple[list[str] | N
     outs = [a for a in args if a.mode in ("out", "inout")]
     if ctx.typed and rt.name == "record" and not rt.array and len(outs) > 1:
         return [f"{ts_key(a.name)}: {ctx.ts(a.type, fn.id.schema)} | null" for a in outs], "", setof, None
-    return None, ctx.ts(rt, fn.id.schema), setof, rt if rel else None
+    composite = _composite_named(ctx, rt, fn.id.schema)
+    return None, ctx.ts(rt, fn.id.schema), setof, rt if rel or composite else None
 
 
 def _relation_columns(ctx: _Ctx, rel: ObjectId) -> list[tuple[str, str, bool]]:
     obj = ctx.model.objects[rel]
     if isinstance(obj, TableIR):
-        cols = [(c.name, ctx.ts(parse_type(c.type), rel.schema),
-                 c.nullable and c.identity is None and not parse_type(c.type).serial) for c in obj.columns]
+        cols = []
+        for c in obj.columns:
+            pt, domain_not_null = ctx.column_type(parse_type(c.type))
+            cols.append((c.name, ctx.ts(pt, rel.schema),
+                         c.nullable and c.identity is None and not pt.serial and not domain_not_null))
     else:
-        cols = [(c.name, ctx.ts(c.type, rel.schema) if c.type else "unknown", True)
-                for c in ctx.views[rel].columns]
+        cols = []
+        for vc in ctx.views[rel].columns:
+            ct, domain_not_null = ctx.column_type(vc.type) if vc.type else (None, False)
+            cols.append((vc.name, ctx.ts(ct, rel.schema) if ct else "unknown", not domain_not_null))
     return sorted(cols, key=lambda c: collate(c[0]))
 
 
@@ -346,13 +382,17 @@ def _signature(ctx: _Ctx, fn: FunctionIR, args: list[_Arg]) -> dict[str, Any]:
     rel = _relation_named(ctx, rt, fn.id.schema) if rt is not None else None
     setof_options = None
     multiple = setof  # prorows defaults to 1000 for set-returning functions, null otherwise
+    composite = _composite_named(ctx, rt, fn.id.schema) if rt is not None and rel is None else None
+    if composite is not None:  # postgres-meta names a composite result like a relation (sub-selectable)
+        setof_options = {"from": _js("*"), "to": _js(composite.name), "one": _bool(not multiple),
+                         "setof": _bool(setof)}
     if rel is not None:
         setof_options = {"from": _js("*"), "to": _js(rel.name), "one": _bool(not multiple), "setof": _bool(setof)}
         arg_rel = _relation_named(ctx, args[0].type, fn.id.schema) if len(args) == 1 else None
         if arg_rel is not None:
             source = arg_rel.name if arg_rel.schema == "public" else f"{arg_rel.schema}.{arg_rel.name}"
             setof_options.update({"from": _js(source), "one": _bool(not multiple or not setof)})
-    collapsible = not multiple and rel is not None
+    collapsible = not multiple and (rel is not None or composite is not None)
     suffix = "[]" if setof and not collapsible else ""
     if len(ins) == 1 and not ins[0].name and _relation_named(ctx, ins[0].type, fn.id.schema) and rel is None:
         # postgres-meta hasTableRowError: PostgREST only embeds such a function as a computed field
@@ -404,8 +444,13 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
         functions.setdefault(fn.id.name, []).append(_signature(ctx, fn, args))
     enums = sorted((o for o in ctx.model.of_kind(Kind.TYPE) if isinstance(o, EnumIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
+    composites = sorted((o for o in ctx.model.of_kind(Kind.COMPOSITE_TYPE)
+                         if isinstance(o, CompositeTypeIR) and o.id.schema == schema), key=lambda o: collate(o.id.name))
     return {
         "key": ts_key(schema),
+        "composite_types": [{"key": ts_key(c.id.name), "fields": [
+            f"{ts_key(a.name)}: {_nullable(ctx.ts(parse_type(a.type), schema), True)}" for a in c.attributes]}
+            for c in composites],
         "tables": [_table(ctx, t, rels_of(t.id), _computed_fields(ctx, fns, t.id)) for t in tables],
         "views": [_view(ctx, v, ctx.views[v.id], rels_of(v.id), _computed_fields(ctx, fns, v.id),
                         view_triggers.get(v.id, set())) for v in views],

@@ -624,6 +624,10 @@ class Migration(Spec):
     """Extensions it creates."""
     enums: list[Enum] = []
     """Enum types it creates."""
+    domains: list[Domain] = []
+    """Domains it creates (a base type with NOT NULL, default and checks)."""
+    composite_types: list[CompositeType] = []
+    """Composite types it creates (CREATE TYPE … AS (attributes))."""
     sequences: list[Sequence] = []
     """Sequences it creates."""
     functions: list[Function] = []
@@ -757,5 +761,9 @@ class SpecFile(Spec):
     """Lint configuration: exposed schemas and waivers."""
 
 
+from .usertypes import CompositeType, Domain  # noqa: E402 - they build on Spec and Grant above
+
 ForeignKey.model_rebuild()
 Shape.model_rebuild()
+Migration.model_rebuild()
+SpecFile.model_rebuild()

@@ -344,6 +344,9 @@ select 'type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname),
          'default', t.typdefault,
          'attributes', case when t.typtype = 'c' then to_jsonb(array(
                      select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                            || case when a.attcollation <> (select at.typcollation from pg_type at
+                                                             where at.oid = a.atttypid)
+                                    then ' COLLATE ' || a.attcollation::regcollation::text else '' end
                      from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0
                        and not a.attisdropped order by a.attnum)) end,
          'subtype', (select format_type(r.rngsubtype, null) from pg_range r where r.rngtypid = t.oid),

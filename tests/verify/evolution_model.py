@@ -17,6 +17,8 @@ import yaml
 NUMERIC = ("smallint", "integer", "bigint", "numeric(10,2)", "numeric(12,2)", "numeric")
 TEXTUAL = ("text", "varchar(20)", "varchar(40)")
 OTHER = ("boolean", "timestamptz")
+#: a column of this type is of the spec's domain (over numeric), whatever the domain is called now
+DOMAIN = "amount"
 #: Widening retypes a user makes (the planner must carry dependents across them).
 WIDEN = {"smallint": ("integer", "bigint"), "integer": ("bigint", "numeric"), "bigint": ("numeric",),
          "numeric(10,2)": ("numeric(12,2)", "numeric"), "varchar(20)": ("varchar(40)", "text"),
@@ -30,6 +32,8 @@ def family(t: str) -> str:
         return "text"
     if t.startswith("mood"):
         return "enum"
+    if t == DOMAIN:
+        return "num"
     return t
 
 
@@ -105,6 +109,13 @@ class Schema:
     functions: list[Function] = field(default_factory=list)
     sequences: list[Seq] = field(default_factory=list)
     next_key: int = 100
+    domain_name: str = DOMAIN
+    domain_checks: list[tuple[str, int]] = field(default_factory=lambda: [("amount_check", 0)])  # (name, bound)
+    domain_not_null: bool = False
+    domain_default: bool = False
+    domain_renamed_from: str | None = None
+    #: the composite type's attributes: [name, type, renamed from]; a function takes it as argument
+    composite: list[list[Any]] = field(default_factory=lambda: [["x", "integer", None], ["y", "text", None]])
 
     def key(self) -> int:
         self.next_key += 1
@@ -118,6 +129,9 @@ class Schema:
 
     def settle(self) -> None:
         """Forget declared renames once a migration recorded them."""
+        self.domain_renamed_from = None
+        for a in self.composite:
+            a[2] = None
         for t in self.tables:
             t.renamed_from = None
             for c in t.cols:
@@ -157,7 +171,7 @@ def render(s: Schema) -> str:
     for t in s.tables:
         cols: list[dict[str, Any]] = [{"name": "id", "type": "bigint", "identity": "always", "primary_key": True}]
         for c in t.cols:
-            d: dict[str, Any] = {"name": c.name, "type": c.type}
+            d: dict[str, Any] = {"name": c.name, "type": s.domain_name if c.type == DOMAIN else c.type}
             if c.serial:
                 d["type"] = {"integer": "serial", "bigint": "bigserial"}[c.type]
             elif c.gen_of is not None:
@@ -238,13 +252,24 @@ def render(s: Schema) -> str:
         functions.append({"name": "by_mood", "returns_table": [{"name": "id", "type": "bigint"},
                                                                {"name": "m", "type": "mood"}],
                           "volatility": "stable", "body": f"select id, {c.name} from public.{t.name}"})
+    functions.append({"name": "pt_x", "arguments": [{"name": "p", "type": "pt"}], "returns": "text",
+                      "volatility": "immutable", "body": "select (p).x::text"})
     functions += [
         {"name": "touch", "returns": "trigger", "language": "plpgsql",
          "body": "begin\n  new.updated_at := now();\n  return new;\nend;"},
         {"name": "audit", "returns": "trigger", "language": "plpgsql", "body": "begin\n  return new;\nend;"},
     ]
+    domain: dict[str, Any] = {"name": s.domain_name, "type": "numeric(12,2)", "not_null": s.domain_not_null,
+                              "checks": [{"name": n, "expression": f"VALUE >= {-100 - b}"} for n, b in s.domain_checks]}
+    if s.domain_default:
+        domain["default"] = "0"
+    if s.domain_renamed_from:
+        domain["renamed_from"] = s.domain_renamed_from
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
-                           "functions": functions, "tables": tables}
+                           "domains": [domain], "functions": functions, "tables": tables,
+                           "composite_types": [{"name": "pt", "attributes": [
+                               {"name": n, "type": t, **({"renamed_from": r} if r else {})}
+                               for n, t, r in s.composite]}]}
     if views:
         mig["views"] = views
     if s.sequences:

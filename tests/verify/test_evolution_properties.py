@@ -2,10 +2,12 @@
 
 For every example hypothesis draws a schema (tables with random column types, checks, plain,
 expression and partial indexes, column grants, policies, triggers, STORED generated columns, an
-enum, views and a view over a view, functions) and a sequence of everyday edits (add, drop,
-rename or retype a column; add an enum value; change a check, policy, view or function; add or
-drop an index; add or drop a table). Each edit is recorded with ``schemagen migrate`` (destructive
-changes allowed), applied, rolled back — the catalog must come back exactly — and re-applied. At
+enum, a domain, a composite type, views and a view over a view, functions) and a sequence of
+everyday edits (add, drop, rename or retype a column; add an enum value; change the domain's NOT
+NULL, default or checks, or rename it; add, drop, retype or rename an attribute of the composite
+type; change a check, policy, view or function; add or drop an index; add or drop a table). Each
+edit is recorded with ``schemagen migrate`` (destructive changes allowed), applied, rolled back —
+the catalog must come back exactly — and re-applied. At
 the end the chain's catalog must equal a fresh build of the final spec, apart from column order.
 
 A failure shows the seed, and the spec before and after the failing edit (hypothesis shrinks
@@ -32,6 +34,7 @@ from generator.plan.ops import AddColumn, DropColumn, DropObject
 from generator.verify.backends import Server
 from generator.verify.snapshot import diff_snapshots, take_snapshot
 from tests.verify.evolution_model import (
+    DOMAIN,
     NUMERIC,
     OTHER,
     TEXTUAL,
@@ -54,7 +57,7 @@ EXAMPLES = int(os.environ.get("SCHEMAGEN_HYPOTHESIS_EXAMPLES", "15"))
 _SEED_TEXT = os.environ.get("SCHEMAGEN_HYPOTHESIS_SEED", "20261130")
 SEED = int.from_bytes(os.urandom(4), "big") if _SEED_TEXT == "random" else int(_SEED_TEXT)
 MAX_EDITS = int(os.environ.get("SCHEMAGEN_HYPOTHESIS_EDITS", "4"))
-TYPES = NUMERIC + TEXTUAL + OTHER + ("mood",)
+TYPES = NUMERIC + TEXTUAL + OTHER + ("mood", DOMAIN)
 
 
 def _column(draw: st.DrawFn, s: Schema, *, nullable: bool = True) -> Col:
@@ -118,7 +121,7 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table", "sequence", "exclude"]
+             "rename_table", "sequence", "exclude", "domain", "composite"]
     if t.cols:
         kinds += ["drop_column", "rename_column", "retype", "grant", "unique", "serial", "storage"]
     if t.indexes:
@@ -188,6 +191,10 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
         c = draw(st.sampled_from([c for c in t.cols]))
         c.unique = not c.unique
         return f"{'add' if c.unique else 'drop'} unique on {t.name}.{c.name}"
+    if kind == "domain":
+        return _edit_domain(draw, s)
+    if kind == "composite":
+        return _edit_composite(draw, s)
     if kind == "enum_value":
         at = draw(st.integers(0, len(s.enum_values)))
         value = f"v{len(s.enum_values)}"
@@ -258,6 +265,45 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     f = draw(st.sampled_from(mine_f))
     f.bound += 1
     return f"change function {f.name}"
+
+
+def _edit_domain(draw: st.DrawFn, s: Schema) -> str:
+    """One change of the domain: NOT NULL, default, a check added, changed or dropped, a rename."""
+    what = draw(st.sampled_from(["not_null", "default", "add_check", "change_check", "drop_check", "rename"]))
+    if what == "not_null":
+        s.domain_not_null = not s.domain_not_null
+    elif what == "default":
+        s.domain_default = not s.domain_default
+    elif what == "add_check" or not s.domain_checks:
+        s.domain_checks.append((f"dk{s.key()}", draw(st.integers(0, 5))))
+    elif what == "change_check":
+        i = draw(st.integers(0, len(s.domain_checks) - 1))
+        name, bound = s.domain_checks[i]
+        s.domain_checks[i] = (name, bound + 1)
+    elif what == "drop_check":
+        s.domain_checks.pop(draw(st.integers(0, len(s.domain_checks) - 1)))
+    else:
+        s.domain_renamed_from, s.domain_name = s.domain_name, f"d{s.key()}"
+    return f"domain {s.domain_name}: {what}"
+
+
+def _edit_composite(draw: st.DrawFn, s: Schema) -> str:
+    """One in-place change of the composite type: an attribute added at the end, the last one
+    dropped, one retyped or renamed (its first attribute ``x`` is what the function reads)."""
+    what = draw(st.sampled_from(["add", "drop_last", "retype", "rename"]))
+    rest = s.composite[1:]
+    if what == "drop_last" and rest:
+        s.composite.pop()
+    elif what == "retype" and rest:
+        a = draw(st.sampled_from(rest))
+        a[1] = {"integer": "bigint", "bigint": "numeric", "text": "varchar(40)"}.get(a[1], "text")
+    elif what == "rename" and rest:
+        a = draw(st.sampled_from(rest))
+        a[2], a[0] = a[0], f"a{s.key()}"
+    else:
+        # not the enum: an enum rebuilt to insert a value would have to convert the attribute too
+        s.composite.append([f"a{s.key()}", draw(st.sampled_from(["integer", "text"])), None])
+    return f"composite pt: {what}"
 
 
 def _check_chain(pg_server: Server, data: st.DataObject) -> None:

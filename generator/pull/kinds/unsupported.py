@@ -9,13 +9,12 @@ from ..catalog import Catalog, not_extension_member
 _NSP = "n.nspname = any(%(schemas)s)"
 
 QUERIES: tuple[tuple[str, str], ...] = (
-    ("type", f"""select case t.typtype when 'd' then 'domain' when 'c' then 'composite type'
-                      when 'r' then 'range type' else 'base type' end as kind,
+    ("type", f"""select case t.typtype when 'r' then 'range type' else 'base type' end as kind,
                   quote_ident(n.nspname) || '.' || quote_ident(t.typname) as name
                  from pg_type t join pg_namespace n on n.oid = t.typnamespace
                  left join pg_class c on c.oid = t.typrelid
                  where {_NSP} and t.typcategory <> 'A'
-                   and (t.typtype in ('d', 'r', 'b') or (t.typtype = 'c' and c.relkind = 'c'))
+                   and t.typtype in ('r', 'b')
                    and {not_extension_member("pg_type", "t.oid")}"""),
     ("foreign table", f"""select 'foreign table' as kind, quote_ident(n.nspname) || '.' || quote_ident(c.relname)
                            as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
