@@ -44,6 +44,16 @@ def policies_without_rls(ctx: Context) -> Iterator[Finding]:
                                  "disabled", "rls", hint="enable RLS (`rls: {enable: true}`)")
 
 
+@rule("realtime-without-rls", "error",
+      "A table in the supabase_realtime publication without row level security (Supabase's advisor).")
+def realtime_without_rls(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.of_kind(Kind.TABLE):
+        if t.realtime and not t.rls_enable:
+            yield ctx.finding(t, "is broadcast by Realtime but row level security is disabled: every subscriber "
+                                 "receives every change", "realtime",
+                              hint="enable RLS (`rls: {enable: true}`) and add select policies, or drop `realtime`")
+
+
 @rule("policy-without-to", "error", "A policy without TO (it applies to every role, anon included).")
 def policy_without_to(ctx: Context) -> Iterator[Finding]:
     for p in ctx.of_kind(Kind.POLICY):
