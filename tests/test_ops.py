@@ -49,6 +49,7 @@ from generator.plan.ops import (
     RenameConstraint,
     RenameObject,
     ReplaceCheck,
+    ReplaceView,
     RevokePrivileges,
     Txn,
     alter_enum,
@@ -79,6 +80,7 @@ RAW = RawIR(id=raw_id("fill"), migration=1, up="select 1", down="select 2")
 EXAMPLES: list[Op] = [
     CreateObject(TABLE), CreateObject(INDEX, online=True), DropObject(TABLE), DropObject(INDEX, online=True),
     AlterObject(RENAMED, TABLE), RevokePrivileges(RENAMED, TABLE), GrantPrivileges(RENAMED, TABLE),
+    ReplaceView(dataclasses.replace(VIEW, query="select a from public.t where a > 0"), VIEW),
     RenameObject(RENAMED, TABLE), RenameObject(POLICY, dataclasses.replace(POLICY, id=POLICY.id), relation=T),
     alter_enum(MORE, ENUM, columns=USERS, to_spec=True, online=True, dependents=(CreateObject(VIEW),)),
     alter_enum(ENUM, MORE, columns=USERS, to_spec=False, dependents=(CreateObject(VIEW),)),
@@ -97,7 +99,7 @@ EXAMPLES: list[Op] = [
 ]
 
 REVERSES = {
-    CreateObject: DropObject, DropObject: CreateObject, AlterObject: AlterObject,
+    CreateObject: DropObject, DropObject: CreateObject, AlterObject: AlterObject, ReplaceView: ReplaceView,
     RevokePrivileges: GrantPrivileges, GrantPrivileges: RevokePrivileges, RenameObject: RenameObject,
     AddEnumValues: RecreateEnum, RecreateEnum: AddEnumValues, AddColumn: DropColumn, BackfillColumn: DropColumn,
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,

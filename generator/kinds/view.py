@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..ir.ids import ObjectId
 from ..ir.model import MaterializedViewIR, Obj, ViewColumn, ViewIR
 from ..ir.sql import query_refs
-from ..plan.ops import AEL, AlterObject, Lock, Op, Part, brief
+from ..plan.ops import AEL, Lock, Op, Part, ReplaceView, brief
 from ..spec import models as s
 from . import Kind, KindDef, register
 from ._alter import unchanged_but
@@ -25,7 +25,7 @@ def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
     assert isinstance(before, ViewIR) and isinstance(after, ViewIR)
     ok = unchanged_but(before, after, "query", "security_invoker", "security_barrier", "check_option")
     same = select_list(before.query) == select_list(after.query) is not None
-    return [AlterObject(after, before, online)] if ok and same else None
+    return [ReplaceView(after, before, online)] if ok and same else None
 
 
 def _lock(op: Op, part: Part) -> Lock:

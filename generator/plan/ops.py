@@ -333,6 +333,16 @@ class GrantPrivileges(AlterObject):
 
 
 @dataclass(frozen=True, slots=True)
+class ReplaceView(AlterObject):
+    """``CREATE OR REPLACE VIEW``: a view whose output columns keep their names, types and order
+    takes its new query and options in place, so what depends on it stays (the view kind's strategy
+    chooses it; any other change replaces the view with its dependents)."""
+
+    def reverse(self) -> ReplaceView:
+        return ReplaceView(self.old, self.obj, self.online)
+
+
+@dataclass(frozen=True, slots=True)
 class RenameObject(Op):
     """Rename ``old`` to ``obj``'s name; ``relation``: a scoped object's relation, as it is named
     while renames run."""
@@ -850,7 +860,8 @@ class DropExclusion(_TableOp):
 
 #: Every concrete op class (the tests prove each one's reverse round trip).
 OP_CLASSES: tuple[type[Op], ...] = (
-    CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, RenameObject, AddEnumValues,
+    CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, ReplaceView, RenameObject,
+    AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
     RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion,
 )
