@@ -27,6 +27,60 @@ export type Database = {
         }
         Relationships: []
       }
+      events_eu: {
+        Row: {
+          id: number
+          payload: Json | null
+          region: string
+        }
+        Insert: {
+          id: number
+          payload?: Json | null
+          region: string
+        }
+        Update: {
+          id?: number
+          payload?: Json | null
+          region?: string
+        }
+        Relationships: []
+      }
+      events_other: {
+        Row: {
+          id: number
+          payload: Json | null
+          region: string
+        }
+        Insert: {
+          id: number
+          payload?: Json | null
+          region: string
+        }
+        Update: {
+          id?: number
+          payload?: Json | null
+          region?: string
+        }
+        Relationships: []
+      }
+      events_us: {
+        Row: {
+          id: number
+          payload: Json | null
+          region: string
+        }
+        Insert: {
+          id: number
+          payload?: Json | null
+          region: string
+        }
+        Update: {
+          id?: number
+          payload?: Json | null
+          region?: string
+        }
+        Relationships: []
+      }
       messages: {
         Row: {
           body: string
@@ -56,7 +110,127 @@ export type Database = {
           },
         ]
       }
+      messages_default: {
+        Row: {
+          body: string
+          id: number
+          room_id: number
+          sent_at: string
+        }
+        Insert: {
+          body: string
+          id?: never
+          room_id: number
+          sent_at?: string
+        }
+        Update: {
+          body?: string
+          id?: never
+          room_id?: number
+          sent_at?: string
+        }
+        Relationships: []
+      }
+      messages_y2026m01: {
+        Row: {
+          body: string
+          id: number
+          room_id: number
+          sent_at: string
+        }
+        Insert: {
+          body: string
+          id?: never
+          room_id: number
+          sent_at?: string
+        }
+        Update: {
+          body?: string
+          id?: never
+          room_id?: number
+          sent_at?: string
+        }
+        Relationships: []
+      }
+      messages_y2026m02: {
+        Row: {
+          body: string
+          id: number
+          room_id: number
+          sent_at: string
+        }
+        Insert: {
+          body: string
+          id?: never
+          room_id: number
+          sent_at?: string
+        }
+        Update: {
+          body?: string
+          id?: never
+          room_id?: number
+          sent_at?: string
+        }
+        Relationships: []
+      }
+      messages_y2026m03: {
+        Row: {
+          body: string
+          id: number
+          room_id: number
+          sent_at: string
+        }
+        Insert: {
+          body: string
+          id?: never
+          room_id: number
+          sent_at?: string
+        }
+        Update: {
+          body?: string
+          id?: never
+          room_id?: number
+          sent_at?: string
+        }
+        Relationships: []
+      }
       readings: {
+        Row: {
+          at: string
+          sensor_id: number
+          value: number | null
+        }
+        Insert: {
+          at: string
+          sensor_id: number
+          value?: number | null
+        }
+        Update: {
+          at?: string
+          sensor_id?: number
+          value?: number | null
+        }
+        Relationships: []
+      }
+      readings_p0: {
+        Row: {
+          at: string
+          sensor_id: number
+          value: number | null
+        }
+        Insert: {
+          at: string
+          sensor_id: number
+          value?: number | null
+        }
+        Update: {
+          at?: string
+          sensor_id?: number
+          value?: number | null
+        }
+        Relationships: []
+      }
+      readings_p1: {
         Row: {
           at: string
           sensor_id: number
