@@ -85,3 +85,29 @@ def test_partition_errors(tmp_path: Path) -> None:
         "schema.yaml:25:11: `monthly` partitions need `partition_by: {strategy: range}` on one column",
         "schema.yaml:25:20: `monthly`: `to` must come after `from`",
     ]
+
+
+def test_a_partition_name_is_a_relation_name(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+      - name: logs
+        columns:
+          - {name: at, type: text}
+        partition_by: {strategy: list, columns: [at]}
+        partitions:
+          - {name: tenants, values: {in: [a]}}
+      - name: logs_b
+        columns:
+          - {name: at, type: text}
+        partition_by: {strategy: list, columns: [at]}
+        partitions:
+          - {name: logs_c, values: {in: [a]}}
+      - name: logs_c
+        columns:
+          - {name: at, type: text}
+""")
+    assert errors == [
+        "schema.yaml:14:11: partition public.tenants has the same name as table public.tenants",
+        "schema.yaml:21:9: table public.logs_c has the same name as a partition of table public.logs_b (first "
+        "declared at "
+        "schema.yaml:15:9)",
+    ]

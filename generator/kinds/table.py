@@ -235,6 +235,10 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         revoke_from=b.revoke_from, renamed_from=d.renamed_from,
     )
     b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch), *sorted(exclude_deps, key=str)], sql)
+    for part in partitions:  # a partition is a relation of the schema: its name is taken
+        if (other := b.namespace.get((sch, part.name))) is not None and other != tid:
+            b.error(path + ("partitions",), f"partition {sch}.{part.name} has the same name as {other}")
+        b.namespace.setdefault((sch, part.name), tid)
 
     # foreign keys: separate objects, created after both tables (cycles cannot occur)
     fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]
