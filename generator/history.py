@@ -67,7 +67,8 @@ _NOT_STATE = {"migration", "shape"}
 _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "version": None, "realtime": False,
                                "collation": None, "initially": "deferred", "minvalue": None, "maxvalue": None,
                                "cache": 1, "cycle": False, "owned_sequence": None, "storage": None,
-                               "compression": None, "match": "simple", "excludes": ()}
+                               "compression": None, "match": "simple", "excludes": (),
+                               "partition_by": None, "partitions": ()}
 
 #: The same, for one class's field (where another class always records a field of that name).
 _OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,

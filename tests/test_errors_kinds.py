@@ -51,3 +51,63 @@ def test_trigger_option_errors(tmp_path: Path) -> None:
     assert "transition tables need exactly one event" in text
     assert "a constraint trigger cannot have transition tables" in text
     assert len(errors) == 4, errors
+
+
+def test_partition_errors(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+        partition_by: {strategy: list, columns: [name, gone]}
+        partitions:
+          - {name: a, values: {from: 1, to: 2}}
+          - {name: b}
+          - {name: c, default: true, values: {in: [x]}}
+          - {name: c, values: {in: [y]}}
+      - name: logs
+        columns:
+          - {name: at, type: timestamptz}
+        partitions:
+          - {name: logs_a, default: true}
+      - name: months
+        columns:
+          - {name: at, type: timestamptz}
+        partition_by: {strategy: hash, columns: [at]}
+        partitions:
+          monthly: {from: '2026-03', to: '2026-01'}
+""")
+    assert errors == [
+        "schema.yaml:9:23: table 'tenants': constraint 'tenants_pkey' must include the partition column(s) name, "
+        "gone (Postgres refuses a unique key on a partitioned table without them)",
+        "schema.yaml:9:56: partition_by uses unknown column 'gone' of table 'tenants'",
+        "schema.yaml:11:11: duplicate partition name 'c' of table 'tenants'",
+        "schema.yaml:11:31: partition 'a': a list partition takes `in`",
+        "schema.yaml:12:13: partition 'b' needs `values` or `default: true`",
+        "schema.yaml:13:13: a default partition takes no `values` (and a hash table has none)",
+        "schema.yaml:19:11: table 'logs' has partitions but no `partition_by`",
+        "schema.yaml:25:11: `monthly` partitions need `partition_by: {strategy: range}` on one column",
+        "schema.yaml:25:20: `monthly`: `to` must come after `from`",
+    ]
+
+
+def test_a_partition_name_is_a_relation_name(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+      - name: logs
+        columns:
+          - {name: at, type: text}
+        partition_by: {strategy: list, columns: [at]}
+        partitions:
+          - {name: tenants, values: {in: [a]}}
+      - name: logs_b
+        columns:
+          - {name: at, type: text}
+        partition_by: {strategy: list, columns: [at]}
+        partitions:
+          - {name: logs_c, values: {in: [a]}}
+      - name: logs_c
+        columns:
+          - {name: at, type: text}
+""")
+    assert errors == [
+        "schema.yaml:14:11: partition public.tenants has the same name as table public.tenants",
+        "schema.yaml:21:9: table public.logs_c has the same name as a partition of table public.logs_b (first "
+        "declared at "
+        "schema.yaml:15:9)",
+    ]

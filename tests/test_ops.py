@@ -18,6 +18,7 @@ from generator.ir.model import (
     IndexElement,
     IndexIR,
     KeyConstraint,
+    PartitionIR,
     PolicyIR,
     TableIR,
     ViewIR,
@@ -32,6 +33,7 @@ from generator.plan.ops import (
     AddConstraint,
     AddEnumValues,
     AddExclusion,
+    AddPartition,
     AlterColumn,
     AlterObject,
     BackfillColumn,
@@ -40,6 +42,7 @@ from generator.plan.ops import (
     DropConstraint,
     DropExclusion,
     DropObject,
+    DropPartition,
     GrantPrivileges,
     Op,
     Part,
@@ -74,6 +77,8 @@ ENUM = EnumIR(id=E, migration=1, values=("a", "b"))
 MORE = dataclasses.replace(ENUM, values=("a", "b", "c"))
 USERS = ((T, "s", "'a'::public.status", "'b'::public.status", False),)
 EXCLUDE = ExclusionConstraint(name="t_a_excl", method="gist", elements=(ExclusionElement(column="a", operator="="),))
+PARTITION = PartitionIR(name="t_a1", bound="IN (1)")
+PARTED = dataclasses.replace(TABLE, partition_by="LIST (a)", partitions=(PARTITION,))
 RAW = RawIR(id=raw_id("fill"), migration=1, up="select 1", down="select 2")
 
 #: one example of each op class (and of its variants that reverse differently)
@@ -96,6 +101,7 @@ EXAMPLES: list[Op] = [
     ReplaceCheck(TABLE, WIDER, CHECK, online=True),
     AddExclusion(TABLE, EXCLUDE, online=True), DropExclusion(TABLE, EXCLUDE),
     RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
+    AddPartition(PARTED, PARTITION), DropPartition(PARTED, PARTITION),
 ]
 
 REVERSES = {
@@ -104,7 +110,8 @@ REVERSES = {
     AddEnumValues: RecreateEnum, RecreateEnum: AddEnumValues, AddColumn: DropColumn, BackfillColumn: DropColumn,
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,
     DropConstraint: AddConstraint, RenameConstraint: RenameConstraint, ReplaceCheck: ReplaceCheck,
-    AddExclusion: DropExclusion, DropExclusion: AddExclusion,
+    AddExclusion: DropExclusion, DropExclusion: AddExclusion, AddPartition: DropPartition,
+    DropPartition: AddPartition,
 }
 
 

@@ -120,7 +120,8 @@ class Builder:
             key = (oid.schema, oid.name)
             if key in self.namespace:
                 other = self.namespace[key]
-                self.error(path, f"{oid} has the same name as {other} (first declared at "
+                of = "a partition of " if other.name != oid.name else ""  # partitions name their table
+                self.error(path, f"{oid} has the same name as {of}{other} (first declared at "
                                  f"{self.pending[other].obj.pos})" if other in self.pending else
                            f"duplicate name {oid.qualified}")
                 return

@@ -139,6 +139,15 @@ class SequenceIR(Privileged):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionIR:
+    """One partition of a partitioned table: ``CREATE TABLE name PARTITION OF parent FOR VALUES bound``
+    (``bound``: the SQL after ``FOR VALUES``, literals already quoted, or ``DEFAULT``)."""
+
+    name: str
+    bound: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableIR(Privileged):
     columns: tuple[Column, ...]
     primary_key: KeyConstraint | None = None
@@ -148,6 +157,8 @@ class TableIR(Privileged):
     rls_enable: bool = False
     rls_force: bool = False
     realtime: bool = False  # in the supabase_realtime publication
+    partition_by: str | None = None  # the SQL after PARTITION BY: RANGE (col, ...), LIST (...), HASH (...)
+    partitions: tuple[PartitionIR, ...] = ()
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any."""

@@ -3,17 +3,18 @@ constraint ops of :mod:`generator.plan.ops`), never replaced for a change; dropp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..ir.build import MAX_COLUMNS, split_name
 from ..ir.exclusion import build_excludes
 from ..ir.ids import ObjectId
-from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, TableIR
+from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, PartitionIR, TableIR
 from ..ir.names import constraint_name
 from ..ir.serial import serial_base, storage_problem
 from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
+from ..quoting import quote_ident, quote_literal, quote_qualified
 from ..spec import models as s
 from . import Kind, KindDef, register
 from ._alter import in_place
@@ -36,6 +37,80 @@ def _lock(op: Op, part: Part) -> Lock:
             (op.obj.rls_enable, op.obj.rls_force) == (op.old.rls_enable, op.old.rls_force):
         return Lock(None, f"no table lock (privileges, comments); {NO_REWRITE}")
     return brief(AEL, name)
+
+
+def partition_name(table: TableIR, p: PartitionIR) -> str:
+    """The quoted qualified name of partition ``p`` (it lives in its parent's schema)."""
+    return quote_qualified(table.id.schema, p.name)
+
+
+def _bound_values(v: list[str | int] | str | int) -> str:
+    return "(" + ", ".join(quote_literal(x) for x in (v if isinstance(v, list) else [v])) + ")"
+
+
+def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint],
+                check_cols: Callable[[Iterable[str], tuple[Any, ...], str], None],
+                path: tuple[Any, ...]) -> tuple[str | None, tuple[PartitionIR, ...]]:
+    """``partition_by`` as SQL and the partitions (the monthly helper expanded); located errors for
+    what Postgres refuses: a key without the partition columns, partitions of a plain table, a bound
+    that does not fit the strategy."""
+    pb, tname = d.partition_by, d.name
+    if pb is None:
+        if d.partitions:
+            b.error(path + ("partitions",), f"table {tname!r} has partitions but no `partition_by`")
+        return None, ()
+    check_cols(pb.columns, path + ("partition_by", "columns"), "partition_by")
+    for k in ([pk] if pk else []) + uniques:
+        if missing := [c for c in pb.columns if c not in k.columns]:
+            b.error(path + ("partition_by",), f"table {tname!r}: constraint {k.name!r} must include the partition "
+                                              f"column(s) {', '.join(missing)} (Postgres refuses a unique key on a "
+                                              "partitioned table without them)")
+    by = f"{pb.strategy.upper()} ({', '.join(quote_ident(c) for c in pb.columns)})"
+    out: list[PartitionIR] = []
+    pp = path + ("partitions",)
+    if isinstance(d.partitions, s.PartitionSet):
+        if pb.strategy != "range" or len(pb.columns) != 1:
+            b.error(pp, "`monthly` partitions need `partition_by: {strategy: range}` on one column")
+        y, mo = map(int, d.partitions.monthly.from_.split("-"))
+        end = tuple(map(int, d.partitions.monthly.to.split("-")))
+        if (y, mo) >= end:
+            b.error(pp + ("monthly",), "`monthly`: `to` must come after `from`")
+        while (y, mo) < end:
+            ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
+            out.append(PartitionIR(name=f"{tname}_y{y:04d}m{mo:02d}",
+                                   bound=f"FROM ('{y:04d}-{mo:02d}-01') TO ('{ny:04d}-{nm:02d}-01')"))
+            y, mo = ny, nm
+        if d.partitions.default:
+            out.append(PartitionIR(name=f"{tname}_default", bound="DEFAULT"))
+    else:
+        for i, p in enumerate(d.partitions):
+            at = pp + (i,)
+            b.ident(p.name, at + ("name",), "partition name")
+            v = p.values
+            if p.default:
+                if v is not None or pb.strategy == "hash":
+                    b.error(at, "a default partition takes no `values` (and a hash table has none)")
+                out.append(PartitionIR(name=p.name, bound="DEFAULT"))
+            elif v is None:
+                b.error(at, f"partition {p.name!r} needs `values` or `default: true`")
+            elif pb.strategy == "range" and v.from_ is not None and v.to is not None and v.in_ is None \
+                    and v.modulus is None:
+                out.append(PartitionIR(name=p.name, bound=f"FROM {_bound_values(v.from_)} TO {_bound_values(v.to)}"))
+            elif pb.strategy == "list" and v.in_ and v.from_ is None and v.modulus is None:
+                out.append(PartitionIR(name=p.name, bound=f"IN {_bound_values(v.in_)}"))
+            elif pb.strategy == "hash" and v.modulus is not None and v.remainder is not None and v.in_ is None \
+                    and v.from_ is None and 0 <= v.remainder < v.modulus:
+                out.append(PartitionIR(name=p.name, bound=f"WITH (MODULUS {v.modulus}, REMAINDER {v.remainder})"))
+            else:
+                b.error(at + ("values",), f"partition {p.name!r}: a {pb.strategy} partition takes "
+                        + {"range": "`from` and `to`", "list": "`in`",
+                           "hash": "`modulus` and `remainder` (0 <= remainder < modulus)"}[pb.strategy])
+    seen: set[str] = set()
+    for part in out:
+        if part.name in seen or part.name == tname:
+            b.error(pp, f"duplicate partition name {part.name!r} of table {tname!r}")
+        seen.add(part.name)
+    return by, tuple(out)
 
 
 def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
@@ -148,17 +223,22 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
                                         pos=b.pos(kp)))
     excludes, exclude_sql, exclude_deps = build_excludes(b, d, colset, cname, path)
     sql += exclude_sql
+    partition_by, partitions = _partitions(b, d, pk, uniques, check_cols, path)
     rls = d.rls or s.Rls()
     for i, g in enumerate(d.grants):
         check_cols(g.columns, path + ("grants", i, "columns"), "grant")
     table = TableIR(
         id=tid, migration=mig, columns=tuple(columns), primary_key=pk, uniques=tuple(uniques),
         checks=tuple(checks), excludes=tuple(excludes), rls_enable=rls.enable, rls_force=rls.force,
-        realtime=d.realtime, comment=d.comment,
+        realtime=d.realtime, comment=d.comment, partition_by=partition_by, partitions=partitions,
         description=d.description, pos=b.pos(path), grants=b.grants(d.grants, path + ("grants",)),
         revoke_from=b.revoke_from, renamed_from=d.renamed_from,
     )
     b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch), *sorted(exclude_deps, key=str)], sql)
+    for part in partitions:  # a partition is a relation of the schema: its name is taken
+        if (other := b.namespace.get((sch, part.name))) is not None and other != tid:
+            b.error(path + ("partitions",), f"partition {sch}.{part.name} has the same name as {other}")
+        b.namespace.setdefault((sch, part.name), tid)
 
     # foreign keys: separate objects, created after both tables (cycles cannot occur)
     fks: list[tuple[s.Reference | s.ForeignKey, list[str], list[str], str | None, tuple[Any, ...]]]
@@ -192,4 +272,6 @@ TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_
                          namespace="relation", relation=True, holds_data=True, plural="tables",
                          alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
                          docs_section="tables", docs_heading=True,
-                         names_type=True, section="tables", build=build_table))
+                         names_type=True, section="tables", build=build_table,
+                         hooks={"nested": lambda: {("TableIR", "partitions"): PartitionIR},
+                                "filters": lambda: {"partition_name": partition_name}}))

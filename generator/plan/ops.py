@@ -35,6 +35,8 @@ RenameConstraint       ``old_constraint`` → ``constraint`` (name)   RenameCons
 ReplaceCheck           new check added beside the old one, swapped  ReplaceCheck back
 AddExclusion           an exclusion constraint of a table           DropExclusion
 DropExclusion          the same                                     AddExclusion
+AddPartition           a partition of a partitioned table           DropPartition
+DropPartition          the same, and its rows                       AddPartition
 =====================  ===========================================  ==========================
 
 ``online`` marks an op on an object that already holds data in a live database: indexes are
@@ -59,6 +61,7 @@ from ..ir.model import (
     IndexIR,
     KeyConstraint,
     Obj,
+    PartitionIR,
     TableIR,
 )
 from ..kinds import Kind, kind_def
@@ -94,7 +97,7 @@ TableConstraint = KeyConstraint | CheckConstraint | ExclusionConstraint
 #: (table, column, default before, default after, is array) of each column of a changed enum
 EnumUsers = tuple[tuple[ObjectId, str, str | None, str | None, bool], ...]
 #: What names an op's part: a column or a table constraint.
-PartObj = Column | KeyConstraint | CheckConstraint | ExclusionConstraint
+PartObj = Column | KeyConstraint | CheckConstraint | ExclusionConstraint | PartitionIR
 
 AEL = "ACCESS EXCLUSIVE"
 SUE = "SHARE UPDATE EXCLUSIVE"
@@ -858,12 +861,55 @@ class DropExclusion(_TableOp):
         return AddExclusion(self.table, self.constraint, self.online)
 
 
+@dataclass(frozen=True, slots=True)
+class AddPartition(_TableOp):
+    """``CREATE TABLE p PARTITION OF table FOR VALUES …``, its RLS enabled and API privileges revoked
+    like the parent's (a partition inherits neither: the parent is the only way in)."""
+
+    action: ClassVar[str] = "add_partition"
+    partition: PartitionIR
+
+    @property
+    def part(self) -> PartitionIR:
+        return self.partition
+
+    def reverse(self) -> DropPartition:
+        return DropPartition(self.table, self.partition)
+
+    def lock(self, part: Part) -> Lock:
+        name = self.table.id.qualified
+        if self.partition.bound == "DEFAULT":
+            return brief(AEL, name)
+        # a new bounded partition scans the default partition (if any) for rows it would take
+        return Lock(AEL, f"{AEL} on {name} (brief; scans a default partition for rows it would hold); "
+                         f"{NO_REWRITE}")
+
+
+@dataclass(frozen=True, slots=True)
+class DropPartition(_TableOp):
+    """``DROP TABLE`` of a partition: its rows go with it."""
+
+    action: ClassVar[str] = "drop_partition"
+    partition: PartitionIR
+
+    @property
+    def part(self) -> PartitionIR:
+        return self.partition
+
+    def reverse(self) -> AddPartition:
+        return AddPartition(self.table, self.partition)
+
+    @property
+    def destructive(self) -> str | None:
+        return f"partition {self.table.id.schema}.{self.partition.name} of {self.table.id.qualified} and its rows"
+
+
 #: Every concrete op class (the tests prove each one's reverse round trip).
 OP_CLASSES: tuple[type[Op], ...] = (
     CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, ReplaceView, RenameObject,
     AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
-    RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion,
+    RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion, AddPartition, DropPartition,
 )
 
 

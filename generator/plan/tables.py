@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from ..errors import RefusedChange
 from ..ir.model import CheckConstraint, Column, ExclusionConstraint, KeyConstraint, TableIR
 from ..ir.names import constraint_name
 from ..ir.serial import column_type
@@ -26,12 +27,14 @@ from .ops import (
     AddColumn,
     AddConstraint,
     AddExclusion,
+    AddPartition,
     AlterColumn,
     AlterObject,
     BackfillColumn,
     DropColumn,
     DropConstraint,
     DropExclusion,
+    DropPartition,
     GrantPrivileges,
     Op,
     RenameColumn,
@@ -210,6 +213,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     for kind, k in new_keys:
         if k.name not in matched:
             d.build.append(_add(after, k, kind, online))
+    _partitions(before, after, original, d)
     side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
         names_move = any(isinstance(op, DropColumn) for op in d.drop) or d.renamed
@@ -223,6 +227,21 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
         else:
             d.build.append(AlterObject(after, before))
     return d
+
+
+def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> None:
+    """Partitions dropped (with the drops) and added (with the builds); one whose bound changed is
+    dropped and created again. A new ``partition_by`` is refused: Postgres cannot re-partition a table."""
+    if before.partition_by != after.partition_by:
+        raise RefusedChange(after.id, f"table {after.id.qualified}: its partitioning cannot change "
+                                      f"({before.partition_by or 'none'} → {after.partition_by or 'none'})",
+                            "create a new table with the new partitioning, copy the rows, then drop the old one")
+    new = {p.name: p for p in after.partitions}
+    kept = {p.name for p in before.partitions if new.get(p.name) == p}
+    for p in reversed(original.partitions):
+        if p.name not in kept:
+            d.drop.append(DropPartition(original, p))
+    d.build += [AddPartition(after, p) for p in after.partitions if p.name not in kept]
 
 
 def _reads_only(k: Constraint, columns: set[str]) -> bool:

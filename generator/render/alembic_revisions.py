@@ -258,7 +258,8 @@ class _Writer:
     def table(self, op: Op, t: TableIR, action: str) -> list[str]:
         schema = py_literal(t.id.schema)
         name = py_literal(t.id.name)
-        if action == "create" and self._expressible(t, t.columns) and not t.excludes:  # EXCLUDE: the SQL
+        # EXCLUDE and PARTITION BY (and the partitions after it): the rendered SQL
+        if action == "create" and self._expressible(t, t.columns) and not t.excludes and not t.partition_by:
             args = [name] + [self.column(t, c) for c in t.columns]
             if t.primary_key:
                 pk = t.primary_key
@@ -435,7 +436,11 @@ def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan
     book, unmanaged = final_entities(model)
     schemas = sorted({o.id.name for o in model.of_kind(Kind.SCHEMA)} | {
         o.id.schema for o in model.objects.values() if o.id.schema})
-    common = {"project": model.project, "schemas": schemas}
+    # partitions are tables of the database the models do not list (Postgres makes each parent's
+    # indexes on them): env.py leaves them out of the comparison
+    partitions = sorted([t.id.schema, p.name] for t in model.of_kind(Kind.TABLE) if isinstance(t, TableIR)
+                        for p in t.partitions)
+    common = {"project": model.project, "schemas": schemas, "partitions": partitions}
     files.append(GeneratedFile(f"{ALEMBIC_DIR}/entities.py", _clean(env.get_template(
         "python/alembic/entities.py.j2").render(
         entities=list(book.items.values()), unmanaged=unmanaged,

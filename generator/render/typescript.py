@@ -10,6 +10,7 @@ Python decides every type and key here; ``templates/ts/database.types.ts.j2`` on
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -181,6 +182,15 @@ def _table(ctx: _Ctx, t: TableIR, rels: list[Rel], computed: list[str]) -> dict[
         update.append(ctx.column(c.name, ts, nullable, True))
     return {"key": ts_key(t.id.name), "row_fields": row + computed, "insert_fields": insert, "update_fields": update,
             "relationships": [r.as_context() for r in rels]}
+
+
+def _with_partitions(tables: list[TableIR]) -> list[TableIR]:
+    """``tables`` and, as postgres-meta lists them (every relkind ``r`` or ``p``), each partition: the
+    parent's columns under the partition's name, without relationships of its own (postgres-meta
+    0.99.0 on PostgreSQL 17+, where a partition inherits its parent's identity columns)."""
+    parts = [dataclasses.replace(t, id=ObjectId(Kind.TABLE, t.id.schema, p.name), partitions=())
+             for t in tables for p in t.partitions]
+    return sorted(tables + parts, key=lambda o: collate(o.id.name))
 
 
 # -- views ---------------------------------------------------------------------------------------------
@@ -432,6 +442,7 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
     fns = _exposed_functions(ctx, schema)
     tables = sorted((o for o in ctx.model.of_kind(Kind.TABLE) if isinstance(o, TableIR) and o.id.schema == schema),
                     key=lambda o: collate(o.id.name))
+    declared = {t.id for t in tables}
     views = sorted((o for o in ctx.model.of_kind(*kinds_where(columns="query"))
                     if isinstance(o, ViewIR | MaterializedViewIR) and o.id.schema == schema),
                    key=lambda o: collate(o.id.name))
@@ -451,7 +462,8 @@ def _schema(ctx: _Ctx, schema: str, rels: list[Rel]) -> dict[str, Any]:
         "composite_types": [{"key": ts_key(c.id.name), "fields": [
             f"{ts_key(a.name)}: {_nullable(ctx.ts(parse_type(a.type), schema), True)}" for a in c.attributes]}
             for c in composites],
-        "tables": [_table(ctx, t, rels_of(t.id), _computed_fields(ctx, fns, t.id)) for t in tables],
+        "tables": [_table(ctx, t, rels_of(t.id), _computed_fields(ctx, fns, t.id)) if t.id in declared else
+                   _table(ctx, t, [], []) for t in _with_partitions(tables)],
         "views": [_view(ctx, v, ctx.views[v.id], rels_of(v.id), _computed_fields(ctx, fns, v.id),
                         view_triggers.get(v.id, set())) for v in views],
         "functions": [{"key": ts_key(name), "signatures": sigs} for name, sigs in functions.items()],

@@ -324,6 +324,60 @@ class Trigger(Spec):
     """Create it in a later migration than its table (that migration's number)."""
 
 
+class PartitionBy(Spec):
+    """How a partitioned table splits its rows: `PARTITION BY RANGE|LIST|HASH (columns)`."""
+
+    strategy: Literal["range", "list", "hash"]
+    """range, list or hash."""
+    columns: list[Name] = Field(min_length=1)
+    """The partition key columns (the primary key and unique constraints must include them)."""
+
+
+class PartitionValues(Spec):
+    """The bound of one partition: `from`/`to` (range), `in` (list) or `modulus`/`remainder` (hash)."""
+
+    from_: list[str | int] | str | int | None = Field(None, alias="from")
+    """Range: lower bound, inclusive (one value per key column)."""
+    to: list[str | int] | str | int | None = None
+    """Range: upper bound, exclusive."""
+    in_: list[str | int] | None = Field(None, alias="in")
+    """List: the values it holds."""
+    modulus: int | None = None
+    """Hash: the modulus."""
+    remainder: int | None = None
+    """Hash: the remainder."""
+
+
+class Partition(Spec):
+    """One partition: `CREATE TABLE name PARTITION OF parent FOR VALUES …` (or DEFAULT)."""
+
+    name: Name
+    """Partition name (in the parent's schema)."""
+    values: PartitionValues | None = None
+    """Its bound (none with `default: true`)."""
+    default: bool = False
+    """The default partition: rows no other partition takes."""
+
+
+class MonthlyRange(Spec):
+    """Months `from` (inclusive) to `to` (exclusive), as `YYYY-MM`."""
+
+    from_: str = Field(alias="from", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    """First month (YYYY-MM)."""
+    to: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    """Month after the last one (YYYY-MM)."""
+
+
+class PartitionSet(Spec):
+    """The time-range helper: one range partition per month, named `<table>_yYYYYmMM`, and
+    `<table>_default` with `default: true`."""
+
+    monthly: MonthlyRange
+    """The span of months."""
+    default: bool = False
+    """Also a default partition."""
+
+
 class Table(Spec):
     """A table: columns, constraints, indexes, RLS, policies, triggers and grants."""
 
@@ -361,6 +415,10 @@ class Table(Spec):
     """Triggers."""
     grants: list[Grant] = []
     """Privileges granted after everything is revoked."""
+    partition_by: PartitionBy | None = None
+    """A partitioned table (`PARTITION BY`); its rows live in its `partitions`."""
+    partitions: list[Partition] | PartitionSet = []
+    """The partitions, one by one, or `{monthly: {from, to}, default: true}`."""
 
 
 class Argument(Spec):

@@ -114,6 +114,10 @@ class Schema:
     domain_not_null: bool = False
     domain_default: bool = False
     domain_renamed_from: str | None = None
+    #: the partitioned table plog: its monthly span (first month, month after the last, as offsets
+    #: from 2026-01) and whether it has a default partition
+    plog_months: list[int] = field(default_factory=lambda: [0, 2])
+    plog_default: bool = True
     #: the composite type's attributes: [name, type, renamed from]; a function takes it as argument
     composite: list[list[Any]] = field(default_factory=lambda: [["x", "integer", None], ["y", "text", None]])
 
@@ -265,6 +269,16 @@ def render(s: Schema) -> str:
         domain["default"] = "0"
     if s.domain_renamed_from:
         domain["renamed_from"] = s.domain_renamed_from
+    def month(offset: int) -> str:
+        return f"{2026 + offset // 12}-{offset % 12 + 1:02d}"
+
+    tables.append({"name": "plog", "rls": {"enable": True}, "primary_key": ["id", "at"],
+                   "columns": [{"name": "id", "type": "bigint", "identity": "always"},
+                               {"name": "at", "type": "timestamptz", "nullable": False, "default": "now()"}],
+                   "partition_by": {"strategy": "range", "columns": ["at"]},
+                   "partitions": {"monthly": {"from": month(s.plog_months[0]), "to": month(s.plog_months[1])},
+                                  "default": s.plog_default},
+                   "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
                            "domains": [domain], "functions": functions, "tables": tables,
                            "composite_types": [{"name": "pt", "attributes": [

@@ -121,7 +121,7 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table", "sequence", "exclude", "domain", "composite"]
+             "rename_table", "sequence", "exclude", "domain", "composite", "partitions"]
     if t.cols:
         kinds += ["drop_column", "rename_column", "retype", "grant", "unique", "serial", "storage"]
     if t.indexes:
@@ -129,6 +129,16 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     if len(s.tables) > 1:
         kinds.append("drop_table")
     kind = draw(st.sampled_from(kinds))
+    if kind == "partitions":  # the next month, the first month dropped, the default partition on or off
+        what = draw(st.sampled_from(["next", "drop_first", "default"]))
+        if what == "next" or (what == "drop_first" and s.plog_months[1] - s.plog_months[0] < 2):
+            s.plog_months[1] += 1
+            return "plog: the next month's partition"
+        if what == "drop_first":
+            s.plog_months[0] += 1
+            return "plog: the first month's partition dropped"
+        s.plog_default = not s.plog_default
+        return f"plog: default partition {'added' if s.plog_default else 'dropped'}"
     if kind == "add_column":
         c = _column(draw, s)
         t.cols.append(c)

@@ -1,0 +1,2 @@
+insert into public.messages (sent_at, body) values ('2026-01-15', 'january'), ('2026-02-15', 'february');
+insert into public.events (region, payload) values ('eu', '{}');

@@ -1,0 +1,72 @@
+"""Partitioned tables without a database: the monthly helper's expansion, the history round trip of a
+partitioned table, and a new ``partition_by`` refused by migrate with a located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SpecError
+from generator.history import object_from_dict, object_to_dict
+from generator.ir import build
+from generator.ir.model import TableIR
+from generator.migrate import migrate
+from generator.output import write_out
+from generator.pipeline import generate
+from generator.spec import load_spec
+
+SPEC = """\
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: logs
+        columns:
+          - {name: at, type: timestamptz, nullable: false}
+          - {name: line, type: text}
+        partition_by: {strategy: range, columns: [at]}
+        partitions:
+          monthly: {from: '2026-11', to: '2027-02'}
+          default: true
+"""
+
+
+def _table(tmp_path: Path, text: str) -> TableIR:
+    (tmp_path / "schema.yaml").write_text(text, encoding="utf-8")
+    model = build(load_spec(tmp_path / "schema.yaml", display="schema.yaml"))
+    table = next(o for o in model.objects.values() if isinstance(o, TableIR))
+    return table
+
+
+def test_monthly_helper_crosses_the_year_and_adds_the_default(tmp_path: Path) -> None:
+    t = _table(tmp_path, SPEC)
+    assert t.partition_by == "RANGE (at)"
+    assert [(p.name, p.bound) for p in t.partitions] == [
+        ("logs_y2026m11", "FROM ('2026-11-01') TO ('2026-12-01')"),
+        ("logs_y2026m12", "FROM ('2026-12-01') TO ('2027-01-01')"),
+        ("logs_y2027m01", "FROM ('2027-01-01') TO ('2027-02-01')"),
+        ("logs_default", "DEFAULT"),
+    ]
+
+
+def test_a_partitioned_table_round_trips_through_history(tmp_path: Path) -> None:
+    t = _table(tmp_path, SPEC)
+    back, _ = object_from_dict(object_to_dict(t, frozenset()))
+    assert (back.partition_by, back.partitions) == (t.partition_by, t.partitions)  # type: ignore[attr-defined]
+    plain = object_to_dict(_table(tmp_path, SPEC.split("        partition_by")[0]), frozenset())["fields"]
+    assert "partitions" not in plain and "partition_by" not in plain  # older history files stay as they are
+
+
+def test_new_partitioning_is_refused_with_a_located_error(tmp_path: Path) -> None:
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    spec.write_text(SPEC, encoding="utf-8")
+    write_out(out, generate(spec, display="schema.yaml").files)
+    listed = SPEC.replace("strategy: range", "strategy: list")
+    spec.write_text(listed[:listed.index("        partitions:")], encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        migrate(spec, out, "relist", display="schema.yaml")
+    message = str(err.value)
+    assert "table public.logs: its partitioning cannot change (RANGE (at) → LIST (at))" in message
+    assert message.startswith("schema.yaml:5:9: ") and "copy the rows" in message
+    assert not (out / "002_relist.sql").exists()
