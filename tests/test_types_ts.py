@@ -113,5 +113,10 @@ def equivalence(pg_server: Server, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @needs_node
 @pytest.mark.parametrize("spec", _specs(), ids=_spec_id)
-def test_database_type_equals_supabase_generator(equivalence: dict[str, str], spec: Path) -> None:
+def test_database_type_equals_supabase_generator(equivalence: dict[str, str], spec: Path, pg_server: Server) -> None:
+    if _spec_id(spec) == "partitioned_tables" and pg_server.server_version < 170000:
+        # before PostgreSQL 17 a partition does not inherit its parent's identity column, so
+        # postgres-meta types a partition's id as required on insert; ours describe 17 and later (the
+        # API reaches partitions only through their parent, whose types agree on every version)
+        pytest.skip("partitions inherit identity columns from PostgreSQL 17 on")
     assert equivalence[_spec_id(spec)] == "", equivalence[_spec_id(spec)]
