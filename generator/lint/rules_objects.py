@@ -76,24 +76,36 @@ def definer_search_path(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("function-without-search-path", "warning",
-      "A function without a fixed search_path resolves names in the caller's search_path.")
+      "A function or procedure without a fixed search_path resolves names in the caller's search_path "
+      "(Supabase's advisor: function_search_path_mutable).")
 def function_search_path(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind(Kind.FUNCTION):
-        if not fn.security_definer and not _search_path_fixed(fn):
+    for fn in ctx.of_kind(*kinds_where(routine=True)):  # functions and procedures
+        if fn.security_definer or _search_path_fixed(fn):
+            continue
+        if isinstance(fn, m.ProcedureIR):
+            yield ctx.finding(fn, "resolves names in the caller's search_path (a CALL from another session may "
+                                  "then run the caller's objects)", "search_path",
+                              hint="remove `search_path: null` and qualify every name; a procedure that COMMITs "
+                                   "cannot have one (Postgres refuses it): qualify every name and waive this")
+        else:
             yield ctx.finding(fn, "resolves names in the caller's search_path (a trigger or a policy may then "
                                   "call the caller's objects)", "search_path",
                               hint="remove `search_path: null`; qualify every name in the body")
 
 
 @rule("definer-executable-by-api", "error",
-      "A SECURITY DEFINER function in an exposed schema that anon or authenticated may call (/rpc).")
+      "A SECURITY DEFINER function (/rpc) or procedure in an exposed schema that anon or authenticated may call "
+      "(Supabase's advisor: anon/authenticated_security_definer_function_executable).")
 def definer_executable(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind(Kind.FUNCTION):
-        if not fn.security_definer or (fn.returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
+    for fn in ctx.of_kind(*kinds_where(routine=True)):  # functions and procedures
+        returns = getattr(fn, "returns", None)
+        if not fn.security_definer or (returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
             continue
         roles = ctx.api_roles_with(fn, ("execute",))
+        how = "through the API" if isinstance(fn, m.FunctionIR) else "(CALL, e.g. from an invoker function " \
+                                                                    "they reach through /rpc)"
         if roles:
-            yield ctx.finding(fn, f"{', '.join(roles)} may call it through the API and it runs with its owner's "
+            yield ctx.finding(fn, f"{', '.join(roles)} may call it {how} and it runs with its owner's "
                                   "rights, past row level security", "grants",
                               hint="move it to a schema that is not exposed, make it SECURITY INVOKER, grant "
                                    "EXECUTE to service_role only, or waive with the reason it is safe")
