@@ -102,13 +102,19 @@ def definer_executable(ctx: Context) -> Iterator[Finding]:
         if not fn.security_definer or (returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
             continue
         roles = ctx.api_roles_with(fn, ("execute",))
-        how = "through the API" if isinstance(fn, m.FunctionIR) else "(CALL, e.g. from an invoker function " \
-                                                                    "they reach through /rpc)"
-        if roles:
-            yield ctx.finding(fn, f"{', '.join(roles)} may call it {how} and it runs with its owner's "
+        if not roles:
+            continue
+        if isinstance(fn, m.FunctionIR):
+            yield ctx.finding(fn, f"{', '.join(roles)} may call it through the API and it runs with its owner's "
                                   "rights, past row level security", "grants",
                               hint="move it to a schema that is not exposed, make it SECURITY INVOKER, grant "
                                    "EXECUTE to service_role only, or waive with the reason it is safe")
+        else:  # PostgREST cannot CALL a procedure: only code they reach through /rpc can
+            yield ctx.finding(fn, f"{', '.join(roles)} may CALL it (from any invoker function they reach through "
+                                  "/rpc) and it runs with its owner's rights, past row level security", "grants",
+                              severity="warning",
+                              hint="move it to a schema that is not exposed, make it SECURITY INVOKER, or grant "
+                                   "EXECUTE to service_role only")
 
 
 @rule("fk-without-index", "warning",

@@ -136,7 +136,8 @@ def test_advisor_rules_say_what_and_are_waivable(tmp_path: Path) -> None:
     assert ("raw-sql-unchecked", "raw revoke only") not in messages and ("raw-sql-unchecked", "raw fillfactor") \
         not in messages
     messages = {(f.rule, str(f.object)): f.message for f in lint(SPECS / "unsupported-reg-types.yaml")}
-    assert messages[("unsupported-reg-types", "table public.jobs")].startswith("column handlers is of type regprocedure")
+    assert messages[("unsupported-reg-types", "table public.jobs")].startswith(
+        "column handlers is of type regprocedure")
     spec = (SPECS / "raw-sql-unchecked.yaml").read_text(encoding="utf-8") + (
         "lint:\n  waive:\n"
         "    - {rule: raw-sql-unchecked, object: raw lookup table, reason: Reviewed by hand; read-only codes.}\n"
