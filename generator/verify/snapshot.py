@@ -341,6 +341,9 @@ select 'type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname),
                      order by e.enumsortorder)) end,
          'base', case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) end,
          'not_null', case when t.typtype = 'd' then t.typnotnull end,
+         'collation', case when t.typtype = 'd' and t.typcollation <> (select b.typcollation from pg_type b
+                                                                      where b.oid = t.typbasetype)
+                           then t.typcollation::regcollation::text end,
          'default', t.typdefault,
          'attributes', case when t.typtype = 'c' then to_jsonb(array(
                      select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
