@@ -316,6 +316,9 @@ class Trigger(Spec):
     """A constraint trigger that can be deferred (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    from_: Name | None = Field(None, alias="from")
+    """FROM: the table a constraint trigger's constraint references (qualified, or in the trigger's
+    schema; a table of the spec or an external one); Postgres drops the trigger with that table."""
     referencing: Referencing | None = None
     """Transition tables (AFTER triggers on one event, not constraint triggers, no `update_of`)."""
     comment: str | None = None
