@@ -66,6 +66,8 @@ class Reference(Spec):
     match: Literal["simple", "full"] = "simple"
     """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
     default, skips the check when any column is NULL)."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT."""
 
 
 class Column(Spec):
@@ -192,6 +194,8 @@ class ForeignKey(Spec):
     match: Literal["simple", "full"] = "simple"
     """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
     default, skips the check when any column is NULL)."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT."""
 
 
 class ForeignTarget(Spec):
@@ -622,6 +626,9 @@ class Extension(Spec):
     """WITH SCHEMA."""
     version: Name | None = None
     """VERSION (default: the server's default version)."""
+    comment: str | None = None
+    """COMMENT ON EXTENSION, in place of the extension's own (from its control file), which is
+    given back when the comment is removed."""
 
 
 class Sequence(Spec):

@@ -177,7 +177,8 @@ where {_NSP} and n.nspname <> 'pg_toast' and {_not_ext("pg_namespace", "n.oid")}
 
 _EXTENSIONS = f"""
 select 'extension ' || quote_ident(x.extname),
-       jsonb_build_object('version', x.extversion, 'schema', n.nspname)
+       jsonb_build_object('version', x.extversion, 'schema', n.nspname,
+                          'comment', obj_description(x.oid, 'pg_extension'))
 from pg_extension x join pg_namespace n on n.oid = x.extnamespace
 where {_NSP}
 """

@@ -214,8 +214,8 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     children: list[Item] = []
     for k in cons:
         where = f"{qname}.{k['name']}"
-        if k["comment"]:
-            cat.skip("constraint", where, "a comment on a constraint")
+        if k["comment"] and k["type"] != "f":  # a foreign key's comment is read with it
+            cat.skip("constraint", where, "a comment on a key, check or exclusion constraint")
         if k["type"] == "x":
             x = _exclusion(cat, k, tname, where)
             if x is not None:
@@ -304,6 +304,6 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
           "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
           "deferrable": bool(k["deferrable"]),
           "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate",
-          "match": "full" if k["match"] == "f" else "simple"}
+          "match": "full" if k["match"] == "f" else "simple", "comment": k["comment"]}
     return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
                               "initially": "deferred", "match": "simple"})
