@@ -84,7 +84,6 @@ order by 1, 2
 """
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-01(?P<time> 00:00:00(?P<zone>[+-]\d{2}(?::\d{2}){0,2})?)?$")
-_MONTH_NAME = re.compile(r"_y(\d{4})m(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, slots=True)
