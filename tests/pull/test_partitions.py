@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.pull.drift import diff
-from generator.pull.kinds.partition import Unstatable, bound_data, key_data, monthly_form
+from generator.pull.kinds.partition import Unstatable, bound_data, clone_index_name, key_data, monthly_form
 from generator.verify.backends import Server
 from tests.pull.helpers import apply, prepare, pull_into, regenerate_and_compare, snapshot
 
@@ -44,6 +44,15 @@ def test_keys_the_language_states_and_those_it_cannot() -> None:
         None, "partition key RANGE (((d)::date)): an expression in the key")
     assert "collation" in key_data("l", ["v"], 'LIST (v COLLATE "C")', False)[1]
     assert "operator class" in key_data("h", ["v"], "HASH (v text_pattern_ops)", False)[1]
+
+
+def test_names_postgres_gives_a_partitions_clones() -> None:
+    assert clone_index_name("m_1", "p", ["id", "at"]) == "m_1_pkey"
+    assert clone_index_name("m_1", "u", ["b", "a"]) == "m_1_b_a_key"
+    assert clone_index_name("m_1", "x", ["a"]) == "m_1_a_excl"
+    assert clone_index_name("m_1", None, ["a", "c"]) == "m_1_a_c_idx"
+    assert clone_index_name("m_1", None, ["a", ""]) is None  # an expression: named after its function
+    assert clone_index_name("m" * 60, None, ["a"]) is None  # truncated by Postgres
 
 
 def _months(table: str, *spans: tuple[str, str, str]) -> list[dict[str, object]]:
@@ -79,11 +88,11 @@ def test_monthly_helper_form_only_for_exactly_what_it_generates() -> None:
 #: referencing a partitioned one, a trigger on a partitioned table.
 HAND_WRITTEN = """
 create table public.logs (
-  id bigint generated always as identity, at date not null default current_date, line text not null,
-  primary key (id, at)) partition by range (at);
+  id bigint generated always as identity, at date not null default current_date,
+  line text not null check (length(line) > 0), primary key (id, at)) partition by range (at);
 create table public.logs_y2025m12 partition of public.logs for values from ('2025-12-01') to ('2026-01-01');
 create table public.logs_y2026m01 partition of public.logs for values from ('2026-01-01') to ('2026-02-01');
-create table public.logs_y2026m02 (like public.logs including defaults);
+create table public.logs_y2026m02 (like public.logs including defaults including constraints);
 alter table public.logs attach partition public.logs_y2026m02 for values from ('2026-02-01') to ('2026-03-01');
 create table public.logs_default partition of public.logs default;
 create index logs_line_idx on public.logs (line);
@@ -107,6 +116,7 @@ begin
 end;
 $$;
 create trigger events_touch before insert on public.events for each row execute function public.touch();
+-- Supabase only from here: RLS on, the API roles' default grants revoked on every table, realtime
 do $$
 declare t text;
 begin
@@ -119,18 +129,23 @@ end
 $$;
 grant select on public.logs to authenticated;
 create policy "logs are readable" on public.logs for select to authenticated using (true);
+alter publication supabase_realtime add table public.events;
 """
 
 
-def test_hand_written_partitions_round_trip(pg_server: Server, tmp_path: Path) -> None:
+@pytest.mark.parametrize("supabase", [True, False], ids=["supabase", "plain"])
+def test_hand_written_partitions_round_trip(supabase: bool, pg_server: Server, tmp_path: Path) -> None:
     """Range with monthly partitions and a default (one attached later), range on a timestamp, list with
-    a default, hash, a range on integers: pulled in the spec's own forms, regenerated, the same catalog."""
+    a default, hash, a range on integers: pulled in the spec's own forms, regenerated, the same catalog
+    (on Supabase and on plain Postgres)."""
+    sql = HAND_WRITTEN if supabase else HAND_WRITTEN.split("-- Supabase only")[0]
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
-        prepare(c)
-        apply(c, "partitions.sql", HAND_WRITTEN)
+        prepare(c, supabase=supabase)
+        apply(c, "partitions.sql", sql)
         expected = snapshot(db.dsn)
         spec, _out = pull_into(db.dsn, tmp_path, schemas=["public"])
     text = spec.read_text(encoding="utf-8")
+    assert ("realtime: true" in text) is supabase
     logs = text[text.index("- name: logs\n"):text.index("- name: readings\n")]
     assert "partition_by: {strategy: range, columns: [at]}\n    partitions:\n      monthly: {from: 2025-12, " \
            "to: 2026-03}\n      default: true\n" in logs
@@ -139,7 +154,8 @@ def test_hand_written_partitions_round_trip(pg_server: Server, tmp_path: Path) -
     assert "- name: events_eu\n      values: {in: [eu, uk]}\n    - {name: events_rest, default: true}" in text
     assert "values: {modulus: 2, remainder: 1}" in text and "values: {from: 0, to: 10}" in text
     assert text.count("events_touch") == 1 and text.count("references: {table: logs") == 1
-    assert regenerate_and_compare(pg_server, spec, expected) == []
+    assert text.count("length(line) > 0") == 1
+    assert regenerate_and_compare(pg_server, spec, expected, supabase=supabase) == []
 
 
 UNSTATABLE = """
@@ -151,6 +167,10 @@ create table public.sales_2027 partition of public.sales for values from ('2027-
 create table public.sales_2027_eu partition of public.sales_2027 for values in ('eu');
 alter table public.sales_2026 add constraint sales_2026_positive check (amount > 0);
 create index sales_2026_region_idx on public.sales_2026 (region);
+create index sales_amount_idx on public.sales (amount);
+create table public.sales_2028 (like public.sales);
+create index sales_2028_by_amount on public.sales_2028 (amount);
+alter table public.sales attach partition public.sales_2028 for values from ('2028-01-01') to ('2029-01-01');
 create table public.by_name (name text not null) partition by list ((lower(name)));
 do $$
 declare t text;
@@ -166,8 +186,9 @@ $$;
 
 
 def test_what_a_partition_holds_of_its_own_is_listed(pg_server: Server, tmp_path: Path) -> None:
-    """A partition's own check and index, a MINVALUE bound, a sub-partitioned partition and an
-    expression key are listed (exit 4, nothing written); --skip-unsupported writes the rest."""
+    """A partition's own check and index, its table's index attached under another name than Postgres
+    gives it, a MINVALUE bound, a sub-partitioned partition and an expression key are listed (exit 4,
+    nothing written); --skip-unsupported writes the rest."""
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
         prepare(c)
         apply(c, "unstatable.sql", UNSTATABLE)
@@ -183,6 +204,8 @@ def test_what_a_partition_holds_of_its_own_is_listed(pg_server: Server, tmp_path
             "- partition public.sales_2026 (its own constraint sales_2026_positive (CHECK ((amount > (0)::numeric))))",
             "- partition public.sales_2027 (of public.sales, itself partitioned (LIST (region)): sub-partitions)",
             "- partition public.sales_2027_eu (a partition of public.sales_2027, itself partitioned)",
+            "- partition public.sales_2028 (index sales_2028_by_amount of its table's, under a name of its own "
+            "(Postgres names it sales_2028_amount_idx))",
             "- partition public.sales_old (of public.sales, FOR VALUES FROM (MINVALUE) TO ('2026-01-01'): a MINVALUE "
             "bound)",
             "- table public.by_name (partition key LIST (lower(name)): an expression in the key; left out with its "

@@ -74,14 +74,39 @@ order by a.attrelid, a.attnum
 """
 
 #: A partition's constraints that are its own: not cloned from the parent's (``conparentid``), not
-#: an inherited check (``conislocal``); NOT NULL (``n``, PostgreSQL 18) is compared per column.
+#: an inherited check (``coninhcount``: one the partition declared too before it was attached is
+#: merged with its table's, same name and expression); NOT NULL (``n``, PostgreSQL 18) is compared
+#: per column.
 OWN_CONSTRAINTS = """
 select con.conrelid as rel, con.conname as name, pg_get_constraintdef(con.oid) as def
 from pg_constraint con
 where con.conrelid = any(%(rels)s) and con.contype <> 'n' and con.conparentid = 0
-  and (con.contype <> 'c' or con.conislocal)
+  and (con.contype <> 'c' or con.coninhcount = 0)
 order by 1, 2
 """
+
+#: The indexes and foreign keys Postgres gave a partition as clones of its table's (or attached to them):
+#: their names are Postgres's choice when the spec re-creates them, so one named otherwise is reported.
+CLONED_INDEXES = """
+select i.indrelid as rel, ic.relname as name,
+       (select con.contype from pg_constraint con where con.conindid = i.indexrelid and con.conrelid = i.indrelid
+          and con.contype in ('p', 'u', 'x')) as contype,
+       array(select coalesce(a.attname::text, '') from unnest(i.indkey::int2[]) with ordinality k(n, o)
+             left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.n and k.n <> 0
+             order by k.o) as columns
+from pg_index i join pg_class ic on ic.oid = i.indexrelid
+where i.indrelid = any(%(rels)s) and ic.relispartition
+order by 1, 2
+"""
+
+CLONED_FKS = """
+select con.conrelid as rel, con.conname as name, p.conname as parent_name, p.conrelid as parent_rel
+from pg_constraint con join pg_constraint p on p.oid = con.conparentid
+where con.conrelid = any(%(rels)s) and con.contype = 'f'
+order by 1, 2
+"""
+
+_SUFFIX = {"p": "pkey", "u": "key", "x": "excl"}
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-01(?P<time> 00:00:00(?P<zone>[+-]\d{2}(?::\d{2}){0,2})?)?$")
 
@@ -207,6 +232,17 @@ def _next(month: tuple[int, int]) -> tuple[int, int]:
     return (y + 1, 1) if m == 12 else (y, m + 1)
 
 
+def clone_index_name(partition: str, contype: str | None, columns: list[str]) -> str | None:
+    """The name Postgres gives a partition's clone of its table's index (``<partition>_<columns>_idx``,
+    ``_pkey``, ``_key``, ``_excl``), or None where it cannot be told without Postgres: an expression
+    column (named after its function), or a name Postgres would truncate."""
+    if any(not c for c in columns):
+        return None
+    suffix = _SUFFIX.get(contype or "", "idx")
+    name = "_".join([partition, suffix] if suffix == "pkey" else [partition, *columns, suffix])
+    return name if len(name.encode("utf-8")) <= 63 else None
+
+
 def _column_shape(c: dict[str, Any], identity: str) -> tuple[Any, ...]:
     return (c["name"], c["type"], c["not_null"], identity, c["generated"], c["expr"], c["collation"], c["storage"],
             c["compression"])
@@ -228,9 +264,14 @@ def read(cat: Catalog, parents: list[dict[str, Any]]) -> dict[int, Partitioning 
     columns: dict[int, list[dict[str, Any]]] = {}
     for c in cat.rows(COLUMNS, {"rels": rels + [r["oid"] for r in rows]}):
         columns.setdefault(c["rel"], []).append(c)
+    parts = [r["oid"] for r in rows]
     own: dict[int, list[dict[str, Any]]] = {}
-    for k in cat.rows(OWN_CONSTRAINTS, {"rels": [r["oid"] for r in rows]}):
+    for k in cat.rows(OWN_CONSTRAINTS, {"rels": parts}):
         own.setdefault(k["rel"], []).append(k)
+    for k in cat.rows(CLONED_INDEXES, {"rels": parts}):
+        own.setdefault(k["rel"], []).append({**k, "cloned": "index"})
+    for k in cat.rows(CLONED_FKS, {"rels": parts}):
+        own.setdefault(k["rel"], []).append({**k, "cloned": "fk"})
     # a partition inherits its parent's identity columns from PostgreSQL 17 on (before, it has none)
     inherited_identity = cat.server_version >= 170000
 
@@ -294,7 +335,17 @@ def _own_objects(cat: Catalog, r: dict[str, Any], parent: dict[str, Any], name: 
         if c["granted"]:
             cat.skip("partition", name, f"privileges on its column {c['name']}")
     for k in own:
-        cat.skip("partition", name, f"its own constraint {k['name']} ({k['def']})")
+        if k.get("cloned") == "index":
+            expected = clone_index_name(r["name"], k["contype"], list(k["columns"]))
+            if expected is not None and not re.fullmatch(re.escape(expected) + r"\d*", k["name"]):
+                cat.skip("partition", name, f"index {k['name']} of its table's, under a name of its own "
+                                            f"(Postgres names it {expected})")
+        elif k.get("cloned") == "fk":
+            if k["parent_rel"] == parent["oid"] and k["name"] != k["parent_name"]:
+                cat.skip("partition", name, f"foreign key {k['name']} of its table's, under a name of its own "
+                                            f"(Postgres names it {k['parent_name']})")
+        else:
+            cat.skip("partition", name, f"its own constraint {k['name']} ({k['def']})")
     if r["comment"] is not None:
         cat.skip("partition", name, "a comment of its own")
     if r["persistence"] == "u":
