@@ -26,6 +26,8 @@ def test_bounds_as_postgres_prints_them() -> None:
         "values": {"from": ["-5", "1.5"], "to": [10, "a'b"]}}
     assert bound_data("l", "FOR VALUES IN ('eu', 'uk')") == {"values": {"in": ["eu", "uk"]}}
     assert bound_data("l", "FOR VALUES IN (true)") == {"values": {"in": ["true"]}}
+    assert bound_data("l", "FOR VALUES IN (0, '', false)") == {"values": {"in": [0, "", "false"]}}
+    assert bound_data("h", "FOR VALUES WITH (modulus 1, remainder 0)") == {"values": {"modulus": 1, "remainder": 0}}
     assert bound_data("h", "FOR VALUES WITH (modulus 4, remainder 3)") == {"values": {"modulus": 4, "remainder": 3}}
     assert bound_data("l", "DEFAULT") == {"default": True}
     for strategy, bound, why in (("r", "FOR VALUES FROM (MINVALUE) TO (10)", "MINVALUE"),

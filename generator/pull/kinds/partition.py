@@ -20,10 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import pglast
-from pglast import ast
-
 from ...quoting import quote_ident
+from ...sqlan.partitions import BoundValue, partition_bound
 from ..catalog import Catalog, qualified
 from ..privileges import grants_of
 
@@ -136,45 +134,33 @@ def key_data(strategy: str, columns: list[str], definition: str, has_expression:
     return None, f"partition key {definition}: an operator class or collation in the key"
 
 
-def bound_datum(node: ast.Node) -> str | int:
+def bound_datum(value: BoundValue) -> str | int:
     """One value of a bound as the spec writes it (Postgres casts the literal to the key's type)."""
-    if isinstance(node, ast.A_Const):
-        if node.isnull:
-            raise Unstatable("a NULL bound value")
-        val = node.val
-        if isinstance(val, ast.Integer):
-            return int(val.ival)
-        if isinstance(val, ast.Float):
-            return str(val.fval)
-        if isinstance(val, ast.Boolean):
-            return "true" if val.boolval else "false"
-        if isinstance(val, ast.String):
-            return str(val.sval)
-        if isinstance(val, ast.BitString):
-            return str(val.bsval)
-    if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String) \
-            and node.fields[0].sval in ("minvalue", "maxvalue"):
-        raise Unstatable(f"a {node.fields[0].sval.upper()} bound")
+    if value.kind == "literal" and value.value is not None:
+        return value.value
+    if value.kind == "null":
+        raise Unstatable("a NULL bound value")
+    if value.kind in ("minvalue", "maxvalue"):
+        raise Unstatable(f"a {value.kind.upper()} bound")
     raise Unstatable("a bound value the spec cannot write")
 
 
 def bound_data(strategy: str, bound: str) -> dict[str, Any]:
     """``FOR VALUES …`` / ``DEFAULT`` as Postgres prints it → the spec's ``values`` (or ``default``);
     :class:`Unstatable` for what the language cannot state."""
-    stmt = pglast.parse_sql(f"CREATE TABLE x PARTITION OF y {bound}")[0].stmt
-    spec = stmt.partbound
-    if spec.is_default:
+    b = partition_bound(bound)
+    if b.default:
         return {"default": True}
 
-    def one(values: tuple[ast.Node, ...] | None) -> Any:
-        out = [bound_datum(v) for v in values or ()]
+    def one(values: tuple[BoundValue, ...]) -> Any:
+        out = [bound_datum(v) for v in values]
         return out[0] if len(out) == 1 else out
 
     if strategy == "r":
-        return {"values": {"from": one(spec.lowerdatums), "to": one(spec.upperdatums)}}
+        return {"values": {"from": one(b.lower), "to": one(b.upper)}}
     if strategy == "l":
-        return {"values": {"in": [bound_datum(v) for v in spec.listdatums or ()]}}
-    return {"values": {"modulus": int(spec.modulus), "remainder": int(spec.remainder)}}
+        return {"values": {"in": [bound_datum(v) for v in b.values]}}
+    return {"values": {"modulus": b.modulus, "remainder": b.remainder}}
 
 
 def _month(value: Any, key_type: str) -> tuple[int, int] | None:
