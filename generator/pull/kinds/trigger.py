@@ -21,7 +21,7 @@ select n.nspname as schema, c.relname as "table", t.tgname as name, t.tgtype::in
 from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
 join pg_proc f on f.oid = t.tgfoid join pg_namespace fn on fn.oid = f.pronamespace
 left join pg_class r on r.oid = t.tgconstrrelid left join pg_namespace rn on rn.oid = r.relnamespace
-where not t.tgisinternal and n.nspname = any(%(schemas)s)
+where not t.tgisinternal and n.nspname = any(%(schemas)s) and {own}
 order by 1, 2, 3
 """
 
@@ -35,12 +35,14 @@ ATTACHED = QUERY.replace("n.nspname = any(%(schemas)s)", "n.nspname <> all(%(sch
 def read(cat: Catalog) -> list[Item]:
     """Triggers on pulled relations, and (``attached_triggers``) the application's triggers on tables
     outside the pulled schemas (``auth.users``): those whose function the pull declares."""
+    # a partition's clone of its table's trigger is the table's (tgparentid, PostgreSQL 13 on)
+    own = "t.tgparentid = 0" if cat.server_version >= 130000 else "true"
     out = []
-    for r in cat.rows(ATTACHED):
+    for r in cat.rows(ATTACHED.replace("{own}", own)):
         cat.referenced.add((r["schema"], r["table"]))
         data = {"table": f"{r['schema']}.{r['table']}", **trigger_data(cat, r)}
         out.append(Item("attached_triggers", r["schema"], r["name"], data, parent=r["table"]))
-    for r in cat.rows(QUERY):
+    for r in cat.rows(QUERY.replace("{own}", own)):
         where = f"{qualified(r['schema'], r['table'])}.{r['name']}"
         if r["enabled"] != "O":
             cat.skip("trigger", where, "disabled or replica/always mode")
