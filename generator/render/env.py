@@ -15,6 +15,7 @@ from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from .alter import FILTERS as ALTER_FILTERS
+from .codecache import code_cache
 from .columns import FILTERS as COLUMN_FILTERS
 from .exclusion import exclusion_def
 from .markdown import FILTERS as MARKDOWN_FILTERS
@@ -124,8 +125,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         raise TemplateError(f"--templates {user_dir}: no such folder")
     paths = [user_dir] if user_dir else []
     paths.append(str(builtin_templates()))
-    env = _Environment(
-        loader=jinja2.FileSystemLoader(paths),
+    options: dict[str, Any] = dict(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -133,6 +133,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # one run, templates do not change under us: no stat() per render
     )
+    env = _Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=code_cache(options), **options)
     env.filters.update(
         comment=comment_text, ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
