@@ -90,7 +90,7 @@ class Context:
         self.config = loaded.spec.lint or LintConfig()
         sections = model.sections
         self.exposed = set(sections.exposed_schemas if sections is not None else self.config.exposed_schemas)
-        self._paths = _paths_by_pos(loaded)
+        self._paths_found: dict[tuple[int, int], tuple[Any, ...]] | None = None
         self.current_rule: Rule | None = None
 
     # -- positions -----------------------------------------------------------------------------
@@ -98,7 +98,9 @@ class Context:
         """Position of ``obj``'s YAML mapping, or of the value at ``sub`` inside it when present."""
         if not sub:
             return obj.pos
-        path = self._paths.get((obj.pos.line, obj.pos.col))
+        if self._paths_found is None:  # only when a finding points inside an object: a clean spec never does
+            self._paths_found = _paths_by_pos(self.loaded)
+        path = self._paths_found.get((obj.pos.line, obj.pos.col))
         if path is None:
             return obj.pos
         full = path + tuple(sub)
