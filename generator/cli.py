@@ -15,7 +15,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -102,6 +101,8 @@ def out_dir(spec: Path, out: Path | None) -> Path:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~30 ms of imports: only for --version
+
     try:
         return version("schemagen")
     except PackageNotFoundError:  # running from a source tree that is not installed

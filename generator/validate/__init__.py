@@ -7,10 +7,8 @@ file line. PL/pgSQL bodies are parsed with libpg_query's PL/pgSQL parser.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from pglast import parser as pg
 
@@ -132,6 +130,9 @@ def validate_sql_files(files: list[SqlFile], where: Where = _nowhere, *, workers
     """
     workers = _workers() if workers is None else workers
     if workers > 1 and sum(len(f.text) for f in files) >= min_chars:
+        import multiprocessing  # only for 8 MB of SQL or more: the imports cost ~15 ms on every run
+        from concurrent.futures import ProcessPoolExecutor
+
         pieces = [(i, text) for i, f in enumerate(files) for text in _chunks(f, workers)]
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
