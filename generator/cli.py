@@ -11,6 +11,7 @@ Exit codes, the same for every command (README, "Commands"):
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import sys
@@ -372,8 +373,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _exit(code: int) -> None:
-    """Exit with ``code``: at once when the command is the whole process (see :func:`main`)."""
-    if _WHOLE_PROCESS:
+    """Exit with ``code``: at once when the command is the whole process (see :func:`main`) and
+    nothing else waits for the end of it (a profiler or tracer such as ``python -m cProfile`` or
+    coverage, an ``atexit`` handler: multiprocessing's after parallel validation)."""
+    if _WHOLE_PROCESS and sys.getprofile() is None and sys.gettrace() is None and \
+            getattr(atexit, "_ncallbacks", lambda: 1)() == 0:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
