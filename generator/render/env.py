@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.filters import do_indent
 
 from ..errors import SchemagenError, TemplateError
 from ..ir.ids import ObjectId
@@ -152,7 +153,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, function_body=function_body, collation=collation,
-        identity_sequence=identity_sequence, view_options=view_options,
+        identity_sequence=identity_sequence, view_options=view_options, indent_each=indent_each,
     )
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
@@ -162,6 +163,12 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
             env.filters.update(kd.hooks["filters"]())
     env.globals.update(qualified=quote_qualified)
     return env
+
+
+def indent_each(items: Iterable[str], width: int) -> str:
+    """The items one per line, each as Jinja's ``indent(width, true)`` writes it (a loop of
+    ``indent`` calls in a template: 30,000 fields in the types of 1,000 tables)."""
+    return "\n".join(do_indent(item, width, True) for item in items)
 
 
 def arguments(fn: FunctionIR) -> str:
