@@ -301,9 +301,18 @@ def _prefixes(name: str) -> list[tuple[str, ...]]:
     return [tuple(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+_WRITE_CHUNK = 1 << 20
+
+
+def _write_synced(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) and fsync it. Text is encoded a megabyte at a time: a 10 MB
+    history snapshot encoded at once was the peak memory of a 1,000-table generate (+10 MiB)."""
     with open(path, "wb") as f:
-        f.write(data)
+        if isinstance(data, str):
+            for i in range(0, len(data), _WRITE_CHUNK):
+                f.write(data[i:i + _WRITE_CHUNK].encode("utf-8"))
+        else:
+            f.write(data)
         f.flush()
         os.fsync(f.fileno())
 
@@ -323,7 +332,7 @@ def _stage(txn: Path, files: list[GeneratedFile], remove: list[str]) -> _Journal
     for f in files:
         target = new / f.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_synced(target, f.text.encode("utf-8"))
+        _write_synced(target, f.text)
         _step()
     _fsync_dirs(new, [f.name for f in files])
     journal: _Journal = {"format": JOURNAL_FORMAT, "write": [f.name for f in files], "remove": remove}

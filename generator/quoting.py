@@ -17,10 +17,19 @@ _NEEDS_QUOTES = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
 
 
 def quote_ident(name: str) -> str:
-    """Quote ``name`` as a Postgres identifier when (and only when) it needs it."""
-    if _SIMPLE.match(name) and name not in _NEEDS_QUOTES:
-        return name
-    return '"' + name.replace('"', '""') + '"'
+    """Quote ``name`` as a Postgres identifier when (and only when) it needs it.
+
+    Remembered per name (~200,000 calls per 1,000 tables, on a few thousand names)."""
+    quoted = _QUOTED.get(name)
+    if quoted is None:
+        if len(_QUOTED) >= 1 << 16:  # bounded: a long-lived process sees many specs
+            _QUOTED.clear()
+        quoted = _QUOTED[name] = name if _SIMPLE.match(name) and name not in _NEEDS_QUOTES else \
+            '"' + name.replace('"', '""') + '"'
+    return quoted
+
+
+_QUOTED: dict[str, str] = {}
 
 
 def quote_qualified(schema: str | None, name: str) -> str:

@@ -33,6 +33,17 @@ def test_pieces_hold_the_whole_file(files) -> None:  # noqa: ANN001
         assert "".join(_chunks(f, 3)) == f.text
 
 
+def test_pieces_are_cut_where_a_segment_starts(files) -> None:  # noqa: ANN001
+    f = max(files, key=lambda f: len(f.segments))
+    pieces = list(_chunks(f, 4))
+    assert len(pieces) == 4
+    lines = [p.count("\n") for p in pieces]
+    starts = {s.first_line for s in f.segments}
+    for i in range(1, len(pieces)):  # each piece begins on the first line of a segment's SQL
+        assert sum(lines[:i]) + 1 in starts
+        assert any(pieces[i].startswith(s.sql) for s in f.segments)
+
+
 def test_parallel_finds_nothing_in_valid_files(files) -> None:  # noqa: ANN001
     assert validate_sql_files(files, workers=2, min_chars=0) == []
 

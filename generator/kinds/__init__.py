@@ -199,10 +199,13 @@ def _load() -> None:
 
 
 def kind_def(kind: Kind | str) -> KindDef:
-    """The definition of ``kind``."""
+    """The definition of ``kind`` (a ``Kind`` or its value: a ``StrEnum`` member hashes and
+    compares as its string, so both find it without building the member; called ~80,000 times
+    per 1,000 tables)."""
     if not _LOADED:
         _load()
-    return _REGISTRY[Kind(kind)]
+    found = _REGISTRY.get(kind)  # type: ignore[call-overload]  # a str finds its equal Kind
+    return found if found is not None else _REGISTRY[Kind(kind)]
 
 
 def kind_defs() -> Iterator[KindDef]:

@@ -232,15 +232,22 @@ class Op:
     def cache_key(self, action: str) -> tuple[object, ...]:
         """Identity of one rendered part: the op's class, and its fields by identity (objects) or
         value (flags, names). Cached segments keep their op alive, so ids are not reused."""
-        # every concrete op is a dataclass (the base is not: it has no fields of its own)
-        values = (getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
-        return (type(self), action, *(v if isinstance(v, (str, bool, int, type(None))) else id(v) for v in values))
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:  # every concrete op is a dataclass (the base is not: it has no fields of its own)
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+        values = (getattr(self, name) for name in names)
+        return (cls, action, *(v if isinstance(v, _PLAIN) else id(v) for v in values))
 
     def __str__(self) -> str:
         what = f"{self.action} {self.obj.id}"
         if self.part is not None:
             what += f" {self.part.name}"
         return what
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # op class → its dataclass field names (cache_key)
+_PLAIN = (str, bool, int, type(None))  # fields a cache key holds by value (flags, names); others by id
 
 
 def _relation(obj: Obj) -> ObjectId | None:

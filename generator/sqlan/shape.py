@@ -9,14 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from .nodes import QName
 from .nodes import names as _names
 from .nodes import qname as _qname
 from .parse import ParseError
 from .parse import parse_expression as _parse_expression
+
+_R = TypeVar("_R")
+_MEMO: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def _per_node(fn: Callable[..., _R]) -> Callable[..., _R]:
+    """Remember ``fn(node, *args)`` per parse-tree node (by identity, the node kept alive with the
+    result so that its id is not reused): the trees come from the cached :func:`parse_expression`,
+    and the lint rules ask the same questions of the same policy expressions (3,000 policies of
+    1,000 tables share a handful of texts). Results are returned as copies when mutable."""
+
+    @wraps(fn)
+    def wrapper(node: Any, *args: Any) -> _R:
+        key = (fn.__name__, id(node), *args)
+        hit = _MEMO.get(key)
+        if hit is None or hit[0] is not node:
+            if len(_MEMO) >= 65536:  # bounded: a long-lived process parses many specs
+                _MEMO.clear()
+            hit = _MEMO[key] = (node, fn(node, *args))
+        result = hit[1]
+        return type(result)(result) if isinstance(result, (list, set)) else result  # type: ignore[return-value]
+
+    return wrapper
 
 
 def _outside_subselects(node: Any, visit: Callable[[str, Any], None]) -> None:
@@ -43,6 +66,7 @@ def parse_expression(expr: str) -> dict[str, Any] | None:
     return node
 
 
+@_per_node
 def per_row_calls(node: Any) -> list[tuple[QName, bool]]:
     """Function calls outside any sub-select: (name, has a column argument)."""
     out: list[tuple[QName, bool]] = []
@@ -55,6 +79,7 @@ def per_row_calls(node: Any) -> list[tuple[QName, bool]]:
     return out
 
 
+@_per_node
 def columns_in(node: Any) -> set[str]:
     """Column names referenced outside sub-selects (last name part)."""
     out: set[str] = set()
@@ -111,6 +136,7 @@ def _row_independent(node: Any) -> bool:
     return not columns_in(node) and not per_row_calls(node)
 
 
+@_per_node
 def index_filter(node: Any) -> Filter | None:
     """The indexable filter a conjunct expresses, if any: ``col = v``, ``col = any(v)``, ``col in (...)``."""
     if not isinstance(node, dict) or "A_Expr" not in node:
@@ -153,9 +179,16 @@ def sublink_kinds(node: Any) -> list[str]:
 
 def correlated_sublinks(node: Any, table: str) -> int:
     """Sub-selects that mention a column of the policy's table, qualified by its name (run per row)."""
-    count = 0
+    return sum(1 for inner in _sublink_refs(node) if any(len(r) >= 2 and r[-2] == table for r in inner))
 
-    def refs(n: Any) -> set[tuple[str, ...]]:
+
+@_per_node
+def _sublink_refs(node: Any) -> tuple[frozenset[tuple[str, ...]], ...]:
+    """For each sub-select outside other sub-selects (and in their test expressions): the column
+    references inside it (the part of :func:`correlated_sublinks` that does not depend on the table)."""
+    out: list[frozenset[tuple[str, ...]]] = []
+
+    def refs(n: Any) -> frozenset[tuple[str, ...]]:
         found: set[tuple[str, ...]] = set()
 
         def walk(x: Any) -> None:
@@ -169,23 +202,20 @@ def correlated_sublinks(node: Any, table: str) -> int:
                     walk(value)
 
         walk(n)
-        return found
+        return frozenset(found)
 
     def walk(n: Any) -> None:
-        nonlocal count
         if isinstance(n, list):
             for item in n:
                 walk(item)
         elif isinstance(n, dict):
             for key, value in n.items():
                 if key == "SubLink":
-                    inner = refs(value.get("subselect"))
-                    if any(len(r) >= 2 and r[-2] == table for r in inner):
-                        count += 1
+                    out.append(refs(value.get("subselect")))
                     if value.get("testexpr") is not None:
                         walk(value["testexpr"])
                     continue
                 walk(value)
 
     walk(node)
-    return count
+    return tuple(out)
