@@ -26,6 +26,7 @@ from .pipeline import Result, generate
 from .plan import Op, Plan
 from .render.sql import migration_file_names
 from .spec import load_spec
+from .stamp import SpecRead, write_stamp
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 
@@ -126,6 +127,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     spec_pos = Pos(display or str(spec_path), 1, 1)
     if not NAME.match(name):
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
+    read = SpecRead(Path(spec_path))  # the stamp (generator/stamp.py) needs the spec unchanged by the end
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
     model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
     nxt = _next(model, out, cache)
@@ -152,6 +154,8 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         t = time.perf_counter()
         changed, removed = write_out(Path(out), result.files)
         cache.save()
+        if display is None:  # the files `generate` writes for this spec (its name is in their headers)
+            write_stamp(Path(spec_path), Path(out), templates, read)
         timings["write"] = time.perf_counter() - t
     return Migrated(entry, p, result, changed, removed, timings)
 
