@@ -14,6 +14,10 @@ and after it, ``plan(state[N-1], state[N])``, never from the current spec, so ed
 ``migrations:`` blocks (state N = the objects of blocks 1..N) and is written by ``generate``
 when ``out/`` has none.
 
+Reading is lazy where it can be: a file an earlier run proved canonical (the cache) is parsed as
+JSON and kept in its stored form; its ir objects are decoded only when planning first needs them.
+Comparing the spec with the last migration uses the stored forms, so it decodes nothing.
+
 Only what the database holds is stored: positions, prose descriptions, which spec block declared
 an object, TypeScript shapes and declared renames are left out, so they never count as changes.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -231,6 +236,68 @@ def state_from_list(items: list[dict[str, Any]]) -> Model:
     return Model(MappingProxyType(objects), MappingProxyType(deps), tuple(objects))
 
 
+class _LazyObjects(Mapping[ObjectId, Any]):
+    """The objects (or dependencies) of a state read from a history file, decoded on first use.
+
+    Only for texts an earlier run with the same code proved canonical (:func:`_read_entry`'s cache
+    key): they decoded without error then, so decoding later cannot fail where a corrupt file would
+    have to be reported. ``generate``/``check`` compare the spec with the last state through its
+    stored form, so a spec with unrecorded changes is refused without decoding any state; the
+    first use (planning) decodes the whole state once and puts plain mappings in the model."""
+
+    __slots__ = ("_cell", "_deps")
+
+    def __init__(self, cell: list[Any], deps: bool) -> None:
+        self._cell = cell  # [model or None, items or None, objects, deps]: shared by the two mappings
+        self._deps = deps
+
+    def _map(self) -> Mapping[ObjectId, Any]:
+        cell = self._cell
+        if cell[1] is not None:
+            decoded = state_from_list(cell[1])
+            cell[1], cell[2], cell[3] = None, decoded.objects, decoded.deps
+            model = cell[0]
+            if model is not None:  # the model reads plain mappings from now on (it is frozen: set once)
+                object.__setattr__(model, "objects", decoded.objects)
+                object.__setattr__(model, "deps", decoded.deps)
+        return cell[3] if self._deps else cell[2]
+
+    def __getitem__(self, key: ObjectId) -> Any:
+        return self._map()[key]
+
+    def __iter__(self) -> Iterator[ObjectId]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map()
+
+    def get(self, key: ObjectId, default: Any = None) -> Any:
+        return self._map().get(key, default)
+
+    def keys(self) -> Any:
+        return self._map().keys()
+
+    def values(self) -> Any:
+        return self._map().values()
+
+    def items(self) -> Any:
+        return self._map().items()
+
+
+def lazy_state(items: list[dict[str, Any]]) -> Model:
+    """The state of a canonical history text's objects, decoded on first use (:class:`_LazyObjects`);
+    its creation order is read now (identities only)."""
+    order = tuple(_from_oid(item["id"]) for item in items)
+    cell: list[Any] = [None, items, None, None]
+    state = Model(_LazyObjects(cell, False), _LazyObjects(cell, True), order)
+    cell[0] = state
+    state._index["history"] = items
+    return state
+
+
 def normalize(model: Model) -> Model:
     """The database state of ``model``: what a history file would hold, read back."""
     items = state_to_list(model)
@@ -360,7 +427,8 @@ def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
 
     ``canonical``: ``text`` is known to be exactly what :func:`entry_text` writes for the entry
     (an earlier run with the same code proved it: :func:`load_history`'s cache); its objects are
-    then kept as the state's stored form, so writing the file again does not recompute them.
+    then kept as the state's stored form, so writing the file again does not recompute them, and
+    decoded into ir objects only when first used (:func:`lazy_state`).
     """
     try:
         data = _loads(text)
@@ -374,9 +442,10 @@ def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
         renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
         backfills = tuple((_from_oid(b["id"]), str(b["column"]), str(b["expression"]))
                           for b in data.get("backfills", ()))
-        state = state_from_list(data["objects"])
-        if canonical:
-            state._index["history"] = data["objects"]
+        if canonical:  # decoded when first used: the text decoded without error before
+            state = lazy_state(data["objects"])
+        else:
+            state = state_from_list(data["objects"])
         return Entry(info, state, bool(mi.get("online", False)), renames, backfills)
     except json.JSONDecodeError as exc:
         raise CorruptHistory(f"{where}:{exc.lineno}:{exc.colno}: not a schemagen history file ({exc.msg})") from None
