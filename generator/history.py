@@ -546,15 +546,31 @@ def state_changes(old: Model, new: Model, limit: int = 5) -> list[str]:
     return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
 
 
+def _stored_changes(old: list[dict[str, Any]], new: list[dict[str, Any]], limit: int = 5) -> list[str]:
+    """:func:`state_changes` of two states in their stored form (no state decoded): an object is
+    changed when its type or fields differ (its dependencies are not compared, as ir objects are not)."""
+    def key(d: dict[str, Any]) -> tuple[Any, ...]:
+        return d["kind"], d["schema"], d["name"], d.get("table"), tuple(d.get("args", ()))
+
+    before = {key(i["id"]): i for i in old}
+    after = {key(i["id"]): i for i in new}
+    out = [f"{_from_oid(i['id'])} added" for k, i in after.items() if k not in before]
+    out += [f"{_from_oid(i['id'])} removed" for k, i in before.items() if k not in after]
+    out += [f"{_from_oid(i['id'])} changed" for k, i in after.items()
+            if k in before and (before[k]["type"], before[k]["fields"]) != (i["type"], i["fields"])]
+    return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
+
+
 def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None:
     """Raise when ``state`` (the spec's model, or its normalized state: both store the same
-    list) differs from the state after the last migration. The model is normalized only to name
-    the changes: the round trip was a tenth of a 1,000-table ``generate``."""
+    list) differs from the state after the last migration. Both are compared in their stored
+    form, which also names the changes: no state is decoded (the round trip was a tenth of a
+    1,000-table ``generate``, and a history state read lazily stays undecoded)."""
     last = entries[-1]
-    if state_to_list(state) == state_to_list(last.state):
+    new, old = state_to_list(state), state_to_list(last.state)
+    if new == old:
         return
-    state = normalize(state)
-    changes = "; ".join(state_changes(last.state, state))
+    changes = "; ".join(_stored_changes(old, new))
     raise UnrecordedChanges([Problem(None, f"{spec_name} has changes no migration records yet ({changes})",
                              f"run `schemagen migrate --name <name>` to write migration "
                              f"{last.info.number + 1:03d} and its rollback")])
