@@ -129,7 +129,8 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
     read = SpecRead(Path(spec_path))  # the stamp (generator/stamp.py) needs the spec unchanged by the end
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
-    model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
+    loaded = load_spec(spec_path, display=display or str(spec_path))
+    model = build(loaded, lint_rules=RULES)
     nxt = _next(model, out, cache)
     history, p = nxt.history, nxt.plan
     timings["plan"] = time.perf_counter() - t
@@ -146,7 +147,8 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     t = time.perf_counter()
     # append to the history, then generate: the new migration is rendered from the history like
     # every released one, with everything else rendered from the current model
-    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache)
+    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache,
+                      built=(loaded, model))  # the spec is read and built once
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []
     removed: list[str] = []
