@@ -473,7 +473,7 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
     if cache is None or not cache.enabled:
         return entry_from_text(text, str(path))
     # cache hook (generator/cache.py): the key proves the text, the code that reads and writes it
-    key = cache.key("canonical history", text_digest(text))
+    key = _canonical_key(cache, text)
     if cache.get(key) is True:
         entry = entry_from_text(text, str(path), canonical=True)
     else:
@@ -483,6 +483,18 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
         cache.put(key, True)
     entry.state._index[CANONICAL] = True
     return entry
+
+
+def _canonical_key(cache: Cache, text: str) -> str:
+    return cache.key("canonical history", text_digest(text))
+
+
+def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
+    """Record in ``cache`` that ``text``, the history file just written for ``entry``, is canonical
+    (``migrate``: its new entry's state is normalized, so reading the text back gives it exactly),
+    so that the next run reads it lazily instead of decoding it to prove it."""
+    if entry.state._index.get(CANONICAL) and text == entry_text(entry):
+        cache.put(_canonical_key(cache, text), True)
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------

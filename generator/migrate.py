@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import Pos, Problem, RefusedChange, SpecError
-from .history import Backfill, Entry, Next, Rename, load_history
+from .history import Backfill, Entry, Next, Rename, load_history, remember_canonical
 from .history import plan_next as history_next
 from .ir import build
 from .ir.model import MigrationInfo, Model
@@ -155,6 +155,9 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     if write:
         t = time.perf_counter()
         changed, removed = write_out(Path(out), result.files)
+        written = next((f for f in result.files if f.name == entry.file_name), None)
+        if written is not None:  # the next run reads the new history file lazily (generator/history.py)
+            remember_canonical(cache, entry, written.text)
         cache.save()
         if display is None:  # the files `generate` writes for this spec (its name is in their headers)
             write_stamp(Path(spec_path), Path(out), templates, read)

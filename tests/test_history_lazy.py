@@ -99,3 +99,20 @@ def test_changes_are_named_from_the_stored_forms_as_from_the_states(case: Path) 
         expected = history.state_changes(history.normalize(a), history.normalize(b), limit=1000)
         got = history._stored_changes(history.state_to_list(a), history.state_to_list(b), limit=1000)
         assert got == expected
+
+
+def test_the_history_file_migrate_writes_is_read_lazily_next(tmp_path: Path) -> None:
+    """``migrate`` records its new file as canonical: the next run (a ``check`` by the full path,
+    which never writes the cache) decodes no state to compare the spec."""
+    src = ROOT / "tests" / "cases" / "evolution" / "column_alter"
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(src / "old.yaml", spec)
+    for _ in range(2):
+        assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    shutil.copyfile(src / "new.yaml", spec)
+    done = runner.invoke(app, ["migrate", "--spec", str(spec), "--out", str(out), "--name", "edit",
+                               "--allow-destructive"])
+    assert done.exit_code == 0, done.output
+    entries = load_history(out, Cache.for_out(out))
+    assert len(entries) == 2 and not any(decoded(e.state) for e in entries)
+    assert runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)]).exit_code == 0
