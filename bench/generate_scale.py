@@ -14,9 +14,10 @@ median wall time of ``--runs`` runs; peak memory is the largest resident set of 
 (``ru_maxrss`` of that child, from ``os.wait4``). Nothing is traced or profiled in a timed run.
 
 The incremental figures (goal 2): an ``out/`` whose cache under ``out/.schemagen/cache`` is warm,
-then ``generate`` and ``check`` with nothing changed, one table edited (a column added), ``migrate``,
-``generate`` and ``check`` again; each a whole process, with the cache and without it
-(``SCHEMAGEN_NO_CACHE=1``).
+then ``generate`` and ``check`` with nothing changed, one table edited (a column added), ``check``
+(refused: exit 1), ``migrate``, ``generate`` and ``check`` again, and ``check`` once more with the
+stamp removed (the full path); each a whole process, with the cache and without it
+(``SCHEMAGEN_NO_CACHE=1``, which also disables the stamp).
 
 drizzle-kit is installed in ``bench/drizzle`` (its own package.json and lock, not the project's):
 ``npm ci --prefix bench/drizzle``. What drizzle-kit does not do (and is not asked to): rollbacks,
