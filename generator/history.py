@@ -260,7 +260,7 @@ class _LazyObjects(Mapping[ObjectId, Any]):
             if model is not None:  # the model reads plain mappings from now on (it is frozen: set once)
                 object.__setattr__(model, "objects", decoded.objects)
                 object.__setattr__(model, "deps", decoded.deps)
-        return cell[3] if self._deps else cell[2]
+        return cast("Mapping[ObjectId, Any]", cell[3] if self._deps else cell[2])
 
     def __getitem__(self, key: ObjectId) -> Any:
         return self._map()[key]
