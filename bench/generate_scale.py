@@ -14,9 +14,10 @@ median wall time of ``--runs`` runs; peak memory is the largest resident set of 
 (``ru_maxrss`` of that child, from ``os.wait4``). Nothing is traced or profiled in a timed run.
 
 The incremental figures (goal 2): an ``out/`` whose cache under ``out/.schemagen/cache`` is warm,
-then ``generate`` and ``check`` with nothing changed, one table edited (a column added), ``migrate``,
-``generate`` and ``check`` again; each a whole process, with the cache and without it
-(``SCHEMAGEN_NO_CACHE=1``).
+then ``generate`` and ``check`` with nothing changed, one table edited (a column added), ``check``
+(refused: exit 1), ``migrate``, ``generate`` and ``check`` again, and ``check`` once more with the
+stamp removed (the full path); each a whole process, with the cache and without it
+(``SCHEMAGEN_NO_CACHE=1``, which also disables the stamp).
 
 drizzle-kit is installed in ``bench/drizzle`` (its own package.json and lock, not the project's):
 ``npm ci --prefix bench/drizzle``. What drizzle-kit does not do (and is not asked to): rollbacks,
@@ -188,18 +189,20 @@ class Timing:
         return max(self.peaks)
 
 
-def run_process(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def run_process(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
+                expect: int = 0) -> tuple[float, float, float]:
     """Run ``cmd`` to completion; (wall s, CPU s (user + system), peak resident MiB) of that process.
 
     The figures are the child's own (``os.wait4``: what ``getrusage(RUSAGE_CHILDREN)`` adds up,
-    for this one child), so earlier children do not hide a smaller peak."""
+    for this one child), so earlier children do not hide a smaller peak. Any exit code but
+    ``expect`` stops the benchmark."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode:
+    if proc.returncode != expect:
         raise SystemExit(f"{' '.join(cmd[:3])}… failed ({proc.returncode}):\n{err[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
 
@@ -217,13 +220,22 @@ def child_env(*, cache: bool = True, baseline: Path | None = None) -> dict[str, 
     return env
 
 
+def schemagen(env: dict[str, str]) -> list[str]:
+    """The command that runs schemagen in ``env``: the console script, or, for a baseline generator
+    older than the script's entry module (``generator.entry``), its command line module."""
+    base = env.get("PYTHONPATH")
+    if base and not (Path(base) / "generator" / "entry.py").is_file():
+        return [sys.executable, "-c", "import sys; from generator.cli import main; sys.exit(main())"]
+    return [str(SCHEMAGEN)]
+
+
 def time_schemagen(spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> tuple[Timing, int]:
     """Timing of ``runs`` fresh generates (after one untimed, which writes the bytecode), and the
     size of out/ (bytes)."""
     timing, size = Timing(), 0
     for r in range(-1, runs):
         out = work / f"out-{r}"
-        figures = run_process([str(SCHEMAGEN), "generate", "--spec", str(spec_path), "--out", str(out)], work, env)
+        figures = run_process([*schemagen(env), "generate", "--spec", str(spec_path), "--out", str(out)], work, env)
         if r >= 0:
             timing.add(*figures)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -250,8 +262,9 @@ class Incremental:
         self.steps.setdefault(step, Timing()).add(*figures)
 
 
-INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "migrate after an edit",
-                     "generate after it", "check after it")
+INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "check after an edit (exit 1)",
+                     "migrate after an edit", "generate after it", "check after it",
+                     "check after it, no stamp")
 
 
 def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> Incremental:
@@ -264,18 +277,23 @@ def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, env: di
     base.mkdir()
     shutil.copyfile(spec_path, base / "schema.yaml")
     for _ in range(2):
-        run_process([str(SCHEMAGEN), "generate"], base, env)
+        run_process([*schemagen(env), "generate"], base, env)
     result = Incremental()
     for r in range(runs):
         folder = work / f"incremental-{r}"
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(base, folder)
-        result.add(INCREMENTAL_STEPS[0], run_process([str(SCHEMAGEN), "generate"], folder, env))
-        result.add(INCREMENTAL_STEPS[1], run_process([str(SCHEMAGEN), "check"], folder, env))
+        result.add(INCREMENTAL_STEPS[0], run_process([*schemagen(env), "generate"], folder, env))
+        result.add(INCREMENTAL_STEPS[1], run_process([*schemagen(env), "check"], folder, env))
         (folder / "schema.yaml").write_text(edited, encoding="utf-8")
-        result.add(INCREMENTAL_STEPS[2], run_process([str(SCHEMAGEN), "migrate", "--name", "edit"], folder, env))
-        result.add(INCREMENTAL_STEPS[3], run_process([str(SCHEMAGEN), "generate"], folder, env))
-        result.add(INCREMENTAL_STEPS[4], run_process([str(SCHEMAGEN), "check"], folder, env))
+        # the spec has a change no migration records yet: check says so (a located error, exit 1)
+        result.add(INCREMENTAL_STEPS[2], run_process([*schemagen(env), "check"], folder, env, expect=1))
+        result.add(INCREMENTAL_STEPS[3], run_process([*schemagen(env), "migrate", "--name", "edit"], folder, env))
+        result.add(INCREMENTAL_STEPS[4], run_process([*schemagen(env), "generate"], folder, env))
+        result.add(INCREMENTAL_STEPS[5], run_process([*schemagen(env), "check"], folder, env))
+        # the full path with the render cache warm: what runs when the stamp does not match
+        (folder / "out" / ".schemagen" / "cache" / "stamp").unlink(missing_ok=True)
+        result.add(INCREMENTAL_STEPS[6], run_process([*schemagen(env), "check"], folder, env))
         shutil.rmtree(folder)
     shutil.rmtree(base)
     return result

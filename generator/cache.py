@@ -20,7 +20,8 @@ The cache is advisory: it is read by every command, written only by the commands
 ``out/`` and only after their all-or-nothing write succeeded (each entry by a rename, so a
 crash leaves old or new entries, both hash-checked), and pruned to what the last run used. It is
 not in the manifest (``check`` never compares it) and its ``.gitignore`` keeps it out of git.
-Output is byte-identical with and without it (``tests/test_cache.py``).
+Output is byte-identical with and without it (``tests/test_cache.py``). The same folder holds
+the stamp of :mod:`generator.stamp` (``generate``/``check`` when nothing changed), never pruned.
 """
 
 from __future__ import annotations

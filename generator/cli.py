@@ -29,6 +29,7 @@ from .errors import SchemagenError, SpecError
 from .history import load_history
 from .output import compare_out, locked_out, write_out
 from .pipeline import generate as run_pipeline
+from .stamp import SpecRead, write_stamp
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SPEC, EXIT_NO_POSTGRES, EXIT_USAGE = 0, 1, 2, 3, 64
 
@@ -152,10 +153,12 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
         with locked_out(out) as recovered:  # from reading the history to the end of the write
             notes(recovered)
             tpl = str(templates) if templates else None
+            read = SpecRead(spec)  # the spec as this run reads it: the stamp needs it unchanged after
             cache = Cache.for_out(out, templates=tpl)  # advisory, hash-checked: generator/cache.py
             result = run_pipeline(spec, templates=tpl, history=load_history(out, cache), cache=cache)
             changed, removed = write_out(out, result.files)
             cache.save()  # only after out/ was written
+            write_stamp(spec, out, tpl, read)  # the next generate/check of the same inputs: generator/stamp.py
     except SchemagenError as exc:
         fail(exc)
         return

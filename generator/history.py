@@ -14,6 +14,10 @@ and after it, ``plan(state[N-1], state[N])``, never from the current spec, so ed
 ``migrations:`` blocks (state N = the objects of blocks 1..N) and is written by ``generate``
 when ``out/`` has none.
 
+Reading is lazy where it can be: a file an earlier run proved canonical (the cache) is parsed as
+JSON and kept in its stored form; its ir objects are decoded only when planning first needs them.
+Comparing the spec with the last migration uses the stored forms, so it decodes nothing.
+
 Only what the database holds is stored: positions, prose descriptions, which spec block declared
 an object, TypeScript shapes and declared renames are left out, so they never count as changes.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -232,6 +237,68 @@ def state_from_list(items: list[dict[str, Any]]) -> Model:
     return Model(MappingProxyType(objects), MappingProxyType(deps), tuple(objects))
 
 
+class _LazyObjects(Mapping[ObjectId, Any]):
+    """The objects (or dependencies) of a state read from a history file, decoded on first use.
+
+    Only for texts an earlier run with the same code proved canonical (:func:`_read_entry`'s cache
+    key): they decoded without error then, so decoding later cannot fail where a corrupt file would
+    have to be reported. ``generate``/``check`` compare the spec with the last state through its
+    stored form, so a spec with unrecorded changes is refused without decoding any state; the
+    first use (planning) decodes the whole state once and puts plain mappings in the model."""
+
+    __slots__ = ("_cell", "_deps")
+
+    def __init__(self, cell: list[Any], deps: bool) -> None:
+        self._cell = cell  # [model or None, items or None, objects, deps]: shared by the two mappings
+        self._deps = deps
+
+    def _map(self) -> Mapping[ObjectId, Any]:
+        cell = self._cell
+        if cell[1] is not None:
+            decoded = state_from_list(cell[1])
+            cell[1], cell[2], cell[3] = None, decoded.objects, decoded.deps
+            model = cell[0]
+            if model is not None:  # the model reads plain mappings from now on (it is frozen: set once)
+                object.__setattr__(model, "objects", decoded.objects)
+                object.__setattr__(model, "deps", decoded.deps)
+        return cast("Mapping[ObjectId, Any]", cell[3] if self._deps else cell[2])
+
+    def __getitem__(self, key: ObjectId) -> Any:
+        return self._map()[key]
+
+    def __iter__(self) -> Iterator[ObjectId]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map()
+
+    def get(self, key: ObjectId, default: Any = None) -> Any:
+        return self._map().get(key, default)
+
+    def keys(self) -> Any:
+        return self._map().keys()
+
+    def values(self) -> Any:
+        return self._map().values()
+
+    def items(self) -> Any:
+        return self._map().items()
+
+
+def lazy_state(items: list[dict[str, Any]]) -> Model:
+    """The state of a canonical history text's objects, decoded on first use (:class:`_LazyObjects`);
+    its creation order is read now (identities only)."""
+    order = tuple(_from_oid(item["id"]) for item in items)
+    cell: list[Any] = [None, items, None, None]
+    state = Model(_LazyObjects(cell, False), _LazyObjects(cell, True), order)
+    cell[0] = state
+    state._index["history"] = items
+    return state
+
+
 def normalize(model: Model) -> Model:
     """The database state of ``model``: what a history file would hold, read back."""
     items = state_to_list(model)
@@ -361,7 +428,8 @@ def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
 
     ``canonical``: ``text`` is known to be exactly what :func:`entry_text` writes for the entry
     (an earlier run with the same code proved it: :func:`load_history`'s cache); its objects are
-    then kept as the state's stored form, so writing the file again does not recompute them.
+    then kept as the state's stored form, so writing the file again does not recompute them, and
+    decoded into ir objects only when first used (:func:`lazy_state`).
     """
     try:
         data = _loads(text)
@@ -375,9 +443,10 @@ def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
         renames = tuple((_from_oid(r["id"]), r.get("column"), r["from"]) for r in data.get("renames", ()))
         backfills = tuple((_from_oid(b["id"]), str(b["column"]), str(b["expression"]))
                           for b in data.get("backfills", ()))
-        state = state_from_list(data["objects"])
-        if canonical:
-            state._index["history"] = data["objects"]
+        if canonical:  # decoded when first used: the text decoded without error before
+            state = lazy_state(data["objects"])
+        else:
+            state = state_from_list(data["objects"])
         return Entry(info, state, bool(mi.get("online", False)), renames, backfills)
     except json.JSONDecodeError as exc:
         raise CorruptHistory(f"{where}:{exc.lineno}:{exc.colno}: not a schemagen history file ({exc.msg})") from None
@@ -405,7 +474,7 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
     if cache is None or not cache.enabled:
         return entry_from_text(text, str(path))
     # cache hook (generator/cache.py): the key proves the text, the code that reads and writes it
-    key = cache.key("canonical history", text_digest(text))
+    key = _canonical_key(cache, text)
     if cache.get(key) is True:
         entry = entry_from_text(text, str(path), canonical=True)
     else:
@@ -415,6 +484,18 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
         cache.put(key, True)
     entry.state._index[CANONICAL] = True
     return entry
+
+
+def _canonical_key(cache: Cache, text: str) -> str:
+    return cache.key("canonical history", text_digest(text))
+
+
+def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
+    """Record in ``cache`` that ``text``, the history file just written for ``entry``, is canonical
+    (``migrate``: its new entry's state is normalized, so reading the text back gives it exactly),
+    so that the next run reads it lazily instead of decoding it to prove it."""
+    if entry.state._index.get(CANONICAL) and text == entry_text(entry):
+        cache.put(_canonical_key(cache, text), True)
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
@@ -478,15 +559,31 @@ def state_changes(old: Model, new: Model, limit: int = 5) -> list[str]:
     return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
 
 
+def _stored_changes(old: list[dict[str, Any]], new: list[dict[str, Any]], limit: int = 5) -> list[str]:
+    """:func:`state_changes` of two states in their stored form (no state decoded): an object is
+    changed when its type or fields differ (its dependencies are not compared, as ir objects are not)."""
+    def key(d: dict[str, Any]) -> tuple[Any, ...]:
+        return d["kind"], d["schema"], d["name"], d.get("table"), tuple(d.get("args", ()))
+
+    before = {key(i["id"]): i for i in old}
+    after = {key(i["id"]): i for i in new}
+    out = [f"{_from_oid(i['id'])} added" for k, i in after.items() if k not in before]
+    out += [f"{_from_oid(i['id'])} removed" for k, i in before.items() if k not in after]
+    out += [f"{_from_oid(i['id'])} changed" for k, i in after.items()
+            if k in before and (before[k]["type"], before[k]["fields"]) != (i["type"], i["fields"])]
+    return out[:limit] + ([f"and {len(out) - limit} more"] if len(out) > limit else [])
+
+
 def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None:
     """Raise when ``state`` (the spec's model, or its normalized state: both store the same
-    list) differs from the state after the last migration. The model is normalized only to name
-    the changes: the round trip was a tenth of a 1,000-table ``generate``."""
+    list) differs from the state after the last migration. Both are compared in their stored
+    form, which also names the changes: no state is decoded (the round trip was a tenth of a
+    1,000-table ``generate``, and a history state read lazily stays undecoded)."""
     last = entries[-1]
-    if state_to_list(state) == state_to_list(last.state):
+    new, old = state_to_list(state), state_to_list(last.state)
+    if new == old:
         return
-    state = normalize(state)
-    changes = "; ".join(state_changes(last.state, state))
+    changes = "; ".join(_stored_changes(old, new))
     raise UnrecordedChanges([Problem(None, f"{spec_name} has changes no migration records yet ({changes})",
                              f"run `schemagen migrate --name <name>` to write migration "
                              f"{last.info.number + 1:03d} and its rollback")])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import Pos, Problem, RefusedChange, SpecError
-from .history import Backfill, Entry, Next, Rename, load_history
+from .history import Backfill, Entry, Next, Rename, load_history, remember_canonical
 from .history import plan_next as history_next
 from .ir import build
 from .ir.model import MigrationInfo, Model
@@ -26,6 +26,7 @@ from .pipeline import Result, generate
 from .plan import Op, Plan
 from .render.sql import migration_file_names
 from .spec import load_spec
+from .stamp import SpecRead, write_stamp
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 
@@ -126,8 +127,10 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     spec_pos = Pos(display or str(spec_path), 1, 1)
     if not NAME.match(name):
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
+    read = SpecRead(Path(spec_path))  # the stamp (generator/stamp.py) needs the spec unchanged by the end
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
-    model = build(load_spec(spec_path, display=display or str(spec_path)), lint_rules=RULES)
+    loaded = load_spec(spec_path, display=display or str(spec_path))
+    model = build(loaded, lint_rules=RULES)
     nxt = _next(model, out, cache)
     history, p = nxt.history, nxt.plan
     timings["plan"] = time.perf_counter() - t
@@ -144,14 +147,20 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     t = time.perf_counter()
     # append to the history, then generate: the new migration is rendered from the history like
     # every released one, with everything else rendered from the current model
-    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache)
+    result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache,
+                      built=(loaded, model))  # the spec is read and built once
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []
     removed: list[str] = []
     if write:
         t = time.perf_counter()
         changed, removed = write_out(Path(out), result.files)
+        written = next((f for f in result.files if f.name == entry.file_name), None)
+        if written is not None:  # the next run reads the new history file lazily (generator/history.py)
+            remember_canonical(cache, entry, written.text)
         cache.save()
+        if display is None:  # the files `generate` writes for this spec (its name is in their headers)
+            write_stamp(Path(spec_path), Path(out), templates, read)
         timings["write"] = time.perf_counter() - t
     return Migrated(entry, p, result, changed, removed, timings)
 

@@ -11,6 +11,7 @@ from .errors import Pos, ValidationError
 from .history import CANONICAL, Entry, history_files, history_for, load_history
 from .ir import build
 from .ir.ids import ObjectId
+from .ir.model import Model
 from .lint import RULES, LintError, blocking, run_lint
 from .output import GeneratedFile, locked_out
 from .render import render_migrations
@@ -18,14 +19,15 @@ from .render.python_outputs import render_python
 from .render.result import Result
 from .render.seed import render_seed
 from .render.typescript import render_types
-from .spec import load_spec
+from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
 
 __all__ = ["Result", "generate", "generate_current"]
 
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
-             display: str | None = None, history: list[Entry] | None = None, cache: Cache | None = None) -> Result:
+             display: str | None = None, history: list[Entry] | None = None, cache: Cache | None = None,
+             built: tuple[LoadedSpec, Model] | None = None) -> Result:
     """Run every stage on ``spec_path``; raises SpecError or ValidationError on bad input.
 
     ``history`` (see :mod:`generator.history`, read from ``out/`` by the caller) fixes every
@@ -37,19 +39,22 @@ def generate(spec_path: str | Path, *, templates: str | None = None, validate: b
 
     ``cache`` (:mod:`generator.cache`, the caller saves it after writing ``out/``) skips rendering
     the migration files a history fixes and validating files an earlier run validated.
+
+    ``built``: the spec ``spec_path`` loaded and built by the caller with the same arguments
+    (``migrate`` builds it to plan the next migration): not read and built a second time.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _generate(spec_path, templates=templates, validate=validate, display=display,
-                         history=history or [], cache=cache or Cache(None))
+                         history=history or [], cache=cache or Cache(None), built=built)
     finally:
         if enabled:
             gc.enable()
 
 
 def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, display: str | None,
-              history: list[Entry], cache: Cache) -> Result:
+              history: list[Entry], cache: Cache, built: tuple[LoadedSpec, Model] | None = None) -> Result:
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -60,9 +65,13 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         t = now
 
     spec_name = display or Path(spec_path).name
-    loaded = load_spec(spec_path, display=display or str(spec_path))
-    lap("load")
-    model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
+    if built is None:
+        loaded = load_spec(spec_path, display=display or str(spec_path))
+        lap("load")
+        model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
+    else:
+        loaded, model = built
+        lap("load")
     lap("build")
     refused = blocking(run_lint(model, loaded))
     if refused:

@@ -1,0 +1,118 @@
+"""History states read lazily (generator/history.py, ``lazy_state``).
+
+A history text an earlier run proved canonical (render cache key: its hash and the code) is kept
+as its stored form and decoded into ir objects only when first used: comparing the spec with the
+last migration reads the stored form, so a spec with unrecorded changes is refused without
+decoding any state. Texts not proven canonical are decoded at once (a corrupt file is reported
+where it is read). Output is byte-identical either way (tests/test_cache.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator import history
+from generator.cache import Cache
+from generator.cli import app
+from generator.history import HISTORY_DIR, CorruptHistory, UnrecordedChanges, load_history
+from generator.pipeline import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def warm(tmp_path: Path, case: str = "column_alter") -> tuple[Path, Path]:
+    """An evolution case migrated once: two history files, proven canonical by the cache."""
+    src = ROOT / "tests" / "cases" / "evolution" / case
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(src / "old.yaml", spec)
+    for args in (["generate"], ["generate"]):
+        assert runner.invoke(app, [*args, "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    shutil.copyfile(src / "new.yaml", spec)
+    done = runner.invoke(app, ["migrate", "--spec", str(spec), "--out", str(out), "--name", "edit",
+                               "--allow-destructive"])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    return spec, out
+
+
+def decoded(state: history.Model) -> bool:
+    return not isinstance(state.objects, history._LazyObjects)
+
+
+def test_canonical_states_are_decoded_only_when_used(tmp_path: Path) -> None:
+    spec, out = warm(tmp_path)
+    entries = load_history(out, Cache.for_out(out))
+    assert len(entries) == 2 and not any(decoded(e.state) for e in entries)
+    eager = load_history(out)  # no cache: nothing is proven, everything decoded at once
+    assert all(decoded(e.state) for e in eager)
+    for lazy, full in zip(entries, eager, strict=True):
+        assert lazy.state.order == full.state.order
+        assert dict(lazy.state.objects) == dict(full.state.objects)
+        assert dict(lazy.state.deps) == dict(full.state.deps)
+        assert decoded(lazy.state), "the model holds the plain mappings after the first use"
+        assert history.entry_text(lazy) == history.entry_text(full)
+
+
+def test_unrecorded_changes_are_refused_without_decoding_a_state(tmp_path: Path) -> None:
+    spec, out = warm(tmp_path)
+    spec.write_text(spec.read_text().replace("tables:", "tables:\n      - name: extra\n        columns:\n"
+                                             "          - {name: id, type: uuid, primary_key: true}", 1))
+    cache = Cache.for_out(out)
+    entries = load_history(out, cache)
+    with pytest.raises(UnrecordedChanges, match="extra"):
+        generate(spec, history=entries, cache=cache)
+    assert not any(decoded(e.state) for e in entries), "the stored forms name the changes"
+
+
+def test_a_corrupt_history_text_is_reported_where_it_is_read(tmp_path: Path) -> None:
+    """A text not proven canonical (edited) is decoded at once: a located error, as before."""
+    spec, out = warm(tmp_path)
+    first = sorted((out / HISTORY_DIR).iterdir())[0]
+    text = first.read_text()
+    assert '"type": "TableIR"' in text
+    first.write_text(text.replace('"type": "TableIR"', '"type": "NoSuchIR"', 1))
+    with pytest.raises(CorruptHistory, match=first.name):
+        load_history(out, Cache.for_out(out))
+    done = runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)])
+    assert done.exit_code == 2 and "not a schemagen history file" in done.output
+
+
+def evolution_cases() -> list[Path]:
+    folder = ROOT / "tests" / "cases" / "evolution"
+    return sorted(p for p in folder.iterdir() if (p / "new.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", evolution_cases(), ids=lambda p: p.name)
+def test_changes_are_named_from_the_stored_forms_as_from_the_states(case: Path) -> None:
+    """The message of UnrecordedChanges lists what comparing decoded states lists (each way round)."""
+    from generator.ir import build
+    from generator.lint import RULES
+    from generator.spec import load_spec
+
+    old, new = (build(load_spec(case / f"{n}.yaml"), lint_rules=RULES) for n in ("old", "new"))
+    for a, b in ((old, new), (new, old)):
+        expected = history.state_changes(history.normalize(a), history.normalize(b), limit=1000)
+        got = history._stored_changes(history.state_to_list(a), history.state_to_list(b), limit=1000)
+        assert got == expected
+
+
+def test_the_history_file_migrate_writes_is_read_lazily_next(tmp_path: Path) -> None:
+    """``migrate`` records its new file as canonical: the next run (a ``check`` by the full path,
+    which never writes the cache) decodes no state to compare the spec."""
+    src = ROOT / "tests" / "cases" / "evolution" / "column_alter"
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(src / "old.yaml", spec)
+    for _ in range(2):
+        assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    shutil.copyfile(src / "new.yaml", spec)
+    done = runner.invoke(app, ["migrate", "--spec", str(spec), "--out", str(out), "--name", "edit",
+                               "--allow-destructive"])
+    assert done.exit_code == 0, done.output
+    entries = load_history(out, Cache.for_out(out))
+    assert len(entries) == 2 and not any(decoded(e.state) for e in entries)
+    assert runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)]).exit_code == 0
