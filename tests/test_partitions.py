@@ -70,3 +70,34 @@ def test_new_partitioning_is_refused_with_a_located_error(tmp_path: Path) -> Non
     assert "table public.logs: its partitioning cannot change (RANGE (at) → LIST (at))" in message
     assert message.startswith("schema.yaml:5:9: ") and "copy the rows" in message
     assert not (out / "002_relist.sql").exists()
+
+
+def _parted(by: str) -> TableIR:
+    from generator.ir.ids import ObjectId
+    from generator.ir.model import Column
+    from generator.kinds import Kind
+
+    return TableIR(id=ObjectId(Kind.TABLE, "app", "t"), migration=1, columns=(Column(name="a", type="int"),),
+                   partition_by=by)
+
+
+@pytest.mark.parametrize(("by", "bound", "check"), [
+    ("RANGE (at)", "FROM ('2026-01-01') TO ('2026-02-01')",
+     "at IS NOT NULL AND at >= '2026-01-01' AND at < '2026-02-01'"),
+    ("RANGE (at)", "FROM (MINVALUE) TO ('2026-01-01')", "at IS NOT NULL AND at < '2026-01-01'"),
+    ("RANGE (at)", "FROM ('2026-01-01') TO (MAXVALUE)", "at IS NOT NULL AND at >= '2026-01-01'"),
+    ("RANGE (a, b)", "FROM (1, 'x') TO (1, MAXVALUE)", "a IS NOT NULL AND b IS NOT NULL AND ROW(a, b) >= ROW(1, 'x') "
+                                                       "AND a <= 1"),
+    ("RANGE (a, b)", "FROM (1, MAXVALUE) TO (2, MINVALUE)", "a IS NOT NULL AND b IS NOT NULL AND a > 1 AND a < 2"),
+    ("LIST (\"Region\")", "IN ('o''brien', 'eu')", "\"Region\" IS NOT NULL AND \"Region\" IN ('o''brien', 'eu')"),
+    ("HASH (a)", "WITH (MODULUS 4, REMAINDER 1)", "satisfies_hash_partition('app.t'::regclass::oid, 4, 1, a)"),
+    ("RANGE ((at::date))", "FROM ('2026-01-01') TO ('2026-02-01')",
+     "(CAST(at AS date)) IS NOT NULL AND (CAST(at AS date)) >= '2026-01-01' AND (CAST(at AS date)) < '2026-02-01'"),
+    ("LIST (a)", "DEFAULT", None),
+])
+def test_a_bound_as_a_check(by: str, bound: str, check: str | None) -> None:
+    """What a partition's bound admits, as the check its move validates (literals re-quoted)."""
+    from generator.ir.model import PartitionIR
+    from generator.ir.partitions import bound_check
+
+    assert bound_check(_parted(by), PartitionIR(name="p", bound=bound)) == check

@@ -37,6 +37,8 @@ AddExclusion           an exclusion constraint of a table           DropExclusio
 DropExclusion          the same                                     AddExclusion
 AddPartition           a partition of a partitioned table           DropPartition
 DropPartition          the same, and its rows                       AddPartition
+MovePartitionBounds    partitions detached, attached with new       MovePartitionBounds back
+                       bounds (a validated check spares the scan)
 =====================  ===========================================  ==========================
 
 ``online`` marks an op on an object that already holds data in a live database: indexes are
@@ -904,12 +906,59 @@ class DropPartition(_TableOp):
         return f"partition {self.table.id.schema}.{self.partition.name} of {self.table.id.qualified} and its rows"
 
 
+@dataclass(frozen=True, slots=True)
+class MovePartitionBounds(_TableOp):
+    """Partitions of ``table`` given new bounds, their rows kept: ``moves`` is (before, after) of each
+    (same name). Postgres cannot change a bound in place; each is detached and attached again with
+    its new bound. As the Postgres documentation advises, each partition first gets a CHECK of its
+    new bound ``NOT VALID`` (``bound_check_name``), validated, so that the ATTACH need not scan it
+    under the parent's lock; the check is dropped once attached. All partitions are detached before
+    any is attached, so bounds that move past each other never overlap. Rows outside a new bound
+    make the validation fail (nothing is lost: the migration stops). A default partition has no
+    check (its bound is "what no other takes"): its ATTACH scans it."""
+
+    action: ClassVar[str] = "move_partition_bounds"
+    moves: tuple[tuple[PartitionIR, PartitionIR], ...]
+    #: the temporary check's name on each partition (a partition is a table: the name is its own)
+    bound_check_name: ClassVar[str] = "schemagen_new_bound"
+
+    def reverse(self) -> MovePartitionBounds:
+        return MovePartitionBounds(self.table, tuple((new, old) for old, new in self.moves))
+
+    def checks(self) -> list[tuple[PartitionIR, str]]:
+        """Each moved partition whose new bound a check can state, with that check's predicate."""
+        from ..ir.partitions import bound_check
+
+        return [(new, check) for _old, new in self.moves if (check := bound_check(self.table, new)) is not None]
+
+    def parts(self) -> tuple[Part, ...]:
+        return (Part("move_partition_bounds_check"), Part("move_partition_bounds_validate"),
+                Part("move_partition_bounds"))
+
+    def lock(self, part: Part) -> Lock:
+        names = ", ".join(f"{self.table.id.schema}.{new.name}" for _o, new in self.moves)
+        if part.action == "move_partition_bounds_check":
+            return Lock(AEL, f"{AEL} on {names} (brief: NOT VALID, no scan; held to the end of the "
+                             f"transaction); {NO_REWRITE}")
+        if part.action == "move_partition_bounds_validate":
+            return Lock(SUE, f"{SUE} on {names}: scans each (still {AEL} from its check; the parent "
+                             f"{self.table.id.qualified} is not locked yet: queries that do not touch them go on); "
+                             f"{NO_REWRITE}")
+        return Lock(AEL, f"{AEL} on {self.table.id.qualified} (brief: DETACH, then ATTACH trusts each validated "
+                         "check instead of scanning; a default partition is scanned for rows a new bound "
+                         f"would take); {NO_REWRITE}")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.table.id} {', '.join(new.name for _o, new in self.moves)}"
+
+
 #: Every concrete op class (the tests prove each one's reverse round trip).
 OP_CLASSES: tuple[type[Op], ...] = (
     CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, ReplaceView, RenameObject,
     AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
     RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion, AddPartition, DropPartition,
+    MovePartitionBounds,
 )
 
 

@@ -36,6 +36,7 @@ from .ops import (
     DropExclusion,
     DropPartition,
     GrantPrivileges,
+    MovePartitionBounds,
     Op,
     RenameColumn,
     RenameConstraint,
@@ -230,17 +231,22 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
 
 
 def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> None:
-    """Partitions dropped (with the drops) and added (with the builds); one whose bound changed is
-    dropped and created again. A new ``partition_by`` is refused: Postgres cannot re-partition a table."""
+    """Partitions dropped (with the drops) and added (with the builds); those whose bound changed are
+    detached and attached again with it, their rows kept (one :class:`MovePartitionBounds`). A new
+    ``partition_by`` is refused: Postgres cannot re-partition a table."""
     if before.partition_by != after.partition_by:
         raise RefusedChange(after.id, f"table {after.id.qualified}: its partitioning cannot change "
                                       f"({before.partition_by or 'none'} → {after.partition_by or 'none'})",
                             "create a new table with the new partitioning, copy the rows, then drop the old one")
     new = {p.name: p for p in after.partitions}
-    kept = {p.name for p in before.partitions if new.get(p.name) == p}
+    kept = {p.name for p in before.partitions if p.name in new}
     for p in reversed(original.partitions):
         if p.name not in kept:
             d.drop.append(DropPartition(original, p))
+    # after the drops (a bound may grow into a dropped partition's), before the adds (a new
+    # partition may take what a bound gave up)
+    if moves := tuple((p, new[p.name]) for p in before.partitions if p.name in kept and new[p.name] != p):
+        d.build.append(MovePartitionBounds(after, moves))
     d.build += [AddPartition(after, p) for p in after.partitions if p.name not in kept]
 
 

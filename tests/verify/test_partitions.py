@@ -1,7 +1,8 @@
 """Partitioned tables on real Postgres: the golden case's rows land in the right partitions; the
 parent's index, foreign key and unique key reach every partition; an API role reads through the
 parent under its policy, but is refused a partition directly (no grant there, and its own RLS on,
-for roles that bypass the grant check but not RLS)."""
+for roles that bypass the grant check but not RLS). Moved bounds keep their rows, and ATTACH trusts
+the validated check instead of scanning; a bound that would leave a row out stops the migration."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import psycopg
 import pytest
 
 from generator.verify.backends import Database
+from generator.verify.run import execute_sql
 from tests.pull.helpers import apply, prepare
+from tests.test_evolution import EVOLUTION, run_case
 
 EXPECTED = Path(__file__).resolve().parents[1] / "cases" / "partitioned_tables" / "expected"
 
@@ -58,3 +61,50 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
                 c.execute(f"set local role {role}")
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     c.execute("select count(*) from public.messages_default")
+
+
+def test_moved_bounds_keep_rows_and_attach_without_a_scan(fresh_db: Database, tmp_path: Path) -> None:
+    old, done = run_case(EVOLUTION / "partitions_bounds", tmp_path)
+    files = {f.name: f.text for f in done.result.files}
+    up, down = done.files
+    with psycopg.connect(fresh_db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "001.sql", next(f.text for f in old.files if f.name == "001_base.sql"))
+        c.execute("insert into public.readings (at, value) values ('2026-02-01', 1), ('2026-05-01', 2), "
+                  "('2026-08-01', 3), ('2030-01-01', 4)")
+        # 2026-05-01 sits in readings_early (January to July): the new bound (January to April) refuses it
+        problem = execute_sql(c, up, files[up])
+        assert problem is not None and "schemagen_new_bound" in problem, problem
+        assert c.execute("select count(*) from public.readings").fetchone() == (4,)  # nothing lost
+        c.execute("delete from public.readings where at = '2026-05-01'")
+        c.execute("insert into public.events (region) values ('eu'), ('us')")
+        notes: list[str] = []
+        c.add_notice_handler(lambda d: notes.append(d.message_primary or ""))
+        c.execute("set client_min_messages = debug1")
+        apply(c, up, files[up])
+        c.execute("reset client_min_messages")
+        for part in ("readings_early", "readings_late", "events_eu"):  # ATTACH trusted the check
+            assert f'partition constraint for table "{part}" is implied by existing constraints' in notes, part
+        c.execute("insert into public.readings (at, value) values ('2026-05-01', 5)")
+        c.execute("insert into public.events (region) values ('uk')")
+        where = dict(c.execute("select value::int, tableoid::regclass::text from public.readings").fetchall())
+        assert where == {1: "readings_early", 3: "readings_late", 4: "readings_rest", 5: "readings_late"}
+        assert sorted(c.execute("select region, tableoid::regclass::text from public.events").fetchall()) == [
+            ("eu", "events_eu"), ("uk", "events_eu"), ("us", "events_us")]
+        # the checks are gone again, RLS and the index stay on the moved partitions
+        assert c.execute("select count(*) from pg_constraint where conname = 'schemagen_new_bound'").fetchone() == (0,)
+        assert c.execute("""select count(*) from pg_class where relname in ('readings_early', 'readings_late')
+                            and relrowsecurity and relispartition""").fetchone() == (2,)
+        # the rollback narrows events_eu back to eu: the uk row stops it, and stays
+        problem = execute_sql(c, down, files[down])
+        assert problem is not None and "schemagen_new_bound" in problem, problem
+        assert c.execute("select count(*) from public.events").fetchone() == (3,)
+        # so does the May row in readings_late (a partition's rows never move to another one)
+        c.execute("delete from public.events where region = 'uk'")
+        problem = execute_sql(c, down, files[down])
+        assert problem is not None and '"readings_late" is violated' in problem, problem
+        c.execute("delete from public.readings where value = 5")
+        apply(c, down, files[down])
+        c.execute("insert into public.readings (at, value) values ('2026-05-01', 5)")
+        assert c.execute("select tableoid::regclass::text from public.readings where value = 5").fetchone() == (
+            "readings_early",)
