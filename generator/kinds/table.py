@@ -44,8 +44,29 @@ def partition_name(table: TableIR, p: PartitionIR) -> str:
     return quote_qualified(table.id.schema, p.name)
 
 
-def _bound_values(v: list[str | int] | str | int) -> str:
-    return "(" + ", ".join(quote_literal(x) for x in (v if isinstance(v, list) else [v])) + ")"
+#: The words a range bound may hold instead of a value: below and above every value of the column.
+RANGE_LIMITS = ("MINVALUE", "MAXVALUE")
+
+
+def _values(v: list[str | int] | str | int) -> list[str | int]:
+    return v if isinstance(v, list) else [v]
+
+
+def _bound_values(v: list[str | int] | str | int, limits: bool = False) -> str:
+    """``(v1, v2, ...)``: each value a literal (the quoting path), or, in a range bound (``limits``),
+    MINVALUE or MAXVALUE written as the keyword."""
+    return "(" + ", ".join(x if limits and x in RANGE_LIMITS else quote_literal(x) for x in _values(v)) + ")"
+
+
+def _range_problem(v: s.PartitionValues, width: int) -> str | None:
+    """What Postgres would refuse in a range bound over ``width`` key columns (None: nothing)."""
+    for side, values in (("from", _values(v.from_)), ("to", _values(v.to))):  # type: ignore[arg-type]
+        if len(values) != width:
+            return f"`{side}` has {len(values)} value(s); the partition key has {width} column(s)"
+        for a, b in zip(values, values[1:], strict=False):
+            if a in RANGE_LIMITS and b != a:
+                return f"`{side}`: every value after {a} must be {a} too (Postgres refuses it otherwise)"
+    return None
 
 
 def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint],
@@ -60,6 +81,9 @@ def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[
             b.error(path + ("partitions",), f"table {tname!r} has partitions but no `partition_by`")
         return None, ()
     check_cols(pb.columns, path + ("partition_by", "columns"), "partition_by")
+    if pb.strategy == "list" and len(pb.columns) > 1:
+        b.error(path + ("partition_by", "columns"), f"table {tname!r}: a list partition key has one column "
+                                                    "(Postgres refuses more)")
     for k in ([pk] if pk else []) + uniques:
         if missing := [c for c in pb.columns if c not in k.columns]:
             b.error(path + ("partition_by",), f"table {tname!r}: constraint {k.name!r} must include the partition "
@@ -95,7 +119,10 @@ def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[
                 b.error(at, f"partition {p.name!r} needs `values` or `default: true`")
             elif pb.strategy == "range" and v.from_ is not None and v.to is not None and v.in_ is None \
                     and v.modulus is None:
-                out.append(PartitionIR(name=p.name, bound=f"FROM {_bound_values(v.from_)} TO {_bound_values(v.to)}"))
+                if problem := _range_problem(v, len(pb.columns)):
+                    b.error(at + ("values",), f"partition {p.name!r}: {problem}")
+                out.append(PartitionIR(name=p.name, bound=f"FROM {_bound_values(v.from_, True)} "
+                                                          f"TO {_bound_values(v.to, True)}"))
             elif pb.strategy == "list" and v.in_ and v.from_ is None and v.modulus is None:
                 out.append(PartitionIR(name=p.name, bound=f"IN {_bound_values(v.in_)}"))
             elif pb.strategy == "hash" and v.modulus is not None and v.remainder is not None and v.in_ is None \

@@ -337,9 +337,10 @@ class PartitionValues(Spec):
     """The bound of one partition: `from`/`to` (range), `in` (list) or `modulus`/`remainder` (hash)."""
 
     from_: list[str | int] | str | int | None = Field(None, alias="from")
-    """Range: lower bound, inclusive (one value per key column)."""
+    """Range: lower bound, inclusive (one value per key column; MINVALUE or MAXVALUE: below or above
+    every value, and so are the values after it)."""
     to: list[str | int] | str | int | None = None
-    """Range: upper bound, exclusive."""
+    """Range: upper bound, exclusive (one value per key column, or MINVALUE/MAXVALUE)."""
     in_: list[str | int] | None = Field(None, alias="in")
     """List: the values it holds."""
     modulus: int | None = None

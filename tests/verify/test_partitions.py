@@ -36,6 +36,13 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
         c.execute("insert into public.readings (sensor_id, at) select g, '2026-01-01' from generate_series(1, 20) g")
         parts = {r[0] for r in c.execute("select tableoid::regclass::text from public.readings")}
         assert parts == {"readings_p0", "readings_p1"}
+        # two key columns, MINVALUE and MAXVALUE: rows compare column by column, the first one first
+        c.execute("""insert into public.standings (season, team) values (1999, 'z'), (2020, ''), (2030, 'a'),
+                     (2030, 'o''neil'), (2031, 'a'), (2999, 'zz')""")
+        assert sorted(c.execute("select season, team, tableoid::regclass::text from public.standings").fetchall()) == [
+            (1999, "z", "standings_before"), (2020, "", "standings_2020s"), (2030, "a", "standings_2020s"),
+            (2030, "o'neil", '"standings_o\'late"'), (2031, "a", '"standings_o\'late"'),
+            (2999, "zz", '"standings_o\'late"')]
         # the parent's foreign key and unique key hold on every partition
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             c.execute("insert into public.messages_y2026m02 (id, room_id, sent_at, body) overriding system value "
