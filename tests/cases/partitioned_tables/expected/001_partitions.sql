@@ -76,6 +76,26 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.rooms FROM PUBLIC, anon, authenticated, service_role;
 REVOKE ALL ON SEQUENCE public.rooms_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
+-- create table public.standings
+CREATE TABLE public.standings (
+    season integer NOT NULL,
+    team text NOT NULL,
+    points integer DEFAULT 0 NOT NULL,
+    CONSTRAINT standings_pkey PRIMARY KEY (season, team)
+) PARTITION BY RANGE (season, team);
+ALTER TABLE public.standings ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.standings IS 'Range over two columns; MINVALUE and MAXVALUE close the first and the last partition.';
+REVOKE ALL ON TABLE public.standings FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.standings_before PARTITION OF public.standings FOR VALUES FROM (MINVALUE, MINVALUE) TO (2020, MINVALUE);
+ALTER TABLE public.standings_before ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.standings_before FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.standings_2020s PARTITION OF public.standings FOR VALUES FROM (2020, MINVALUE) TO (2030, 'o''neil');
+ALTER TABLE public.standings_2020s ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.standings_2020s FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public."standings_o'late" PARTITION OF public.standings FOR VALUES FROM (2030, 'o''neil') TO (MAXVALUE, MAXVALUE);
+ALTER TABLE public."standings_o'late" ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public."standings_o'late" FROM PUBLIC, anon, authenticated, service_role;
+
 -- create constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages
     ADD CONSTRAINT messages_room_id_fkey FOREIGN KEY (room_id)

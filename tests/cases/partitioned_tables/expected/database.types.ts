@@ -263,6 +263,78 @@ export type Database = {
         }
         Relationships: []
       }
+      standings: {
+        Row: {
+          points: number
+          season: number
+          team: string
+        }
+        Insert: {
+          points?: number
+          season: number
+          team: string
+        }
+        Update: {
+          points?: number
+          season?: number
+          team?: string
+        }
+        Relationships: []
+      }
+      standings_2020s: {
+        Row: {
+          points: number
+          season: number
+          team: string
+        }
+        Insert: {
+          points?: number
+          season: number
+          team: string
+        }
+        Update: {
+          points?: number
+          season?: number
+          team?: string
+        }
+        Relationships: []
+      }
+      standings_before: {
+        Row: {
+          points: number
+          season: number
+          team: string
+        }
+        Insert: {
+          points?: number
+          season: number
+          team: string
+        }
+        Update: {
+          points?: number
+          season?: number
+          team?: string
+        }
+        Relationships: []
+      }
+      "standings_o'late": {
+        Row: {
+          points: number
+          season: number
+          team: string
+        }
+        Insert: {
+          points?: number
+          season: number
+          team: string
+        }
+        Update: {
+          points?: number
+          season?: number
+          team?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never

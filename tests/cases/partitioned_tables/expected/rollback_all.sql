@@ -14,6 +14,9 @@ DROP INDEX public.messages_room_id_sent_at_idx;
 -- drop constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages DROP CONSTRAINT messages_room_id_fkey;
 
+-- drop table public.standings
+DROP TABLE public.standings;
+
 -- drop table public.rooms
 DROP TABLE public.rooms;
 
