@@ -104,6 +104,8 @@ EXAMPLES: list[Op] = [
     RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
     AddPartition(PARTED, PARTITION), DropPartition(PARTED, PARTITION),
     MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),)),
+    AddPartition(PARTED, PARTITION, "t_a"), DropPartition(PARTED, PARTITION, "t_a"),  # sub-partitions
+    MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),), "t_a"),
 ]
 
 REVERSES = {
@@ -295,3 +297,10 @@ def test_moved_bounds_check_validate_then_attach_in_the_files_transaction() -> N
     assert attach.level == AEL and "instead of scanning" in attach.note
     assert moved.destructive is None and moved.reverse().moves == ((moved.moves[0][1], PARTITION),)
     assert moved.checks() == [(moved.moves[0][1], "a IS NOT NULL AND a IN (1, 2)")]
+
+
+def test_a_sub_partition_op_locks_its_parent_partition() -> None:
+    sub = AddPartition(PARTED, PARTITION, "t_sub")
+    assert sub.reverse() == DropPartition(PARTED, PARTITION, "t_sub")
+    assert "on public.t_sub " in sub.lock(sub.parts()[0]).note
+    assert "on public.t_sub " in sub.reverse().lock(sub.parts()[0]).note

@@ -101,3 +101,68 @@ def test_a_bound_as_a_check(by: str, bound: str, check: str | None) -> None:
     from generator.ir.partitions import bound_check
 
     assert bound_check(_parted(by), PartitionIR(name="p", bound=bound)) == check
+
+
+SUB = """\
+migrations:
+  - number: 1
+    name: init
+    tables:
+      - name: tickets
+        columns:
+          - {name: region, type: text, nullable: false}
+          - {name: opened, type: date, nullable: false}
+        partition_by: {strategy: list, columns: [region]}
+        partitions:
+          - name: tickets_eu
+            values: {in: [eu]}
+            partition_by: {strategy: range, columns: [opened]}
+            partitions:
+              monthly: {from: '2026-01', to: '2026-03'}
+          - {name: tickets_other, default: true}
+"""
+
+
+def test_sub_partitions_are_a_tree_that_round_trips_through_history(tmp_path: Path) -> None:
+    from generator.ir.partitions import tree
+
+    t = _table(tmp_path, SUB)
+    assert [(parent, p.name) for parent, p in tree(t)] == [
+        (None, "tickets_eu"), ("tickets_eu", "tickets_eu_y2026m01"), ("tickets_eu", "tickets_eu_y2026m02"),
+        (None, "tickets_other")]
+    assert t.partitions[0].partition_by == "RANGE (opened)"
+    back, _ = object_from_dict(object_to_dict(t, frozenset()))
+    assert back.partitions == t.partitions  # type: ignore[attr-defined]
+
+
+def test_a_partition_cannot_be_partitioned_anew(tmp_path: Path) -> None:
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    spec.write_text(SUB, encoding="utf-8")
+    write_out(out, generate(spec, display="schema.yaml").files)
+    spec.write_text(SUB.replace("{strategy: range, columns: [opened]}", "{strategy: hash, columns: [opened]}")
+                    .replace("monthly: {from: '2026-01', to: '2026-03'}",
+                             "[{name: h0, values: {modulus: 1, remainder: 0}}]"), encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        migrate(spec, out, "rehash", display="schema.yaml")
+    assert "partition public.tickets_eu of public.tickets: its partitioning cannot change (RANGE (opened) → " \
+           "HASH (opened))" in str(err.value)
+    assert not (out / "002_rehash.sql").exists()
+
+
+def test_sub_partition_errors_are_located(tmp_path: Path) -> None:
+    from tests.test_errors import errors_of
+
+    errors = errors_of(tmp_path, SUB.replace("    tables:\n", "    tables:\n      - {name: t, columns: [{name: a, "
+                                                                "type: int}]}\n")
+                       .replace("          - {name: opened, type: date, nullable: false}\n",
+                                "          - {name: opened, type: date, nullable: false}\n"
+                                "        primary_key: [region]\n")
+                       .replace("          - {name: tickets_other, default: true}\n",
+                                "          - {name: tickets_other, default: true, partitions: [{name: x, default: "
+                                "true}]}\n          - {name: tickets_eu_y2026m01, values: {in: [uk]}}\n"))
+    assert errors == [
+        "schema.yaml:13:11: duplicate partition name 'tickets_eu_y2026m01' of table 'tickets'",
+        "schema.yaml:15:27: partition 'tickets_eu': constraint 'tickets_pkey' must include the partition column(s) "
+        "opened (Postgres refuses a unique key on a partitioned table without them)",
+        "schema.yaml:18:62: partition 'tickets_other' has partitions but no `partition_by`",
+    ]

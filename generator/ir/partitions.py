@@ -84,18 +84,50 @@ def _side(keys: tuple[str, ...], values: tuple[Datum, ...], op: str, at_min: str
     return f"{_row(list(keys))} {op} {_row(list(values))}"
 
 
-def bound_check(table: TableIR, p: PartitionIR) -> str | None:
-    """The CHECK predicate that holds exactly for the rows partition ``p`` of ``table`` takes (what
-    Postgres's partition constraint says), or None for a default partition (its bound is "no other
-    partition's", which a check cannot name)."""
-    assert table.partition_by is not None
-    strategy, keys = partition_keys(table.partition_by)
+def tree(table: TableIR) -> list[tuple[str | None, PartitionIR]]:
+    """Every partition of ``table``, sub-partitions after the partition that holds them (creation
+    order), each with the name of its parent partition (None: the table itself)."""
+    out: list[tuple[str | None, PartitionIR]] = []
+
+    def walk(parent: str | None, parts: tuple[PartitionIR, ...]) -> None:
+        for p in parts:
+            out.append((parent, p))
+            walk(p.name, p.partitions)
+
+    walk(None, table.partitions)
+    return out
+
+
+def parent_name(table: TableIR, parent: str | None) -> str:
+    """The quoted qualified name of a partition's parent: the table, or partition ``parent``."""
+    return quote_qualified(table.id.schema, parent or table.id.name)
+
+
+def partition_by_of(table: TableIR, parent: str | None) -> str:
+    """The ``PARTITION BY`` of the table (``parent`` None) or of its partition ``parent``."""
+    by = table.partition_by if parent is None else next(p for q, p in tree(table) if p.name == parent).partition_by
+    assert by is not None, parent
+    return by
+
+
+def kept_partitions(old: TableIR, new: TableIR) -> list[PartitionIR]:
+    """The partitions of ``new`` that ``old`` has too, under the same parent (they exist while an
+    alter of the table runs; the others are created with what the table says already)."""
+    before = {(q, p.name) for q, p in tree(old)}
+    return [p for q, p in tree(new) if (q, p.name) in before]
+
+
+def bound_check(table: TableIR, p: PartitionIR, parent: str | None = None) -> str | None:
+    """The CHECK predicate that holds exactly for the rows partition ``p`` of ``table`` (or of its
+    partition ``parent``) takes: what Postgres's partition constraint says, or None for a default
+    partition (its bound is "no other partition's", which a check cannot name)."""
+    strategy, keys = partition_keys(partition_by_of(table, parent))
     kind, values, (modulus, remainder) = bound_values(p.bound)
     if kind == "d":
         return None
     if kind == "h":
-        parent = quote_literal(quote_qualified(table.id.schema, table.id.name))
-        return f"satisfies_hash_partition({parent}::regclass::oid, {modulus}, {remainder}, {', '.join(keys)})"
+        rel = quote_literal(parent_name(table, parent))
+        return f"satisfies_hash_partition({rel}::regclass::oid, {modulus}, {remainder}, {', '.join(keys)})"
     not_null = [f"{k} IS NOT NULL" for k in keys]
     if kind == "l":
         return " AND ".join(not_null + [f"{keys[0]} IN ({', '.join(values[0])})"])

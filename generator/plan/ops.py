@@ -863,6 +863,11 @@ class DropExclusion(_TableOp):
         return AddExclusion(self.table, self.constraint, self.online)
 
 
+def _parent_label(table: TableIR, parent: str | None) -> str:
+    """``schema.name`` of a partition's parent: the table, or its partition ``parent``."""
+    return f"{table.id.schema}.{parent}" if parent else table.id.qualified
+
+
 @dataclass(frozen=True, slots=True)
 class AddPartition(_TableOp):
     """``CREATE TABLE p PARTITION OF table FOR VALUES …``, its RLS enabled and API privileges revoked
@@ -870,16 +875,18 @@ class AddPartition(_TableOp):
 
     action: ClassVar[str] = "add_partition"
     partition: PartitionIR
+    #: the partition it is a partition of (a sub-partition), None: of the table
+    parent: str | None = None
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> DropPartition:
-        return DropPartition(self.table, self.partition)
+        return DropPartition(self.table, self.partition, self.parent)
 
     def lock(self, part: Part) -> Lock:
-        name = self.table.id.qualified
+        name = _parent_label(self.table, self.parent)
         if self.partition.bound == "DEFAULT":
             return brief(AEL, name)
         # a new bounded partition scans the default partition (if any) for rows it would take
@@ -893,13 +900,17 @@ class DropPartition(_TableOp):
 
     action: ClassVar[str] = "drop_partition"
     partition: PartitionIR
+    parent: str | None = None
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> AddPartition:
-        return AddPartition(self.table, self.partition)
+        return AddPartition(self.table, self.partition, self.parent)
+
+    def lock(self, part: Part) -> Lock:
+        return brief(AEL, _parent_label(self.table, self.parent))
 
     @property
     def destructive(self) -> str | None:
@@ -919,17 +930,20 @@ class MovePartitionBounds(_TableOp):
 
     action: ClassVar[str] = "move_partition_bounds"
     moves: tuple[tuple[PartitionIR, PartitionIR], ...]
+    #: the partition they are partitions of (sub-partitions), None: of the table
+    parent: str | None = None
     #: the temporary check's name on each partition (a partition is a table: the name is its own)
     bound_check_name: ClassVar[str] = "schemagen_new_bound"
 
     def reverse(self) -> MovePartitionBounds:
-        return MovePartitionBounds(self.table, tuple((new, old) for old, new in self.moves))
+        return MovePartitionBounds(self.table, tuple((new, old) for old, new in self.moves), self.parent)
 
     def checks(self) -> list[tuple[PartitionIR, str]]:
         """Each moved partition whose new bound a check can state, with that check's predicate."""
         from ..ir.partitions import bound_check
 
-        return [(new, check) for _old, new in self.moves if (check := bound_check(self.table, new)) is not None]
+        return [(new, check) for _old, new in self.moves
+                if (check := bound_check(self.table, new, self.parent)) is not None]
 
     def parts(self) -> tuple[Part, ...]:
         return (Part("move_partition_bounds_check"), Part("move_partition_bounds_validate"),
@@ -942,9 +956,11 @@ class MovePartitionBounds(_TableOp):
                              f"transaction); {NO_REWRITE}")
         if part.action == "move_partition_bounds_validate":
             return Lock(SUE, f"{SUE} on {names}: scans each (still {AEL} from its check; the parent "
-                             f"{self.table.id.qualified} is not locked yet: queries that do not touch them go on); "
+                             f"{_parent_label(self.table, self.parent)} is not locked yet: queries that do not touch "
+                             f"them go on); "
                              f"{NO_REWRITE}")
-        return Lock(AEL, f"{AEL} on {self.table.id.qualified} (brief: DETACH, then ATTACH trusts each validated "
+        return Lock(AEL, f"{AEL} on {_parent_label(self.table, self.parent)} (brief: DETACH, then ATTACH trusts each "
+                         "validated "
                          "check instead of scanning; a default partition is scanned for rows a new bound "
                          f"would take); {NO_REWRITE}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, TableIR
+from ..ir.partitions import kept_partitions
 from ..ir.serial import serial_base
 from ..kinds import Kind, kind_def
 from ..plan import Op
@@ -130,11 +131,9 @@ def table_derived_grants(op: Op) -> list[str]:
         return []
     schema = new.id.schema
     out: list[str] = []
-    kept = {p.name for p in old.partitions}
-    for p in new.partitions:
-        if p.name in kept:
-            out += privilege_changes(Kind.TABLE, schema, "TABLE", quote_qualified(schema, p.name),
-                                     old.revoke_from, new.revoke_from, (), ())
+    for p in kept_partitions(old, new):  # sub-partitions too
+        out += privilege_changes(Kind.TABLE, schema, "TABLE", quote_qualified(schema, p.name),
+                                 old.revoke_from, new.revoke_from, (), ())
     had = {c.name for c in old.columns if c.identity or serial_base(c.type)}
     for c in new.columns:
         if (c.renamed_from if c.renamed_from in had else c.name) in had and (c.identity or serial_base(c.type)):

@@ -73,6 +73,8 @@ def op_title(op: Op, action: str | None = None) -> str:
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
     if isinstance(op, RenameObject):
         parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
+    if (parent := getattr(op, "parent", None)) is not None:  # a sub-partition's op: named by its parent
+        parts = [oid.schema, parent]
     name = ".".join(quote_ident(p) for p in parts)
     if kind_def(oid.kind).namespace == "function":  # overloads: the argument types name it
         name += f"({', '.join(oid.args)})"

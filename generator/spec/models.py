@@ -358,6 +358,10 @@ class Partition(Spec):
     """Its bound (none with `default: true`)."""
     default: bool = False
     """The default partition: rows no other partition takes."""
+    partition_by: PartitionBy | None = None
+    """A partition partitioned in turn (sub-partitions): how it splits its rows."""
+    partitions: list[Partition] | PartitionSet = []
+    """Its own partitions (with `partition_by`), one by one or with the monthly helper."""
 
 
 class MonthlyRange(Spec):
@@ -823,6 +827,7 @@ class SpecFile(Spec):
 from .usertypes import CompositeType, Domain  # noqa: E402 - they build on Spec and Grant above
 
 ForeignKey.model_rebuild()
+Partition.model_rebuild()
 Shape.model_rebuild()
 Migration.model_rebuild()
 SpecFile.model_rebuild()

@@ -43,6 +43,15 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
             (1999, "z", "standings_before"), (2020, "", "standings_2020s"), (2030, "a", "standings_2020s"),
             (2030, "o'neil", '"standings_o\'late"'), (2031, "a", '"standings_o\'late"'),
             (2999, "zz", '"standings_o\'late"')]
+        # sub-partitions: a row goes down both levels, to a leaf
+        c.execute("""insert into public.tickets (region, opened, id, subject) values ('eu', '2026-01-05', 1, 'a'),
+                     ('eu', '2026-02-05', 2, 'b'), ('eu', '2027-01-01', 3, 'c'), ('jp', '2026-01-01', 6, 'f')""")
+        c.execute("insert into public.tickets select 'us', '2026-01-01', g, 'us' from generate_series(10, 19) g")
+        leaves = dict(c.execute("select subject, tableoid::regclass::text from public.tickets").fetchall())
+        assert {k: leaves[k] for k in "abcf"} == {"a": "tickets_eu_y2026m01", "b": "tickets_eu_y2026m02",
+                                                  "c": "tickets_eu_default", "f": "tickets_other"}
+        us = {r[0] for r in c.execute("select tableoid::regclass::text from public.tickets where region = 'us'")}
+        assert us == {"tickets_us_h0", "tickets_us_h1"}  # ten ids hash to both
         # the parent's foreign key and unique key hold on every partition
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             c.execute("insert into public.messages_y2026m02 (id, room_id, sent_at, body) overriding system value "
@@ -68,6 +77,23 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
                 c.execute(f"set local role {role}")
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     c.execute("select count(*) from public.messages_default")
+        # every level of a sub-partitioned table: RLS on, the API roles revoked; only the root lets them in
+        levels = ("tickets_eu", "tickets_eu_y2026m01", "tickets_eu_default", "tickets_us", "tickets_us_h1")
+        assert c.execute("""select count(*) from pg_class where relname = any(%s) and relrowsecurity""",
+                         (list(levels),)).fetchone() == (len(levels),)
+        with c.transaction():
+            c.execute("set local role authenticated")
+            assert c.execute("select count(*) from public.tickets").fetchone() == (14,)
+        for role in ("anon", "authenticated", "service_role"):
+            for rel in levels:
+                with c.transaction():
+                    c.execute(f"set local role {role}")
+                    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                        c.execute(f"select count(*) from public.{rel}")
+        # the root's primary key reaches the leaves of both levels
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            c.execute("insert into public.tickets_eu_y2026m01 (region, opened, id, subject) "
+                      "values ('eu', '2026-01-05', 1, 'again')")
 
 
 def test_moved_bounds_keep_rows_and_attach_without_a_scan(fresh_db: Database, tmp_path: Path) -> None:
