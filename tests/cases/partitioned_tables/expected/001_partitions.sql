@@ -96,6 +96,43 @@ CREATE TABLE public."standings_o'late" PARTITION OF public.standings FOR VALUES 
 ALTER TABLE public."standings_o'late" ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public."standings_o'late" FROM PUBLIC, anon, authenticated, service_role;
 
+-- create table public.tickets
+CREATE TABLE public.tickets (
+    region text NOT NULL,
+    opened date NOT NULL,
+    id bigint NOT NULL,
+    subject text NOT NULL,
+    CONSTRAINT tickets_pkey PRIMARY KEY (region, opened, id)
+) PARTITION BY LIST (region);
+ALTER TABLE public.tickets ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.tickets IS 'Sub-partitions, list by region then range by month (or hash); RLS and revokes reach every level.';
+REVOKE ALL ON TABLE public.tickets FROM PUBLIC, anon, authenticated, service_role;
+GRANT SELECT ON TABLE public.tickets TO authenticated;
+CREATE TABLE public.tickets_eu PARTITION OF public.tickets FOR VALUES IN ('eu') PARTITION BY RANGE (opened);
+ALTER TABLE public.tickets_eu ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_eu FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_eu_y2026m01 PARTITION OF public.tickets_eu FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+ALTER TABLE public.tickets_eu_y2026m01 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_eu_y2026m01 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_eu_y2026m02 PARTITION OF public.tickets_eu FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+ALTER TABLE public.tickets_eu_y2026m02 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_eu_y2026m02 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_eu_default PARTITION OF public.tickets_eu DEFAULT;
+ALTER TABLE public.tickets_eu_default ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_eu_default FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_us PARTITION OF public.tickets FOR VALUES IN ('us') PARTITION BY HASH (id);
+ALTER TABLE public.tickets_us ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_us FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_us_h0 PARTITION OF public.tickets_us FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+ALTER TABLE public.tickets_us_h0 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_us_h0 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_us_h1 PARTITION OF public.tickets_us FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+ALTER TABLE public.tickets_us_h1 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_us_h1 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.tickets_other PARTITION OF public.tickets DEFAULT;
+ALTER TABLE public.tickets_other ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.tickets_other FROM PUBLIC, anon, authenticated, service_role;
+
 -- create constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages
     ADD CONSTRAINT messages_room_id_fkey FOREIGN KEY (room_id)
@@ -106,6 +143,13 @@ CREATE INDEX messages_room_id_sent_at_idx ON public.messages (room_id, sent_at);
 
 -- create policy public.messages."messages are readable when signed in"
 CREATE POLICY "messages are readable when signed in" ON public.messages
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (true);
+
+-- create policy public.tickets."tickets are readable when signed in"
+CREATE POLICY "tickets are readable when signed in" ON public.tickets
     AS PERMISSIVE
     FOR SELECT
     TO authenticated

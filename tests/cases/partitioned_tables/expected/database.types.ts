@@ -335,6 +335,195 @@ export type Database = {
         }
         Relationships: []
       }
+      tickets: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_eu: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_eu_default: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_eu_y2026m01: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_eu_y2026m02: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_other: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_us: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_us_h0: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
+      tickets_us_h1: {
+        Row: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Insert: {
+          id: number
+          opened: string
+          region: string
+          subject: string
+        }
+        Update: {
+          id?: number
+          opened?: string
+          region?: string
+          subject?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never

@@ -5,6 +5,9 @@
 
 BEGIN;
 
+-- drop policy public.tickets."tickets are readable when signed in"
+DROP POLICY "tickets are readable when signed in" ON public.tickets;
+
 -- drop policy public.messages."messages are readable when signed in"
 DROP POLICY "messages are readable when signed in" ON public.messages;
 
@@ -13,6 +16,9 @@ DROP INDEX public.messages_room_id_sent_at_idx;
 
 -- drop constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages DROP CONSTRAINT messages_room_id_fkey;
+
+-- drop table public.tickets
+DROP TABLE public.tickets;
 
 -- drop table public.standings
 DROP TABLE public.standings;
