@@ -131,3 +131,26 @@ def test_range_bound_errors(tmp_path: Path) -> None:
         "refuses it otherwise)",
         "schema.yaml:16:33: partition 's_b': `from` has 1 value(s); the partition key has 2 column(s)",
     ]
+
+
+def test_partition_key_expression_errors(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+      - name: visits
+        columns:
+          - {name: at, type: timestamptz, nullable: false}
+          - {name: id, type: bigint, nullable: false}
+        primary_key: [id]
+        partition_by:
+          strategy: range
+          columns:
+            - {expression: "(at at time zone 'UTC')::date"}
+            - {expression: "gone + 1"}
+            - {expression: "1); drop table visits; --"}
+""")
+    assert [e.split(" (Postgres")[0] for e in errors] == [
+        "schema.yaml:17:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:18:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:18:28: partition key expression uses unknown column 'gone' of 'visits'",
+        "schema.yaml:19:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:19:28: partition key expression: invalid SQL: syntax error at or near \")\" at character 27",
+    ]

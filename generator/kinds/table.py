@@ -3,7 +3,8 @@ constraint ops of :mod:`generator.plan.ops`), never replaced for a change; dropp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..ir.build import MAX_COLUMNS, split_name
@@ -70,36 +71,66 @@ def _range_problem(v: s.PartitionValues, width: int) -> str | None:
     return None
 
 
-def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint],
-                check_cols: Callable[[Iterable[str], tuple[Any, ...], str], None],
+def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint], colset: set[str],
+                sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]],
                 path: tuple[Any, ...]) -> tuple[str | None, tuple[PartitionIR, ...]]:
     """``partition_by`` as SQL and the partitions (the monthly helper expanded, partitions that are
     partitioned in turn with theirs); located errors for what Postgres refuses: a key without the
     partition columns (of any level), partitions of a plain table, a bound that does not fit the
-    strategy, a name used twice in the tree."""
+    strategy, a name used twice in the tree. Key expressions are parsed into ``sql``."""
     keys = ([pk] if pk else []) + uniques
-    return _level(b, "table", d.name, d.partition_by, d.partitions, keys, check_cols, path, {d.name})
+    return _level(b, "table", d.name, d.partition_by, d.partitions, Level(keys, colset, sql, d.name), path,
+                  {d.name})
+
+
+@dataclass(slots=True)
+class Level:
+    """What every level of a partition tree checks against: the table's unique keys and columns,
+    and where the SQL of its key expressions goes (parsed, their references are the table's)."""
+
+    keys: list[KeyConstraint]
+    columns: set[str]
+    sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]]
+    table: str
+
+
+def _key(b: Builder, what: str, name: str, pb: s.PartitionBy, t: Level, path: tuple[Any, ...]) -> str:
+    """``RANGE|LIST|HASH (key)``: columns quoted, each expression checked as exactly one SQL
+    expression over the table's columns (like every SQL field) and written in parentheses."""
+    at = path + ("partition_by", "columns")
+    if pb.strategy == "list" and len(pb.columns) > 1:
+        b.error(at, f"{what} {name!r}: a list partition key has one column (Postgres refuses more)")
+    items: list[str] = []
+    for i, c in enumerate(pb.columns):
+        if isinstance(c, str):
+            if c not in t.columns:
+                b.error(at + (i,), f"partition_by uses unknown column {c!r} of table {t.table!r}")
+            items.append(quote_ident(c))
+            continue
+        refs = b.sql(c.expression, at + (i, "expression"), "partition key expression")
+        t.sql.append(("partition key", refs, at + (i, "expression")))
+        b.columns_in(refs, t.columns, t.table, at + (i, "expression"), "partition key expression")
+        items.append(f"({c.expression})")
+        for k in t.keys:
+            b.error(at + (i,), f"{what} {name!r}: constraint {k.name!r} cannot go with a partition key expression "
+                               "(Postgres refuses a unique key on a table partitioned by an expression)")
+    for k in t.keys:
+        if missing := [c for c in pb.columns if isinstance(c, str) and c not in k.columns]:
+            b.error(path + ("partition_by",), f"{what} {name!r}: constraint {k.name!r} must include the partition "
+                                              f"column(s) {', '.join(missing)} (Postgres refuses a unique key on a "
+                                              "partitioned table without them)")
+    return f"{pb.strategy.upper()} ({', '.join(items)})"
 
 
 def _level(b: Builder, what: str, name: str, pb: s.PartitionBy | None, partitions: list[s.Partition] | s.PartitionSet,
-           keys: list[KeyConstraint], check_cols: Callable[[Iterable[str], tuple[Any, ...], str], None],
-           path: tuple[Any, ...], seen: set[str]) -> tuple[str | None, tuple[PartitionIR, ...]]:
+           t: Level, path: tuple[Any, ...], seen: set[str]) -> tuple[str | None, tuple[PartitionIR, ...]]:
     """One level of the partition tree: ``name``'s ``partition_by`` and its partitions (``seen``: the
     names of the tree so far)."""
     if pb is None:
         if partitions:
             b.error(path + ("partitions",), f"{what} {name!r} has partitions but no `partition_by`")
         return None, ()
-    check_cols(pb.columns, path + ("partition_by", "columns"), "partition_by")
-    if pb.strategy == "list" and len(pb.columns) > 1:
-        b.error(path + ("partition_by", "columns"), f"{what} {name!r}: a list partition key has one column "
-                                                    "(Postgres refuses more)")
-    for k in keys:
-        if missing := [c for c in pb.columns if c not in k.columns]:
-            b.error(path + ("partition_by",), f"{what} {name!r}: constraint {k.name!r} must include the partition "
-                                              f"column(s) {', '.join(missing)} (Postgres refuses a unique key on a "
-                                              "partitioned table without them)")
-    by = f"{pb.strategy.upper()} ({', '.join(quote_ident(c) for c in pb.columns)})"
+    by = _key(b, what, name, pb, t, path)
     out: list[PartitionIR] = []
     pp = path + ("partitions",)
     if isinstance(partitions, s.PartitionSet):
@@ -122,7 +153,7 @@ def _level(b: Builder, what: str, name: str, pb: s.PartitionBy | None, partition
             b.ident(p.name, at + ("name",), "partition name")
             if (bound := _bound(b, p, pb, at)) is None:
                 continue
-            sub_by, sub = _level(b, "partition", p.name, p.partition_by, p.partitions, keys, check_cols, at, seen)
+            sub_by, sub = _level(b, "partition", p.name, p.partition_by, p.partitions, t, at, seen)
             out.append(PartitionIR(name=p.name, bound=bound, partition_by=sub_by, partitions=sub))
     for part in out:
         if part.name in seen:
@@ -266,7 +297,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
                                         pos=b.pos(kp)))
     excludes, exclude_sql, exclude_deps = build_excludes(b, d, colset, cname, path)
     sql += exclude_sql
-    partition_by, partitions = _partitions(b, d, pk, uniques, check_cols, path)
+    partition_by, partitions = _partitions(b, d, pk, uniques, colset, sql, path)
     rls = d.rls or s.Rls()
     for i, g in enumerate(d.grants):
         check_cols(g.columns, path + ("grants", i, "columns"), "grant")

@@ -324,13 +324,22 @@ class Trigger(Spec):
     """Create it in a later migration than its table (that migration's number)."""
 
 
+class PartitionKey(Spec):
+    """A partition key element that is an expression over the row."""
+
+    expression: SqlText
+    """One SQL expression over the row, e.g. `(created_at at time zone 'UTC')::date` (immutable, as
+    Postgres requires; a table keyed by one has no primary key or unique constraint)."""
+
+
 class PartitionBy(Spec):
-    """How a partitioned table splits its rows: `PARTITION BY RANGE|LIST|HASH (columns)`."""
+    """How a partitioned table splits its rows: `PARTITION BY RANGE|LIST|HASH (key)`."""
 
     strategy: Literal["range", "list", "hash"]
     """range, list or hash."""
-    columns: list[Name] = Field(min_length=1)
-    """The partition key columns (the primary key and unique constraints must include them)."""
+    columns: list[Name | PartitionKey] = Field(min_length=1)
+    """The partition key: column names (the primary key and unique constraints must include them) or
+    `{expression: …}` elements."""
 
 
 class PartitionValues(Spec):

@@ -43,6 +43,11 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
             (1999, "z", "standings_before"), (2020, "", "standings_2020s"), (2030, "a", "standings_2020s"),
             (2030, "o'neil", '"standings_o\'late"'), (2031, "a", '"standings_o\'late"'),
             (2999, "zz", '"standings_o\'late"')]
+        # an expression key: the UTC day decides (23:30 in New York on 31 January is 1 February in UTC)
+        c.execute("""insert into public.visits (visited_at, path) values ('2026-01-31 23:30-05', '/a'),
+                     ('2026-01-31 12:00+00', '/b'), ('2026-04-01 00:00+00', '/c')""")
+        assert dict(c.execute("select path, tableoid::regclass::text from public.visits").fetchall()) == {
+            "/a": "visits_y2026m02", "/b": "visits_y2026m01", "/c": "visits_default"}
         # sub-partitions: a row goes down both levels, to a leaf
         c.execute("""insert into public.tickets (region, opened, id, subject) values ('eu', '2026-01-05', 1, 'a'),
                      ('eu', '2026-02-05', 2, 'b'), ('eu', '2027-01-01', 3, 'c'), ('jp', '2026-01-01', 6, 'f')""")
@@ -141,3 +146,25 @@ def test_moved_bounds_keep_rows_and_attach_without_a_scan(fresh_db: Database, tm
         c.execute("insert into public.readings (at, value) values ('2026-05-01', 5)")
         assert c.execute("select tableoid::regclass::text from public.readings where value = 5").fetchone() == (
             "readings_early",)
+
+
+def test_moved_bounds_of_an_expression_key_attach_without_a_scan(fresh_db: Database, tmp_path: Path) -> None:
+    old, done = run_case(EVOLUTION / "partitions_expression", tmp_path)
+    files = {f.name: f.text for f in done.result.files}
+    up, down = done.files
+    with psycopg.connect(fresh_db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "001.sql", next(f.text for f in old.files if f.name == "001_base.sql"))
+        c.execute("insert into public.visits (visited_at, path) values ('2026-01-31 23:30-05', '/a'), "
+                  "('2026-05-15 12:00+00', '/b')")
+        notes: list[str] = []
+        c.add_notice_handler(lambda d: notes.append(d.message_primary or ""))
+        c.execute("set client_min_messages = debug1")
+        apply(c, up, files[up])
+        c.execute("reset client_min_messages")
+        for part in ("visits_q1", "visits_q2"):  # the check over the expression implies the bound
+            assert f'partition constraint for table "{part}" is implied by existing constraints' in notes, part
+        c.execute("insert into public.visits (visited_at, path) values ('2026-03-01 00:30+01', '/c'), "
+                  "('2026-03-01 00:30+00', '/d'), ('2026-08-01', '/e')")
+        assert dict(c.execute("select path, tableoid::regclass::text from public.visits").fetchall()) == {
+            "/a": "visits_q1", "/b": "visits_q2", "/c": "visits_q1", "/d": "visits_q2", "/e": "visits_q3"}
