@@ -133,6 +133,24 @@ CREATE TABLE public.tickets_other PARTITION OF public.tickets DEFAULT;
 ALTER TABLE public.tickets_other ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.tickets_other FROM PUBLIC, anon, authenticated, service_role;
 
+-- create table public.visits
+CREATE TABLE public.visits (
+    visited_at timestamptz DEFAULT now() NOT NULL,
+    path text NOT NULL
+) PARTITION BY RANGE (((visited_at at time zone 'UTC')::date));
+ALTER TABLE public.visits ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.visits IS 'Partitioned by an expression (the UTC day of each visit); no unique key can go with it.';
+REVOKE ALL ON TABLE public.visits FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.visits_y2026m01 PARTITION OF public.visits FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+ALTER TABLE public.visits_y2026m01 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.visits_y2026m01 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.visits_y2026m02 PARTITION OF public.visits FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+ALTER TABLE public.visits_y2026m02 ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.visits_y2026m02 FROM PUBLIC, anon, authenticated, service_role;
+CREATE TABLE public.visits_default PARTITION OF public.visits DEFAULT;
+ALTER TABLE public.visits_default ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON TABLE public.visits_default FROM PUBLIC, anon, authenticated, service_role;
+
 -- create constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages
     ADD CONSTRAINT messages_room_id_fkey FOREIGN KEY (room_id)
@@ -140,6 +158,9 @@ ALTER TABLE public.messages
 
 -- create index public.messages_room_id_sent_at_idx
 CREATE INDEX messages_room_id_sent_at_idx ON public.messages (room_id, sent_at);
+
+-- create index public.visits_visited_at_idx
+CREATE INDEX visits_visited_at_idx ON public.visits (visited_at);
 
 -- create policy public.messages."messages are readable when signed in"
 CREATE POLICY "messages are readable when signed in" ON public.messages

@@ -524,6 +524,66 @@ export type Database = {
         }
         Relationships: []
       }
+      visits: {
+        Row: {
+          path: string
+          visited_at: string
+        }
+        Insert: {
+          path: string
+          visited_at?: string
+        }
+        Update: {
+          path?: string
+          visited_at?: string
+        }
+        Relationships: []
+      }
+      visits_default: {
+        Row: {
+          path: string
+          visited_at: string
+        }
+        Insert: {
+          path: string
+          visited_at?: string
+        }
+        Update: {
+          path?: string
+          visited_at?: string
+        }
+        Relationships: []
+      }
+      visits_y2026m01: {
+        Row: {
+          path: string
+          visited_at: string
+        }
+        Insert: {
+          path: string
+          visited_at?: string
+        }
+        Update: {
+          path?: string
+          visited_at?: string
+        }
+        Relationships: []
+      }
+      visits_y2026m02: {
+        Row: {
+          path: string
+          visited_at: string
+        }
+        Insert: {
+          path: string
+          visited_at?: string
+        }
+        Update: {
+          path?: string
+          visited_at?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
