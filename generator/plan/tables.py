@@ -260,6 +260,16 @@ def _level(before: tuple[PartitionIR, ...], after: tuple[PartitionIR, ...], orig
     # after the drops (a bound may grow into a dropped partition's), before the adds (a new
     # partition may take what a bound gave up)
     if moves := tuple((p, new[p.name]) for p in before if p.name in kept and new[p.name].bound != p.bound):
+        if identity := [c.name for c in table.columns if c.identity]:
+            if parted := [p.name for p, _ in moves if p.partition_by]:
+                # PostgreSQL 17+ takes the identity off a detached partition and all its partitions, but
+                # gives it back to the partition alone when it is attached again: the tree would differ
+                raise RefusedChange(table.id, f"table {table.id.qualified}: the bound of partition(s) "
+                                              f"{', '.join(parted)} cannot move: they are partitioned in turn and "
+                                              f"the table has identity column(s) {', '.join(identity)}, which "
+                                              "PostgreSQL 17+ does not give back to their partitions after "
+                                              "DETACH and ATTACH",
+                                    "declare a new partition with the new bound, move the rows, then drop the old one")
         d.build.append(MovePartitionBounds(table, moves, parent))
     d.build += [AddPartition(table, p, parent) for p in after if p.name not in kept]
     olds = {p.name: p for p in original}
