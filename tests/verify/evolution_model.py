@@ -118,8 +118,8 @@ class Schema:
     #: from 2026-01) and whether it has a default partition
     plog_months: list[int] = field(default_factory=lambda: [0, 2])
     plog_default: bool = True
-    #: the list-partitioned table pcat: how many of its kinds (a, b, c, d) its first partition takes
-    #: (the second takes the rest); a change moves the bound of both, their rows kept
+    #: the list-partitioned table pcat: how many of its kinds (a, b, c, d) its first partition (itself
+    #: hash-partitioned) takes (the second takes the rest); a change moves the bound of both
     pcat_split: int = 2
     #: privileges.revoke_from: the default (PUBLIC and the API roles) or PUBLIC only (a plain
     #: Postgres spec): the API roles then keep what Supabase's default privileges grant
@@ -286,11 +286,15 @@ def render(s: Schema) -> str:
                                   "default": s.plog_default},
                    "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
     kinds = ["a", "b", "c", "d"]
-    tables.append({"name": "pcat", "rls": {"enable": True},
-                   "columns": [{"name": "id", "type": "bigint", "identity": "always"},
+    tables.append({"name": "pcat", "rls": {"enable": True},  # no identity: see MovePartitionBounds's refusal
+                   "columns": [{"name": "id", "type": "bigint", "nullable": False},
                                {"name": "kind", "type": "text", "nullable": False}],
                    "partition_by": {"strategy": "list", "columns": ["kind"]},
-                   "partitions": [{"name": "pcat_first", "values": {"in": kinds[:s.pcat_split]}},
+                   # the first partition is partitioned in turn (by hash): its moves and revokes reach a level down
+                   "partitions": [{"name": "pcat_first", "values": {"in": kinds[:s.pcat_split]},
+                                   "partition_by": {"strategy": "hash", "columns": ["id"]},
+                                   "partitions": [{"name": f"pcat_first_h{r}", "values": {"modulus": 2, "remainder": r}}
+                                                  for r in (0, 1)]},
                                   {"name": "pcat_rest", "values": {"in": kinds[s.pcat_split:]}}],
                    "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
