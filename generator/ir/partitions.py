@@ -121,7 +121,7 @@ def bound_check(table: TableIR, p: PartitionIR, parent: str | None = None) -> st
     """The CHECK predicate that holds exactly for the rows partition ``p`` of ``table`` (or of its
     partition ``parent``) takes: what Postgres's partition constraint says, or None for a default
     partition (its bound is "no other partition's", which a check cannot name)."""
-    strategy, keys = partition_keys(partition_by_of(table, parent))
+    _strategy, keys = partition_keys(partition_by_of(table, parent))
     kind, values, (modulus, remainder) = bound_values(p.bound)
     if kind == "d":
         return None
