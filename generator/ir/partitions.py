@@ -1,70 +1,19 @@
-"""A partition's bound as a CHECK predicate over its rows.
+"""The partition tree of a table (partitions, sub-partitions, their parents) and a partition's
+bound as a CHECK predicate over its rows.
 
 Postgres scans a table it attaches as a partition to prove every row fits the bound, under its
 lock, unless a valid CHECK constraint of the table already implies the bound. A changed bound is
 a DETACH and an ATTACH (:class:`generator.plan.ops.MovePartitionBounds`): the new bound's check is
 added ``NOT VALID`` and validated first, so the ATTACH need not scan. The predicate is read back
-from the SQL the builder wrote (``TableIR.partition_by`` and ``PartitionIR.bound``, both parsed by
-pglast), and its values are put in again through :mod:`generator.quoting`.
+from the SQL the builder wrote (``TableIR.partition_by`` and ``PartitionIR.bound``, parsed by
+:mod:`generator.sqlan.partitions`), and its values are put in again through :mod:`generator.quoting`.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-import pglast
-from pglast import ast
-from pglast.stream import RawStream
-
-from ..quoting import quote_ident, quote_literal, quote_qualified
+from ..quoting import quote_literal, quote_qualified
+from ..sqlan.partitions import Datum, bound_values, partition_keys
 from .model import PartitionIR, TableIR
-
-#: A range bound's value, or its MINVALUE / MAXVALUE.
-Datum = str
-
-
-@cache
-def partition_keys(partition_by: str) -> tuple[str, tuple[str, ...]]:
-    """(strategy ``r``/``l``/``h``, each key as SQL: a quoted column or a parenthesised expression)."""
-    stmt = pglast.parse_sql(f"CREATE TABLE t (x int) PARTITION BY {partition_by}")[0].stmt
-    assert isinstance(stmt, ast.CreateStmt) and stmt.partspec is not None
-    keys = tuple(quote_ident(e.name) if e.name else f"({RawStream()(e.expr)})" for e in stmt.partspec.partParams)
-    return str(stmt.partspec.strategy)[0].lower(), keys
-
-
-def _value(node: ast.Node) -> Datum:
-    """One bound value as SQL: a literal (through the quoting path), or MINVALUE / MAXVALUE."""
-    if isinstance(node, ast.ColumnRef):  # pglast reads MINVALUE and MAXVALUE as column names
-        word = node.fields[0].sval.upper()
-        assert word in ("MINVALUE", "MAXVALUE"), word
-        return word
-    assert isinstance(node, ast.A_Const), node
-    v = node.val
-    if isinstance(v, ast.String):
-        return quote_literal(v.sval)
-    if isinstance(v, ast.Integer):
-        return str(v.ival)
-    if isinstance(v, ast.Float):
-        return str(v.fval)
-    if isinstance(v, ast.Boolean):
-        return "true" if v.boolval else "false"
-    raise AssertionError(node)
-
-
-@cache
-def bound_values(bound: str) -> tuple[str, tuple[tuple[Datum, ...], ...], tuple[int, int]]:
-    """The parsed bound: (strategy, its value lists: (lower, upper) for a range, (in,) for a list,
-    (modulus, remainder) for a hash); strategy ``d`` for DEFAULT."""
-    if bound == "DEFAULT":
-        return "d", (), (0, 0)
-    stmt = pglast.parse_sql(f"CREATE TABLE p PARTITION OF t FOR VALUES {bound}")[0].stmt
-    assert isinstance(stmt, ast.CreateStmt) and stmt.partbound is not None
-    b = stmt.partbound
-    if b.strategy == "r":
-        return "r", (tuple(map(_value, b.lowerdatums)), tuple(map(_value, b.upperdatums))), (0, 0)
-    if b.strategy == "l":
-        return "l", (tuple(map(_value, b.listdatums)),), (0, 0)
-    return "h", (), (b.modulus, b.remainder)
 
 
 def _row(items: list[str]) -> str:
