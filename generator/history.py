@@ -59,7 +59,7 @@ _NESTED: dict[tuple[str, str], type] = {
     ("ProcedureIR", "arguments"): m.Argument,
     ("Column", "sequence_grants"): m.GrantIR,
 }
-_IDS = ("id", "on", "target", "function")
+_IDS = ("id", "on", "target", "function", "from_table")
 #: Fields that are not database state (compare=False ones are left out too).
 _NOT_STATE = {"migration", "shape"}
 #: Fields added after the first history files: left out while they hold their default, so older
@@ -72,7 +72,8 @@ _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "versi
 
 #: The same, for one class's field (where another class always records a field of that name).
 _OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,
-                                               ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None}
+                                               ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None,
+                                               ("TriggerIR", "from_table"): None}
 _ALWAYS = object()
 
 

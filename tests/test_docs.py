@@ -55,7 +55,10 @@ def test_anchor_rule_matches_github() -> None:
         "table-publicusers", "test-data-development-and-test-only", "a", "a-1"}
 
 
-@pytest.mark.parametrize("folder", [OUT, CASE / "expected"], ids=["out", "docs_and_seed"])
+DOC_CASES = sorted(p.parent for p in (ROOT / "tests" / "cases").glob("*/expected/SCHEMA_DOCUMENTATION.md"))
+
+
+@pytest.mark.parametrize("folder", [OUT, *DOC_CASES], ids=["out", *(p.parent.name for p in DOC_CASES)])
 def test_every_internal_link_resolves(folder: Path) -> None:
     assert {p.name for p in folder.glob("*.md")} == set(DOC_FILES)
     assert broken_links(folder) == []
@@ -172,3 +175,21 @@ def test_docs_state_no_hand_typed_counts() -> None:
     rows = dict(re.findall(r"^\| \[public\.(\w+)\]\([^)]*\) \| table \| \d+ \| (\d+) \|", readme, re.M))
     assert {t: int(n) for t, n in rows.items() if t in ("conversations", "messages", "feedback", "usage_metrics")} \
         == {"conversations": 6, "messages": 6, "feedback": 5, "usage_metrics": 7}
+
+
+def test_partitioned_tables_and_realtime_are_documented(tmp_path: Path) -> None:
+    """A partitioned table's documentation says how it is partitioned and lists each partition with
+    its bound; a Realtime table says it is broadcast."""
+    text = (ROOT / "tests" / "cases" / "partitioned_tables" / "schema.yaml").read_text(encoding="utf-8")
+    text = text.replace("outputs: {docs: false}", "outputs: {docs: true}")
+    text = text.replace("      - name: rooms\n", "      - name: rooms\n        realtime: true\n", 1)
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(text, encoding="utf-8")
+    doc = next(f.text for f in generate(spec, display="schema.yaml").files if f.name == "SCHEMA_DOCUMENTATION.md")
+    messages = doc[doc.index("### Table public.messages"):]
+    assert "Partitioned by `RANGE (sent_at)`; its partitions" in messages
+    assert "- `messages_y2026m01`: `FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')`" in messages
+    assert "- `messages_default`: `DEFAULT`" in messages
+    assert "- `readings_p1`: `FOR VALUES WITH (MODULUS 2, REMAINDER 1)`" in doc
+    rooms = doc[doc.index("### Table public.rooms"):doc.index("### Table public.rooms") + 600]
+    assert "Realtime: its changes are broadcast" in rooms and "Partitioned" not in rooms

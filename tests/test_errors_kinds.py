@@ -53,6 +53,26 @@ def test_trigger_option_errors(tmp_path: Path) -> None:
     assert len(errors) == 4, errors
 
 
+def test_constraint_trigger_from_errors(tmp_path: Path) -> None:
+    """`from` is for constraint triggers only, and names a table of the spec or an external one."""
+    errors = errors_of(tmp_path, BASE + """\
+        triggers:
+          - {name: a, timing: after, events: [insert], function: f, from: tenants}
+          - {name: b, constraint: true, timing: after, events: [insert], function: f, from: nowhere}
+          - {name: c, constraint: true, timing: after, events: [insert], function: f, from: tenant_names}
+          - {name: d, constraint: true, timing: after, events: [insert], function: f, from: auth.users}
+          - {name: e, constraint: true, timing: after, events: [insert], function: f, from: public.tenants}
+    views:
+      - {name: tenant_names, query: select t.name from public.tenants t}
+""" + FN)
+    assert errors == [
+        "schema.yaml:10:75: only a constraint trigger (`constraint: true`) has `from` (FROM referenced_table)",
+        "schema.yaml:11:93: trigger 'b': `from` names unknown table public.nowhere"
+        "\n    hint: declare the table, or list it under `external:`",
+        "schema.yaml:12:93: trigger 'c': `from` names view public.tenant_names, not a table",
+    ]
+
+
 def test_partition_errors(tmp_path: Path) -> None:
     errors = errors_of(tmp_path, BASE + """\
         partition_by: {strategy: list, columns: [name, gone]}

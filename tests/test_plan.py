@@ -99,3 +99,37 @@ def test_changed_column_type_is_altered_and_views_on_it_replaced(tmp_path: Path)
     assert ("drop", "view public.v") in touched and ("create", "view public.v") in touched
     assert ("drop", "index public.b_children_parent_id_idx") not in touched
     assert changed.inverse().inverse() == changed
+
+
+FROM_SPEC = """\
+migrations:
+  - number: 1
+    name: init
+    functions:
+      - {name: f, returns: trigger, language: plpgsql, body: "begin return null; end;"}
+    tables:
+      - name: batches
+        columns:
+          - {name: id, type: integer, primary_key: true}
+      - name: entries
+        columns:
+          - {name: id, type: integer, primary_key: true}
+        triggers:
+          - {name: balance, constraint: true, timing: after, events: [insert], function: f, from: batches}
+"""
+
+
+def test_constraint_trigger_from_is_a_dependency_and_follows_a_rename(tmp_path: Path) -> None:
+    """The table `from` names is created before the trigger; renaming it renames the table only (the
+    trigger, which Postgres keeps pointing at the same table, is not re-created)."""
+    old = model_of(tmp_path, FROM_SPEC)
+    trigger = ObjectId("trigger", "public", "balance", "entries")
+    assert ObjectId("table", "public", "batches") in old.deps[trigger]
+    new = model_of(tmp_path, FROM_SPEC.replace("      - name: batches\n",
+                                               "      - name: groups\n        renamed_from: batches\n")
+                   .replace(", from: batches}", ", from: groups}"))
+    assert [str(op) for op in plan(old, new).ops] == ["rename table public.groups",
+                                                      "rename_constraint table public.groups groups_pkey"]
+    changed = model_of(tmp_path, FROM_SPEC.replace(", from: batches", ""))
+    assert [str(op) for op in plan(old, changed).ops] == ["drop trigger public.entries.balance",
+                                                          "create trigger public.entries.balance"]

@@ -99,6 +99,41 @@ def test_a_new_base_type_is_refused_with_a_located_error(tmp_path: Path) -> None
     assert not (out / "002_widen.sql").exists()
 
 
+def test_domain_collation_is_created_through_the_quoting_path(tmp_path: Path) -> None:
+    text = SPEC.replace("type: integer\n        checks: [{name: positive_check, expression: VALUE > 0}]",
+                        'type: text\n        collation: de-x "icu"')
+    text = text.replace("composite_types:\n      - name: pair\n        attributes: [{name: a, type: positive}",
+                        "composite_types:\n      - name: pair\n        attributes: [{name: a, type: text}")
+    sql = next(f.text for f in generate(_write(tmp_path, text), display="schema.yaml").files
+               if f.name == "001_init.sql")
+    assert 'CREATE DOMAIN public.positive AS text COLLATE "de-x ""icu""";' in sql
+    text = text.replace('collation: de-x "icu"', "collation: ext.german")
+    sql = next(f.text for f in generate(_write(tmp_path, text), display="schema.yaml").files
+               if f.name == "001_init.sql")
+    assert "CREATE DOMAIN public.positive AS text COLLATE ext.german;" in sql
+
+
+@pytest.mark.parametrize(("before", "after", "said"), [
+    ("", "\n        collation: C", "the base type's → C"),
+    ("\n        collation: C", "\n        collation: POSIX", "C → POSIX"),
+    ("\n        collation: C", "", "C → the base type's"),
+])
+def test_a_new_collation_is_refused_with_a_located_error(tmp_path: Path, before: str, after: str, said: str) -> None:
+    """ALTER DOMAIN has no COLLATE: like a new base type, a new collation is refused, located."""
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    base = SPEC.replace("type: integer\n        checks: [{name: positive_check, expression: VALUE > 0}]",
+                        "type: text@COLLATION@").replace("{name: a, type: positive}", "{name: a, type: text}")
+    _write(tmp_path, base.replace("@COLLATION@", before))
+    write_out(out, generate(spec, display="schema.yaml").files)
+    _write(tmp_path, base.replace("@COLLATION@", after))
+    with pytest.raises(SpecError) as err:
+        migrate(spec, out, "recollate", display="schema.yaml")
+    assert f"domain public.positive: its collation cannot change ({said}): ALTER DOMAIN has no COLLATE" \
+        in str(err.value)
+    assert str(err.value).startswith("schema.yaml:6:9: ") and "declare a new domain" in str(err.value)
+    assert not (out / "002_recollate.sql").exists()
+
+
 def test_a_changed_check_is_added_beside_the_old_one_then_takes_its_name(tmp_path: Path) -> None:
     old = _model(tmp_path, SPEC)
     new = build(load_spec(_write(tmp_path, SPEC.replace(

@@ -262,6 +262,8 @@ class TriggerIR(Obj):
     constraint: bool = False
     deferrable: bool = False
     initially: str = "deferred"  # when deferrable
+    #: CREATE CONSTRAINT TRIGGER … FROM this table (the table its constraint references)
+    from_table: ObjectId | None = None
     #: transition tables: REFERENCING NEW TABLE AS new_table OLD TABLE AS old_table (AFTER triggers)
     new_table: str | None = None
     old_table: str | None = None

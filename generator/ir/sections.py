@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
-from ..kinds import Kind
+from ..kinds import kind_def
 from ..spec import LoadedSpec
 from ..spec.lintcfg import LintConfig
 from .fixtures import EMPTY as NO_FIXTURES
@@ -53,13 +53,14 @@ class Sections:
 
 
 def object_names(model: Model) -> dict[str, ObjectId]:
-    """Every way a waiver may name an object: as lint prints it, and a function without arguments."""
+    """Every way a waiver may name an object: as lint prints it, and a function or procedure without
+    arguments (when that name is not overloaded)."""
     names: dict[str, ObjectId] = {}
     ambiguous: set[str] = set()
     for oid in model.order:
         names[str(oid)] = oid
-        if oid.kind == Kind.FUNCTION:
-            short = f"function {oid.schema}.{oid.name}"
+        if kind_def(oid.kind).routine:
+            short = f"{oid.kind} {oid.schema}.{oid.name}"
             if short in names and names[short] != oid:
                 ambiguous.add(short)
             names.setdefault(short, oid)

@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 
 def _lock(op: Op, part: Part) -> Lock:
     """SHARE ROW EXCLUSIVE on both tables to add one (a scan unless NOT VALID), SHARE UPDATE
-    EXCLUSIVE to validate it, a brief ACCESS EXCLUSIVE on both to drop or rename it."""
+    EXCLUSIVE to validate it or change its comment (on its own table only), a brief ACCESS EXCLUSIVE
+    on both to drop or rename it."""
     rel = relation_name(op.obj)
     target = op.obj.target if isinstance(op.obj, ForeignKeyIR) else None
     both = f"{rel} and {target.qualified}" if target is not None else rel
     if part.action == "validate":
         return Lock(SUE, f"{SUE} on {rel}, ROW SHARE on {target.qualified if target else rel}; scans {rel}; "
                          f"{NO_REWRITE}")
+    if part.action == "alter":  # only the comment changes in place: COMMENT ON CONSTRAINT
+        return brief(SUE, rel)
     if part.action == "create":
         scan = " (brief: NOT VALID, no scan)" if op.online else f"; scans {rel}"
         return Lock("SHARE ROW EXCLUSIVE", f"SHARE ROW EXCLUSIVE on {both}{scan}; {NO_REWRITE}")

@@ -12,7 +12,8 @@ temporary name beside the old one, validated, then the old one is dropped and th
 its name, so that the domain is never without it. A renamed domain (``renamed_from``) is
 ``ALTER DOMAIN … RENAME TO``.
 
-A new base type is refused with a located error: Postgres cannot change it in place, and a drop
+A new base type or collation is refused with a located error: Postgres cannot change either in
+place (``ALTER DOMAIN`` has no ``TYPE`` or ``COLLATE``), and a drop
 and create would have to convert every column, argument and attribute of the domain first (and
 ``DROP DOMAIN`` refuses while they exist). The safe path is explicit: declare a new domain, move
 the columns to it, then drop the old one.
@@ -42,9 +43,10 @@ PENDING = "__schemagen_new"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DomainIR(Privileged):
-    """``CREATE DOMAIN id AS type [DEFAULT default] [NOT NULL] [CONSTRAINT name CHECK (…)]…``."""
+    """``CREATE DOMAIN id AS type [COLLATE c] [DEFAULT default] [NOT NULL] [CONSTRAINT name CHECK (…)]…``."""
 
     type: str
+    collation: str | None = None
     not_null: bool = False
     default: str | None = None
     checks: tuple[CheckConstraint, ...] = ()
@@ -72,19 +74,28 @@ def build_domain(b: Builder, d: Any, number: int, at: tuple[Any, ...]) -> None:
         sql.append(("check", b.sql(c.expression, cp + ("expression",), f"domain {d.name!r} check {c.name!r}"),
                     cp + ("expression",)))
         checks.append(CheckConstraint(name=c.name, expression=c.expression, pos=b.pos(cp)))
-    obj = DomainIR(id=ObjectId(KIND, d.schema_, d.name), migration=number, type=d.type, not_null=d.not_null,
+    obj = DomainIR(id=ObjectId(KIND, d.schema_, d.name), migration=number, type=d.type, collation=d.collation,
+                   not_null=d.not_null,
                    default=d.default, checks=tuple(checks), comment=d.comment, pos=b.pos(at),
                    grants=b.grants(d.grants, at + ("grants",)), revoke_from=b.revoke_from,
                    renamed_from=d.renamed_from)
     b.add(obj, at, [ObjectId(Kind.SCHEMA, "", d.schema_)], sql)
 
 def _alter(before: Obj, after: Obj, online: bool) -> list[Op] | None:
-    """Everything changes in place but the base type, which is refused (see the module docstring)."""
+    """Everything changes in place but the base type and the collation, which are refused (see the
+    module docstring)."""
     assert isinstance(before, DomainIR) and isinstance(after, DomainIR)
     if _norm(before.type) != _norm(after.type):
         raise RefusedChange(
             after.id, f"domain {after.id.qualified}: its base type cannot change ({before.type} → {after.type})",
             "declare a new domain with the new type, move the columns to it in one migration, then drop the "
+            "old one")
+    if before.collation != after.collation:
+        was, now = (c or "the base type's" for c in (before.collation, after.collation))
+        raise RefusedChange(
+            after.id, f"domain {after.id.qualified}: its collation cannot change ({was} → {now}): ALTER DOMAIN "
+                      "has no COLLATE",
+            "declare a new domain with the new collation, move the columns to it in one migration, then drop the "
             "old one")
     return in_place(before, after, online)
 

@@ -330,7 +330,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
             id=ObjectId(Kind.CONSTRAINT, sch, name, table=tname), migration=mig, columns=tuple(cols),
             target=ObjectId(Kind.TABLE, tsch, trel), target_columns=tuple(target_cols),
             on_delete=spec_fk.on_delete, on_update=spec_fk.on_update, deferrable=spec_fk.deferrable,
-            initially=spec_fk.initially, match=spec_fk.match,
+            initially=spec_fk.initially, match=spec_fk.match, comment=spec_fk.comment,
             pos=b.pos(fp),
         )
         b.add(fk, fp, [tid, fk.target])

@@ -57,6 +57,7 @@ def build_trigger(b: Builder, d: s.Trigger, on: ObjectId, colset: set[str] | Non
         events=tuple(d.events), update_of=tuple(d.update_of), for_each=d.for_each, when=d.when,
         function=ObjectId(Kind.FUNCTION, fsch, fname), arguments=tuple(d.arguments), comment=d.comment,
         constraint=d.constraint, deferrable=d.deferrable, initially=d.initially,
+        from_table=ObjectId(Kind.TABLE, *split_name(d.from_, on.schema)) if d.from_ else None,
         new_table=ref.new_table, old_table=ref.old_table,
         pos=b.pos(path), renamed_from=d.renamed_from,
     ), path, [on], [("when", when, path + ("when",))])
@@ -68,6 +69,9 @@ def trigger_options(b: Builder, d: s.Trigger, on: ObjectId, path: tuple[Any, ...
         b.error(path + ("constraint",), "a constraint trigger is `timing: after` and `for_each: row`")
     if d.deferrable and not d.constraint:
         b.error(path + ("deferrable",), "only a constraint trigger (`constraint: true`) can be deferrable")
+    if d.from_ and not d.constraint:
+        b.error(path + ("from",), "only a constraint trigger (`constraint: true`) has `from` (FROM "
+                                  "referenced_table)")
     ref = d.referencing
     if ref is None:
         return
@@ -119,6 +123,30 @@ def bind_functions(b: Builder) -> None:
                     f"{obj.function.qualified}")
 
 
+def bind_from_tables(b: Builder) -> None:
+    """A constraint trigger's ``from`` names a table of the spec (which becomes a dependency: it is
+    created before the trigger and dropped after it) or an external one; anything else is a
+    located error."""
+    for oid, p in list(b.pending.items()):
+        obj = p.obj
+        if not isinstance(obj, TriggerIR) or obj.from_table is None:
+            continue
+        ref = obj.from_table
+        found = b.resolve_relation(ref.schema, ref.name, ref.schema)
+        if found is not None and found.kind is Kind.TABLE:
+            p.deps.add(found)
+        elif found is not None:
+            b.error(p.path + ("from",), f"trigger {oid.name!r}: `from` names {found}, not a table")
+        elif (ref.schema, ref.name) not in b.externals:
+            b.error(p.path + ("from",), f"trigger {oid.name!r}: `from` names unknown table {ref.qualified}",
+                    "declare the table, or list it under `external:`")
+
+
+def _link(b: Builder) -> None:
+    bind_functions(b)
+    bind_from_tables(b)
+
+
 def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any, ...]) -> None:
     build_trigger(b, d, b.attached_to(d.table, path + ("table",)), None, mig, path)
 
@@ -126,4 +154,4 @@ def _build_attached(b: Builder, d: s.AttachedTrigger, mig: int, path: tuple[Any,
 TRIGGER = register(KindDef(kind=Kind.TRIGGER, ir=TriggerIR, keyword="TRIGGER", template_dir="trigger",
                            namespace="scoped", tracked=True, plural="triggers", alter=_alter, lock=_lock,
                            alembic_entity="PGTrigger",
-                           section="triggers", build=_build_attached, hooks={"link": bind_functions}))
+                           section="triggers", build=_build_attached, hooks={"link": _link}))

@@ -76,31 +76,50 @@ def definer_search_path(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("function-without-search-path", "warning",
-      "A function without a fixed search_path resolves names in the caller's search_path.")
+      "A function or procedure without a fixed search_path resolves names in the caller's search_path "
+      "(Supabase's advisor: function_search_path_mutable).")
 def function_search_path(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind(Kind.FUNCTION):
-        if not fn.security_definer and not _search_path_fixed(fn):
+    for fn in ctx.of_kind(*kinds_where(routine=True)):  # functions and procedures
+        if fn.security_definer or _search_path_fixed(fn):
+            continue
+        if isinstance(fn, m.ProcedureIR):
+            yield ctx.finding(fn, "resolves names in the caller's search_path (a CALL from another session may "
+                                  "then run the caller's objects)", "search_path",
+                              hint="remove `search_path: null` and qualify every name; a procedure that COMMITs "
+                                   "cannot have one (Postgres refuses it): qualify every name and waive this")
+        else:
             yield ctx.finding(fn, "resolves names in the caller's search_path (a trigger or a policy may then "
                                   "call the caller's objects)", "search_path",
                               hint="remove `search_path: null`; qualify every name in the body")
 
 
 @rule("definer-executable-by-api", "error",
-      "A SECURITY DEFINER function in an exposed schema that anon or authenticated may call (/rpc).")
+      "A SECURITY DEFINER function (/rpc) or procedure in an exposed schema that anon or authenticated may call "
+      "(Supabase's advisor: anon/authenticated_security_definer_function_executable).")
 def definer_executable(ctx: Context) -> Iterator[Finding]:
-    for fn in ctx.of_kind(Kind.FUNCTION):
-        if not fn.security_definer or (fn.returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
+    for fn in ctx.of_kind(*kinds_where(routine=True)):  # functions and procedures
+        returns = getattr(fn, "returns", None)
+        if not fn.security_definer or (returns or "").lower() == "trigger" or fn.id.schema not in ctx.exposed:
             continue
         roles = ctx.api_roles_with(fn, ("execute",))
-        if roles:
+        if not roles:
+            continue
+        if isinstance(fn, m.FunctionIR):
             yield ctx.finding(fn, f"{', '.join(roles)} may call it through the API and it runs with its owner's "
                                   "rights, past row level security", "grants",
                               hint="move it to a schema that is not exposed, make it SECURITY INVOKER, grant "
                                    "EXECUTE to service_role only, or waive with the reason it is safe")
+        else:  # PostgREST cannot CALL a procedure: only code they reach through /rpc can
+            yield ctx.finding(fn, f"{', '.join(roles)} may CALL it (from any invoker function they reach through "
+                                  "/rpc) and it runs with its owner's rights, past row level security", "grants",
+                              severity="warning",
+                              hint="move it to a schema that is not exposed, make it SECURITY INVOKER, or grant "
+                                   "EXECUTE to service_role only")
 
 
 @rule("fk-without-index", "warning",
-      "A foreign key whose columns lead no index: deletes on the parent scan the child table.")
+      "A foreign key whose columns lead no index: deletes on the parent scan the child table (Supabase's advisor: "
+      "unindexed_foreign_keys).")
 def fk_without_index(ctx: Context) -> Iterator[Finding]:
     for fk in ctx.of_kind(Kind.CONSTRAINT):
         if not isinstance(fk, m.ForeignKeyIR):
@@ -113,6 +132,10 @@ def fk_without_index(ctx: Context) -> Iterator[Finding]:
                 if ix.method == "btree" and (not ix.where or _not_null_only(ix.where) <= set(fk.columns))]
         if isinstance(table, m.TableIR):
             keys += [k.columns for k in ((table.primary_key,) if table.primary_key else ()) + table.uniques]
+            # an exclusion constraint's index serves the key too (gist with btree_gist answers =), as the
+            # advisor's unindexed_foreign_keys counts an index of any method
+            keys += [tuple(e.column for e in x.elements) for x in table.excludes
+                     if not x.where or _not_null_only(x.where) <= set(fk.columns)]
         if not any(set(k[:n]) == set(fk.columns) for k in keys):
             yield ctx.finding(fk, f"{table.id.name}({', '.join(fk.columns)}) leads no index: each delete or key "
                                   f"update on {fk.target.name} scans {table.id.name}",

@@ -17,7 +17,7 @@ from ..ir.model import ForeignKeyIR, IndexIR, MaterializedViewIR, Model, Obj, Ta
 from ..ir.sql import same_after_renames
 from ..kinds import kind_def
 
-_REF_FIELDS = ("on", "target", "function")
+_REF_FIELDS = ("on", "target", "function", "from_table")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Every catalog query of a kind module runs through :class:`Catalog`, with ``search_path`` pinned
 to ``pg_catalog`` so that Postgres deparses every name outside ``pg_catalog`` schema-qualified
 (defaults, checks, policies, view queries, types): the pulled spec means the same thing
-whatever search_path its migrations later run with.
+whatever search_path its migrations later run with. ``DateStyle`` is pinned to ISO for the same
+reason (constants in defaults and partition bounds).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Catalog:
     server_version: int = 0
     unsupported: list[Unsupported] = field(default_factory=list)
     referenced: set[tuple[str, str]] = field(default_factory=set)  # (schema, name) outside the pull
+    #: every partition read with its table: (schema, name) → its table, qualified (children declared on
+    #: a partition are reported as such)
+    partitions: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of ``query`` as dicts; ``%(schemas)s`` is the list of pulled schemas."""
@@ -98,6 +102,9 @@ def default_schemas(conn: psycopg.Connection, supabase: bool) -> tuple[str, ...]
 def open_catalog(conn: psycopg.Connection, schemas: Iterable[str] | None = None) -> Catalog:
     """Inspect ``conn``: Supabase or not, the schemas to pull, the roles the spec may name."""
     conn.execute("select set_config('search_path', 'pg_catalog', false)")
+    # constants (defaults, partition bounds) are printed in one reading: ISO dates, whatever the role's
+    # DateStyle (an ambiguous 01/02/2026 would not mean the same date to every later session)
+    conn.execute("select set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false)")
     supabase = is_supabase(conn)
     chosen = tuple(schemas) if schemas else default_schemas(conn, supabase)
     role_rows = conn.execute("select rolname from pg_roles where rolname !~ '^pg_' order by 1").fetchall()

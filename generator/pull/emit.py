@@ -19,8 +19,7 @@ CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",)
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
 TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "exclude", "foreign_keys",
-              "rls",
-              "realtime", "indexes", "policies", "triggers", "grants")
+              "partition_by", "partitions", "rls", "realtime", "indexes", "policies", "triggers", "grants")
 
 
 def spec_data(cat: Catalog, items: list[Item], name: str, project: str) -> dict[str, Any]:
@@ -38,7 +37,9 @@ def spec_data(cat: Catalog, items: list[Item], name: str, project: str) -> dict[
     for it in sorted(children, key=lambda i: i.sort_key):
         owner = owners.get((it.schema, it.parent or ""))
         if owner is None or kinds[(it.schema, it.parent or "")] not in CHILDREN[it.section]:
+            table = cat.partitions.get((it.schema, it.parent or ""))
             cat.skip(CHILD_KIND[it.section], f"{it.schema}.{it.parent}.{it.name}",
+                     f"on a partition of {table}: the spec declares them on the table" if table else
                      "on a relation the spec does not pull")
             continue
         owner.setdefault(it.section, []).append(it.data)

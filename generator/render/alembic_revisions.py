@@ -227,7 +227,7 @@ class _Writer:
         if isinstance(obj, IndexIR) and whole:
             return self.index(op, obj, action)
         if isinstance(obj, ForeignKeyIR) and whole and not op.online:
-            return self.foreign_key(obj, action)
+            return self.foreign_key(op, obj, action)
         if kind_def(op.kind).alembic_entity is not None and whole:
             found = entity_code(obj)
             if found is not None:
@@ -365,7 +365,7 @@ class _Writer:
         call = f"op.create_index({', '.join(args)}{conc})"
         return [call, *self.rendered(op, action, skip=("CREATE",))]
 
-    def foreign_key(self, fk: ForeignKeyIR, action: str) -> list[str]:
+    def foreign_key(self, op: Op, fk: ForeignKeyIR, action: str) -> list[str]:
         name, table, schema = py_literal(fk.id.name), py_literal(fk.id.table or ""), py_literal(fk.id.schema)
         if action == "drop":
             return [f"op.drop_constraint({name}, {table}, type_=\"foreignkey\", schema={schema})"]
@@ -378,8 +378,9 @@ class _Writer:
             opts.append("deferrable=True, initially=\"DEFERRED\"")
         if fk.match == "full":
             opts.append("match=\"FULL\"")
-        return [f"op.create_foreign_key({name}, {table}, {py_literal(fk.target.name)}, [{_names(fk.columns)}], "
-                f"[{_names(fk.target_columns)}], {', '.join(opts)})"]
+        call = (f"op.create_foreign_key({name}, {table}, {py_literal(fk.target.name)}, [{_names(fk.columns)}], "
+                f"[{_names(fk.target_columns)}], {', '.join(opts)})")
+        return [call, *self.rendered(op, action, skip=("ALTER TABLE",))]  # and its COMMENT ON CONSTRAINT
 
 
 def _names(cols: tuple[str, ...]) -> str:

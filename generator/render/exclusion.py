@@ -6,15 +6,16 @@ from ..ir.model import ExclusionConstraint, ExclusionElement
 from ..quoting import quote_ident, quote_operator, quote_qualified
 
 
-def _opclass(name: str) -> str:
+def opclass(name: str) -> str:
+    """An operator class name as SQL: ``ext.gist_int8_ops`` with each part quoted when it must be."""
     schema, _, rel = name.rpartition(".")
     return quote_qualified(schema or None, rel)
 
 
 def _element(e: ExclusionElement) -> str:
     target = quote_ident(e.column) if e.column is not None else f"({e.expression})"
-    opclass = f" {_opclass(e.opclass)}" if e.opclass else ""
-    return f"{target}{opclass} WITH {quote_operator(e.operator)}"
+    oc = f" {opclass(e.opclass)}" if e.opclass else ""
+    return f"{target}{oc} WITH {quote_operator(e.operator)}"
 
 
 def exclusion_def(k: ExclusionConstraint) -> str:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, ForeignKeyIR, IndexIR, MaterializedViewIR, Model, TableIR, ViewIR
+from ..ir.model import EnumIR, ExclusionConstraint, ForeignKeyIR, IndexIR, MaterializedViewIR, Model, TableIR, ViewIR
 from ..kinds import Kind, kinds_where
 from ..output import GeneratedFile
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
 from .env import environment
+from .exclusion import opclass as exclusion_opclass
 from .pyshapes import ShapeWriter
 from .pytypes import PyType, catalog_type, class_name, column_type, py_literal, py_name
 from .viewcols import infer_views
@@ -124,7 +125,7 @@ def _table_class(model: Model, c: _Class, enums: dict[ObjectId, str], shapes: Sh
     lines.append(f"    __tablename__ = {py_literal(t.id.name)}")
     args = _table_args(model, t, own_fks, inline)
     lines.append("    __table_args__ = (")
-    lines += [f"        {a}," for a in args]
+    lines += [f"        {a}" if a.startswith("#") else f"        {a}," for a in args]
     options = [f"\"schema\": {py_literal(t.id.schema)}"] if table_schema(t.id.schema) else []
     if t.comment is not None:
         options.append(f"\"comment\": {py_literal(t.comment)}")
@@ -221,6 +222,8 @@ def _table_args(model: Model, t: TableIR, fks: list[ForeignKeyIR], inline: dict[
         out.append(f"sa.UniqueConstraint({_names(u.columns)}, name={py_literal(u.name)}{nnd})")
     for k in t.checks:
         out.append(f"sa.CheckConstraint({_text(k.expression)}, name={py_literal(k.name)})")
+    for x in t.excludes:
+        out += exclude_call(x)
     for fk in fks:
         if fk.columns[0] in inline and inline[fk.columns[0]] is fk:
             continue
@@ -231,6 +234,32 @@ def _table_args(model: Model, t: TableIR, fks: list[ForeignKeyIR], inline: dict[
         assert isinstance(ix, IndexIR)
         out.append(index_call(ix, "sa.Index"))
     return out
+
+
+def exclude_call(x: ExclusionConstraint) -> list[str]:
+    """``postgresql.ExcludeConstraint((column or text, operator), …, name=…, using=…, …)``: elements,
+    operator classes (``ops``, raw SQL: quoted here), WHERE and DEFERRABLE as SQLAlchemy renders them.
+    INCLUDE and an expression's operator class have no argument: a comment line before it says so
+    (the migrations create the constraint whole; the model is what ``create_all`` and readers see)."""
+    elements, ops, lost = [], {}, []
+    for e in x.elements:
+        target = py_literal(e.column) if e.column is not None else f"sa.text({_text(f'({e.expression})')})"
+        elements.append(f"({target}, {py_literal(e.operator)})")
+        if e.opclass and e.column is not None:
+            ops[e.column] = exclusion_opclass(e.opclass)
+        elif e.opclass:
+            lost.append(f"operator class {e.opclass} of ({e.expression})")
+    kw = [f"name={py_literal(x.name)}", f"using={py_literal(x.method)}"]
+    if ops:
+        kw.append("ops={" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in ops.items()) + "}")
+    if x.where:
+        kw.append(f"where=sa.text({_text(x.where)})")
+    if x.deferrable:
+        kw.append(f"deferrable=True, initially={py_literal(x.initially.upper())}")
+    if x.include:
+        lost.append(f"INCLUDE ({', '.join(x.include)})")
+    note = [f"# {x.name} also has {'; '.join(lost)}: ExcludeConstraint has no argument for it"] if lost else []
+    return [*note, f"postgresql.ExcludeConstraint({', '.join(elements + kw)})"]
 
 
 def _names(cols: tuple[str, ...]) -> str:

@@ -66,6 +66,8 @@ class Reference(Spec):
     match: Literal["simple", "full"] = "simple"
     """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
     default, skips the check when any column is NULL)."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT."""
 
 
 class Column(Spec):
@@ -192,6 +194,8 @@ class ForeignKey(Spec):
     match: Literal["simple", "full"] = "simple"
     """MATCH FULL: a multi-column key is either all NULL or fully checked (MATCH SIMPLE, the
     default, skips the check when any column is NULL)."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT."""
 
 
 class ForeignTarget(Spec):
@@ -316,6 +320,9 @@ class Trigger(Spec):
     """A constraint trigger that can be deferred (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    from_: Name | None = Field(None, alias="from")
+    """FROM: the table a constraint trigger's constraint references (qualified, or in the trigger's
+    schema; a table of the spec or an external one); Postgres drops the trigger with that table."""
     referencing: Referencing | None = None
     """Transition tables (AFTER triggers on one event, not constraint triggers, no `update_of`)."""
     comment: str | None = None
@@ -633,6 +640,9 @@ class Extension(Spec):
     """WITH SCHEMA."""
     version: Name | None = None
     """VERSION (default: the server's default version)."""
+    comment: str | None = None
+    """COMMENT ON EXTENSION, in place of the extension's own (from its control file), which is
+    given back when the comment is removed."""
 
 
 class Sequence(Spec):

@@ -35,6 +35,9 @@ class Domain(Spec):
     type: Name
     """The base type, e.g. text, integer, numeric(10,2), text[] or an enum of the spec. It cannot
     change in place: declare a new domain and move the columns to it."""
+    collation: Name | None = None
+    """COLLATE: a collation of a collatable base type (`schema.name` when not in pg_catalog); like the
+    base type, it cannot change in place."""
     not_null: bool = False
     """NOT NULL: no value of the domain may be NULL."""
     default: SqlText | None = None

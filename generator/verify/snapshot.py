@@ -177,7 +177,8 @@ where {_NSP} and n.nspname <> 'pg_toast' and {_not_ext("pg_namespace", "n.oid")}
 
 _EXTENSIONS = f"""
 select 'extension ' || quote_ident(x.extname),
-       jsonb_build_object('version', x.extversion, 'schema', n.nspname)
+       jsonb_build_object('version', x.extversion, 'schema', n.nspname,
+                          'comment', obj_description(x.oid, 'pg_extension'))
 from pg_extension x join pg_namespace n on n.oid = x.extnamespace
 where {_NSP}
 """
@@ -341,6 +342,9 @@ select 'type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname),
                      order by e.enumsortorder)) end,
          'base', case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) end,
          'not_null', case when t.typtype = 'd' then t.typnotnull end,
+         'collation', case when t.typtype = 'd' and t.typcollation <> (select b.typcollation from pg_type b
+                                                                      where b.oid = t.typbasetype)
+                           then t.typcollation::regcollation::text end,
          'default', t.typdefault,
          'attributes', case when t.typtype = 'c' then to_jsonb(array(
                      select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)

@@ -1,4 +1,4 @@
-"""Extensions: name, schema, and the version when it is not the server's default one."""
+"""Extensions: name, schema, and the version and comment when they are not the server's default ones."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from ..catalog import Catalog
 from . import Item
 
 QUERY = """
-select x.extname as name, n.nspname as schema, x.extversion as version, a.default_version
+select x.extname as name, n.nspname as schema, x.extversion as version, a.default_version,
+       obj_description(x.oid, 'pg_extension') as comment, a.comment as default_comment
 from pg_extension x join pg_namespace n on n.oid = x.extnamespace
 left join pg_available_extensions a on a.name = x.extname
 where x.extname <> 'plpgsql'
@@ -29,5 +30,7 @@ def read(cat: Catalog) -> list[Item]:
         data = {"name": r["name"], "schema": r["schema"]}
         if r["version"] != r["default_version"]:
             data["version"] = r["version"]
+        if r["comment"] != r["default_comment"]:  # the control file's comment is what no comment gives
+            data["comment"] = r["comment"]
         out.append(Item("extensions", "", r["name"], data))
     return out

@@ -1,4 +1,5 @@
-"""Indexes of tables and materialized views (those behind a key constraint belong to the table)."""
+"""Indexes of tables and materialized views (those behind a key constraint belong to the table; those
+of a partition attached to its table's index are the table's index, cloned by Postgres)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ select n.nspname as schema, tc.relname as "table", ic.relname as name, i.indexre
                          else quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) end
              from unnest(i.indclass::oid[]) with ordinality k(c, o) join pg_opclass oc on oc.oid = k.c
              join pg_namespace ocn on ocn.oid = oc.opcnamespace order by k.o) as opclasses,
-       i.indoption::int2[] as options_bits,
+       i.indoption::int2[] as options_bits, i.indisvalid as valid, tc.relkind as relkind,
        exists (select from unnest(i.indcollation::oid[]) with ordinality k(c, o)
                left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k.o - 1]
                                           and i.indkey[k.o - 1] <> 0
@@ -33,7 +34,8 @@ select n.nspname as schema, tc.relname as "table", ic.relname as name, i.indexre
                and con.contype in ('p', 'u', 'x')) as constraint_index
 from pg_index i join pg_class ic on ic.oid = i.indexrelid join pg_class tc on tc.oid = i.indrelid
 join pg_namespace n on n.oid = tc.relnamespace join pg_am am on am.oid = ic.relam
-where n.nspname = any(%(schemas)s) and tc.relkind in ('r', 'm') and {not_extension_member("pg_class", "tc.oid")}
+where n.nspname = any(%(schemas)s) and tc.relkind in ('r', 'm', 'p') and not ic.relispartition
+  and {not_extension_member("pg_class", "tc.oid")}
 order by 1, 2, 3
 """
 
@@ -57,6 +59,8 @@ def _index(cat: Catalog, r: dict[str, Any]) -> dict[str, Any]:
         cat.skip("index", where, f"storage parameters {', '.join(r['options'])}")
     if r["collated"]:
         cat.skip("index", where, "a collation other than its column's")
+    if r["relkind"] == "p" and not r["valid"]:
+        cat.skip("index", where, "ON ONLY a partitioned table, not attached on every partition")
     elements: list[Any] = []
     parts: list[str] = []
     for k in range(r["nkey"]):

@@ -1,5 +1,5 @@
 """Tables: columns (type, default, identity, generated), keys, checks, foreign keys, RLS, comments,
-grants (table and column level)."""
+grants (table and column level); a partitioned table's key and partitions (:mod:`.partition`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ...ir.sql import expression_refs
 from ...sqlan.constraints import exclusion_parts
 from ..catalog import Catalog, not_extension_member, qualified
 from ..privileges import column_grants, grants_of
-from . import Item, omit_defaults
+from . import Item, omit_defaults, partition
 
 TABLES = f"""
 select c.oid, n.nspname as schema, c.relname as name, c.relkind as kind, c.relpersistence as persistence,
@@ -18,6 +18,9 @@ select c.oid, n.nspname as schema, c.relname as name, c.relkind as kind, c.relpe
        c.relforcerowsecurity as force_rls, c.relacl as acl, c.relowner as owner,
        pg_get_userbyid(c.relowner) as owner_name, obj_description(c.oid, 'pg_class') as comment,
        exists (select from pg_inherits i where i.inhrelid = c.oid) as inherits,
+       (select quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) from pg_inherits i
+        join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+        where i.inhrelid = c.oid and c.relispartition) as partition_of,
        c.reloftype <> 0 as typed,
        exists (select from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
                where pr.prrelid = c.oid and p.pubname = 'supabase_realtime') as realtime
@@ -66,7 +69,7 @@ select con.conrelid as rel, con.conname as name, con.contype as type, pg_get_con
        obj_description(con.oid, 'pg_constraint') as comment
 from pg_constraint con
 left join pg_class tc on tc.oid = con.confrelid left join pg_namespace tn on tn.oid = tc.relnamespace
-where con.conrelid = any(%(rels)s) and con.contype in ('p', 'u', 'c', 'f', 'x')
+where con.conrelid = any(%(rels)s) and con.contype in ('p', 'u', 'c', 'f', 'x') and con.conparentid = 0
 order by 1, 2
 """
 
@@ -173,14 +176,15 @@ def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> li
 
 
 def read(cat: Catalog) -> list[Item]:
-    """Every plain table of the pulled schemas, with its foreign keys as children."""
+    """Every table of the pulled schemas (a partitioned one with its partitions; a partition is part of
+    its table, never a table of its own)."""
     tables = cat.rows(TABLES)
     tables_ok = []
     for t in tables:
         name = qualified(t["schema"], t["name"])
-        if t["kind"] == "p" or t["is_partition"]:
-            cat.skip("table", name, "partitioned table or partition")
-        elif t["inherits"]:
+        if t["is_partition"]:
+            continue  # read with its table (below); reported if its table is not pulled
+        if t["inherits"]:
             cat.skip("table", name, "inherits from another table")
         elif t["typed"]:
             cat.skip("table", name, "a typed table (OF type)")
@@ -190,6 +194,12 @@ def read(cat: Catalog) -> list[Item]:
             if t["options"]:
                 cat.skip("table", name, f"storage parameters {', '.join(t['options'])}")
             tables_ok.append(t)
+    partitioned = partition.read(cat, [t for t in tables_ok if t["kind"] == "p"])
+    tables_ok = [t for t in tables_ok if partitioned.get(t["oid"], True) is not None]
+    for t in tables:
+        if t["is_partition"] and (t["schema"], t["name"]) not in cat.partitions:
+            cat.skip("partition", qualified(t["schema"], t["name"]),
+                     f"of {t['partition_of']}, a table the pull does not read")
     rels = [t["oid"] for t in tables_ok]
     columns: dict[int, list[dict[str, Any]]] = {}
     for c in cat.rows(COLUMNS, {"rels": rels}):
@@ -199,11 +209,12 @@ def read(cat: Catalog) -> list[Item]:
         constraints.setdefault(k["rel"], []).append(k)
     out: list[Item] = []
     for t in tables_ok:
-        out += _table(cat, t, columns.get(t["oid"], []), constraints.get(t["oid"], []))
+        out += _table(cat, t, columns.get(t["oid"], []), constraints.get(t["oid"], []), partitioned.get(t["oid"]))
     return out
 
 
-def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: list[dict[str, Any]]) -> list[Item]:
+def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: list[dict[str, Any]],
+           parts: partition.Partitioning | None = None) -> list[Item]:
     tname, sch = t["name"], t["schema"]
     qname = qualified(sch, tname)
     pk = next((k for k in cons if k["type"] == "p"), None)
@@ -214,8 +225,8 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     children: list[Item] = []
     for k in cons:
         where = f"{qname}.{k['name']}"
-        if k["comment"]:
-            cat.skip("constraint", where, "a comment on a constraint")
+        if k["comment"] and k["type"] != "f":  # a foreign key's comment is read with it
+            cat.skip("constraint", where, "a comment on a key, check or exclusion constraint")
         if k["type"] == "x":
             x = _exclusion(cat, k, tname, where)
             if x is not None:
@@ -254,6 +265,9 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     data["checks"] = checks
     data["exclude"] = excludes
     data["foreign_keys"] = fks
+    if parts is not None:
+        data["partition_by"] = parts.partition_by
+        data["partitions"] = parts.partitions
     if not t["rls"] or t["force_rls"]:
         data["rls"] = omit_defaults({"enable": t["rls"], "force": t["force_rls"]}, {"enable": True, "force": False})
     data["realtime"] = t["realtime"] or None
@@ -304,6 +318,6 @@ def _foreign_key(cat: Catalog, k: dict[str, Any], sch: str, tname: str, where: s
           "on_delete": FK_ACTIONS[k["on_delete"]], "on_update": FK_ACTIONS[k["on_update"]],
           "deferrable": bool(k["deferrable"]),
           "initially": "deferred" if k["deferred"] or not k["deferrable"] else "immediate",
-          "match": "full" if k["match"] == "f" else "simple"}
+          "match": "full" if k["match"] == "f" else "simple", "comment": k["comment"]}
     return omit_defaults(fk, {"on_delete": "no action", "on_update": "no action", "deferrable": False,
                               "initially": "deferred", "match": "simple"})

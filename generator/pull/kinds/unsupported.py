@@ -37,7 +37,8 @@ QUERIES: tuple[tuple[str, str], ...] = (
                        from pg_publication_rel pr join pg_publication p on p.oid = pr.prpubid
                        join pg_class c on c.oid = pr.prrelid join pg_namespace n on n.oid = c.relnamespace
                        where p.pubname = 'supabase_realtime'
-                         and (n.nspname <> all(%(schemas)s) or c.relkind <> 'r' or {filtered})"""),
+                         and (n.nspname <> all(%(schemas)s) or c.relkind not in ('r', 'p') or c.relispartition
+                              or {filtered})"""),
     ("collation", f"""select 'collation' as kind, quote_ident(n.nspname) || '.' || quote_ident(c.collname) as name
                       from pg_collation c join pg_namespace n on n.oid = c.collnamespace
                       where {_NSP} and {not_extension_member("pg_collation", "c.oid")}"""),

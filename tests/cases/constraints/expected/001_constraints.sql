@@ -36,11 +36,13 @@ REVOKE ALL ON SEQUENCE public.transfers_id_seq FROM PUBLIC, anon, authenticated,
 ALTER TABLE public.transfers
     ADD CONSTRAINT transfers_from_region_from_number_fkey FOREIGN KEY (from_region, from_number)
     REFERENCES public.accounts (region, number) ON UPDATE CASCADE ON DELETE RESTRICT;
+COMMENT ON CONSTRAINT transfers_from_region_from_number_fkey ON public.transfers IS 'Money leaves this account.';
 
 -- create constraint public.transfers.transfers_parent_id_fkey
 ALTER TABLE public.transfers
     ADD CONSTRAINT transfers_parent_id_fkey FOREIGN KEY (parent_id)
     REFERENCES public.transfers (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
+COMMENT ON CONSTRAINT transfers_parent_id_fkey ON public.transfers IS 'The transfer this one reverses.';
 
 -- create constraint public.transfers.transfers_to_fkey
 ALTER TABLE public.transfers

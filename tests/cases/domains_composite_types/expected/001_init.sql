@@ -8,7 +8,7 @@ CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
 REVOKE ALL ON TYPE public.mood FROM PUBLIC, anon, authenticated, service_role;
 
 -- create domain public.email
-CREATE DOMAIN public.email AS text
+CREATE DOMAIN public.email AS text COLLATE "C"
   CONSTRAINT email_shape CHECK (VALUE ~ '^[^@ ]+@[^@ ]+$');
 REVOKE ALL ON DOMAIN public.email FROM PUBLIC, anon, authenticated, service_role;
 

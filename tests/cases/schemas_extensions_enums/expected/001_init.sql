@@ -11,6 +11,7 @@ GRANT USAGE ON SCHEMA app TO authenticated;
 
 -- create extension citext
 CREATE EXTENSION citext WITH SCHEMA extensions;
+COMMENT ON EXTENSION citext IS 'Case-insensitive text (emails, user names).';
 
 -- create type app.status
 CREATE TYPE app.status AS ENUM ('open', 'closed');

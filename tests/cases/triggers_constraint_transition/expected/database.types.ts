@@ -27,6 +27,18 @@ export type Database = {
         }
         Relationships: []
       }
+      batches: {
+        Row: {
+          id: number
+        }
+        Insert: {
+          id: number
+        }
+        Update: {
+          id?: number
+        }
+        Relationships: []
+      }
       entries: {
         Row: {
           amount: number

@@ -23,6 +23,9 @@ DROP FUNCTION public.check_balance();
 -- drop table public.entries
 DROP TABLE public.entries;
 
+-- drop table public.batches
+DROP TABLE public.batches;
+
 -- drop function public.audit_updated()
 DROP FUNCTION public.audit_updated();
 

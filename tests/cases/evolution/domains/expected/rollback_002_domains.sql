@@ -11,6 +11,10 @@ SET statement_timeout = '1h';
 
 BEGIN;
 
+-- drop domain public.slug
+-- lock: no table lock; no rewrite
+DROP DOMAIN public.slug;
+
 -- alter domain public.positive_int
 -- lock: SHARE on each table with a column of the domain (writes wait) while it checks their rows; no rewrite
 ALTER DOMAIN public.positive_int SET DEFAULT 1;
@@ -44,6 +48,11 @@ ALTER DOMAIN public.short_code RENAME TO code;
 CREATE DOMAIN public.counter AS bigint
   CONSTRAINT counter_check CHECK (VALUE >= 0);
 REVOKE ALL ON DOMAIN public.counter FROM PUBLIC, anon, authenticated, service_role;
+
+-- create domain public.legacy_tag
+-- lock: no table lock; no rewrite
+CREATE DOMAIN public.legacy_tag AS text COLLATE "POSIX";
+REVOKE ALL ON DOMAIN public.legacy_tag FROM PUBLIC, anon, authenticated, service_role;
 
 -- create domain public.old_flag
 -- lock: no table lock; no rewrite

@@ -16,6 +16,10 @@ BEGIN;
 -- lock: ACCESS EXCLUSIVE on public.players and public.teams (brief); no rewrite
 ALTER TABLE public.players DROP CONSTRAINT players_team_id_fkey;
 
+-- alter constraint public.players.players_former_team_id_fkey
+-- lock: SHARE UPDATE EXCLUSIVE on public.players (brief); no rewrite
+COMMENT ON CONSTRAINT players_former_team_id_fkey ON public.players IS 'Where they played before.';
+
 -- drop column public.players.team_id
 -- lock: ACCESS EXCLUSIVE on public.players (brief); no rewrite
 ALTER TABLE public.players DROP COLUMN team_id;

@@ -30,6 +30,19 @@ COMMENT ON FUNCTION api.hello() IS NULL;
 REVOKE EXECUTE ON FUNCTION api.hello() FROM reporting;
 GRANT EXECUTE ON FUNCTION api.hello() TO authenticated;
 
+-- alter extension pg_trgm
+-- lock: no table lock; no rewrite
+DO $$
+BEGIN
+  EXECUTE format('COMMENT ON EXTENSION %I IS %L', 'pg_trgm',
+    (SELECT a.comment FROM pg_catalog.pg_available_extensions a WHERE a.name = 'pg_trgm'));
+END
+$$;
+
+-- alter extension citext
+-- lock: no table lock; no rewrite
+COMMENT ON EXTENSION citext IS 'Case-insensitive text.';
+
 -- alter schema api
 -- lock: no table lock; no rewrite
 REVOKE USAGE ON SCHEMA api FROM reporting;

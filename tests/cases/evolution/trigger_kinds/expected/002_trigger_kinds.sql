@@ -48,6 +48,7 @@ CREATE TRIGGER entries_count_deleted
 -- lock: SHARE ROW EXCLUSIVE on public.entries (brief); no rewrite
 CREATE CONSTRAINT TRIGGER entries_deferred
     AFTER INSERT ON public.entries
+    FROM public.ledgers
     DEFERRABLE INITIALLY IMMEDIATE
     FOR EACH ROW
     EXECUTE FUNCTION public.check_row();
