@@ -17,6 +17,7 @@ from tests.pull.helpers import apply, prepare
 from tests.test_evolution import EVOLUTION, run_case
 
 EXPECTED = Path(__file__).resolve().parents[1] / "cases" / "partitioned_tables" / "expected"
+TREES = Path(__file__).resolve().parents[1] / "cases" / "partition_trees" / "expected"
 
 pytestmark = pytest.mark.pg
 
@@ -36,27 +37,6 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
         c.execute("insert into public.readings (sensor_id, at) select g, '2026-01-01' from generate_series(1, 20) g")
         parts = {r[0] for r in c.execute("select tableoid::regclass::text from public.readings")}
         assert parts == {"readings_p0", "readings_p1"}
-        # two key columns, MINVALUE and MAXVALUE: rows compare column by column, the first one first
-        c.execute("""insert into public.standings (season, team) values (1999, 'z'), (2020, ''), (2030, 'a'),
-                     (2030, 'o''neil'), (2031, 'a'), (2999, 'zz')""")
-        assert sorted(c.execute("select season, team, tableoid::regclass::text from public.standings").fetchall()) == [
-            (1999, "z", "standings_before"), (2020, "", "standings_2020s"), (2030, "a", "standings_2020s"),
-            (2030, "o'neil", '"standings_o\'late"'), (2031, "a", '"standings_o\'late"'),
-            (2999, "zz", '"standings_o\'late"')]
-        # an expression key: the UTC day decides (23:30 in New York on 31 January is 1 February in UTC)
-        c.execute("""insert into public.visits (visited_at, path) values ('2026-01-31 23:30-05', '/a'),
-                     ('2026-01-31 12:00+00', '/b'), ('2026-04-01 00:00+00', '/c')""")
-        assert dict(c.execute("select path, tableoid::regclass::text from public.visits").fetchall()) == {
-            "/a": "visits_y2026m02", "/b": "visits_y2026m01", "/c": "visits_default"}
-        # sub-partitions: a row goes down both levels, to a leaf
-        c.execute("""insert into public.tickets (region, opened, id, subject) values ('eu', '2026-01-05', 1, 'a'),
-                     ('eu', '2026-02-05', 2, 'b'), ('eu', '2027-01-01', 3, 'c'), ('jp', '2026-01-01', 6, 'f')""")
-        c.execute("insert into public.tickets select 'us', '2026-01-01', g, 'us' from generate_series(10, 19) g")
-        leaves = dict(c.execute("select subject, tableoid::regclass::text from public.tickets").fetchall())
-        assert {k: leaves[k] for k in "abcf"} == {"a": "tickets_eu_y2026m01", "b": "tickets_eu_y2026m02",
-                                                  "c": "tickets_eu_default", "f": "tickets_other"}
-        us = {r[0] for r in c.execute("select tableoid::regclass::text from public.tickets where region = 'us'")}
-        assert us == {"tickets_us_h0", "tickets_us_h1"}  # ten ids hash to both
         # the parent's foreign key and unique key hold on every partition
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             c.execute("insert into public.messages_y2026m02 (id, room_id, sent_at, body) overriding system value "
@@ -82,6 +62,33 @@ def test_partitions_route_rows_and_inherit_what_the_parent_declares(fresh_db: Da
                 c.execute(f"set local role {role}")
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     c.execute("select count(*) from public.messages_default")
+
+
+def test_trees_route_rows_to_their_leaves_and_only_the_root_lets_the_api_in(fresh_db: Database) -> None:
+    with psycopg.connect(fresh_db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "001.sql", (TREES / "001_partition_trees.sql").read_text(encoding="utf-8"))
+        # two key columns, MINVALUE and MAXVALUE: rows compare column by column, the first one first
+        c.execute("""insert into public.standings (season, team) values (1999, 'z'), (2020, ''), (2030, 'a'),
+                     (2030, 'o''neil'), (2031, 'a'), (2999, 'zz')""")
+        assert sorted(c.execute("select season, team, tableoid::regclass::text from public.standings").fetchall()) == [
+            (1999, "z", "standings_before"), (2020, "", "standings_2020s"), (2030, "a", "standings_2020s"),
+            (2030, "o'neil", '"standings_o\'late"'), (2031, "a", '"standings_o\'late"'),
+            (2999, "zz", '"standings_o\'late"')]
+        # an expression key: the UTC day decides (23:30 in New York on 31 January is 1 February in UTC)
+        c.execute("""insert into public.visits (visited_at, path) values ('2026-01-31 23:30-05', '/a'),
+                     ('2026-01-31 12:00+00', '/b'), ('2026-04-01 00:00+00', '/c')""")
+        assert dict(c.execute("select path, tableoid::regclass::text from public.visits").fetchall()) == {
+            "/a": "visits_y2026m02", "/b": "visits_y2026m01", "/c": "visits_default"}
+        # sub-partitions: a row goes down both levels, to a leaf
+        c.execute("""insert into public.tickets (region, opened, id, subject) values ('eu', '2026-01-05', 1, 'a'),
+                     ('eu', '2026-02-05', 2, 'b'), ('eu', '2027-01-01', 3, 'c'), ('jp', '2026-01-01', 6, 'f')""")
+        c.execute("insert into public.tickets select 'us', '2026-01-01', g, 'us' from generate_series(10, 19) g")
+        leaves = dict(c.execute("select subject, tableoid::regclass::text from public.tickets").fetchall())
+        assert {k: leaves[k] for k in "abcf"} == {"a": "tickets_eu_y2026m01", "b": "tickets_eu_y2026m02",
+                                                  "c": "tickets_eu_default", "f": "tickets_other"}
+        us = {r[0] for r in c.execute("select tableoid::regclass::text from public.tickets where region = 'us'")}
+        assert us == {"tickets_us_h0", "tickets_us_h1"}  # ten ids hash to both
         # every level of a sub-partitioned table: RLS on, the API roles revoked; only the root lets them in
         levels = ("tickets_eu", "tickets_eu_y2026m01", "tickets_eu_default", "tickets_us", "tickets_us_h1")
         assert c.execute("""select count(*) from pg_class where relname = any(%s) and relrowsecurity""",
