@@ -76,81 +76,6 @@ ALTER TABLE public.rooms ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.rooms FROM PUBLIC, anon, authenticated, service_role;
 REVOKE ALL ON SEQUENCE public.rooms_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
--- create table public.standings
-CREATE TABLE public.standings (
-    season integer NOT NULL,
-    team text NOT NULL,
-    points integer DEFAULT 0 NOT NULL,
-    CONSTRAINT standings_pkey PRIMARY KEY (season, team)
-) PARTITION BY RANGE (season, team);
-ALTER TABLE public.standings ENABLE ROW LEVEL SECURITY;
-COMMENT ON TABLE public.standings IS 'Range over two columns; MINVALUE and MAXVALUE close the first and the last partition.';
-REVOKE ALL ON TABLE public.standings FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.standings_before PARTITION OF public.standings FOR VALUES FROM (MINVALUE, MINVALUE) TO (2020, MINVALUE);
-ALTER TABLE public.standings_before ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.standings_before FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.standings_2020s PARTITION OF public.standings FOR VALUES FROM (2020, MINVALUE) TO (2030, 'o''neil');
-ALTER TABLE public.standings_2020s ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.standings_2020s FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public."standings_o'late" PARTITION OF public.standings FOR VALUES FROM (2030, 'o''neil') TO (MAXVALUE, MAXVALUE);
-ALTER TABLE public."standings_o'late" ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public."standings_o'late" FROM PUBLIC, anon, authenticated, service_role;
-
--- create table public.tickets
-CREATE TABLE public.tickets (
-    region text NOT NULL,
-    opened date NOT NULL,
-    id bigint NOT NULL,
-    subject text NOT NULL,
-    CONSTRAINT tickets_pkey PRIMARY KEY (region, opened, id)
-) PARTITION BY LIST (region);
-ALTER TABLE public.tickets ENABLE ROW LEVEL SECURITY;
-COMMENT ON TABLE public.tickets IS 'Sub-partitions, list by region then range by month (or hash); RLS and revokes reach every level.';
-REVOKE ALL ON TABLE public.tickets FROM PUBLIC, anon, authenticated, service_role;
-GRANT SELECT ON TABLE public.tickets TO authenticated;
-CREATE TABLE public.tickets_eu PARTITION OF public.tickets FOR VALUES IN ('eu') PARTITION BY RANGE (opened);
-ALTER TABLE public.tickets_eu ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_eu FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_eu_y2026m01 PARTITION OF public.tickets_eu FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-ALTER TABLE public.tickets_eu_y2026m01 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_eu_y2026m01 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_eu_y2026m02 PARTITION OF public.tickets_eu FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-ALTER TABLE public.tickets_eu_y2026m02 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_eu_y2026m02 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_eu_default PARTITION OF public.tickets_eu DEFAULT;
-ALTER TABLE public.tickets_eu_default ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_eu_default FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_us PARTITION OF public.tickets FOR VALUES IN ('us') PARTITION BY HASH (id);
-ALTER TABLE public.tickets_us ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_us FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_us_h0 PARTITION OF public.tickets_us FOR VALUES WITH (MODULUS 2, REMAINDER 0);
-ALTER TABLE public.tickets_us_h0 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_us_h0 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_us_h1 PARTITION OF public.tickets_us FOR VALUES WITH (MODULUS 2, REMAINDER 1);
-ALTER TABLE public.tickets_us_h1 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_us_h1 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.tickets_other PARTITION OF public.tickets DEFAULT;
-ALTER TABLE public.tickets_other ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.tickets_other FROM PUBLIC, anon, authenticated, service_role;
-
--- create table public.visits
-CREATE TABLE public.visits (
-    visited_at timestamptz DEFAULT now() NOT NULL,
-    path text NOT NULL
-) PARTITION BY RANGE (((visited_at at time zone 'UTC')::date));
-ALTER TABLE public.visits ENABLE ROW LEVEL SECURITY;
-COMMENT ON TABLE public.visits IS 'Partitioned by an expression (the UTC day of each visit); no unique key can go with it.';
-REVOKE ALL ON TABLE public.visits FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.visits_y2026m01 PARTITION OF public.visits FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-ALTER TABLE public.visits_y2026m01 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.visits_y2026m01 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.visits_y2026m02 PARTITION OF public.visits FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-ALTER TABLE public.visits_y2026m02 ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.visits_y2026m02 FROM PUBLIC, anon, authenticated, service_role;
-CREATE TABLE public.visits_default PARTITION OF public.visits DEFAULT;
-ALTER TABLE public.visits_default ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON TABLE public.visits_default FROM PUBLIC, anon, authenticated, service_role;
-
 -- create constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages
     ADD CONSTRAINT messages_room_id_fkey FOREIGN KEY (room_id)
@@ -159,18 +84,8 @@ ALTER TABLE public.messages
 -- create index public.messages_room_id_sent_at_idx
 CREATE INDEX messages_room_id_sent_at_idx ON public.messages (room_id, sent_at);
 
--- create index public.visits_visited_at_idx
-CREATE INDEX visits_visited_at_idx ON public.visits (visited_at);
-
 -- create policy public.messages."messages are readable when signed in"
 CREATE POLICY "messages are readable when signed in" ON public.messages
-    AS PERMISSIVE
-    FOR SELECT
-    TO authenticated
-    USING (true);
-
--- create policy public.tickets."tickets are readable when signed in"
-CREATE POLICY "tickets are readable when signed in" ON public.tickets
     AS PERMISSIVE
     FOR SELECT
     TO authenticated

@@ -5,29 +5,14 @@
 
 BEGIN;
 
--- drop policy public.tickets."tickets are readable when signed in"
-DROP POLICY "tickets are readable when signed in" ON public.tickets;
-
 -- drop policy public.messages."messages are readable when signed in"
 DROP POLICY "messages are readable when signed in" ON public.messages;
-
--- drop index public.visits_visited_at_idx
-DROP INDEX public.visits_visited_at_idx;
 
 -- drop index public.messages_room_id_sent_at_idx
 DROP INDEX public.messages_room_id_sent_at_idx;
 
 -- drop constraint public.messages.messages_room_id_fkey
 ALTER TABLE public.messages DROP CONSTRAINT messages_room_id_fkey;
-
--- drop table public.visits
-DROP TABLE public.visits;
-
--- drop table public.tickets
-DROP TABLE public.tickets;
-
--- drop table public.standings
-DROP TABLE public.standings;
 
 -- drop table public.rooms
 DROP TABLE public.rooms;
