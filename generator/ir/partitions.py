@@ -47,6 +47,20 @@ def tree(table: TableIR) -> list[tuple[str | None, PartitionIR]]:
     return out
 
 
+def outline(table: TableIR) -> list[tuple[int, PartitionIR]]:
+    """Every partition of ``table`` in creation order with its depth (0: a partition of the table,
+    1: of one of its partitions, ...), for an indented list."""
+    out: list[tuple[int, PartitionIR]] = []
+
+    def walk(depth: int, parts: tuple[PartitionIR, ...]) -> None:
+        for p in parts:
+            out.append((depth, p))
+            walk(depth + 1, p.partitions)
+
+    walk(0, table.partitions)
+    return out
+
+
 def parent_name(table: TableIR, parent: str | None) -> str:
     """The quoted qualified name of a partition's parent: the table, or partition ``parent``."""
     return quote_qualified(table.id.schema, parent or table.id.name)

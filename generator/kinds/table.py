@@ -12,7 +12,7 @@ from ..ir.exclusion import build_excludes
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, PartitionIR, TableIR
 from ..ir.names import constraint_name
-from ..ir.partitions import kept_partitions, parent_name, tree
+from ..ir.partitions import kept_partitions, outline, parent_name, tree
 from ..ir.serial import serial_base, storage_problem
 from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
@@ -350,4 +350,5 @@ TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_
                          hooks={"nested": lambda: {("TableIR", "partitions"): PartitionIR,
                                                    ("PartitionIR", "partitions"): PartitionIR},
                                 "filters": lambda: {"partition_name": partition_name, "partition_parent": parent_name,
-                                                    "kept_partitions": kept_partitions}}))
+                                                    "kept_partitions": kept_partitions,
+                                                    "partition_outline": outline}}))
