@@ -96,6 +96,7 @@ def test_partition_errors(tmp_path: Path) -> None:
     assert errors == [
         "schema.yaml:9:23: table 'tenants': constraint 'tenants_pkey' must include the partition column(s) name, "
         "gone (Postgres refuses a unique key on a partitioned table without them)",
+        "schema.yaml:9:49: table 'tenants': a list partition key has one column (Postgres refuses more)",
         "schema.yaml:9:56: partition_by uses unknown column 'gone' of table 'tenants'",
         "schema.yaml:11:11: duplicate partition name 'c' of table 'tenants'",
         "schema.yaml:11:31: partition 'a': a list partition takes `in`",
@@ -130,4 +131,46 @@ def test_a_partition_name_is_a_relation_name(tmp_path: Path) -> None:
         "schema.yaml:21:9: table public.logs_c has the same name as a partition of table public.logs_b (first "
         "declared at "
         "schema.yaml:15:9)",
+    ]
+
+
+def test_range_bound_errors(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+      - name: scores
+        columns:
+          - {name: season, type: integer, nullable: false}
+          - {name: team, type: text, nullable: false}
+        partition_by: {strategy: range, columns: [season, team]}
+        partitions:
+          - {name: s_a, values: {from: [MINVALUE, 1], to: [2020, MINVALUE]}}
+          - {name: s_b, values: {from: 2020, to: [2030, MAXVALUE]}}
+          - {name: s_c, values: {from: [2030, "'); drop table x; --"], to: [MAXVALUE, MAXVALUE]}}
+""")
+    assert errors == [
+        "schema.yaml:15:33: partition 's_a': `from`: every value after MINVALUE must be MINVALUE too (Postgres "
+        "refuses it otherwise)",
+        "schema.yaml:16:33: partition 's_b': `from` has 1 value(s); the partition key has 2 column(s)",
+    ]
+
+
+def test_partition_key_expression_errors(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE + """\
+      - name: visits
+        columns:
+          - {name: at, type: timestamptz, nullable: false}
+          - {name: id, type: bigint, nullable: false}
+        primary_key: [id]
+        partition_by:
+          strategy: range
+          columns:
+            - {expression: "(at at time zone 'UTC')::date"}
+            - {expression: "gone + 1"}
+            - {expression: "1); drop table visits; --"}
+""")
+    assert [e.split(" (Postgres")[0] for e in errors] == [
+        "schema.yaml:17:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:18:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:18:28: partition key expression uses unknown column 'gone' of 'visits'",
+        "schema.yaml:19:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
+        "schema.yaml:19:28: partition key expression: invalid SQL: syntax error at or near \")\" at character 27",
     ]

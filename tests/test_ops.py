@@ -44,6 +44,7 @@ from generator.plan.ops import (
     DropObject,
     DropPartition,
     GrantPrivileges,
+    MovePartitionBounds,
     Op,
     Part,
     Plan,
@@ -102,6 +103,9 @@ EXAMPLES: list[Op] = [
     AddExclusion(TABLE, EXCLUDE, online=True), DropExclusion(TABLE, EXCLUDE),
     RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
     AddPartition(PARTED, PARTITION), DropPartition(PARTED, PARTITION),
+    MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),)),
+    AddPartition(PARTED, PARTITION, "t_a"), DropPartition(PARTED, PARTITION, "t_a"),  # sub-partitions
+    MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),), "t_a"),
 ]
 
 REVERSES = {
@@ -111,7 +115,7 @@ REVERSES = {
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,
     DropConstraint: AddConstraint, RenameConstraint: RenameConstraint, ReplaceCheck: ReplaceCheck,
     AddExclusion: DropExclusion, DropExclusion: AddExclusion, AddPartition: DropPartition,
-    DropPartition: AddPartition,
+    DropPartition: AddPartition, MovePartitionBounds: MovePartitionBounds,
 }
 
 
@@ -280,3 +284,23 @@ def test_ops_say_what_they_change() -> None:
     assert stored.type and stored.storage and not stored.compression  # TYPE resets the storage: set again
     long = CheckConstraint(name="c" * 63, expression="a > 0")
     assert len(ReplaceCheck(TABLE, long, long).pending_name.encode()) == 63
+
+
+def test_moved_bounds_check_validate_then_attach_in_the_files_transaction() -> None:
+    moved = MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),))
+    assert [p.action for p in moved.parts()] == ["move_partition_bounds_check", "move_partition_bounds_validate",
+                                                 "move_partition_bounds"]
+    assert Plan((moved,)).transactional  # detached and attached in one transaction: no moment without it
+    assert _lock(moved, "move_partition_bounds_check") == (AEL, False)
+    assert _lock(moved, "move_partition_bounds_validate") == (SUE, False)
+    attach = moved.lock(moved.parts()[2])
+    assert attach.level == AEL and "instead of scanning" in attach.note
+    assert moved.destructive is None and moved.reverse().moves == ((moved.moves[0][1], PARTITION),)
+    assert moved.checks() == [(moved.moves[0][1], "a IS NOT NULL AND a IN (1, 2)")]
+
+
+def test_a_sub_partition_op_locks_its_parent_partition() -> None:
+    sub = AddPartition(PARTED, PARTITION, "t_sub")
+    assert sub.reverse() == DropPartition(PARTED, PARTITION, "t_sub")
+    assert "on public.t_sub " in sub.lock(sub.parts()[0]).note
+    assert "on public.t_sub " in sub.reverse().lock(sub.parts()[0]).note

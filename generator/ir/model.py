@@ -141,10 +141,13 @@ class SequenceIR(Privileged):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PartitionIR:
     """One partition of a partitioned table: ``CREATE TABLE name PARTITION OF parent FOR VALUES bound``
-    (``bound``: the SQL after ``FOR VALUES``, literals already quoted, or ``DEFAULT``)."""
+    (``bound``: the SQL after ``FOR VALUES``, literals already quoted, or ``DEFAULT``); partitioned in
+    turn when it has a ``partition_by``."""
 
     name: str
     bound: str
+    partition_by: str | None = None  # partitioned in turn: the SQL after PARTITION BY
+    partitions: tuple[PartitionIR, ...] = ()  # its own partitions (sub-partitions)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

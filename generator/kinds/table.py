@@ -3,7 +3,8 @@ constraint ops of :mod:`generator.plan.ops`), never replaced for a change; dropp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..ir.build import MAX_COLUMNS, split_name
@@ -11,6 +12,7 @@ from ..ir.exclusion import build_excludes
 from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, PartitionIR, TableIR
 from ..ir.names import constraint_name
+from ..ir.partitions import kept_partitions, outline, parent_name, tree
 from ..ir.serial import serial_base, storage_problem
 from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
@@ -44,73 +46,145 @@ def partition_name(table: TableIR, p: PartitionIR) -> str:
     return quote_qualified(table.id.schema, p.name)
 
 
-def _bound_values(v: list[str | int] | str | int) -> str:
-    return "(" + ", ".join(quote_literal(x) for x in (v if isinstance(v, list) else [v])) + ")"
+#: The words a range bound may hold instead of a value: below and above every value of the column.
+RANGE_LIMITS = ("MINVALUE", "MAXVALUE")
 
 
-def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint],
-                check_cols: Callable[[Iterable[str], tuple[Any, ...], str], None],
+def _values(v: list[str | int] | str | int) -> list[str | int]:
+    return v if isinstance(v, list) else [v]
+
+
+def _bound_values(v: list[str | int] | str | int, limits: bool = False) -> str:
+    """``(v1, v2, ...)``: each value a literal (the quoting path), or, in a range bound (``limits``),
+    MINVALUE or MAXVALUE written as the keyword."""
+    return "(" + ", ".join(x if limits and x in RANGE_LIMITS else quote_literal(x) for x in _values(v)) + ")"
+
+
+def _range_problem(v: s.PartitionValues, width: int) -> str | None:
+    """What Postgres would refuse in a range bound over ``width`` key columns (None: nothing)."""
+    for side, values in (("from", _values(v.from_)), ("to", _values(v.to))):  # type: ignore[arg-type]
+        if len(values) != width:
+            return f"`{side}` has {len(values)} value(s); the partition key has {width} column(s)"
+        for a, b in zip(values, values[1:], strict=False):
+            if a in RANGE_LIMITS and b != a:
+                return f"`{side}`: every value after {a} must be {a} too (Postgres refuses it otherwise)"
+    return None
+
+
+def _partitions(b: Builder, d: s.Table, pk: KeyConstraint | None, uniques: list[KeyConstraint], colset: set[str],
+                sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]],
                 path: tuple[Any, ...]) -> tuple[str | None, tuple[PartitionIR, ...]]:
-    """``partition_by`` as SQL and the partitions (the monthly helper expanded); located errors for
-    what Postgres refuses: a key without the partition columns, partitions of a plain table, a bound
-    that does not fit the strategy."""
-    pb, tname = d.partition_by, d.name
-    if pb is None:
-        if d.partitions:
-            b.error(path + ("partitions",), f"table {tname!r} has partitions but no `partition_by`")
-        return None, ()
-    check_cols(pb.columns, path + ("partition_by", "columns"), "partition_by")
-    for k in ([pk] if pk else []) + uniques:
-        if missing := [c for c in pb.columns if c not in k.columns]:
-            b.error(path + ("partition_by",), f"table {tname!r}: constraint {k.name!r} must include the partition "
+    """``partition_by`` as SQL and the partitions (the monthly helper expanded, partitions that are
+    partitioned in turn with theirs); located errors for what Postgres refuses: a key without the
+    partition columns (of any level), partitions of a plain table, a bound that does not fit the
+    strategy, a name used twice in the tree. Key expressions are parsed into ``sql``."""
+    keys = ([pk] if pk else []) + uniques
+    return _level(b, "table", d.name, d.partition_by, d.partitions, Level(keys, colset, sql, d.name), path,
+                  {d.name})
+
+
+@dataclass(slots=True)
+class Level:
+    """What every level of a partition tree checks against: the table's unique keys and columns,
+    and where the SQL of its key expressions goes (parsed, their references are the table's)."""
+
+    keys: list[KeyConstraint]
+    columns: set[str]
+    sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]]
+    table: str
+
+
+def _key(b: Builder, what: str, name: str, pb: s.PartitionBy, t: Level, path: tuple[Any, ...]) -> str:
+    """``RANGE|LIST|HASH (key)``: columns quoted, each expression checked as exactly one SQL
+    expression over the table's columns (like every SQL field) and written in parentheses."""
+    at = path + ("partition_by", "columns")
+    if pb.strategy == "list" and len(pb.columns) > 1:
+        b.error(at, f"{what} {name!r}: a list partition key has one column (Postgres refuses more)")
+    items: list[str] = []
+    for i, c in enumerate(pb.columns):
+        if isinstance(c, str):
+            if c not in t.columns:
+                b.error(at + (i,), f"partition_by uses unknown column {c!r} of table {t.table!r}")
+            items.append(quote_ident(c))
+            continue
+        refs = b.sql(c.expression, at + (i, "expression"), "partition key expression")
+        t.sql.append(("partition key", refs, at + (i, "expression")))
+        b.columns_in(refs, t.columns, t.table, at + (i, "expression"), "partition key expression")
+        items.append(f"({c.expression})")
+        for k in t.keys:
+            b.error(at + (i,), f"{what} {name!r}: constraint {k.name!r} cannot go with a partition key expression "
+                               "(Postgres refuses a unique key on a table partitioned by an expression)")
+    for k in t.keys:
+        if missing := [c for c in pb.columns if isinstance(c, str) and c not in k.columns]:
+            b.error(path + ("partition_by",), f"{what} {name!r}: constraint {k.name!r} must include the partition "
                                               f"column(s) {', '.join(missing)} (Postgres refuses a unique key on a "
                                               "partitioned table without them)")
-    by = f"{pb.strategy.upper()} ({', '.join(quote_ident(c) for c in pb.columns)})"
+    return f"{pb.strategy.upper()} ({', '.join(items)})"
+
+
+def _level(b: Builder, what: str, name: str, pb: s.PartitionBy | None, partitions: list[s.Partition] | s.PartitionSet,
+           t: Level, path: tuple[Any, ...], seen: set[str]) -> tuple[str | None, tuple[PartitionIR, ...]]:
+    """One level of the partition tree: ``name``'s ``partition_by`` and its partitions (``seen``: the
+    names of the tree so far)."""
+    if pb is None:
+        if partitions:
+            b.error(path + ("partitions",), f"{what} {name!r} has partitions but no `partition_by`")
+        return None, ()
+    by = _key(b, what, name, pb, t, path)
     out: list[PartitionIR] = []
     pp = path + ("partitions",)
-    if isinstance(d.partitions, s.PartitionSet):
+    if isinstance(partitions, s.PartitionSet):
         if pb.strategy != "range" or len(pb.columns) != 1:
             b.error(pp, "`monthly` partitions need `partition_by: {strategy: range}` on one column")
-        y, mo = map(int, d.partitions.monthly.from_.split("-"))
-        end = tuple(map(int, d.partitions.monthly.to.split("-")))
+        y, mo = map(int, partitions.monthly.from_.split("-"))
+        end = tuple(map(int, partitions.monthly.to.split("-")))
         if (y, mo) >= end:
             b.error(pp + ("monthly",), "`monthly`: `to` must come after `from`")
         while (y, mo) < end:
             ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
-            out.append(PartitionIR(name=f"{tname}_y{y:04d}m{mo:02d}",
+            out.append(PartitionIR(name=f"{name}_y{y:04d}m{mo:02d}",
                                    bound=f"FROM ('{y:04d}-{mo:02d}-01') TO ('{ny:04d}-{nm:02d}-01')"))
             y, mo = ny, nm
-        if d.partitions.default:
-            out.append(PartitionIR(name=f"{tname}_default", bound="DEFAULT"))
+        if partitions.default:
+            out.append(PartitionIR(name=f"{name}_default", bound="DEFAULT"))
     else:
-        for i, p in enumerate(d.partitions):
+        for i, p in enumerate(partitions):
             at = pp + (i,)
             b.ident(p.name, at + ("name",), "partition name")
-            v = p.values
-            if p.default:
-                if v is not None or pb.strategy == "hash":
-                    b.error(at, "a default partition takes no `values` (and a hash table has none)")
-                out.append(PartitionIR(name=p.name, bound="DEFAULT"))
-            elif v is None:
-                b.error(at, f"partition {p.name!r} needs `values` or `default: true`")
-            elif pb.strategy == "range" and v.from_ is not None and v.to is not None and v.in_ is None \
-                    and v.modulus is None:
-                out.append(PartitionIR(name=p.name, bound=f"FROM {_bound_values(v.from_)} TO {_bound_values(v.to)}"))
-            elif pb.strategy == "list" and v.in_ and v.from_ is None and v.modulus is None:
-                out.append(PartitionIR(name=p.name, bound=f"IN {_bound_values(v.in_)}"))
-            elif pb.strategy == "hash" and v.modulus is not None and v.remainder is not None and v.in_ is None \
-                    and v.from_ is None and 0 <= v.remainder < v.modulus:
-                out.append(PartitionIR(name=p.name, bound=f"WITH (MODULUS {v.modulus}, REMAINDER {v.remainder})"))
-            else:
-                b.error(at + ("values",), f"partition {p.name!r}: a {pb.strategy} partition takes "
-                        + {"range": "`from` and `to`", "list": "`in`",
-                           "hash": "`modulus` and `remainder` (0 <= remainder < modulus)"}[pb.strategy])
-    seen: set[str] = set()
+            if (bound := _bound(b, p, pb, at)) is None:
+                continue
+            sub_by, sub = _level(b, "partition", p.name, p.partition_by, p.partitions, t, at, seen)
+            out.append(PartitionIR(name=p.name, bound=bound, partition_by=sub_by, partitions=sub))
     for part in out:
-        if part.name in seen or part.name == tname:
-            b.error(pp, f"duplicate partition name {part.name!r} of table {tname!r}")
+        if part.name in seen:
+            b.error(pp, f"duplicate partition name {part.name!r} of {what} {name!r}")
         seen.add(part.name)
     return by, tuple(out)
+
+
+def _bound(b: Builder, p: s.Partition, pb: s.PartitionBy, at: tuple[Any, ...]) -> str | None:
+    """Partition ``p``'s bound as SQL (after ``FOR VALUES``, or ``DEFAULT``); None after an error."""
+    v = p.values
+    if p.default:
+        if v is not None or pb.strategy == "hash":
+            b.error(at, "a default partition takes no `values` (and a hash table has none)")
+        return "DEFAULT"
+    if v is None:
+        b.error(at, f"partition {p.name!r} needs `values` or `default: true`")
+        return None
+    if pb.strategy == "range" and v.from_ is not None and v.to is not None and v.in_ is None and v.modulus is None:
+        if problem := _range_problem(v, len(pb.columns)):
+            b.error(at + ("values",), f"partition {p.name!r}: {problem}")
+        return f"FROM {_bound_values(v.from_, True)} TO {_bound_values(v.to, True)}"
+    if pb.strategy == "list" and v.in_ and v.from_ is None and v.modulus is None:
+        return f"IN {_bound_values(v.in_)}"
+    if pb.strategy == "hash" and v.modulus is not None and v.remainder is not None and v.in_ is None \
+            and v.from_ is None and 0 <= v.remainder < v.modulus:
+        return f"WITH (MODULUS {v.modulus}, REMAINDER {v.remainder})"
+    b.error(at + ("values",), f"partition {p.name!r}: a {pb.strategy} partition takes "
+            + {"range": "`from` and `to`", "list": "`in`",
+               "hash": "`modulus` and `remainder` (0 <= remainder < modulus)"}[pb.strategy])
+    return None
 
 
 def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None:
@@ -223,7 +297,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
                                         pos=b.pos(kp)))
     excludes, exclude_sql, exclude_deps = build_excludes(b, d, colset, cname, path)
     sql += exclude_sql
-    partition_by, partitions = _partitions(b, d, pk, uniques, check_cols, path)
+    partition_by, partitions = _partitions(b, d, pk, uniques, colset, sql, path)
     rls = d.rls or s.Rls()
     for i, g in enumerate(d.grants):
         check_cols(g.columns, path + ("grants", i, "columns"), "grant")
@@ -235,7 +309,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         revoke_from=b.revoke_from, renamed_from=d.renamed_from,
     )
     b.add(table, path, [ObjectId(Kind.SCHEMA, "", sch), *sorted(exclude_deps, key=str)], sql)
-    for part in partitions:  # a partition is a relation of the schema: its name is taken
+    for _parent, part in tree(table):  # a partition is a relation of the schema: its name is taken
         if (other := b.namespace.get((sch, part.name))) is not None and other != tid:
             b.error(path + ("partitions",), f"partition {sch}.{part.name} has the same name as {other}")
         b.namespace.setdefault((sch, part.name), tid)
@@ -273,5 +347,8 @@ TABLE = register(KindDef(kind=Kind.TABLE, ir=TableIR, keyword="TABLE", template_
                          alter=in_place, lock=_lock, columns="declared", api_default_grant=True,
                          docs_section="tables", docs_heading=True,
                          names_type=True, section="tables", build=build_table,
-                         hooks={"nested": lambda: {("TableIR", "partitions"): PartitionIR},
-                                "filters": lambda: {"partition_name": partition_name}}))
+                         hooks={"nested": lambda: {("TableIR", "partitions"): PartitionIR,
+                                                   ("PartitionIR", "partitions"): PartitionIR},
+                                "filters": lambda: {"partition_name": partition_name, "partition_parent": parent_name,
+                                                    "kept_partitions": kept_partitions,
+                                                    "partition_outline": outline}}))

@@ -37,6 +37,8 @@ AddExclusion           an exclusion constraint of a table           DropExclusio
 DropExclusion          the same                                     AddExclusion
 AddPartition           a partition of a partitioned table           DropPartition
 DropPartition          the same, and its rows                       AddPartition
+MovePartitionBounds    partitions detached, attached with new       MovePartitionBounds back
+                       bounds (a validated check spares the scan)
 =====================  ===========================================  ==========================
 
 ``online`` marks an op on an object that already holds data in a live database: indexes are
@@ -868,6 +870,11 @@ class DropExclusion(_TableOp):
         return AddExclusion(self.table, self.constraint, self.online)
 
 
+def _parent_label(table: TableIR, parent: str | None) -> str:
+    """``schema.name`` of a partition's parent: the table, or its partition ``parent``."""
+    return f"{table.id.schema}.{parent}" if parent else table.id.qualified
+
+
 @dataclass(frozen=True, slots=True)
 class AddPartition(_TableOp):
     """``CREATE TABLE p PARTITION OF table FOR VALUES …``, its RLS enabled and API privileges revoked
@@ -875,16 +882,18 @@ class AddPartition(_TableOp):
 
     action: ClassVar[str] = "add_partition"
     partition: PartitionIR
+    #: the partition it is a partition of (a sub-partition), None: of the table
+    parent: str | None = None
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> DropPartition:
-        return DropPartition(self.table, self.partition)
+        return DropPartition(self.table, self.partition, self.parent)
 
     def lock(self, part: Part) -> Lock:
-        name = self.table.id.qualified
+        name = _parent_label(self.table, self.parent)
         if self.partition.bound == "DEFAULT":
             return brief(AEL, name)
         # a new bounded partition scans the default partition (if any) for rows it would take
@@ -898,17 +907,72 @@ class DropPartition(_TableOp):
 
     action: ClassVar[str] = "drop_partition"
     partition: PartitionIR
+    parent: str | None = None
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> AddPartition:
-        return AddPartition(self.table, self.partition)
+        return AddPartition(self.table, self.partition, self.parent)
+
+    def lock(self, part: Part) -> Lock:
+        return brief(AEL, _parent_label(self.table, self.parent))
 
     @property
     def destructive(self) -> str | None:
         return f"partition {self.table.id.schema}.{self.partition.name} of {self.table.id.qualified} and its rows"
+
+
+@dataclass(frozen=True, slots=True)
+class MovePartitionBounds(_TableOp):
+    """Partitions of ``table`` given new bounds, their rows kept: ``moves`` is (before, after) of each
+    (same name). Postgres cannot change a bound in place; each is detached and attached again with
+    its new bound. As the Postgres documentation advises, each partition first gets a CHECK of its
+    new bound ``NOT VALID`` (``bound_check_name``), validated, so that the ATTACH need not scan it
+    under the parent's lock; the check is dropped once attached. All partitions are detached before
+    any is attached, so bounds that move past each other never overlap. Rows outside a new bound
+    make the validation fail (nothing is lost: the migration stops). A default partition has no
+    check (its bound is "what no other takes"): its ATTACH scans it."""
+
+    action: ClassVar[str] = "move_partition_bounds"
+    moves: tuple[tuple[PartitionIR, PartitionIR], ...]
+    #: the partition they are partitions of (sub-partitions), None: of the table
+    parent: str | None = None
+    #: the temporary check's name on each partition (a partition is a table: the name is its own)
+    bound_check_name: ClassVar[str] = "schemagen_new_bound"
+
+    def reverse(self) -> MovePartitionBounds:
+        return MovePartitionBounds(self.table, tuple((new, old) for old, new in self.moves), self.parent)
+
+    def checks(self) -> list[tuple[PartitionIR, str]]:
+        """Each moved partition whose new bound a check can state, with that check's predicate."""
+        from ..ir.partitions import bound_check
+
+        return [(new, check) for _old, new in self.moves
+                if (check := bound_check(self.table, new, self.parent)) is not None]
+
+    def parts(self) -> tuple[Part, ...]:
+        return (Part("move_partition_bounds_check"), Part("move_partition_bounds_validate"),
+                Part("move_partition_bounds"))
+
+    def lock(self, part: Part) -> Lock:
+        names = ", ".join(f"{self.table.id.schema}.{new.name}" for _o, new in self.moves)
+        if part.action == "move_partition_bounds_check":
+            return Lock(AEL, f"{AEL} on {names} (brief: NOT VALID, no scan; held to the end of the "
+                             f"transaction); {NO_REWRITE}")
+        if part.action == "move_partition_bounds_validate":
+            return Lock(SUE, f"{SUE} on {names}: scans each (still {AEL} from its check; the parent "
+                             f"{_parent_label(self.table, self.parent)} is not locked yet: queries that do not touch "
+                             f"them go on); "
+                             f"{NO_REWRITE}")
+        return Lock(AEL, f"{AEL} on {_parent_label(self.table, self.parent)} (brief: DETACH, then ATTACH trusts each "
+                         "validated "
+                         "check instead of scanning; a default partition is scanned for rows a new bound "
+                         f"would take); {NO_REWRITE}")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.table.id} {', '.join(new.name for _o, new in self.moves)}"
 
 
 #: Every concrete op class (the tests prove each one's reverse round trip).
@@ -917,6 +981,7 @@ OP_CLASSES: tuple[type[Op], ...] = (
     AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
     RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion, AddPartition, DropPartition,
+    MovePartitionBounds,
 )
 
 

@@ -19,7 +19,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ..errors import RefusedChange
-from ..ir.model import CheckConstraint, Column, ExclusionConstraint, KeyConstraint, TableIR
+from ..ir.model import CheckConstraint, Column, ExclusionConstraint, KeyConstraint, PartitionIR, TableIR
 from ..ir.names import constraint_name
 from ..ir.serial import column_type
 from ..ir.sql import column_use
@@ -36,6 +36,7 @@ from .ops import (
     DropExclusion,
     DropPartition,
     GrantPrivileges,
+    MovePartitionBounds,
     Op,
     RenameColumn,
     RenameConstraint,
@@ -230,18 +231,51 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
 
 
 def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> None:
-    """Partitions dropped (with the drops) and added (with the builds); one whose bound changed is
-    dropped and created again. A new ``partition_by`` is refused: Postgres cannot re-partition a table."""
+    """Partitions dropped (with the drops) and added (with the builds); those whose bound changed are
+    detached and attached again with it, their rows kept (one :class:`MovePartitionBounds` per
+    level); the same for the partitions of each kept partition, level by level. A new
+    ``partition_by`` is refused: Postgres cannot re-partition a table (or a partition)."""
     if before.partition_by != after.partition_by:
         raise RefusedChange(after.id, f"table {after.id.qualified}: its partitioning cannot change "
                                       f"({before.partition_by or 'none'} → {after.partition_by or 'none'})",
                             "create a new table with the new partitioning, copy the rows, then drop the old one")
-    new = {p.name: p for p in after.partitions}
-    kept = {p.name for p in before.partitions if new.get(p.name) == p}
-    for p in reversed(original.partitions):
+    _level(before.partitions, after.partitions, original.partitions, after, original, None, d)
+
+
+def _level(before: tuple[PartitionIR, ...], after: tuple[PartitionIR, ...], original: tuple[PartitionIR, ...],
+           table: TableIR, old_table: TableIR, parent: str | None, d: TableDiff) -> None:
+    """The partition ops of one level: the partitions of the table (``parent`` None) or of partition ``parent``."""
+    new = {p.name: p for p in after}
+    kept = {p.name for p in before if p.name in new}
+    for p in before:
+        if p.name in kept and p.partition_by != new[p.name].partition_by:
+            raise RefusedChange(table.id, f"partition {table.id.schema}.{p.name} of {table.id.qualified}: its "
+                                          f"partitioning cannot change ({p.partition_by or 'none'} → "
+                                          f"{new[p.name].partition_by or 'none'})",
+                                "declare a new partition with the new partitioning, move the rows, then drop the "
+                                "old one")
+    for p in reversed(original):
         if p.name not in kept:
-            d.drop.append(DropPartition(original, p))
-    d.build += [AddPartition(after, p) for p in after.partitions if p.name not in kept]
+            d.drop.append(DropPartition(old_table, p, parent))
+    # after the drops (a bound may grow into a dropped partition's), before the adds (a new
+    # partition may take what a bound gave up)
+    if moves := tuple((p, new[p.name]) for p in before if p.name in kept and new[p.name].bound != p.bound):
+        if identity := [c.name for c in table.columns if c.identity]:
+            if parted := [p.name for p, _ in moves if p.partition_by]:
+                # PostgreSQL 17+ takes the identity off a detached partition and all its partitions, but
+                # gives it back to the partition alone when it is attached again: the tree would differ
+                raise RefusedChange(table.id, f"table {table.id.qualified}: the bound of partition(s) "
+                                              f"{', '.join(parted)} cannot move: they are partitioned in turn and "
+                                              f"the table has identity column(s) {', '.join(identity)}, which "
+                                              "PostgreSQL 17+ does not give back to their partitions after "
+                                              "DETACH and ATTACH",
+                                    "declare a new partition with the new bound, move the rows, then drop the old one")
+        d.build.append(MovePartitionBounds(table, moves, parent))
+    d.build += [AddPartition(table, p, parent) for p in after if p.name not in kept]
+    olds = {p.name: p for p in original}
+    for p in before:
+        if p.name in kept and p.partitions != new[p.name].partitions:
+            _level(p.partitions, new[p.name].partitions, olds[p.name].partitions, table, old_table, p.name, d)
 
 
 def _reads_only(k: Constraint, columns: set[str]) -> bool:

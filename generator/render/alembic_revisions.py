@@ -41,6 +41,7 @@ from ..ir.model import (
     TriggerIR,
     ViewIR,
 )
+from ..ir.partitions import tree
 from ..kinds import Kind, kind_def
 from ..output import GeneratedFile
 from ..plan import ONLINE_SETTINGS, Op, Plan
@@ -440,7 +441,7 @@ def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan
     # partitions are tables of the database the models do not list (Postgres makes each parent's
     # indexes on them): env.py leaves them out of the comparison
     partitions = sorted([t.id.schema, p.name] for t in model.of_kind(Kind.TABLE) if isinstance(t, TableIR)
-                        for p in t.partitions)
+                        for _parent, p in tree(t))
     common = {"project": model.project, "schemas": schemas, "partitions": partitions}
     files.append(GeneratedFile(f"{ALEMBIC_DIR}/entities.py", _clean(env.get_template(
         "python/alembic/entities.py.j2").render(

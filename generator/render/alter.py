@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj
+from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, TableIR
+from ..ir.partitions import kept_partitions
+from ..ir.serial import serial_base
 from ..kinds import Kind, kind_def
 from ..plan import Op
 from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
 from ..plan.ops import enum_additions as added_values
-from ..quoting import quote_ident
+from ..quoting import quote_ident, quote_qualified
 from .exclusion import exclusion_def
 
 SIDE = {"comment", "grants", "revoke_from"}
@@ -61,20 +63,44 @@ def grant_changes(op: Op, kind: str, target: str) -> list[str]:
     return statements
 
 
+#: The roles Supabase's default privileges in ``public`` grant ALL on each new table, view, sequence
+#: and function (``ALTER DEFAULT PRIVILEGES … GRANT ALL … TO``; the verify stand-in does the same).
+SUPABASE_DEFAULT_ROLES = ("anon", "authenticated", "service_role")
+
+
 def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     old = op.old
     new: Obj = op.obj
     assert old is not None, op  # an alter op
+    return privilege_changes(op.kind, new.id.schema, kind, target,
+                             getattr(old, "revoke_from", ()), getattr(new, "revoke_from", ()),
+                             getattr(old, "grants", ()), getattr(new, "grants", ()))
+
+
+def privilege_changes(kind: Kind, schema: str, grant_kw: str, target: str, old_revoke: tuple[str, ...],
+                      new_revoke: tuple[str, ...], old_grants: tuple[GrantIR, ...],
+                      new_grants: tuple[GrantIR, ...]) -> list[str]:
+    """REVOKE and GRANT statements taking an object of ``kind`` named ``target`` from revoking
+    ``old_revoke`` and granting ``old_grants`` to ``new_revoke`` and ``new_grants``.
+
+    A role that joins the revoked ones loses everything (then gets back what it is granted); one
+    that leaves them gets back what a new object gives it: PUBLIC the kind's ``public_default``, an
+    API role in ``public`` what Supabase's default privileges grant (ALL), so that a migration ends
+    where a fresh build does and its rollback where the old one did.
+    """
     out: list[str] = []
-    added_from = [r for r in getattr(new, "revoke_from", ()) if r not in getattr(old, "revoke_from", ())]
+    added_from = [r for r in new_revoke if r not in old_revoke]
     if added_from:
-        out.append(f"REVOKE ALL ON {kind} {target} FROM {', '.join(_role(r) for r in added_from)};")
-    dropped_from = [r for r in getattr(old, "revoke_from", ()) if r not in getattr(new, "revoke_from", ())]
-    public_default = kind_def(op.kind).public_default
-    if any(r.lower() == "public" for r in dropped_from) and public_default:
+        out.append(f"REVOKE ALL ON {grant_kw} {target} FROM {', '.join(_role(r) for r in added_from)};")
+    dropped_from = [r for r in old_revoke if r not in new_revoke]
+    facts = kind_def(kind)
+    if any(r.lower() == "public" for r in dropped_from) and facts.public_default:
         # PUBLIC is no longer revoked: it gets back what Postgres gives it on creation
-        out.append(f"GRANT {public_default} ON {kind} {target} TO PUBLIC;")
-    before, after = _triples(getattr(old, "grants", ())), _triples(getattr(new, "grants", ()))
+        out.append(f"GRANT {facts.public_default} ON {grant_kw} {target} TO PUBLIC;")
+    if schema == "public" and facts.api_default_grant:
+        if back := [r for r in dropped_from if r.lower() in SUPABASE_DEFAULT_ROLES]:
+            out.append(f"GRANT ALL ON {grant_kw} {target} TO {', '.join(_role(r) for r in back)};")
+    before, after = _triples(old_grants), _triples(new_grants)
     revoked = {r.lower() for r in added_from}  # the REVOKE ALL above took their grants too
     if before == after and not any(t[0].lower() in revoked for t in after):
         return out
@@ -82,7 +108,7 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
     touched = {r for r, *_ in lost}
     for role in sorted(touched):
         items = sorted({(p, c) for r, p, c, _g in lost if r == role}, key=lambda x: (x[0], x[1] or ""))
-        out.append(_statement("REVOKE", role, items, kind, target))
+        out.append(_statement("REVOKE", role, items, grant_kw, target))
     touched |= {t[0] for t in after if t[0].lower() in revoked}
     wanted = sorted((t for t in after if t not in before or t[0] in touched),
                     key=lambda t: (t[0], t[1], t[2] or "", t[3]))  # table and column privileges mixed
@@ -90,7 +116,32 @@ def _grant_changes(op: Op, kind: str, target: str) -> list[str]:
         for option in (False, True):
             items = [(p, c) for r, p, c, g in wanted if r == role and g == option]
             if items:
-                out.append(_statement("GRANT", role, items, kind, target, option))
+                out.append(_statement("GRANT", role, items, grant_kw, target, option))
+    return out
+
+
+def table_derived_grants(op: Op) -> list[str]:
+    """What a change of a table's ``revoke_from`` does to the relations made with it, which Postgres
+    gives no privileges of the table's: each partition the change keeps (revoked like the table at
+    creation, granted nothing: the parent is the only way in) and the sequence of each identity or
+    serial column (revoked like the table, then granted its ``sequence_grants``). An op split in
+    halves renders only its half."""
+    old, new = op.old, op.obj
+    if not isinstance(old, TableIR) or not isinstance(new, TableIR) or old.revoke_from == new.revoke_from:
+        return []
+    schema = new.id.schema
+    out: list[str] = []
+    for p in kept_partitions(old, new):  # sub-partitions too
+        out += privilege_changes(Kind.TABLE, schema, "TABLE", quote_qualified(schema, p.name),
+                                 old.revoke_from, new.revoke_from, (), ())
+    had = {c.name for c in old.columns if c.identity or serial_base(c.type)}
+    for c in new.columns:
+        if (c.renamed_from if c.renamed_from in had else c.name) in had and (c.identity or serial_base(c.type)):
+            seq = quote_qualified(schema, f"{new.id.name}_{c.name}_seq")
+            out += privilege_changes(Kind.SEQUENCE, schema, "SEQUENCE", seq, old.revoke_from, new.revoke_from,
+                                     c.sequence_grants, c.sequence_grants)
+    if op.half is not None:
+        return [s for s in out if s.startswith(op.half.upper() + " ")]
     return out
 
 
@@ -150,6 +201,7 @@ FILTERS = {
     "keyword": keyword, "grant_on": grant_on,
     "pending_check": pending_check, "enum_columns": enum_columns,
     "changed_fields": changed_fields, "definition_changed": definition_changed, "grant_changes": grant_changes,
+    "table_derived_grants": table_derived_grants,
     "constraint_def": constraint_def, "exclusion_def": exclusion_def, "enum_additions": enum_additions,
     "column_changes": column_changes,
 }

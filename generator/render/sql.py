@@ -61,7 +61,10 @@ TITLES = {"replace_check": "add the new check beside the old one:",
           "replace_check_swap": "validate the new check, drop the old one, take its name:",
           "backfill": "fill the existing rows of the new column:",
           "backfill_validate": "validate that no row of the new column is NULL:",
-          "backfill_not_null": "make the new column NOT NULL (trusting the check), drop the check:"}
+          "backfill_not_null": "make the new column NOT NULL (trusting the check), drop the check:",
+          "move_partition_bounds_check": "check the new bounds of the moved partitions of",
+          "move_partition_bounds_validate": "validate the new bounds of the moved partitions of",
+          "move_partition_bounds": "detach and attach with their new bounds the moved partitions of"}
 
 
 def op_title(op: Op, action: str | None = None) -> str:
@@ -70,6 +73,8 @@ def op_title(op: Op, action: str | None = None) -> str:
     parts = [p for p in (oid.schema, oid.table, oid.name) if p]
     if isinstance(op, RenameObject):
         parts = [p for p in (op.old.id.schema, op.old.id.table, op.old.id.name) if p]
+    if (parent := getattr(op, "parent", None)) is not None:  # a sub-partition's op: named by its parent
+        parts = [oid.schema, parent]
     name = ".".join(quote_ident(p) for p in parts)
     if kind_def(oid.kind).namespace == "function":  # overloads: the argument types name it
         name += f"({', '.join(oid.args)})"

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import Problem, SpecError
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, MaterializedViewIR, Model, TableIR, TriggerIR, ViewIR
+from ..ir.partitions import tree
 from ..kinds import Kind, kinds_where, kinds_with_columns
 from ..kinds.composite_type import CompositeTypeIR
 from ..kinds.domain import DomainIR
@@ -189,7 +190,7 @@ def _with_partitions(tables: list[TableIR]) -> list[TableIR]:
     parent's columns under the partition's name, without relationships of its own (postgres-meta
     0.99.0 on PostgreSQL 17+, where a partition inherits its parent's identity columns)."""
     parts = [dataclasses.replace(t, id=ObjectId(Kind.TABLE, t.id.schema, p.name), partitions=())
-             for t in tables for p in t.partitions]
+             for t in tables for _parent, p in tree(t)]  # sub-partitions too
     return sorted(tables + parts, key=lambda o: collate(o.id.name))
 
 

@@ -331,22 +331,32 @@ class Trigger(Spec):
     """Create it in a later migration than its table (that migration's number)."""
 
 
+class PartitionKey(Spec):
+    """A partition key element that is an expression over the row."""
+
+    expression: SqlText
+    """One SQL expression over the row, e.g. `(created_at at time zone 'UTC')::date` (immutable, as
+    Postgres requires; a table keyed by one has no primary key or unique constraint)."""
+
+
 class PartitionBy(Spec):
-    """How a partitioned table splits its rows: `PARTITION BY RANGE|LIST|HASH (columns)`."""
+    """How a partitioned table splits its rows: `PARTITION BY RANGE|LIST|HASH (key)`."""
 
     strategy: Literal["range", "list", "hash"]
     """range, list or hash."""
-    columns: list[Name] = Field(min_length=1)
-    """The partition key columns (the primary key and unique constraints must include them)."""
+    columns: list[Name | PartitionKey] = Field(min_length=1)
+    """The partition key: column names (the primary key and unique constraints must include them) or
+    `{expression: …}` elements."""
 
 
 class PartitionValues(Spec):
     """The bound of one partition: `from`/`to` (range), `in` (list) or `modulus`/`remainder` (hash)."""
 
     from_: list[str | int] | str | int | None = Field(None, alias="from")
-    """Range: lower bound, inclusive (one value per key column)."""
+    """Range: lower bound, inclusive (one value per key column; MINVALUE or MAXVALUE: below or above
+    every value, and so are the values after it)."""
     to: list[str | int] | str | int | None = None
-    """Range: upper bound, exclusive."""
+    """Range: upper bound, exclusive (one value per key column, or MINVALUE/MAXVALUE)."""
     in_: list[str | int] | None = Field(None, alias="in")
     """List: the values it holds."""
     modulus: int | None = None
@@ -364,6 +374,10 @@ class Partition(Spec):
     """Its bound (none with `default: true`)."""
     default: bool = False
     """The default partition: rows no other partition takes."""
+    partition_by: PartitionBy | None = None
+    """A partition partitioned in turn (sub-partitions): how it splits its rows."""
+    partitions: list[Partition] | PartitionSet = []
+    """Its own partitions (with `partition_by`), one by one or with the monthly helper."""
 
 
 class MonthlyRange(Spec):
@@ -832,6 +846,7 @@ class SpecFile(Spec):
 from .usertypes import CompositeType, Domain  # noqa: E402 - they build on Spec and Grant above
 
 ForeignKey.model_rebuild()
+Partition.model_rebuild()
 Shape.model_rebuild()
 Migration.model_rebuild()
 SpecFile.model_rebuild()

@@ -1,12 +1,15 @@
 """A partition's bound read back from Postgres's own text of it (``pg_get_expr(relpartbound)``), for
-``schemagen pull``."""
+``schemagen pull``; a partition key and a bound read back from the SQL the builder wrote for them
+(``PARTITION BY …``, ``FOR VALUES …``), for a moved bound's check (:mod:`generator.ir.partitions`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
-from .parse import parse
+from ..quoting import quote_ident, quote_literal
+from .parse import deparse, parse, parse_nodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +67,43 @@ def partition_bound(text: str) -> PartitionBound:
     return PartitionBound(lower=tuple(_value(v) for v in b.get("lowerdatums", [])),
                           upper=tuple(_value(v) for v in b.get("upperdatums", [])),
                           values=tuple(_value(v) for v in b.get("listdatums", [])))
+
+
+# --- what the plan reads back from the SQL the builder wrote (a moved bound's check) -------------
+
+#: A bound value as SQL: a literal (through :mod:`generator.quoting`), or MINVALUE / MAXVALUE.
+Datum = str
+
+
+def _datum(v: BoundValue) -> Datum:
+    if v.kind in ("minvalue", "maxvalue"):
+        return v.kind.upper()
+    if v.kind == "null":
+        return "NULL"
+    assert v.kind == "literal", v
+    return str(v.value) if isinstance(v.value, int) else quote_literal(v.value)
+
+
+@cache
+def partition_keys(partition_by: str) -> tuple[str, tuple[str, ...]]:
+    """(strategy ``r``/``l``/``h``, each key as SQL: a quoted column or a parenthesised expression,
+    as pglast prints it) of ``partition_by`` (the SQL after ``PARTITION BY``)."""
+    stmt = parse_nodes(f"CREATE TABLE t (x int) PARTITION BY {partition_by}")[0]
+    assert stmt.partspec is not None
+    keys = tuple(quote_ident(e.name) if e.name else f"({deparse(e.expr)})" for e in stmt.partspec.partParams)
+    return str(stmt.partspec.strategy)[0].lower(), keys
+
+
+@cache
+def bound_values(bound: str) -> tuple[str, tuple[tuple[Datum, ...], ...], tuple[int, int]]:
+    """A bound as the builder wrote it (the SQL after ``FOR VALUES``, or ``DEFAULT``): (strategy,
+    its value lists: (lower, upper) for a range, (in,) for a list; (modulus, remainder) for a hash);
+    strategy ``d`` for DEFAULT."""
+    b = partition_bound("DEFAULT" if bound == "DEFAULT" else f"FOR VALUES {bound}")
+    if b.default:
+        return "d", (), (0, 0)
+    if b.modulus is not None:
+        return "h", (), (b.modulus, b.remainder or 0)
+    if b.values:
+        return "l", (tuple(map(_datum, b.values)),), (0, 0)
+    return "r", (tuple(map(_datum, b.lower)), tuple(map(_datum, b.upper))), (0, 0)

@@ -118,6 +118,12 @@ class Schema:
     #: from 2026-01) and whether it has a default partition
     plog_months: list[int] = field(default_factory=lambda: [0, 2])
     plog_default: bool = True
+    #: the list-partitioned table pcat: how many of its kinds (a, b, c, d) its first partition (itself
+    #: hash-partitioned) takes (the second takes the rest); a change moves the bound of both
+    pcat_split: int = 2
+    #: privileges.revoke_from: the default (PUBLIC and the API roles) or PUBLIC only (a plain
+    #: Postgres spec): the API roles then keep what Supabase's default privileges grant
+    revoke_api: bool = True
     #: the composite type's attributes: [name, type, renamed from]; a function takes it as argument
     composite: list[list[Any]] = field(default_factory=lambda: [["x", "integer", None], ["y", "text", None]])
 
@@ -279,6 +285,18 @@ def render(s: Schema) -> str:
                    "partitions": {"monthly": {"from": month(s.plog_months[0]), "to": month(s.plog_months[1])},
                                   "default": s.plog_default},
                    "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
+    kinds = ["a", "b", "c", "d"]
+    tables.append({"name": "pcat", "rls": {"enable": True},  # no identity: see MovePartitionBounds's refusal
+                   "columns": [{"name": "id", "type": "bigint", "nullable": False},
+                               {"name": "kind", "type": "text", "nullable": False}],
+                   "partition_by": {"strategy": "list", "columns": ["kind"]},
+                   # the first partition is partitioned in turn (by hash): its moves and revokes reach a level down
+                   "partitions": [{"name": "pcat_first", "values": {"in": kinds[:s.pcat_split]},
+                                   "partition_by": {"strategy": "hash", "columns": ["id"]},
+                                   "partitions": [{"name": f"pcat_first_h{r}", "values": {"modulus": 2, "remainder": r}}
+                                                  for r in (0, 1)]},
+                                  {"name": "pcat_rest", "values": {"in": kinds[s.pcat_split:]}}],
+                   "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
                            "domains": [domain], "functions": functions, "tables": tables,
                            "composite_types": [{"name": "pt", "attributes": [
@@ -290,6 +308,8 @@ def render(s: Schema) -> str:
         mig["sequences"] = [{k: v for k, v in vars(q).items() if v is not None} for q in s.sequences]
     spec = {"project": {"name": "prop"}, "outputs": {"docs": False, "types": False, "seed": False},
             "roles": ["anon", "authenticated", "service_role"], "migrations": [mig]}
+    if not s.revoke_api:
+        spec["privileges"] = {"revoke_from": ["public"]}
     return yaml.safe_dump(spec, sort_keys=False, width=200)
 
 

@@ -5,7 +5,9 @@ expression and partial indexes, column grants, policies, triggers, STORED genera
 enum, a domain, a composite type, views and a view over a view, functions) and a sequence of
 everyday edits (add, drop, rename or retype a column; add an enum value; change the domain's NOT
 NULL, default or checks, or rename it; add, drop, retype or rename an attribute of the composite
-type; change a check, policy, view or function; add or drop an index; add or drop a table). Each
+type; change a check, policy, view or function; add or drop an index; add or drop a table; grow,
+shrink or default a monthly-partitioned table; move the bounds of a list-partitioned one; let the
+API roles join or leave ``privileges.revoke_from``). Each
 edit is recorded with ``schemagen migrate`` (destructive changes allowed), applied, rolled back —
 the catalog must come back exactly — and re-applied. At
 the end the chain's catalog must equal a fresh build of the final spec, apart from column order.
@@ -121,7 +123,8 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
     """Apply one random everyday edit to ``s`` (in place); returns what it did."""
     t = draw(st.sampled_from(s.tables))
     kinds = ["add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function",
-             "rename_table", "sequence", "exclude", "domain", "composite", "partitions"]
+             "rename_table", "sequence", "exclude", "domain", "composite", "partitions", "partition_bounds",
+             "privileges"]
     if t.cols:
         kinds += ["drop_column", "rename_column", "retype", "grant", "unique", "serial", "storage"]
     if t.indexes:
@@ -139,6 +142,12 @@ def edit(draw: st.DrawFn, s: Schema) -> str:
             return "plog: the first month's partition dropped"
         s.plog_default = not s.plog_default
         return f"plog: default partition {'added' if s.plog_default else 'dropped'}"
+    if kind == "partition_bounds":  # a kind moves from one partition of pcat to the other
+        s.pcat_split += draw(st.sampled_from([-1, 1])) if 1 < s.pcat_split < 3 else (1 if s.pcat_split == 1 else -1)
+        return f"pcat: its first partition takes {s.pcat_split} kinds"
+    if kind == "privileges":  # the API roles join or leave privileges.revoke_from
+        s.revoke_api = not s.revoke_api
+        return f"revoke_from: {'PUBLIC and the API roles' if s.revoke_api else 'PUBLIC only'}"
     if kind == "add_column":
         c = _column(draw, s)
         t.cols.append(c)
