@@ -39,7 +39,7 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from ..ir.build import Builder
@@ -204,7 +204,7 @@ def kind_def(kind: Kind | str) -> KindDef:
     per 1,000 tables)."""
     if not _LOADED:
         _load()
-    found = _REGISTRY.get(kind)  # type: ignore[call-overload]  # a str finds its equal Kind
+    found = _REGISTRY.get(cast("Kind", kind))  # a str finds its equal Kind (same hash and equality)
     return found if found is not None else _REGISTRY[Kind(kind)]
 
 

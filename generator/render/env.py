@@ -83,7 +83,7 @@ class _Template(jinja2.Template):
         ctx = self.new_context(dict(*args, **kwargs))
         try:
             try:
-                return self.environment.concat(self.root_render_func(ctx))  # type: ignore[attr-defined]
+                return self.environment.concat(self.root_render_func(ctx))
             except Exception:  # noqa: BLE001 - re-raised with the template's lines in its traceback
                 self.environment.handle_exception()
         except SchemagenError:
