@@ -131,3 +131,10 @@ def test_a_partition_name_is_a_relation_name(tmp_path: Path) -> None:
         "declared at "
         "schema.yaml:15:9)",
     ]
+
+
+def test_primary_key_comment_needs_a_primary_key(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE.replace("primary_key: true", "unique: true") + """\
+        primary_key_comment: Nothing to comment on.
+""")
+    assert errors == ["schema.yaml:9:30: table 'tenants' has no primary key to comment on"]

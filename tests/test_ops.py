@@ -37,6 +37,7 @@ from generator.plan.ops import (
     AlterColumn,
     AlterObject,
     BackfillColumn,
+    CommentConstraint,
     CreateObject,
     DropColumn,
     DropConstraint,
@@ -101,6 +102,7 @@ EXAMPLES: list[Op] = [
     ReplaceCheck(TABLE, WIDER, CHECK, online=True),
     AddExclusion(TABLE, EXCLUDE, online=True), DropExclusion(TABLE, EXCLUDE),
     RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
+    CommentConstraint(TABLE, dataclasses.replace(KEY, comment="k"), KEY, "primary key"),
     AddPartition(PARTED, PARTITION), DropPartition(PARTED, PARTITION),
 ]
 
@@ -110,6 +112,7 @@ REVERSES = {
     AddEnumValues: RecreateEnum, RecreateEnum: AddEnumValues, AddColumn: DropColumn, BackfillColumn: DropColumn,
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,
     DropConstraint: AddConstraint, RenameConstraint: RenameConstraint, ReplaceCheck: ReplaceCheck,
+    CommentConstraint: CommentConstraint,
     AddExclusion: DropExclusion, DropExclusion: AddExclusion, AddPartition: DropPartition,
     DropPartition: AddPartition,
 }
@@ -214,6 +217,8 @@ def test_lock_and_rewrite_facts_of_table_ops() -> None:
     added = AddExclusion(TABLE, EXCLUDE, online=True)
     assert _lock(added) == (AEL, False) and "builds the index" in added.lock(added.parts()[0]).note
     assert _lock(DropExclusion(TABLE, EXCLUDE)) == (AEL, False)
+    # a comment-only change: COMMENT ON CONSTRAINT, the constraint kept
+    assert _lock(CommentConstraint(TABLE, dataclasses.replace(EXCLUDE, comment="c"), EXCLUDE, "exclude")) == (SUE, False)
     assert added.destructive is None and added.reverse().destructive is None and added.gives_key is None
 
 
