@@ -1,7 +1,8 @@
 """Comments on every kind: each kind that is a Postgres object of its own accepts `comment:`, its
 create renders COMMENT ON, a changed comment is changed in place, and the rollback puts the old one
 back. The constraints a table declares itself (primary key, unique, check, exclusion) take one too,
-changed by COMMENT ON CONSTRAINT without dropping the constraint. The kinds come from the registry, so a new kind without comments fails here.
+changed by COMMENT ON CONSTRAINT without dropping the constraint. The kinds come from the registry,
+so a new kind without comments fails here.
 
 Two kinds have no comment, on purpose: a cron job is a row of ``cron.job``, not an object
 COMMENT ON can name, and raw SQL is not one object (its `up` can carry its own COMMENT ON; its

@@ -218,7 +218,8 @@ def test_lock_and_rewrite_facts_of_table_ops() -> None:
     assert _lock(added) == (AEL, False) and "builds the index" in added.lock(added.parts()[0]).note
     assert _lock(DropExclusion(TABLE, EXCLUDE)) == (AEL, False)
     # a comment-only change: COMMENT ON CONSTRAINT, the constraint kept
-    assert _lock(CommentConstraint(TABLE, dataclasses.replace(EXCLUDE, comment="c"), EXCLUDE, "exclude")) == (SUE, False)
+    commented = CommentConstraint(TABLE, dataclasses.replace(EXCLUDE, comment="c"), EXCLUDE, "exclude")
+    assert _lock(commented) == (SUE, False)
     assert added.destructive is None and added.reverse().destructive is None and added.gives_key is None
 
 

@@ -18,8 +18,8 @@ SECTIONS = ("schemas", "extensions", "enums", "domains", "composite_types", "seq
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
-TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "primary_key_comment", "unique", "checks", "exclude", "foreign_keys",
-              "rls",
+TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "primary_key_comment", "unique", "checks",
+              "exclude", "foreign_keys", "rls",
               "realtime", "indexes", "policies", "triggers", "grants")
 
 
