@@ -86,6 +86,10 @@ def test_every_kind_comments_on_create_change_and_rollback(tmp_path: Path) -> No
     spec.write_text(SPEC, encoding="utf-8")
     write_out(out, generate(spec, display="schema.yaml").files)
     first = _files(out)["001_init.sql"]
+    docs = next(out.rglob("SCHEMA_DOCUMENTATION.md")).read_text(encoding="utf-8")
+    for name, text in (("parents_pkey", "pkey"), ("parents_code_key", "unique"), ("parents_code_check", "check"),
+                       ("parents_during_excl", "exclusion"), ("children_parent_id_fkey", "constraint")):
+        assert f"- `{name}`: " in docs and f"; @{text}\n" in docs, name  # the schema documentation lists them
     keywords = {d.keyword for d in kind_defs() if d.keyword is not None}
     for keyword in sorted(keywords) + ["COLUMN"]:
         assert f"COMMENT ON {keyword} " in first, f"no COMMENT ON {keyword} in the first migration"
