@@ -78,7 +78,10 @@ _OPTIONAL: dict[str, object] = {"verbatim": False, "sequence_grants": (), "versi
 #: The same, for one class's field (where another class always records a field of that name).
 _OPTIONAL_OF: dict[tuple[str, str], object] = {("TriggerIR", "constraint"): False, ("TriggerIR", "deferrable"): False,
                                                ("TriggerIR", "new_table"): None, ("TriggerIR", "old_table"): None,
-                                               ("TriggerIR", "from_table"): None}
+                                               ("TriggerIR", "from_table"): None,
+                                               ("KeyConstraint", "comment"): None,
+                                               ("CheckConstraint", "comment"): None,
+                                               ("ExclusionConstraint", "comment"): None}
 _ALWAYS = object()
 
 

@@ -174,3 +174,10 @@ def test_partition_key_expression_errors(tmp_path: Path) -> None:
         "schema.yaml:19:15: table 'visits': constraint 'visits_pkey' cannot go with a partition key expression",
         "schema.yaml:19:28: partition key expression: invalid SQL: syntax error at or near \")\" at character 27",
     ]
+
+
+def test_primary_key_comment_needs_a_primary_key(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, BASE.replace("primary_key: true", "unique: true") + """\
+        primary_key_comment: Nothing to comment on.
+""")
+    assert errors == ["schema.yaml:9:30: table 'tenants' has no primary key to comment on"]

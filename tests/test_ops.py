@@ -37,6 +37,7 @@ from generator.plan.ops import (
     AlterColumn,
     AlterObject,
     BackfillColumn,
+    CommentConstraint,
     CreateObject,
     DropColumn,
     DropConstraint,
@@ -102,6 +103,7 @@ EXAMPLES: list[Op] = [
     ReplaceCheck(TABLE, WIDER, CHECK, online=True),
     AddExclusion(TABLE, EXCLUDE, online=True), DropExclusion(TABLE, EXCLUDE),
     RenameConstraint(TABLE, dataclasses.replace(EXCLUDE, name="x"), EXCLUDE, "exclude"),
+    CommentConstraint(TABLE, dataclasses.replace(KEY, comment="k"), KEY, "primary key"),
     AddPartition(PARTED, PARTITION), DropPartition(PARTED, PARTITION),
     MovePartitionBounds(PARTED, ((PARTITION, dataclasses.replace(PARTITION, bound="IN (1, 2)")),)),
     AddPartition(PARTED, PARTITION, "t_a"), DropPartition(PARTED, PARTITION, "t_a"),  # sub-partitions
@@ -114,6 +116,7 @@ REVERSES = {
     AddEnumValues: RecreateEnum, RecreateEnum: AddEnumValues, AddColumn: DropColumn, BackfillColumn: DropColumn,
     AlterColumn: AlterColumn, RenameColumn: RenameColumn, AddConstraint: DropConstraint,
     DropConstraint: AddConstraint, RenameConstraint: RenameConstraint, ReplaceCheck: ReplaceCheck,
+    CommentConstraint: CommentConstraint,
     AddExclusion: DropExclusion, DropExclusion: AddExclusion, AddPartition: DropPartition,
     DropPartition: AddPartition, MovePartitionBounds: MovePartitionBounds,
 }
@@ -218,6 +221,9 @@ def test_lock_and_rewrite_facts_of_table_ops() -> None:
     added = AddExclusion(TABLE, EXCLUDE, online=True)
     assert _lock(added) == (AEL, False) and "builds the index" in added.lock(added.parts()[0]).note
     assert _lock(DropExclusion(TABLE, EXCLUDE)) == (AEL, False)
+    # a comment-only change: COMMENT ON CONSTRAINT, the constraint kept
+    commented = CommentConstraint(TABLE, dataclasses.replace(EXCLUDE, comment="c"), EXCLUDE, "exclude")
+    assert _lock(commented) == (SUE, False)
     assert added.destructive is None and added.reverse().destructive is None and added.gives_key is None
 
 

@@ -92,5 +92,5 @@ def build_excludes(b: Builder, d: s.Table, colset: set[str], cname: Callable[...
         out.append(ExclusionConstraint(
             name=cname(x.name, parts, "excl", xp + ("name",) if x.name else xp), elements=tuple(elements),
             method=x.using, where=x.where, include=tuple(x.include), deferrable=x.deferrable,
-            initially=x.initially, pos=b.pos(xp)))
+            initially=x.initially, comment=x.comment, pos=b.pos(xp)))
     return out, sql, deps

@@ -76,12 +76,14 @@ class KeyConstraint:
     name: str
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
+    comment: str | None = None  # COMMENT ON CONSTRAINT: changed in place, never by drop and add
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckConstraint:
     name: str
     expression: str
+    comment: str | None = None  # COMMENT ON CONSTRAINT: changed in place, never by drop and add
     pos: Pos = field(default=NOWHERE, compare=False)
 
 
@@ -108,6 +110,7 @@ class ExclusionConstraint:
     include: tuple[str, ...] = ()
     deferrable: bool = False
     initially: str = "deferred"
+    comment: str | None = None  # COMMENT ON CONSTRAINT: changed in place, never by drop and add
     pos: Pos = field(default=NOWHERE, compare=False)
 
 

@@ -271,7 +271,10 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
                                 backfill=c.backfill,
                                 sequence_grants=b.grants(c.sequence_grants, cp + ("sequence_grants",))))
     check_cols(d.primary_key, path + ("primary_key",), "primary key")
-    pk = KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols)) if pk_cols else None
+    pk = KeyConstraint(name=cname(None, [], "pkey", path), columns=tuple(pk_cols),
+                       comment=d.primary_key_comment) if pk_cols else None
+    if d.primary_key_comment is not None and not pk_cols:
+        b.error(path + ("primary_key_comment",), f"table {tname!r} has no primary key to comment on")
     for i, c in enumerate(d.columns):
         cp = path + ("columns", i)
         if c.unique:
@@ -286,7 +289,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         up = path + ("unique", i)
         check_cols(u.columns, up + ("columns",), "unique constraint")
         uniques.append(KeyConstraint(name=cname(u.name, u.columns, "key", up), columns=tuple(u.columns),
-                                       nulls_not_distinct=u.nulls_not_distinct))
+                                       nulls_not_distinct=u.nulls_not_distinct, comment=u.comment))
     for i, ck in enumerate(d.checks):
         kp = path + ("checks", i)
         refs = b.sql(ck.expression, kp + ("expression",), "check")
@@ -294,7 +297,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         b.columns_in(refs, colset, tname, kp + ("expression",), "check")
         one = sorted(refs.columns) if refs and len(refs.columns) == 1 else []
         checks.append(CheckConstraint(name=cname(ck.name, one, "check", kp), expression=ck.expression,
-                                        pos=b.pos(kp)))
+                                        comment=ck.comment, pos=b.pos(kp)))
     excludes, exclude_sql, exclude_deps = build_excludes(b, d, colset, cname, path)
     sql += exclude_sql
     partition_by, partitions = _partitions(b, d, pk, uniques, colset, sql, path)

@@ -32,6 +32,8 @@ RenameColumn           column ``old_column`` → ``column`` (name)    RenameColu
 AddConstraint          a primary key, unique or check of a table    DropConstraint
 DropConstraint         the same                                     AddConstraint
 RenameConstraint       ``old_constraint`` → ``constraint`` (name)   RenameConstraint back
+CommentConstraint      the comment of a key, check or exclusion     CommentConstraint back
+                       constraint (the constraint is kept)
 ReplaceCheck           new check added beside the old one, swapped  ReplaceCheck back
 AddExclusion           an exclusion constraint of a table           DropExclusion
 DropExclusion          the same                                     AddExclusion
@@ -789,6 +791,31 @@ class RenameConstraint(_TableOp):
 
 
 @dataclass(frozen=True, slots=True)
+class CommentConstraint(_TableOp):
+    """``COMMENT ON CONSTRAINT``: only the comment of ``old_constraint`` changes (to ``constraint``'s;
+    both carry the constraint's current name). The constraint and its index are kept."""
+
+    action: ClassVar[str] = "comment_constraint"
+    constraint: TableConstraint
+    old_constraint: TableConstraint
+    constraint_type: TableConstraintType
+
+    @property
+    def part(self) -> TableConstraint:
+        return self.constraint
+
+    @property
+    def old_part(self) -> TableConstraint:
+        return self.old_constraint
+
+    def reverse(self) -> CommentConstraint:
+        return CommentConstraint(self.table, self.old_constraint, self.constraint, self.constraint_type)
+
+    def lock(self, part: Part) -> Lock:
+        return brief(SUE, self.table.id.qualified)  # COMMENT ON takes SHARE UPDATE EXCLUSIVE
+
+
+@dataclass(frozen=True, slots=True)
 class ReplaceCheck(_TableOp):
     """A changed check: the new one added (``NOT VALID`` online) beside the old one, then
     validated, the old one dropped and the new one given its name: never a moment without one."""
@@ -980,7 +1007,7 @@ OP_CLASSES: tuple[type[Op], ...] = (
     CreateObject, DropObject, AlterObject, RevokePrivileges, GrantPrivileges, ReplaceView, RenameObject,
     AddEnumValues,
     RecreateEnum, AddColumn, BackfillColumn, DropColumn, AlterColumn, RenameColumn, AddConstraint, DropConstraint,
-    RenameConstraint, ReplaceCheck, AddExclusion, DropExclusion, AddPartition, DropPartition,
+    RenameConstraint, CommentConstraint, ReplaceCheck, AddExclusion, DropExclusion, AddPartition, DropPartition,
     MovePartitionBounds,
 )
 

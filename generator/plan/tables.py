@@ -31,6 +31,7 @@ from .ops import (
     AlterColumn,
     AlterObject,
     BackfillColumn,
+    CommentConstraint,
     DropColumn,
     DropConstraint,
     DropExclusion,
@@ -150,6 +151,17 @@ def _constraint_cols(k: Constraint, renamed: dict[str, str]) -> Constraint:
     return k
 
 
+def _bare(k: Constraint) -> Constraint:
+    """``k`` without its comment: what a change must drop and add again (a comment is set in place)."""
+    return dataclasses.replace(k, comment=None)
+
+
+def _comment(d: TableDiff, table: TableIR, k: Constraint, old_comment: str | None, kind: TableConstraintType) -> None:
+    """A ``COMMENT ON CONSTRAINT`` when only ``k``'s comment changed (``k`` under its current name)."""
+    if k.comment != old_comment:
+        d.build.append(CommentConstraint(table, k, dataclasses.replace(k, comment=old_comment), kind))
+
+
 def _add(table: TableIR, k: Constraint, kind: TableConstraintType, online: bool) -> Op:
     """The op adding constraint ``k`` of type ``kind`` (an exclusion constraint has ops of its own)."""
     if isinstance(k, ExclusionConstraint):
@@ -186,7 +198,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     retyped_now = {renamed.get(c, c) for c in d.retyped | d.readded}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
-        if nk is not None and nk == (kind, k) and isinstance(k, CheckConstraint) and \
+        if nk is not None and nk[0] == kind and _bare(nk[1]) == _bare(k) and isinstance(k, CheckConstraint) and \
                 column_use(k.expression).touches(retyped_now):
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
@@ -195,7 +207,8 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             d.build.append(_add(after, nk[1], kind, online))
             matched.add(k.name)
             continue
-        if nk is not None and nk == (kind, k):
+        if nk is not None and nk[0] == kind and _bare(nk[1]) == _bare(k):  # kept; its comment may change
+            _comment(d, after, nk[1], k.comment, kind)
             matched.add(k.name)
             continue
         if online and isinstance(k, CheckConstraint) and nk is not None and isinstance(nk[1], CheckConstraint) \
@@ -205,9 +218,11 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             matched.add(k.name)
             continue
         same_def = next((n for kn, n in new_keys if kn == kind and n.name not in matched and n.name not in
-                         {o.name for _, o, _ in old_keys} and dataclasses.replace(k, name=n.name) == n), None)
-        if same_def is not None:  # a derived name changed (table or column renamed): rename it
-            d.rename.append(RenameConstraint(after, same_def, k, kind))
+                         {o.name for _, o, _ in old_keys} and _bare(dataclasses.replace(k, name=n.name)) == _bare(n)),
+                        None)
+        if same_def is not None:  # a derived name changed (table or column renamed): rename it (its comment stays)
+            d.rename.append(RenameConstraint(after, dataclasses.replace(same_def, comment=k.comment), k, kind))
+            _comment(d, after, same_def, k.comment, kind)
             matched.add(same_def.name)
             continue
         d.drop.insert(0, _drop(original, k_old, kind, online))

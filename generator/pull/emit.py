@@ -18,8 +18,9 @@ SECTIONS = ("schemas", "extensions", "enums", "domains", "composite_types", "seq
 CHILDREN = {"indexes": ("tables", "materialized_views"), "policies": ("tables",),
             "triggers": ("tables", "views")}
 CHILD_KIND = {"indexes": Kind.INDEX, "policies": Kind.POLICY, "triggers": Kind.TRIGGER}
-TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "unique", "checks", "exclude", "foreign_keys",
-              "partition_by", "partitions", "rls", "realtime", "indexes", "policies", "triggers", "grants")
+TABLE_KEYS = ("name", "schema", "comment", "columns", "primary_key", "primary_key_comment", "unique", "checks",
+              "exclude", "foreign_keys", "partition_by", "partitions", "rls", "realtime", "indexes", "policies",
+              "triggers", "grants")
 
 
 def spec_data(cat: Catalog, items: list[Item], name: str, project: str) -> dict[str, Any]:

@@ -86,7 +86,7 @@ class RelationDoc:
     obj: Obj
     migration: MigrationInfo
     columns: tuple[ColumnDoc, ...]
-    constraints: tuple[tuple[str, str], ...]  # (name, definition)
+    constraints: tuple[tuple[str, str, str | None], ...]  # (name, definition, comment)
     foreign_keys: tuple[Fk, ...]
     referenced_by: tuple[Fk, ...]
     indexes: tuple[IndexIR, ...]
@@ -129,23 +129,25 @@ class _Docs:
                 if expression_refs(c.expression).columns == frozenset({name})]
         return tuple(out)
 
-    def table_constraints(self, table: TableIR) -> tuple[tuple[str, str], ...]:
-        """Every constraint of a table by name: primary key, uniques, checks, foreign keys."""
-        out = []
+    def table_constraints(self, table: TableIR) -> tuple[tuple[str, str, str | None], ...]:
+        """Every constraint of a table by name: primary key, uniques, checks, exclusion constraints,
+        foreign keys (name, definition, comment)."""
+        out: list[tuple[str, str, str | None]] = []
         if table.primary_key:
-            out.append((table.primary_key.name, f"PRIMARY KEY ({', '.join(table.primary_key.columns)})"))
+            pk = table.primary_key
+            out.append((pk.name, f"PRIMARY KEY ({', '.join(pk.columns)})", pk.comment))
         for u in table.uniques:
             nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-            out.append((u.name, f"UNIQUE{nnd} ({', '.join(u.columns)})"))
-        out += [(c.name, f"CHECK ({c.expression})") for c in table.checks]
-        out += [(x.name, exclusion_def(x)) for x in table.excludes]
+            out.append((u.name, f"UNIQUE{nnd} ({', '.join(u.columns)})", u.comment))
+        out += [(c.name, f"CHECK ({c.expression})", c.comment) for c in table.checks]
+        out += [(x.name, exclusion_def(x), x.comment) for x in table.excludes]
         for fk in self.model.children(table.id, Kind.CONSTRAINT):
             if isinstance(fk, Fk):
                 actions = "".join(f" ON {what} {act.upper()}" for what, act in
                                   (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)) if act != "no action")
                 out.append((fk.id.name, f"FOREIGN KEY ({', '.join(fk.columns)}) REFERENCES "
                                         f"{fk.target.qualified}({', '.join(fk.target_columns)})"
-                                        f"{' MATCH FULL' if fk.match == 'full' else ''}{actions}"))
+                                        f"{' MATCH FULL' if fk.match == 'full' else ''}{actions}", fk.comment))
         return tuple(out)
 
     def relation(self, obj: Obj) -> RelationDoc:

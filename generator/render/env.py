@@ -224,19 +224,21 @@ def search_path(value: str) -> str:
     return ", ".join(quote_ident(n) for n in names) if names else "''"
 
 
-def table_constraints(table: TableIR) -> list[dict[str, str]]:
-    """The constraints declared inside CREATE TABLE: primary key, uniques, checks, exclusions."""
-    out = []
+def table_constraints(table: TableIR) -> list[dict[str, str | None]]:
+    """The constraints declared inside CREATE TABLE: primary key, uniques, checks, exclusions (name,
+    definition and comment)."""
+    out: list[dict[str, str | None]] = []
     if table.primary_key:
-        out.append({"name": table.primary_key.name,
+        out.append({"name": table.primary_key.name, "comment": table.primary_key.comment,
                     "sql": f"PRIMARY KEY ({', '.join(map(quote_ident, table.primary_key.columns))})"})
     for u in table.uniques:
         nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-        out.append({"name": u.name, "sql": f"UNIQUE{nnd} ({', '.join(map(quote_ident, u.columns))})"})
+        out.append({"name": u.name, "comment": u.comment,
+                    "sql": f"UNIQUE{nnd} ({', '.join(map(quote_ident, u.columns))})"})
     for c in table.checks:
-        out.append({"name": c.name, "sql": f"CHECK ({c.expression})"})
+        out.append({"name": c.name, "sql": f"CHECK ({c.expression})", "comment": c.comment})
     for x in table.excludes:
-        out.append({"name": x.name, "sql": exclusion_def(x)})
+        out.append({"name": x.name, "sql": exclusion_def(x), "comment": x.comment})
     return out
 
 

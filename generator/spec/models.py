@@ -125,6 +125,8 @@ class Unique(Spec):
     """The columns that are unique together."""
     nulls_not_distinct: bool = False
     """NULLS NOT DISTINCT (Postgres 15+): NULLs compare equal."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT (changed in place: the constraint is kept)."""
 
 
 class Check(Spec):
@@ -134,6 +136,8 @@ class Check(Spec):
     """Constraint name (default: Postgres's)."""
     expression: SqlText
     """An SQL boolean expression."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT (changed in place: the constraint is kept)."""
 
 
 #: An operator of an exclusion constraint (``=``, ``&&``, ``<>``…): operator characters only.
@@ -172,6 +176,8 @@ class Exclude(Spec):
     """DEFERRABLE (INITIALLY DEFERRED unless `initially: immediate`)."""
     initially: Literal["deferred", "immediate"] = "deferred"
     """INITIALLY DEFERRED or IMMEDIATE, when deferrable."""
+    comment: str | None = None
+    """COMMENT ON CONSTRAINT (changed in place: the constraint is kept)."""
 
 
 class ForeignKey(Spec):
@@ -416,6 +422,8 @@ class Table(Spec):
     """The columns, in order."""
     primary_key: list[Name] = []
     """Primary key columns (or `primary_key: true` on one column)."""
+    primary_key_comment: str | None = None
+    """COMMENT ON CONSTRAINT of the primary key (changed in place: the key is kept)."""
     unique: list[Unique] = []
     """Unique constraints."""
     checks: list[Check] = []

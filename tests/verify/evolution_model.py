@@ -77,6 +77,10 @@ class Table:
     triggers: list[tuple[str, int | None]] = field(default_factory=list)  # (name, update-of column key)
     grant_cols: list[int] = field(default_factory=list)  # UPDATE (cols) TO authenticated
     excludes: list[tuple[str, int, bool]] = field(default_factory=list)  # (name, column key, partial)
+    #: constraint triggers: (name, key of the table named by `from:`, or None)
+    ctriggers: list[tuple[str, int | None]] = field(default_factory=list)
+    #: COMMENT ON CONSTRAINT: check or exclusion constraint name (or "pkey", the primary key) → text
+    comments: dict[str, str] = field(default_factory=dict)
     renamed_from: str | None = None
 
     def col(self, key: int) -> Col | None:
@@ -126,6 +130,8 @@ class Schema:
     revoke_api: bool = True
     #: the composite type's attributes: [name, type, renamed from]; a function takes it as argument
     composite: list[list[Any]] = field(default_factory=lambda: [["x", "integer", None], ["y", "text", None]])
+    #: text domains with a collation: [name, collation, renamed from] (a collation cannot change)
+    collated_domains: list[list[Any]] = field(default_factory=list)
 
     def key(self) -> int:
         self.next_key += 1
@@ -142,6 +148,8 @@ class Schema:
         self.domain_renamed_from = None
         for a in self.composite:
             a[2] = None
+        for d in self.collated_domains:
+            d[2] = None
         for t in self.tables:
             t.renamed_from = None
             for c in t.cols:
@@ -203,11 +211,15 @@ def render(s: Schema) -> str:
         td: dict[str, Any] = {"name": t.name, "rls": {"enable": True}, "columns": cols}
         if t.renamed_from:
             td["renamed_from"] = t.renamed_from
+        if "pkey" in t.comments:
+            td["primary_key_comment"] = t.comments["pkey"]
         if t.checks:
-            td["checks"] = [{"name": n, "expression": check(t.col(k), b)} for n, k, b in t.checks]  # type: ignore[arg-type]
+            td["checks"] = [{"name": n, "expression": check(t.col(k), b)} | _comment(t, n)  # type: ignore[arg-type]
+                            for n, k, b in t.checks]
         if t.excludes:  # btree (no extension needed): `c WITH =`, partial ones only for positive ids
             td["exclude"] = [{"name": n, "using": "btree", "elements": [{"column": t.col(k).name, "with": "="}],  # type: ignore[union-attr]
-                              **({"where": "id > 0"} if partial else {})} for n, k, partial in t.excludes]
+                              **({"where": "id > 0"} if partial else {}), **_comment(t, n)}
+                             for n, k, partial in t.excludes]
         if t.indexes:
             out = []
             for n, kind, k in t.indexes:
@@ -231,6 +243,10 @@ def render(s: Schema) -> str:
             else:
                 trig.append({"name": n, "timing": "after", "events": ["update"],
                              "update_of": [t.col(k).name], "function": "audit"})  # type: ignore[union-attr]
+        for n, k in t.ctriggers:
+            other = s.table(k) if k is not None else None
+            trig.append({"name": n, "constraint": True, "timing": "after", "events": ["insert"], "function": "audit",
+                         **({"from": other.name} if other is not None else {})})
         if trig:
             td["triggers"] = trig
         grants: list[dict[str, Any]] = [{"privileges": ["select"], "to": ["authenticated"]},
@@ -275,6 +291,8 @@ def render(s: Schema) -> str:
         domain["default"] = "0"
     if s.domain_renamed_from:
         domain["renamed_from"] = s.domain_renamed_from
+    domains = [domain] + [{"name": n, "type": "text", "collation": c, **({"renamed_from": r} if r else {})}
+                          for n, c, r in s.collated_domains]
     def month(offset: int) -> str:
         return f"{2026 + offset // 12}-{offset % 12 + 1:02d}"
 
@@ -298,7 +316,7 @@ def render(s: Schema) -> str:
                                   {"name": "pcat_rest", "values": {"in": kinds[s.pcat_split:]}}],
                    "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
     mig: dict[str, Any] = {"number": 1, "name": "base", "enums": [{"name": "mood", "values": list(s.enum_values)}],
-                           "domains": [domain], "functions": functions, "tables": tables,
+                           "domains": domains, "functions": functions, "tables": tables,
                            "composite_types": [{"name": "pt", "attributes": [
                                {"name": n, "type": t, **({"renamed_from": r} if r else {})}
                                for n, t, r in s.composite]}]}
@@ -332,7 +350,13 @@ def drop_column(s: Schema, t: Table, key: int) -> None:
             f.col = None
 
 
+def _comment(t: Table, name: str) -> dict[str, str]:
+    return {"comment": t.comments[name]} if name in t.comments else {}
+
+
 def drop_table(s: Schema, t: Table) -> None:
     s.tables.remove(t)
+    for other in s.tables:  # a constraint trigger `from:` it goes without
+        other.ctriggers = [(n, None if k == t.key else k) for n, k in other.ctriggers]
     s.views = [v for v in s.views if v.table != t.key]
     s.functions = [f for f in s.functions if f.table != t.key]

@@ -225,12 +225,10 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
     children: list[Item] = []
     for k in cons:
         where = f"{qname}.{k['name']}"
-        if k["comment"] and k["type"] != "f":  # a foreign key's comment is read with it
-            cat.skip("constraint", where, "a comment on a key, check or exclusion constraint")
         if k["type"] == "x":
             x = _exclusion(cat, k, tname, where)
             if x is not None:
-                excludes.append(x)
+                excludes.append(omit_defaults({**x, "comment": k["comment"]}, {}))
             continue
         if k["type"] in ("p", "u"):
             nnd = "NULLS NOT DISTINCT" in k["def"]
@@ -243,7 +241,7 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
                     cat.skip("constraint", where, "a primary key not named <table>_pkey")
                 continue
             u = {"name": None if k["name"] == constraint_name(tname, list(k["columns"]), "key") else k["name"],
-                 "columns": list(k["columns"]), "nulls_not_distinct": nnd or None}
+                 "columns": list(k["columns"]), "nulls_not_distinct": nnd or None, "comment": k["comment"]}
             uniques.append(omit_defaults(u, {"nulls_not_distinct": False}))
         elif k["type"] == "c":
             if not k["validated"]:
@@ -255,12 +253,13 @@ def _table(cat: Catalog, t: dict[str, Any], cols: list[dict[str, Any]], cons: li
             one = sorted(refs.columns) if len(refs.columns) == 1 else []
             default = constraint_name(tname, one, "check")
             checks.append(omit_defaults({"name": None if k["name"] == default else k["name"],
-                                         "expression": expr}, {}))
+                                         "expression": expr, "comment": k["comment"]}, {}))
         elif k["type"] == "f":
             fk = _foreign_key(cat, k, sch, tname, where)
             if fk is not None:
                 fks.append(fk)
     data["primary_key"] = pk_cols
+    data["primary_key_comment"] = pk["comment"] if pk else None
     data["unique"] = uniques
     data["checks"] = checks
     data["exclude"] = excludes

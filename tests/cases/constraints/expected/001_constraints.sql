@@ -13,6 +13,8 @@ CREATE TABLE public.accounts (
     CONSTRAINT accounts_region_email_uq UNIQUE NULLS NOT DISTINCT (region, email)
 );
 ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY;
+COMMENT ON CONSTRAINT accounts_pkey ON public.accounts IS 'An account is its region''s number.';
+COMMENT ON CONSTRAINT accounts_email_key ON public.accounts IS 'One account per email.';
 REVOKE ALL ON TABLE public.accounts FROM PUBLIC, anon, authenticated, service_role;
 
 -- create table public.transfers
@@ -29,6 +31,7 @@ CREATE TABLE public.transfers (
     CONSTRAINT transfers_not_to_self CHECK ((from_region, from_number) <> (to_region, to_number))
 );
 ALTER TABLE public.transfers ENABLE ROW LEVEL SECURITY;
+COMMENT ON CONSTRAINT transfers_not_to_self ON public.transfers IS 'Moving money to the same account is no transfer.';
 REVOKE ALL ON TABLE public.transfers FROM PUBLIC, anon, authenticated, service_role;
 REVOKE ALL ON SEQUENCE public.transfers_id_seq FROM PUBLIC, anon, authenticated, service_role;
 

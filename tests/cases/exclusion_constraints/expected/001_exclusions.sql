@@ -24,6 +24,7 @@ CREATE TABLE public.bookings (
     CONSTRAINT bookings_period_room_id_excl EXCLUDE USING gist ((tstzrange(lower(period), upper(period), '[)')) WITH &&, room_id ext.gist_int8_ops WITH =) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED
 );
 ALTER TABLE public.bookings ENABLE ROW LEVEL SECURITY;
+COMMENT ON CONSTRAINT bookings_no_overlap ON public.bookings IS 'A room holds one booking at a time.';
 REVOKE ALL ON TABLE public.bookings FROM PUBLIC, anon, authenticated, service_role;
 REVOKE ALL ON SEQUENCE public.bookings_id_seq FROM PUBLIC, anon, authenticated, service_role;
 

@@ -29,6 +29,7 @@ BEGIN;
 ALTER TABLE public.items VALIDATE CONSTRAINT label_length__schemagen_new;
 ALTER TABLE public.items DROP CONSTRAINT label_length;
 ALTER TABLE public.items RENAME CONSTRAINT label_length__schemagen_new TO label_length;
+COMMENT ON CONSTRAINT label_length ON public.items IS 'Short labels.';
 
 COMMIT;
 
