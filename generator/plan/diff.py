@@ -17,11 +17,12 @@ on a replaced view, indexes of a replaced materialized view).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 from ..errors import RefusedChange
 from ..ir.ids import ObjectId
-from ..ir.model import EnumIR, FunctionIR, IndexIR, Model, Obj, TableIR
+from ..ir.model import EnumIR, ForeignKeyIR, FunctionIR, IndexIR, Model, Obj, TableIR
 from ..ir.sql import column_use
 from ..kinds import Kind, kind_def, kinds_where
 from .ops import (
@@ -78,6 +79,21 @@ def _derived_relation(kind: Kind) -> bool:
     return facts.relation and not facts.holds_data
 
 
+def _referenced_by(old: Model, new: Model, to_new: Mapping[ObjectId, ObjectId]) -> dict[ObjectId, tuple[str, ...]]:
+    """Table (new id) → the tables (qualified, sorted) whose foreign keys reference it, in the old
+    state or the new one: Postgres refuses to drop a partition of such a table without detaching it
+    first, whichever of the migration or its rollback drops it."""
+    out: dict[ObjectId, set[str]] = {}
+    for o in new.objects.values():
+        if isinstance(o, ForeignKeyIR):
+            out.setdefault(o.target, set()).add(o.id.relation().qualified)
+    for o in old.objects.values():
+        if isinstance(o, ForeignKeyIR) and (target := to_new.get(o.target)) is not None:
+            source = o.id.relation()
+            out.setdefault(target, set()).add(to_new.get(source, source).qualified)
+    return {t: tuple(sorted(names)) for t, names in out.items()}
+
+
 def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
     """Operations taking a database in state ``old`` to state ``new``.
 
@@ -93,10 +109,12 @@ def plan(old: Model, new: Model, *, online: bool = False) -> Plan:
 
     tables: dict[ObjectId, TableDiff] = {}
     changed: dict[ObjectId, tuple[Obj, Obj]] = {}  # new id → (old rewritten to new ids, new)
+    referenced = _referenced_by(old, new, m.to_new)
     for new_id, old_id in m.to_old.items():
         before, after = m.rewritten[old_id], new.objects[new_id]
         if isinstance(before, TableIR) and isinstance(after, TableIR):
-            diff = table_diff(before, after, original=cast(TableIR, old.objects[old_id]), online=online)
+            diff = table_diff(before, after, original=cast(TableIR, old.objects[old_id]), online=online,
+                              referenced_by=referenced.get(new_id, ()))
             if diff:
                 tables[new_id] = diff
         elif before != after:

@@ -911,13 +911,16 @@ class AddPartition(_TableOp):
     partition: PartitionIR
     #: the partition it is a partition of (a sub-partition), None: of the table
     parent: str | None = None
+    #: the tables (qualified) whose foreign keys reference the partitioned table: its drop (this
+    #: op's reverse) detaches it first
+    referenced_by: tuple[str, ...] = ()
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> DropPartition:
-        return DropPartition(self.table, self.partition, self.parent)
+        return DropPartition(self.table, self.partition, self.parent, self.referenced_by)
 
     def lock(self, part: Part) -> Lock:
         name = _parent_label(self.table, self.parent)
@@ -930,25 +933,41 @@ class AddPartition(_TableOp):
 
 @dataclass(frozen=True, slots=True)
 class DropPartition(_TableOp):
-    """``DROP TABLE`` of a partition: its rows go with it."""
+    """``DROP TABLE`` of a partition: its rows (and its own partitions) go with it.
+
+    When foreign keys reference the partitioned table (``referenced_by``), Postgres refuses to
+    drop a partition outright (each such key has a row of its own on every partition: "other
+    objects depend on it"): the partition is first detached (``DETACH PARTITION``), which checks
+    that no referencing row points to one of its rows and fails otherwise (nothing is lost: the
+    migration stops), then dropped."""
 
     action: ClassVar[str] = "drop_partition"
     partition: PartitionIR
     parent: str | None = None
+    #: the tables (qualified) whose foreign keys reference the partitioned table
+    referenced_by: tuple[str, ...] = ()
 
     @property
     def part(self) -> PartitionIR:
         return self.partition
 
     def reverse(self) -> AddPartition:
-        return AddPartition(self.table, self.partition, self.parent)
+        return AddPartition(self.table, self.partition, self.parent, self.referenced_by)
 
     def lock(self, part: Part) -> Lock:
-        return brief(AEL, _parent_label(self.table, self.parent))
+        name = _parent_label(self.table, self.parent)
+        if not self.referenced_by:
+            return brief(AEL, name)
+        refs = ", ".join(self.referenced_by)
+        return Lock(AEL, f"{AEL} on {name} (brief: DETACH, then DROP); SHARE on {refs}, scanned for rows "
+                         f"that reference the partition's; {NO_REWRITE}")
 
     @property
     def destructive(self) -> str | None:
-        return f"partition {self.table.id.schema}.{self.partition.name} of {self.table.id.qualified} and its rows"
+        what = f"partition {self.table.id.schema}.{self.partition.name} of {self.table.id.qualified} and its rows"
+        if self.referenced_by:
+            what += f" (refused while rows of {', '.join(self.referenced_by)} reference them)"
+        return what
 
 
 @dataclass(frozen=True, slots=True)

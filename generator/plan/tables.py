@@ -179,10 +179,12 @@ def _drop(table: TableIR, k: Constraint, kind: TableConstraintType, online: bool
 
 
 def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = None,
-               online: bool = False) -> TableDiff:
+               online: bool = False, referenced_by: tuple[str, ...] = ()) -> TableDiff:
     """The ops that change table ``before`` into ``after`` (same identity, already renamed).
 
     ``original`` is ``before`` under its old name: the drop phase runs before any rename.
+    ``referenced_by``: the tables whose foreign keys reference it (before or after): a partition
+    of it is detached before it is dropped.
     """
     original = original or before
     d = TableDiff()
@@ -229,7 +231,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     for kind, k in new_keys:
         if k.name not in matched:
             d.build.append(_add(after, k, kind, online))
-    _partitions(before, after, original, d)
+    _partitions(before, after, original, d, referenced_by)
     side = ("rls_enable", "rls_force", "realtime", "comment", "grants", "revoke_from")
     if any(getattr(before, f) != getattr(after, f) for f in side):
         names_move = any(isinstance(op, DropColumn) for op in d.drop) or d.renamed
@@ -245,7 +247,8 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     return d
 
 
-def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff) -> None:
+def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff,
+                referenced_by: tuple[str, ...] = ()) -> None:
     """Partitions dropped (with the drops) and added (with the builds); those whose bound changed are
     detached and attached again with it, their rows kept (one :class:`MovePartitionBounds` per
     level); the same for the partitions of each kept partition, level by level. A new
@@ -254,11 +257,12 @@ def _partitions(before: TableIR, after: TableIR, original: TableIR, d: TableDiff
         raise RefusedChange(after.id, f"table {after.id.qualified}: its partitioning cannot change "
                                       f"({before.partition_by or 'none'} → {after.partition_by or 'none'})",
                             "create a new table with the new partitioning, copy the rows, then drop the old one")
-    _level(before.partitions, after.partitions, original.partitions, after, original, None, d)
+    _level(before.partitions, after.partitions, original.partitions, after, original, None, d, referenced_by)
 
 
 def _level(before: tuple[PartitionIR, ...], after: tuple[PartitionIR, ...], original: tuple[PartitionIR, ...],
-           table: TableIR, old_table: TableIR, parent: str | None, d: TableDiff) -> None:
+           table: TableIR, old_table: TableIR, parent: str | None, d: TableDiff,
+           referenced_by: tuple[str, ...] = ()) -> None:
     """The partition ops of one level: the partitions of the table (``parent`` None) or of partition ``parent``."""
     new = {p.name: p for p in after}
     kept = {p.name for p in before if p.name in new}
@@ -271,7 +275,7 @@ def _level(before: tuple[PartitionIR, ...], after: tuple[PartitionIR, ...], orig
                                 "old one")
     for p in reversed(original):
         if p.name not in kept:
-            d.drop.append(DropPartition(old_table, p, parent))
+            d.drop.append(DropPartition(old_table, p, parent, referenced_by))
     # after the drops (a bound may grow into a dropped partition's), before the adds (a new
     # partition may take what a bound gave up)
     if moves := tuple((p, new[p.name]) for p in before if p.name in kept and new[p.name].bound != p.bound):
@@ -286,11 +290,12 @@ def _level(before: tuple[PartitionIR, ...], after: tuple[PartitionIR, ...], orig
                                               "DETACH and ATTACH",
                                     "declare a new partition with the new bound, move the rows, then drop the old one")
         d.build.append(MovePartitionBounds(table, moves, parent))
-    d.build += [AddPartition(table, p, parent) for p in after if p.name not in kept]
+    d.build += [AddPartition(table, p, parent, referenced_by) for p in after if p.name not in kept]
     olds = {p.name: p for p in original}
     for p in before:
         if p.name in kept and p.partitions != new[p.name].partitions:
-            _level(p.partitions, new[p.name].partitions, olds[p.name].partitions, table, old_table, p.name, d)
+            _level(p.partitions, new[p.name].partitions, olds[p.name].partitions, table, old_table, p.name, d,
+                   referenced_by)
 
 
 def _reads_only(k: Constraint, columns: set[str]) -> bool:

@@ -261,9 +261,14 @@ where {_NSP} and {_not_ext("pg_class", "ic.oid")} and {_not_ext("pg_class", "tc.
 
 # NOT NULL constraints (contype 'n', PG 18) are left out: the column's not_null says the same
 # and keeps PG 15 and PG 18 snapshots alike.
+# A foreign key referencing a partitioned table has a clone on its own table for every partition it
+# reaches, named by Postgres in creation order (``<name>_1``, ``<name>_2``…): a partition dropped
+# and added again renumbers them. Such a clone is keyed by what it is, its definition (naming the
+# partition), not by its name.
 _CONSTRAINTS = f"""
 select 'constraint ' || quote_ident(n.nspname) || '.' || quote_ident(coalesce(tc.relname, ty.typname))
-         || '.' || quote_ident(con.conname),
+         || '.' || case when pc.conrelid = con.conrelid then '<clone> ' || pg_get_constraintdef(con.oid)
+                        else quote_ident(con.conname) end,
        jsonb_build_object(
          'type', con.contype,
          'on', case when con.contypid <> 0 then 'domain' else 'table' end,
@@ -276,6 +281,7 @@ from pg_constraint con
 join pg_namespace n on n.oid = con.connamespace
 left join pg_class tc on tc.oid = con.conrelid
 left join pg_type ty on ty.oid = con.contypid
+left join pg_constraint pc on pc.oid = con.conparentid
 where con.contype <> 'n' and (con.conrelid <> 0 or con.contypid <> 0)
   and {_NSP} and {_not_ext("pg_constraint", "con.oid")}
   and (tc.oid is null or {_not_ext("pg_class", "tc.oid")})

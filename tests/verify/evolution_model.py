@@ -303,6 +303,14 @@ def render(s: Schema) -> str:
                    "partitions": {"monthly": {"from": month(s.plog_months[0]), "to": month(s.plog_months[1])},
                                   "default": s.plog_default},
                    "grants": [{"privileges": ["select"], "to": ["authenticated"]}]})
+    # a foreign key references plog: each of its partitions dropped is detached first (DropPartition)
+    tables.append({"name": "plog_ref", "rls": {"enable": True},
+                   "columns": [{"name": "id", "type": "bigint", "primary_key": True},
+                               {"name": "plog_id", "type": "bigint", "nullable": False},
+                               {"name": "plog_at", "type": "timestamptz", "nullable": False}],
+                   "foreign_keys": [{"columns": ["plog_id", "plog_at"],
+                                     "references": {"table": "plog", "columns": ["id", "at"]}}],
+                   "indexes": [{"columns": ["plog_id", "plog_at"]}]})
     kinds = ["a", "b", "c", "d"]
     tables.append({"name": "pcat", "rls": {"enable": True},  # no identity: see MovePartitionBounds's refusal
                    "columns": [{"name": "id", "type": "bigint", "nullable": False},

@@ -2,7 +2,9 @@
 parent's index, foreign key and unique key reach every partition; an API role reads through the
 parent under its policy, but is refused a partition directly (no grant there, and its own RLS on,
 for roles that bypass the grant check but not RLS). Moved bounds keep their rows, and ATTACH trusts
-the validated check instead of scanning; a bound that would leave a row out stops the migration."""
+the validated check instead of scanning; a bound that would leave a row out stops the migration. A
+partition of a table a foreign key references is detached, then dropped: refused while a row points
+into it (at any level), done otherwise."""
 
 from __future__ import annotations
 
@@ -175,3 +177,50 @@ def test_moved_bounds_of_an_expression_key_attach_without_a_scan(fresh_db: Datab
                   "('2026-03-01 00:30+00', '/d'), ('2026-08-01', '/e')")
         assert dict(c.execute("select path, tableoid::regclass::text from public.visits").fetchall()) == {
             "/a": "visits_q1", "/b": "visits_q2", "/c": "visits_q1", "/d": "visits_q2", "/e": "visits_q3"}
+
+
+def test_a_referenced_partition_is_detached_then_dropped_unless_a_row_points_into_it(
+        fresh_db: Database, tmp_path: Path) -> None:
+    old, done = run_case(EVOLUTION / "partitions_referenced", tmp_path)
+    files = {f.name: f.text for f in done.result.files}
+    up, down = done.files
+    with psycopg.connect(fresh_db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "001.sql", next(f.text for f in old.files if f.name == "001_base.sql"))
+        # why the DETACH: the foreign key's clone on orders_jp depends on it, a plain DROP is refused
+        with pytest.raises(psycopg.errors.DependentObjectsStillExist):
+            c.execute("drop table public.orders_jp")
+        c.execute("""insert into public.orders (region, placed, id) values ('eu', '2026-02-01', 1),
+                     ('eu', '2026-08-01', 2), ('us', '2026-01-01', 3), ('jp', '2026-01-01', 4),
+                     ('br', '2026-01-01', 5)""")
+        c.execute("""insert into public.shipments (id, region, placed, order_id) values (10, 'eu', '2026-02-01', 1),
+                     (11, 'br', '2026-01-01', 5), (12, 'us', '2026-01-01', 3)""")
+        # a shipment points to an order of orders_us (a partition partitioned in turn): DETACH refuses,
+        # the migration stops and nothing is lost
+        problem = execute_sql(c, up, files[up])
+        assert problem is not None and "orders_us" in problem and "shipments" in problem, problem
+        assert c.execute("select count(*) from public.orders").fetchone() == (5,)
+        # the same for a row of a sub-partition (orders_eu_h2, detached from orders_eu)
+        c.execute("delete from public.shipments where id = 12")
+        c.execute("insert into public.shipments (id, region, placed, order_id) values (13, 'eu', '2026-08-01', 2)")
+        problem = execute_sql(c, up, files[up])
+        assert problem is not None and "orders_eu_h2" in problem, problem
+        # referenced rows elsewhere only: the partitions go with their rows, the shipments stay
+        c.execute("delete from public.shipments where id = 13")
+        apply(c, up, files[up])
+        assert sorted(c.execute("select id::int, tableoid::regclass::text from public.orders").fetchall()) == [
+            (1, "orders_eu_h1"), (5, "orders_other")]
+        assert c.execute("select count(*) from public.shipments").fetchone() == (2,)
+        assert c.execute("""select count(*) from pg_class where relname in ('orders_jp', 'orders_us', 'orders_us_h0',
+                            'orders_eu_h2')""").fetchone() == (0,)
+        # the key still holds on what is left, and reaches the new partition
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            c.execute("delete from public.orders where id = 5")
+        c.execute("insert into public.orders (region, placed, id) values ('kr', '2026-01-01', 6)")
+        c.execute("insert into public.shipments (id, region, placed, order_id) values (14, 'kr', '2026-01-01', 6)")
+        # the rollback's drop of orders_kr: refused while shipment 14 points into it, then done
+        problem = execute_sql(c, down, files[down])
+        assert problem is not None and "orders_kr" in problem, problem
+        c.execute("delete from public.shipments where id = 14")
+        apply(c, down, files[down])
+        assert c.execute("select to_regclass('public.orders_kr')").fetchone() == (None,)
