@@ -31,7 +31,6 @@ STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 
 KEYS = """
 select p.partrelid as rel, p.partstrat as strategy, pg_get_partkeydef(p.partrelid) as def,
-       0 = any(p.partattrs::int2[]) as has_expression,
        array(select coalesce(a.attname::text, '') from unnest(p.partattrs::int2[]) with ordinality k(n, o)
              left join pg_attribute a on a.attrelid = p.partrelid and a.attnum = k.n order by k.o) as columns,
        array(select coalesce(format_type(a.atttypid, a.atttypmod), format_type(oc.opcintype, null), '')
