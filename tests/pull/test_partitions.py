@@ -1,6 +1,7 @@
-"""schemagen pull of partitioned tables: the key, each bound, the default partition, the monthly
-helper's form; what a partition holds as its table's clone is not declared again; what is its own,
-or what the language cannot state, is listed (exit 4); drift sees a partition added or dropped by hand."""
+"""schemagen pull of partitioned tables: the key (columns or expressions), each bound (MINVALUE and
+MAXVALUE too), the default partition, the monthly helper's form, sub-partitions at any depth; what
+a partition holds as its table's clone is not declared again; what is its own, or what the language
+cannot state, is listed (exit 4); drift sees a partition added or dropped by hand."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.pull.drift import diff
-from generator.pull.kinds.partition import Unstatable, bound_data, clone_index_name, key_data, monthly_form
+from generator.pull.kinds.partition import (
+    Unstatable,
+    bound_data,
+    clone_index_name,
+    key_data,
+    key_expression,
+    monthly_form,
+    split_key,
+)
 from generator.verify.backends import Server
 from tests.pull.helpers import apply, prepare, pull_into, regenerate_and_compare, snapshot
 
@@ -30,22 +40,45 @@ def test_bounds_as_postgres_prints_them() -> None:
     assert bound_data("h", "FOR VALUES WITH (modulus 1, remainder 0)") == {"values": {"modulus": 1, "remainder": 0}}
     assert bound_data("h", "FOR VALUES WITH (modulus 4, remainder 3)") == {"values": {"modulus": 4, "remainder": 3}}
     assert bound_data("l", "DEFAULT") == {"default": True}
-    for strategy, bound, why in (("r", "FOR VALUES FROM (MINVALUE) TO (10)", "MINVALUE"),
-                                 ("r", "FOR VALUES FROM (1, MAXVALUE) TO (2, 0)", "MAXVALUE"),
-                                 ("l", "FOR VALUES IN (NULL, 'a')", "NULL")):
+    assert bound_data("r", "FOR VALUES FROM (MINVALUE) TO (10)") == {"values": {"from": "MINVALUE", "to": 10}}
+    assert bound_data("r", "FOR VALUES FROM (1, MAXVALUE) TO (MAXVALUE, MAXVALUE)") == {
+        "values": {"from": [1, "MAXVALUE"], "to": ["MAXVALUE", "MAXVALUE"]}}
+    assert bound_data("l", "FOR VALUES IN ('MINVALUE')") == {"values": {"in": ["MINVALUE"]}}  # a list value is quoted
+    for strategy, bound, why in (("l", "FOR VALUES IN (NULL, 'a')", "NULL"),
+                                 ("r", "FOR VALUES FROM ('MAXVALUE') TO ('z')", "reads it as the keyword")):
         with pytest.raises(Unstatable, match=why):
             bound_data(strategy, bound)
 
 
 def test_keys_the_language_states_and_those_it_cannot() -> None:
-    assert key_data("r", ["sent_at"], "RANGE (sent_at)", False) == (
-        {"strategy": "range", "columns": ["sent_at"]}, "")
-    assert key_data("l", ["Region", "id"], 'LIST ("Region", id)', False)[0] == {
+    assert key_data("r", ["sent_at"], "RANGE (sent_at)") == ({"strategy": "range", "columns": ["sent_at"]}, "")
+    assert key_data("l", ["Region", "id"], 'LIST ("Region", id)')[0] == {
         "strategy": "list", "columns": ["Region", "id"]}
-    assert key_data("r", [""], "RANGE (((d)::date))", True) == (
-        None, "partition key RANGE (((d)::date)): an expression in the key")
-    assert "collation" in key_data("l", ["v"], 'LIST (v COLLATE "C")', False)[1]
-    assert "operator class" in key_data("h", ["v"], "HASH (v text_pattern_ops)", False)[1]
+    # expressions: Postgres's own text, without the parentheses it puts around a non-call
+    assert key_data("r", [""], "RANGE (((d)::date))") == (
+        {"strategy": "range", "columns": [{"expression": "(d)::date"}]}, "")
+    assert key_data("r", ["a", "", ""], "RANGE (a, ((b || ',)'::text)), public.f(\"C\", 'x'))")[0] == {
+        "strategy": "range",
+        "columns": ["a", {"expression": "(b || ',)'::text)"}, {"expression": "public.f(\"C\", 'x')"}]}
+    assert key_data("l", [""], "LIST (lower(name))")[0] == {
+        "strategy": "list", "columns": [{"expression": "lower(name)"}]}
+    # what the language does not state: an operator class or a collation, after a column or an expression
+    for columns, definition in ((["v"], 'LIST (v COLLATE "C")'), (["v"], "HASH (v text_pattern_ops)"),
+                                ([""], 'LIST (lower(v) COLLATE "C")'),
+                                ([""], "LIST (((v || 'a'::text)) text_pattern_ops)"),
+                                ([""], "RANGE ((a + 1) COLLATE \"C\")")):
+        key, why = key_data("l", columns, definition)
+        assert key is None and why == f"partition key {definition}: an operator class or collation in the key"
+
+
+def test_key_elements_split_outside_quotes_and_parentheses() -> None:
+    assert split_key("RANGE (a, ((b || ', ('::text)), \"x, y\", f(a, b))") == [
+        "a", "((b || ', ('::text))", '"x, y"', "f(a, b)"]
+    assert split_key("LIST ('it''s, (')") == ["'it''s, ('"]
+    assert key_expression("(a)::b") is None  # not one parenthesised expression
+    assert key_expression("((a + 1))") == "(a + 1)"
+    assert key_expression('"My Fn"(a)') == '"My Fn"(a)'
+    assert key_expression("lower(a) text_ops") is None
 
 
 def test_names_postgres_gives_a_partitions_clones() -> None:
@@ -160,12 +193,75 @@ def test_hand_written_partitions_round_trip(supabase: bool, pg_server: Server, t
     assert regenerate_and_compare(pg_server, spec, expected, supabase=supabase) == []
 
 
+#: Hand-written trees: MINVALUE/MAXVALUE bounds over one and three key columns, sub-partitions three
+#: levels deep (the last one in the monthly helper's names, with a default), expression keys (a call,
+#: an operator with a comma inside a string), an index on the table cloned down every level.
+TREES = """
+create table public.sales (at date not null, region text not null, amount numeric) partition by range (at);
+create table public.sales_old partition of public.sales for values from (minvalue) to ('2026-01-01');
+create table public.sales_2026 partition of public.sales for values from ('2026-01-01') to ('2027-01-01');
+create table public.sales_2027 partition of public.sales for values from ('2027-01-01') to ('2028-01-01')
+  partition by list (region);
+create table public.sales_2027_eu partition of public.sales_2027 for values in ('eu');
+create table public.sales_2027_us partition of public.sales_2027 for values in ('us') partition by range (at);
+create table public.sales_2027_us_y2027m01 partition of public.sales_2027_us
+  for values from ('2027-01-01') to ('2027-02-01');
+create table public.sales_2027_us_y2027m02 partition of public.sales_2027_us
+  for values from ('2027-02-01') to ('2027-03-01');
+create table public.sales_2027_us_default partition of public.sales_2027_us default;
+create index sales_amount_idx on public.sales (amount);
+create table public.by_name (name text not null) partition by list ((lower(name)));
+create table public.by_name_ab partition of public.by_name for values in ('a', 'b,c');
+create table public.spans (a integer not null, b text not null, c integer) partition by range (a, (b || ','), abs(c));
+create table public.spans_low partition of public.spans
+  for values from (minvalue, minvalue, minvalue) to (0, 'x', maxvalue);
+create table public.spans_high partition of public.spans
+  for values from (0, 'x', maxvalue) to (maxvalue, maxvalue, maxvalue);
+do $$
+declare t text;
+begin
+  for t in select c.oid::regclass::text from pg_class c where c.relnamespace = 'public'::regnamespace
+           and c.relkind in ('r', 'p') loop
+    execute format('alter table %s enable row level security', t);
+    execute format('revoke all on table %s from anon, authenticated, service_role', t);
+  end loop;
+end
+$$;
+"""
+
+
+def test_trees_bounds_and_expression_keys_round_trip(pg_server: Server, tmp_path: Path) -> None:
+    """MINVALUE/MAXVALUE, sub-partitions (one by one and monthly) and expression keys are pulled in
+    the spec's forms (expressions as Postgres deparses them), regenerated: the same catalog."""
+    with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
+        prepare(c)
+        apply(c, "trees.sql", TREES)
+        expected = snapshot(db.dsn)
+        spec, _out = pull_into(db.dsn, tmp_path, schemas=["public"])
+    text = spec.read_text(encoding="utf-8")
+    tables = {t["name"]: t for m in yaml.safe_load(text)["migrations"] for t in m.get("tables", [])}
+    sales = tables["sales"]["partitions"]
+    assert [p["name"] for p in sales] == ["sales_2026", "sales_2027", "sales_old"]
+    assert sales[2]["values"] == {"from": "MINVALUE", "to": "2026-01-01"}
+    assert sales[1]["partition_by"] == {"strategy": "list", "columns": ["region"]}
+    assert sales[1]["partitions"] == [
+        {"name": "sales_2027_eu", "values": {"in": ["eu"]}},
+        {"name": "sales_2027_us", "values": {"in": ["us"]}, "partition_by": {"strategy": "range", "columns": ["at"]},
+         "partitions": {"monthly": {"from": "2027-01", "to": "2027-03"}, "default": True}}]
+    assert tables["by_name"]["partition_by"] == {"strategy": "list", "columns": [{"expression": "lower(name)"}]}
+    assert tables["spans"]["partition_by"]["columns"] == [
+        "a", {"expression": "(b || ','::text)"}, {"expression": "abs(c)"}]
+    assert tables["spans"]["partitions"][0]["values"] == {
+        "from": [0, "x", "MAXVALUE"], "to": ["MAXVALUE", "MAXVALUE", "MAXVALUE"]}
+    assert text.count("columns: [amount]") == 1 and "_amount_idx" not in text  # the table's index, once
+    assert regenerate_and_compare(pg_server, spec, expected) == []
+
+
 UNSTATABLE = """
 create table public.sales (at date not null, region text not null, amount numeric) partition by range (at);
 create table public.sales_2026 partition of public.sales for values from ('2026-01-01') to ('2027-01-01');
-create table public.sales_old partition of public.sales for values from (minvalue) to ('2026-01-01');
 create table public.sales_2027 partition of public.sales for values from ('2027-01-01') to ('2028-01-01')
-  partition by list (region);
+  partition by list (region text_pattern_ops);
 create table public.sales_2027_eu partition of public.sales_2027 for values in ('eu');
 alter table public.sales_2026 add constraint sales_2026_positive check (amount > 0);
 create index sales_2026_region_idx on public.sales_2026 (region);
@@ -173,7 +269,9 @@ create index sales_amount_idx on public.sales (amount);
 create table public.sales_2028 (like public.sales);
 create index sales_2028_by_amount on public.sales_2028 (amount);
 alter table public.sales attach partition public.sales_2028 for values from ('2028-01-01') to ('2029-01-01');
-create table public.by_name (name text not null) partition by list ((lower(name)));
+create table public.by_name (name text not null) partition by list ((lower(name)) collate "C");
+create table public.codes (code text) partition by list (code);
+create table public.codes_x partition of public.codes for values in (null, 'x');
 do $$
 declare t text;
 begin
@@ -189,8 +287,8 @@ $$;
 
 def test_what_a_partition_holds_of_its_own_is_listed(pg_server: Server, tmp_path: Path) -> None:
     """A partition's own check and index, its table's index attached under another name than Postgres
-    gives it, a MINVALUE bound, a sub-partitioned partition and an expression key are listed (exit 4,
-    nothing written); --skip-unsupported writes the rest."""
+    gives it, a NULL bound, a sub-partition keyed with an operator class and a key with a collation
+    are listed (exit 4, nothing written); --skip-unsupported writes the rest."""
     with pg_server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as c:
         prepare(c)
         apply(c, "unstatable.sql", UNSTATABLE)
@@ -203,21 +301,22 @@ def test_what_a_partition_holds_of_its_own_is_listed(pg_server: Server, tmp_path
         assert listed == [
             "- index public.sales_2026.sales_2026_region_idx (on a partition of public.sales: the spec declares "
             "them on the table)",
+            "- partition public.codes_x (of public.codes, FOR VALUES IN (NULL, 'x'): a NULL bound value)",
             "- partition public.sales_2026 (its own constraint sales_2026_positive (CHECK ((amount > (0)::numeric))))",
-            "- partition public.sales_2027 (of public.sales, itself partitioned (LIST (region)): sub-partitions)",
-            "- partition public.sales_2027_eu (a partition of public.sales_2027, itself partitioned)",
+            "- partition public.sales_2027 (of public.sales, itself partitioned: partition key LIST (region "
+            "text_pattern_ops): an operator class or collation in the key; left out with its partitions)",
             "- partition public.sales_2028 (index sales_2028_by_amount of its table's, under a name of its own "
             "(Postgres names it sales_2028_amount_idx))",
-            "- partition public.sales_old (of public.sales, FOR VALUES FROM (MINVALUE) TO ('2026-01-01'): a MINVALUE "
-            "bound)",
-            "- table public.by_name (partition key LIST (lower(name)): an expression in the key; left out with its "
-            "partitions)",
+            "- table public.by_name (partition key LIST (lower(name) COLLATE \"C\"): an operator class or collation "
+            "in the key; left out with its partitions)",
         ]
         result = CliRunner().invoke(app, [*args, "--skip-unsupported"])
         assert result.exit_code == 0, result.output
     text = spec.read_text(encoding="utf-8")
     assert "- name: sales_2026\n      values: {from: '2026-01-01', to: '2027-01-01'}\n" in text
-    assert "sales_old" not in text.split("version: 1")[1] and "by_name" not in text.split("version: 1")[1]
+    rest = text.split("version: 1")[1]
+    assert "sales_2027" not in rest and "by_name" not in rest and "codes_x" not in rest
+    assert "- name: codes\n" in rest
 
 
 def test_drift_sees_partitions_added_and_dropped_by_hand(pg_server: Server, tmp_path: Path) -> None:

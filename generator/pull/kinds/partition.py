@@ -9,9 +9,11 @@ privileges revoked). Those are not emitted. Anything else on a partition is its 
 (:class:`~generator.pull.catalog.Unsupported`), never dropped silently, as is every key or bound the
 language cannot state.
 
-The readers of what the language cannot state yet are kept apart, so that stating them later is a
-change to one function each: :func:`key_data` (expression keys, operator classes, collations),
-:func:`bound_datum` (``MINVALUE``/``MAXVALUE``, ``NULL``) and the sub-partition check in :func:`read`.
+Keys are plain columns or expressions (each expression's text as Postgres deparses it, from
+``pg_get_partkeydef``); bounds may hold ``MINVALUE``/``MAXVALUE``; a partition partitioned in turn
+comes back with its own ``partition_by`` and ``partitions`` (monthly where it is exactly the helper's),
+at any depth. What the language cannot state is kept apart, one function each: :func:`key_data`
+(operator classes, collations) and :func:`bound_datum` (``NULL``).
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 
 KEYS = """
 select p.partrelid as rel, p.partstrat as strategy, pg_get_partkeydef(p.partrelid) as def,
-       0 = any(p.partattrs::int2[]) as has_expression,
        array(select coalesce(a.attname::text, '') from unnest(p.partattrs::int2[]) with ordinality k(n, o)
              left join pg_attribute a on a.attrelid = p.partrelid and a.attnum = k.n order by k.o) as columns,
-       array(select coalesce(format_type(a.atttypid, a.atttypmod), '')
-             from unnest(p.partattrs::int2[]) with ordinality k(n, o)
-             left join pg_attribute a on a.attrelid = p.partrelid and a.attnum = k.n order by k.o) as types
+       array(select coalesce(format_type(a.atttypid, a.atttypmod), format_type(oc.opcintype, null), '')
+             from unnest(p.partattrs::int2[], p.partclass::oid[]) with ordinality k(n, cls, o)
+             left join pg_attribute a on a.attrelid = p.partrelid and a.attnum = k.n
+             left join pg_opclass oc on oc.oid = k.cls order by k.o) as types
 from pg_partitioned_table p
 where p.partrelid = any(%(rels)s)
 """
@@ -121,27 +123,100 @@ class Unstatable(Exception):
     """A bound the language cannot state (the reason is the message)."""
 
 
-def key_data(strategy: str, columns: list[str], definition: str, has_expression: bool) -> tuple[
-        dict[str, Any] | None, str]:
-    """``partition_by`` of a key, or None and why the language cannot state it: the spec's key is
-    plain columns, so Postgres's text of the key must be exactly what the generator writes."""
-    data = {"strategy": STRATEGIES[strategy], "columns": list(columns)}
-    expected = f"{STRATEGIES[strategy].upper()} ({', '.join(quote_ident(c) for c in columns)})"
-    if definition == expected and not has_expression:
-        return data, ""
-    if has_expression:
-        return None, f"partition key {definition}: an expression in the key"
+def split_key(definition: str) -> list[str]:
+    """The elements of ``pg_get_partkeydef``'s text (``RANGE (a, (a + 1), lower(b))``), split at the
+    commas outside parentheses, quoted identifiers and string literals."""
+    body = definition[definition.index("(") + 1:definition.rindex(")")]
+    out: list[str] = []
+    depth, start, i, quote = 0, 0, 0, ""
+    while i < len(body):
+        ch = body[i]
+        if quote:
+            if ch == quote:
+                if body[i + 1:i + 2] == quote:
+                    i += 1
+                else:
+                    quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(body[start:i].strip())
+            start = i + 1
+        i += 1
+    out.append(body[start:].strip())
+    return out
+
+
+def _closing(text: str, at: int) -> int:
+    """The index of the parenthesis closing the one at ``at`` (quotes skipped); -1 if none."""
+    depth, quote = 0, ""
+    for i in range(at, len(text)):
+        ch = text[i]
+        if quote:
+            quote = "" if ch == quote else quote  # a doubled quote closes and reopens: same result
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def key_expression(element: str) -> str | None:
+    """The expression of a key element as Postgres prints it: a function-like call (``lower(name)``)
+    as is, anything else without the parentheses Postgres puts around it; None when the element holds
+    more than the expression (a ``COLLATE`` or an operator class after it)."""
+    if not element.endswith(")"):
+        return None
+    if element.startswith("("):
+        return element[1:-1] if _closing(element, 0) == len(element) - 1 else None
+    m = re.match(r'^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"))*\(',
+                 element)
+    if m and _closing(element, m.end() - 1) == len(element) - 1:
+        return element
+    return None
+
+
+def key_data(strategy: str, columns: list[str], definition: str) -> tuple[dict[str, Any] | None, str]:
+    """``partition_by`` of a key, or None and why the language cannot state it. Each element is a
+    column (``columns``: its name, or '' for an expression) or an expression; the spec writes a column
+    quoted and an expression in parentheses, so Postgres's text of each must be exactly that (an
+    operator class or a collation after it is not stated by the language)."""
+    elements = split_key(definition)
+    stated: list[str | dict[str, str]] = []
+    if len(elements) == len(columns):
+        for column, element in zip(columns, elements, strict=True):
+            if column:
+                if element != quote_ident(column):
+                    break
+                stated.append(column)
+            elif (expression := key_expression(element)) is not None:
+                stated.append({"expression": expression})
+            else:
+                break
+        else:
+            return {"strategy": STRATEGIES[strategy], "columns": stated}, ""
     return None, f"partition key {definition}: an operator class or collation in the key"
 
 
-def bound_datum(value: BoundValue) -> str | int:
-    """One value of a bound as the spec writes it (Postgres casts the literal to the key's type)."""
+def bound_datum(value: BoundValue, limits: bool = False) -> str | int:
+    """One value of a bound as the spec writes it (Postgres casts the literal to the key's type); in a
+    range bound (``limits``), MINVALUE and MAXVALUE as the words the spec takes for them."""
     if value.kind == "literal" and value.value is not None:
+        if limits and value.value in ("MINVALUE", "MAXVALUE"):
+            raise Unstatable(f"the value '{value.value}' (the spec reads it as the keyword)")
         return value.value
     if value.kind == "null":
         raise Unstatable("a NULL bound value")
-    if value.kind in ("minvalue", "maxvalue"):
-        raise Unstatable(f"a {value.kind.upper()} bound")
+    if value.kind in ("minvalue", "maxvalue") and limits:
+        return value.kind.upper()
     raise Unstatable("a bound value the spec cannot write")
 
 
@@ -153,7 +228,7 @@ def bound_data(strategy: str, bound: str) -> dict[str, Any]:
         return {"default": True}
 
     def one(values: tuple[BoundValue, ...]) -> Any:
-        out = [bound_datum(v) for v in values]
+        out = [bound_datum(v, limits=True) for v in values]
         return out[0] if len(out) == 1 else out
 
     if strategy == "r":
@@ -237,16 +312,21 @@ def _column_shape(c: dict[str, Any], identity: str) -> tuple[Any, ...]:
 def read(cat: Catalog, parents: list[dict[str, Any]]) -> dict[int, Partitioning | None]:
     """``partition_by`` and ``partitions`` of each partitioned table of ``parents`` (rows of the table
     reader's query), or None for a table whose key the language cannot state (reported: it is left
-    out, its partitions with it). Records in ``cat.partitions`` every partition seen, so that what is
+    out, its partitions with it). A partition partitioned in turn carries its own ``partition_by`` and
+    ``partitions``, at any depth. Records in ``cat.partitions`` every partition seen, so that what is
     declared on one is reported as such."""
     rels = [t["oid"] for t in parents]
     if not rels:
         return {}
-    by_oid = {t["oid"]: t for t in parents}
-    keys = {k["rel"]: k for k in cat.rows(KEYS, {"rels": rels})}
     rows = cat.rows(PARTITIONS, {"rels": rels})
     for r in rows:
         cat.partitions[(r["schema"], r["name"])] = qualified(r["parent_schema"], r["parent_name"])
+    subs = [r["oid"] for r in rows if r["kind"] == "p"]
+    keys = {k["rel"]: k for k in cat.rows(KEYS, {"rels": rels + subs})}
+    nodes: dict[int, dict[str, Any]] = {t["oid"]: t for t in parents} | {r["oid"]: r for r in rows}
+    children: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        children.setdefault(r["parent"], []).append(r)
     columns: dict[int, list[dict[str, Any]]] = {}
     for c in cat.rows(COLUMNS, {"rels": rels + [r["oid"] for r in rows]}):
         columns.setdefault(c["rel"], []).append(c)
@@ -261,47 +341,49 @@ def read(cat: Catalog, parents: list[dict[str, Any]]) -> dict[int, Partitioning 
     # a partition inherits its parent's identity columns from PostgreSQL 17 on (before, it has none)
     inherited_identity = cat.server_version >= 170000
 
+    def level(oid: int, key: dict[str, Any]) -> Partitioning:
+        """The partitions of ``oid`` (partitioned by ``key``), each partitioned one with its own."""
+        parent = nodes[oid]
+        pname = qualified(parent["schema"], parent["name"])
+        found: list[dict[str, Any]] = []
+        for r in children.get(oid, []):
+            name = qualified(r["schema"], r["name"])
+            if r["kind"] not in ("r", "p"):
+                cat.skip("partition", name, f"of {pname}, a foreign table")
+                continue
+            if r["schema"] != r["parent_schema"]:
+                cat.skip("partition", name, f"of {pname}, in another schema than its table")
+                continue
+            try:
+                data = {"name": r["name"], **bound_data(keys[oid]["strategy"], r["bound"])}
+            except Unstatable as exc:
+                cat.skip("partition", name, f"of {pname}, {r['bound']}: {exc}")
+                continue
+            if r["kind"] == "p":
+                k = keys[r["oid"]]
+                by, why = key_data(k["strategy"], list(k["columns"]), k["def"])
+                if by is None:
+                    cat.skip("partition", name, f"of {pname}, itself partitioned: {why}; left out with its "
+                                                "partitions")
+                    continue
+                sub = level(r["oid"], by)
+                data |= {"partition_by": sub.partition_by, "partitions": sub.partitions}
+            _own_objects(cat, r, parent, name, columns, own.get(r["oid"], []), inherited_identity)
+            found.append(data)
+        found.sort(key=lambda p: (bool(p.get("default")), p["name"]))
+        k = keys[oid]
+        monthly = None
+        if k["strategy"] == "r" and len(k["columns"]) == 1 and not any("partition_by" in p for p in found):
+            monthly = monthly_form(parent["name"], k["types"][0], found)
+        return Partitioning(key, monthly or found)
+
     out: dict[int, Partitioning | None] = {}
-    stated: dict[int, list[dict[str, Any]]] = {oid: [] for oid in rels}
     for oid in rels:
-        t, k = by_oid[oid], keys[oid]
-        key, why = key_data(k["strategy"], list(k["columns"]), k["def"], k["has_expression"])
+        t, k = nodes[oid], keys[oid]
+        key, why = key_data(k["strategy"], list(k["columns"]), k["def"])
         if key is None:
             cat.skip("table", qualified(t["schema"], t["name"]), f"{why}; left out with its partitions")
-        out[oid] = None if key is None else Partitioning(key, [])
-    for r in rows:
-        name = qualified(r["schema"], r["name"])
-        parent = qualified(r["parent_schema"], r["parent_name"])
-        if r["depth"] > 1:
-            cat.skip("partition", name, f"a partition of {parent}, itself partitioned")
-            continue
-        if out.get(r["parent"]) is None:
-            continue  # its table is reported and left out
-        if r["kind"] == "p":
-            cat.skip("partition", name, f"of {parent}, itself partitioned ({r['own_key']}): sub-partitions")
-            continue
-        if r["kind"] != "r":
-            cat.skip("partition", name, f"of {parent}, a foreign table")
-            continue
-        if r["schema"] != r["parent_schema"]:
-            cat.skip("partition", name, f"of {parent}, in another schema than its table")
-            continue
-        try:
-            data = {"name": r["name"], **bound_data(keys[r["parent"]]["strategy"], r["bound"])}
-        except Unstatable as exc:
-            cat.skip("partition", name, f"of {parent}, {r['bound']}: {exc}")
-            continue
-        _own_objects(cat, r, by_oid[r["parent"]], name, columns, own.get(r["oid"], []), inherited_identity)
-        stated[r["parent"]].append(data)
-    for oid, part in out.items():
-        if part is None:
-            continue
-        key = keys[oid]
-        found = sorted(stated[oid], key=lambda p: (bool(p.get("default")), p["name"]))
-        monthly = None
-        if key["strategy"] == "r" and len(key["columns"]) == 1:
-            monthly = monthly_form(by_oid[oid]["name"], key["types"][0], found)
-        out[oid] = Partitioning(part.partition_by, monthly or found)
+        out[oid] = None if key is None else level(oid, key)
     return out
 
 
