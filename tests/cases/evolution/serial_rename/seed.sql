@@ -1,0 +1,1 @@
+insert into public.tickets (title) values ('first'), ('second');
