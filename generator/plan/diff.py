@@ -39,7 +39,7 @@ from .ops import (
 )
 from .renames import Match, match
 from .strategy import alter_ops, enum_users
-from .tables import TableDiff, table_diff
+from .tables import TableDiff, bare, table_diff
 from .usage import checks_using, generated_using, retype_blockers, signature_uses, users_of_columns, uses_columns
 
 
@@ -318,7 +318,7 @@ def _embedded(m: Match, new: Model, candidates: set[ObjectId], users: EnumUsers,
             if isinstance(before, TableIR) and any(b.generated == c.generated for b in before.columns):
                 ops.append(AddColumn(t, c, readd=True))
         for k in checks_using(t, cols):
-            if isinstance(before, TableIR) and k in before.checks:
+            if isinstance(before, TableIR) and any(bare(b) == bare(k) for b in before.checks):  # comment aside
                 ops.append(AddConstraint(t, k, "check"))
     ops += [CreateObject(new.objects[i]) for i in new.order if i in candidates and i not in skip]
     return tuple(ops)

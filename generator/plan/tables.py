@@ -151,7 +151,7 @@ def _constraint_cols(k: Constraint, renamed: dict[str, str]) -> Constraint:
     return k
 
 
-def _bare(k: Constraint) -> Constraint:
+def bare(k: Constraint) -> Constraint:
     """``k`` without its comment: what a change must drop and add again (a comment is set in place)."""
     return dataclasses.replace(k, comment=None)
 
@@ -200,7 +200,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
     retyped_now = {renamed.get(c, c) for c in d.retyped | d.readded}
     for kind, k, k_old in old_keys:
         nk = by_name.get(k.name)
-        if nk is not None and nk[0] == kind and _bare(nk[1]) == _bare(k) and isinstance(k, CheckConstraint) and \
+        if nk is not None and nk[0] == kind and bare(nk[1]) == bare(k) and isinstance(k, CheckConstraint) and \
                 column_use(k.expression).touches(retyped_now):
             # Postgres would rebuild it from its parsed form, casts included, and the rollback would
             # not give the original back (or drop it with a re-added generated column): dropped
@@ -209,7 +209,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             d.build.append(_add(after, nk[1], kind, online))
             matched.add(k.name)
             continue
-        if nk is not None and nk[0] == kind and _bare(nk[1]) == _bare(k):  # kept; its comment may change
+        if nk is not None and nk[0] == kind and bare(nk[1]) == bare(k):  # kept; its comment may change
             _comment(d, after, nk[1], k.comment, kind)
             matched.add(k.name)
             continue
@@ -220,7 +220,7 @@ def table_diff(before: TableIR, after: TableIR, *, original: TableIR | None = No
             matched.add(k.name)
             continue
         same_def = next((n for kn, n in new_keys if kn == kind and n.name not in matched and n.name not in
-                         {o.name for _, o, _ in old_keys} and _bare(dataclasses.replace(k, name=n.name)) == _bare(n)),
+                         {o.name for _, o, _ in old_keys} and bare(dataclasses.replace(k, name=n.name)) == bare(n)),
                         None)
         if same_def is not None:  # a derived name changed (table or column renamed): rename it (its comment stays)
             d.rename.append(RenameConstraint(after, dataclasses.replace(same_def, comment=k.comment), k, kind))

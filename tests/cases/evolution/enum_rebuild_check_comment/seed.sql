@@ -1,0 +1,1 @@
+insert into public.articles (status) values ('draft'), ('published');
