@@ -41,6 +41,20 @@ AUTH_USERS = TableIR(
     primary_key=KeyConstraint(name="users_pkey", columns=("id",)),
 )
 
+#: Supabase Storage's ``storage.buckets`` as fixtures see it: bucket rows are seed data (a bucket's
+#: ``id`` is its text key, given explicitly; ``public`` serves its files by URL). Only the columns
+#: both Supabase and verify's stand-in have.
+STORAGE_BUCKETS = TableIR(
+    id=ObjectId(Kind.TABLE, "storage", "buckets"), migration=0,
+    columns=(Column(name="id", type="text", nullable=False), Column(name="name", type="text", nullable=False),
+             Column(name="public", type="boolean"), Column(name="file_size_limit", type="bigint"),
+             Column(name="allowed_mime_types", type="text[]")),
+    primary_key=KeyConstraint(name="buckets_pkey", columns=("id",)),
+)
+
+#: Tables the spec does not declare that still take fixture rows, by qualified name.
+EXTERNAL_FIXTURE_TABLES = {t.id.qualified: t for t in (AUTH_USERS, STORAGE_BUCKETS)}
+
 
 def derived_uuid(name: str) -> str:
     """The deterministic uuid of ``name`` (what ``{uuid: name}`` stands for)."""
@@ -131,10 +145,11 @@ class _Resolver:
     def find_table(self, name: str, path: tuple[Any, ...]) -> TableIR | None:
         schema, _, rel = name.rpartition(".")
         table = self.model.objects.get(ObjectId(Kind.TABLE, schema or "public", rel))
-        if table is None and (schema, rel) == ("auth", "users"):
-            table = AUTH_USERS
+        if table is None:
+            table = EXTERNAL_FIXTURE_TABLES.get(f"{schema or 'public'}.{rel}")
         if not isinstance(table, TableIR):
-            known = ", ".join(sorted([t.id.qualified for t in self.model.of_kind(Kind.TABLE)] + ["auth.users"]))
+            known = ", ".join(sorted([t.id.qualified for t in self.model.of_kind(Kind.TABLE)]
+                                     + list(EXTERNAL_FIXTURE_TABLES)))
             self.error(path, f"fixtures: unknown table {name!r}", f"known tables: {known}", key=True)
             return None
         if table.primary_key is None:

@@ -36,32 +36,11 @@ from .kinds import (
     view,
 )
 
-#: What a Supabase project also has before its first migration, beyond the verify stand-in: the
-#: ``extensions`` schema on the search_path, with uuid-ossp and pgcrypto where this server has them,
-#: and Storage's tables and path helpers (reduced to what application migrations use).
+#: What a Supabase project also has before its first migration, beyond the verify stand-in (which
+#: holds Storage's tables and path helpers): the ``extensions`` schema on the search_path, with
+#: uuid-ossp and pgcrypto where this server has them.
 SUPABASE_EXTRAS = """
 create schema if not exists extensions;
-create schema if not exists storage;
-create table if not exists storage.buckets (
-  id text primary key, name text not null unique, owner uuid, public boolean default false,
-  file_size_limit bigint, allowed_mime_types text[], created_at timestamptz default now(),
-  updated_at timestamptz default now());
-create table if not exists storage.objects (
-  id uuid primary key default gen_random_uuid(), bucket_id text references storage.buckets (id),
-  name text, owner uuid, owner_id text, metadata jsonb, user_metadata jsonb, version text,
-  path_tokens text[] generated always as (string_to_array(name, '/')) stored,
-  created_at timestamptz default now(), updated_at timestamptz default now(), last_accessed_at timestamptz
-  default now());
-alter table storage.buckets enable row level security;
-alter table storage.objects enable row level security;
-create or replace function storage.foldername(name text) returns text[] language sql immutable
-  as $f$ select (string_to_array(name, '/'))[1:greatest(array_length(string_to_array(name, '/'), 1) - 1, 0)] $f$;
-create or replace function storage.filename(name text) returns text language sql immutable
-  as $f$ select (string_to_array(name, '/'))[array_length(string_to_array(name, '/'), 1)] $f$;
-create or replace function storage.extension(name text) returns text language sql immutable
-  as $f$ select reverse(split_part(reverse(storage.filename(name)), '.', 1)) $f$;
-grant usage on schema storage to anon, authenticated, service_role;
-grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
 do $$
 declare x text;
 begin

@@ -17,6 +17,8 @@ fixtures:
       date: {sql: current_date - 3}      # a SQL expression, inserted as written
   auth.users:                  # Supabase's auth.users (external) takes rows too
     alice: {email: alice@example.com}
+  storage.buckets:             # so do Storage's buckets (id given: a bucket's key is text)
+    avatars: {id: avatars, name: avatars, public: true}
 ```
 
 Only the shape is checked here; ``generator.ir.fixtures`` checks tables, columns and keys
