@@ -102,6 +102,18 @@ class RelationDoc:
         return [p for p in self.policies if p.command in (command, "all")]
 
 
+@dataclass(frozen=True)
+class ExternalPoliciesDoc:
+    """The policies the migrations put on a table they do not create (``storage.objects``)."""
+
+    on: ObjectId
+    policies: tuple[PolicyIR, ...]
+
+    def policies_for(self, command: str) -> list[PolicyIR]:
+        """Policies that apply to ``command`` (``all`` policies apply to every command)."""
+        return [p for p in self.policies if p.command in (command, "all")]
+
+
 class _Docs:
     def __init__(self, model: Model, env: jinja2.Environment) -> None:
         self.model = model
@@ -178,6 +190,15 @@ class _Docs:
                 todo += self.model.deps.get(oid, ())
         return [f for f in self.model.of_kind(Kind.FUNCTION) if f.id in seen and isinstance(f, FunctionIR)]
 
+    def external_policies(self) -> list[ExternalPoliciesDoc]:
+        """Policies on tables the spec does not create, per table, in table order."""
+        by_table: dict[ObjectId, list[PolicyIR]] = {}
+        for p in self.model.of_kind(Kind.POLICY):
+            if isinstance(p, PolicyIR) and p.on not in self.model.objects:
+                by_table.setdefault(p.on, []).append(p)
+        return [ExternalPoliciesDoc(on, tuple(sorted(ps, key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))))
+                for on, ps in sorted(by_table.items(), key=lambda item: item[0].sort_key)]
+
     def externals(self) -> list[ObjectId]:
         """Objects the migrations use but do not create (e.g. Supabase's ``auth.uid()``)."""
         found = {d for deps in self.model.deps.values() for d in deps if d not in self.model.objects}
@@ -224,6 +245,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "relations": list(relations.values()),
         "foreign_keys": d.fks,
         "helpers": d.policy_helpers(),
+        "external_policies": d.external_policies(),
         "externals": d.externals(),
         "managed_schemas": sorted({o.id.schema for o in model.objects.values() if o.id.schema}
                                   | {o.id.name for o in model.of_kind(Kind.SCHEMA)}),
