@@ -436,8 +436,12 @@ def render_alembic(model: Model, loaded: LoadedSpec, plans: list[tuple[int, Plan
         files.append(GeneratedFile(f"{ALEMBIC_DIR}/versions/{info.tag}_{info.name}.py", _clean(text)))
         previous = info.tag
     book, unmanaged = final_entities(model)
+    # the schemas the spec creates objects in; a policy or trigger on a table it does not create
+    # (Supabase's storage.objects, auth.users) does not make that schema the spec's to compare
+    created = {(i.schema, i.name) for i in model.objects if kind_def(i.kind).relation}
     schemas = sorted({o.id.name for o in model.of_kind(Kind.SCHEMA)} | {
-        o.id.schema for o in model.objects.values() if o.id.schema})
+        o.id.schema for o in model.objects.values()
+        if o.id.schema and (o.id.table is None or (o.id.schema, o.id.table) in created)})
     # partitions are tables of the database the models do not list (Postgres makes each parent's
     # indexes on them): env.py leaves them out of the comparison
     partitions = sorted([t.id.schema, p.name] for t in model.of_kind(Kind.TABLE) if isinstance(t, TableIR)
