@@ -50,16 +50,29 @@ _MAGIC = f"schemagen-cache {FORMAT}"
 DISABLE_ENV = "SCHEMAGEN_NO_CACHE"
 
 
+class PartsHash:
+    """SHA-256 over length-prefixed parts: no two lists of parts hash alike (the cache's keys and
+    ``generator.stamp``'s fingerprints)."""
+
+    def __init__(self, *parts: str | bytes) -> None:
+        self._h = hashlib.sha256()
+        for part in parts:
+            self.add(part)
+
+    def add(self, part: str | bytes) -> None:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        self._h.update(len(data).to_bytes(8, "little"))
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
 def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: no two part lists hash alike
-        h.update(data)
-    return h.hexdigest()
+    return PartsHash(*parts).hexdigest()
 
 
-def _tree_bytes(root: Path, suffixes: tuple[str, ...] | None) -> Iterable[bytes]:
+def tree_bytes(root: Path, suffixes: tuple[str, ...] | None) -> Iterable[bytes]:
     """Relative path and bytes of every file below ``root`` (sorted; optionally by suffix)."""
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
@@ -76,17 +89,17 @@ def code_fingerprint() -> str:
     import jinja2
 
     package = Path(__file__).resolve().parent
-    return _digest(_MAGIC, sys.version, jinja2.__version__, version("pglast"), *_tree_bytes(package, (".py",)))
+    return _digest(_MAGIC, sys.version, jinja2.__version__, version("pglast"), *tree_bytes(package, (".py",)))
 
 
 @lru_cache(maxsize=8)
 def templates_fingerprint(user_dir: str | None) -> str:
     """Hash of every template file a render can load: ``user_dir`` (searched first) and ours."""
-    from .render.env import builtin_templates
+    from .stamp import builtin_templates
 
     roots = [Path(user_dir)] if user_dir else []
     roots.append(builtin_templates())
-    return _digest(*(part for root in roots for part in (str(root).encode(), *_tree_bytes(root, None))))
+    return _digest(*(part for root in roots for part in (str(root).encode(), *tree_bytes(root, None))))
 
 
 class Cache:

@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 
 from .errors import SchemagenError
-from .render.env import builtin_templates
 from .spec.jsonschema import spec_json_schema_text
+from .stamp import builtin_templates
 
 # file written → template under templates/init/ (None: generated in Python)
 FILES: dict[str, str | None] = {

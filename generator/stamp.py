@@ -42,7 +42,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import CACHE_DIR, DISABLE_ENV
+from .cache import CACHE_DIR, DISABLE_ENV, PartsHash, tree_bytes
 
 STAMP = f"{CACHE_DIR}/stamp"
 FORMAT = 1
@@ -55,39 +55,13 @@ _OLD_STAGE_PREFIX = ".schemagen-stage-"
 _HISTORY_DIR = ".schemagen/history"
 
 
-class _Hash:
-    """SHA-256 over length-prefixed parts: no two lists of parts hash alike."""
-
-    def __init__(self) -> None:
-        self.h = hashlib.sha256()
-
-    def add(self, part: str | bytes) -> None:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        self.h.update(len(data).to_bytes(8, "little"))
-        self.h.update(data)
-
-    def hexdigest(self) -> str:
-        return self.h.hexdigest()
-
-
 def builtin_templates() -> Path:
-    """Our template folder, found as ``generator.render.env.builtin_templates`` finds it (that
-    module imports Jinja; tests/test_stamp.py checks both give the same folder)."""
+    """Our template folder: shipped inside the installed package, or the repo's ``templates/``
+    (``generator.render.env`` uses this one; it lives here because this module imports no Jinja)."""
     packaged = Path(__file__).resolve().parent / "_templates"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[1] / "templates"
-
-
-def _add_tree(h: _Hash, root: Path, suffix: str | None) -> None:
-    """Every file below ``root`` (relative path and bytes, sorted), optionally only ``*suffix``."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if suffix is None or name.endswith(suffix):
-                path = Path(folder, name)
-                h.add(path.relative_to(root).as_posix())
-                h.add(path.read_bytes())
 
 
 def _distributions() -> list[str]:
@@ -103,16 +77,18 @@ def _distributions() -> list[str]:
 
 def generator_fingerprint(templates: str | None) -> str:
     """The hash of the generator: its code, templates (``templates`` first), libraries, Python."""
-    h = _Hash()
+    h = PartsHash()
     h.add(_MAGIC)
     h.add(sys.version)
     for name in _distributions():
         h.add(name)
     h.add("code")
-    _add_tree(h, Path(__file__).resolve().parent, ".py")
+    for part in tree_bytes(Path(__file__).resolve().parent, (".py",)):
+        h.add(part)
     for root in ([Path(templates)] if templates else []) + [builtin_templates()]:
         h.add(f"templates {root}")
-        _add_tree(h, root, None)
+        for part in tree_bytes(root, None):
+            h.add(part)
     return h.hexdigest()
 
 
@@ -141,7 +117,7 @@ def out_digest(spec: Path, out: Path, spec_bytes: bytes, fingerprint: str) -> tu
     missing or behind a symbolic link, leftovers of an interrupted write)."""
     if os.path.lexists(out / _TXN_DIR) or any(n.startswith(_OLD_STAGE_PREFIX) for n in os.listdir(out)):
         return None
-    h = _Hash()
+    h = PartsHash()
     for part in (_MAGIC, fingerprint, str(spec), spec_bytes, str(out)):
         h.add(part)
     manifest = _regular(out / _MANIFEST)

@@ -66,10 +66,9 @@ def hit(spec: Path, out: Path, templates: str | None = None) -> int | None:
 
 
 def test_names_agree_with_the_modules_that_own_them() -> None:
-    """stamp.py repeats a few names so as not to import their (heavier) modules."""
-    from generator.render.env import builtin_templates
-
-    assert stamp.builtin_templates() == builtin_templates()
+    """stamp.py repeats a few names so as not to import their (heavier) modules; the template
+    folder is found in one place, which holds our templates."""
+    assert (stamp.builtin_templates() / "sql" / "migration.sql.j2").is_file()
     assert (stamp._MANIFEST, stamp._TXN_DIR, stamp._OLD_STAGE_PREFIX, stamp._HISTORY_DIR) == (
         MANIFEST, TXN_DIR, OLD_STAGE_PREFIX, HISTORY_DIR)
 

@@ -49,16 +49,11 @@ def tree(table: TableIR) -> list[tuple[str | None, PartitionIR]]:
 
 def outline(table: TableIR) -> list[tuple[int, PartitionIR]]:
     """Every partition of ``table`` in creation order with its depth (0: a partition of the table,
-    1: of one of its partitions, ...), for an indented list."""
-    out: list[tuple[int, PartitionIR]] = []
-
-    def walk(depth: int, parts: tuple[PartitionIR, ...]) -> None:
-        for p in parts:
-            out.append((depth, p))
-            walk(depth + 1, p.partitions)
-
-    walk(0, table.partitions)
-    return out
+    1: of one of its partitions, ...), for an indented list (names are unique in a tree)."""
+    depth: dict[str, int] = {}
+    for parent, p in tree(table):
+        depth[p.name] = 0 if parent is None else depth[parent] + 1
+    return [(depth[p.name], p) for _parent, p in tree(table)]
 
 
 def parent_name(table: TableIR, parent: str | None) -> str:
@@ -85,14 +80,14 @@ def bound_check(table: TableIR, p: PartitionIR, parent: str | None = None) -> st
     partition ``parent``) takes: what Postgres's partition constraint says, or None for a default
     partition (its bound is "no other partition's", which a check cannot name)."""
     _strategy, keys = partition_keys(partition_by_of(table, parent))
-    kind, values, (modulus, remainder) = bound_values(p.bound)
-    if kind == "d":
+    form, values, (modulus, remainder) = bound_values(p.bound)
+    if form == "d":
         return None
-    if kind == "h":
+    if form == "h":
         rel = quote_literal(parent_name(table, parent))
         return f"satisfies_hash_partition({rel}::regclass::oid, {modulus}, {remainder}, {', '.join(keys)})"
     not_null = [f"{k} IS NOT NULL" for k in keys]
-    if kind == "l":
+    if form == "l":
         return " AND ".join(not_null + [f"{keys[0]} IN ({', '.join(values[0])})"])
     sides = [_side(keys, values[0], ">=", ">=", ">"), _side(keys, values[1], "<", "<", "<=")]
     return " AND ".join(not_null + [s for s in sides if s is not None])

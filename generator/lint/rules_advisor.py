@@ -126,12 +126,12 @@ def _raw_unchecked(up: str) -> list[str]:
         return []  # build reports it
     out: list[str] = []
     for s in stmts:
-        kind, node = next(iter(s["stmt"].items()))
-        what = _RAW_KINDS.get(kind)
-        if kind == "GrantStmt" and not node.get("is_grant"):
+        node_type, node = next(iter(s["stmt"].items()))
+        what = _RAW_KINDS.get(node_type)
+        if node_type == "GrantStmt" and not node.get("is_grant"):
             what = None  # a revoke only takes privileges away
-        if kind == "AlterTableStmt" and any(c.get("AlterTableCmd", {}).get("subtype") in _RLS_SUBTYPES
-                                            for c in node.get("cmds", [])):
+        if node_type == "AlterTableStmt" and any(c.get("AlterTableCmd", {}).get("subtype") in _RLS_SUBTYPES
+                                                 for c in node.get("cmds", [])):
             what = "switches row level security"
         if what and what not in out:
             out.append(what)

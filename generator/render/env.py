@@ -15,19 +15,12 @@ from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
+from ..stamp import builtin_templates
 from .alter import FILTERS as ALTER_FILTERS
 from .codecache import code_cache
 from .columns import FILTERS as COLUMN_FILTERS
 from .exclusion import exclusion_def
 from .markdown import FILTERS as MARKDOWN_FILTERS
-
-
-def builtin_templates() -> Path:
-    """Our template folder: shipped inside the installed package, or the repo's ``templates/``."""
-    packaged = Path(__file__).resolve().parent.parent / "_templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def qname(oid: ObjectId) -> str:
