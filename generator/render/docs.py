@@ -98,8 +98,17 @@ class RelationDoc:
         return self.obj.id.kind
 
     def policies_for(self, command: str) -> list[PolicyIR]:
-        """Policies that apply to ``command`` (``all`` policies apply to every command)."""
-        return [p for p in self.policies if p.command in (command, "all")]
+        return _policies_for(self.policies, command)
+
+
+def _policy_order(p: PolicyIR) -> tuple[int, str]:
+    """Policies listed by command (select, insert, update, delete, all), then name."""
+    return _COMMAND_ORDER.index(p.command), p.id.name
+
+
+def _policies_for(policies: tuple[PolicyIR, ...], command: str) -> list[PolicyIR]:
+    """The ``policies`` that apply to ``command`` (``all`` policies apply to every command)."""
+    return [p for p in policies if p.command in (command, "all")]
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,7 @@ class ExternalPoliciesDoc:
     policies: tuple[PolicyIR, ...]
 
     def policies_for(self, command: str) -> list[PolicyIR]:
-        """Policies that apply to ``command`` (``all`` policies apply to every command)."""
-        return [p for p in self.policies if p.command in (command, "all")]
+        return _policies_for(self.policies, command)
 
 
 class _Docs:
@@ -175,7 +183,7 @@ class _Docs:
             referenced_by=tuple(self.referenced_by.get(obj.id, ())),
             indexes=tuple(i for i in self.model.children(obj.id, Kind.INDEX) if isinstance(i, IndexIR)),
             policies=tuple(sorted((p for p in self.model.children(obj.id, Kind.POLICY) if isinstance(p, PolicyIR)),
-                                  key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))),
+                                  key=_policy_order)),
             triggers=tuple(t for t in self.model.children(obj.id, Kind.TRIGGER) if isinstance(t, TriggerIR)),
         )
 
@@ -196,7 +204,7 @@ class _Docs:
         for p in self.model.of_kind(Kind.POLICY):
             if isinstance(p, PolicyIR) and p.on not in self.model.objects:
                 by_table.setdefault(p.on, []).append(p)
-        return [ExternalPoliciesDoc(on, tuple(sorted(ps, key=lambda p: (_COMMAND_ORDER.index(p.command), p.id.name))))
+        return [ExternalPoliciesDoc(on, tuple(sorted(ps, key=_policy_order)))
                 for on, ps in sorted(by_table.items(), key=lambda item: item[0].sort_key)]
 
     def externals(self) -> list[ObjectId]:
