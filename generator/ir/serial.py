@@ -17,6 +17,12 @@ LIMITS = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
           "bigint": (-9223372036854775808, 9223372036854775807)}
 
 
+def sequence_name(table: str, column: str) -> str:
+    """The name Postgres gives the sequence of an identity or serial column: ``table_column_seq``
+    (unquoted; every place that names such a sequence asks here)."""
+    return f"{table}_{column}_seq"
+
+
 def bounds(type_: str, increment: int, minvalue: int | None, maxvalue: int | None) -> tuple[int, int]:
     """The MINVALUE and MAXVALUE in effect: the given ones, or Postgres's defaults for the type and
     the direction (``NO MINVALUE``: 1 ascending, the type's lowest descending; ``NO MAXVALUE``: the

@@ -13,7 +13,7 @@ from ..ir.ids import ObjectId
 from ..ir.model import CheckConstraint, Column, ForeignKeyIR, KeyConstraint, PartitionIR, TableIR
 from ..ir.names import constraint_name
 from ..ir.partitions import kept_partitions, outline, parent_name, tree
-from ..ir.serial import serial_base, storage_problem
+from ..ir.serial import sequence_name, serial_base, storage_problem
 from ..ir.sql import SqlRefs, type_refs
 from ..plan.ops import AEL, NO_REWRITE, Lock, Op, Part, brief
 from ..quoting import quote_ident, quote_literal, quote_qualified
@@ -247,7 +247,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
         # serial: NOT NULL, as Postgres makes it
         nullable = c.nullable and not c.primary_key and c.name not in d.primary_key and not serial
         if c.identity or serial:
-            b.ident(f"{tname}_{c.name}_seq", cp + ("identity" if c.identity else "type",),
+            b.ident(sequence_name(tname, c.name), cp + ("identity" if c.identity else "type",),
                     f"{'identity' if c.identity else 'serial'} sequence name")
         if c.identity and c.default:
             b.error(cp + ("identity",), f"column {c.name!r} has both identity and default")

@@ -42,6 +42,7 @@ from ..ir.model import (
     ViewIR,
 )
 from ..ir.partitions import tree
+from ..ir.serial import sequence_name
 from ..kinds import Kind, kind_def
 from ..output import GeneratedFile
 from ..plan import ONLINE_SETTINGS, Op, Plan
@@ -322,7 +323,7 @@ class _Writer:
                 return False
             if c.storage or c.compression:
                 return False  # sa.Column has neither: the rendered SQL says them
-            if c.identity and len(f"{t.id.name}_{c.name}_seq".encode()) > 63:
+            if c.identity and len(sequence_name(t.id.name, c.name).encode()) > 63:
                 return False  # the sequence would not get the name the SQL gives it
         return True
 

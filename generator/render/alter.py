@@ -9,7 +9,7 @@ import dataclasses
 
 from ..ir.model import CheckConstraint, EnumIR, GrantIR, KeyConstraint, Obj, TableIR
 from ..ir.partitions import kept_partitions
-from ..ir.serial import serial_base
+from ..ir.serial import sequence_name, serial_base
 from ..kinds import Kind, kind_def
 from ..plan import Op
 from ..plan.ops import AlterColumn, ColumnChanges, EnumChange, ReplaceCheck
@@ -137,7 +137,7 @@ def table_derived_grants(op: Op) -> list[str]:
     had = {c.name for c in old.columns if c.identity or serial_base(c.type)}
     for c in new.columns:
         if (c.renamed_from if c.renamed_from in had else c.name) in had and (c.identity or serial_base(c.type)):
-            seq = quote_qualified(schema, f"{new.id.name}_{c.name}_seq")
+            seq = quote_qualified(schema, sequence_name(new.id.name, c.name))
             out += privilege_changes(Kind.SEQUENCE, schema, "SEQUENCE", seq, old.revoke_from, new.revoke_from,
                                      c.sequence_grants, c.sequence_grants)
     if op.half is not None:

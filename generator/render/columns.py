@@ -4,7 +4,7 @@ sequence options, and TOAST storage."""
 from __future__ import annotations
 
 from ..ir.model import Column, SequenceIR, TableIR
-from ..ir.serial import column_type, effective_start, serial_base
+from ..ir.serial import column_type, effective_start, sequence_name, serial_base
 from ..quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
 
 
@@ -33,7 +33,7 @@ def column_sequence(table: TableIR, c: Column) -> str | None:
     """Quoted name of the sequence a column owns: ``table_column_seq`` for an identity or serial
     column, its ``owned_by`` sequence, else None."""
     if c.identity or serial_base(c.type):
-        return quote_qualified(table.id.schema, f"{table.id.name}_{c.name}_seq")
+        return quote_qualified(table.id.schema, sequence_name(table.id.name, c.name))
     if c.owned_sequence is not None:
         return quote_qualified(table.id.schema, c.owned_sequence)
     return None

@@ -13,6 +13,7 @@ from jinja2.filters import do_indent
 from ..errors import SchemagenError, TemplateError
 from ..ir.ids import ObjectId
 from ..ir.model import FunctionIR, TableIR, ViewIR
+from ..ir.serial import sequence_name
 from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
 from ..stamp import builtin_templates
@@ -146,7 +147,8 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, function_body=function_body, collation=collation,
-        identity_sequence=identity_sequence, view_options=view_options, indent_each=indent_each,
+        identity_sequence=identity_sequence, sequence_name=sequence_name, view_options=view_options,
+        indent_each=indent_each,
     )
     env.filters.update(MARKDOWN_FILTERS)
     env.filters.update(ALTER_FILTERS)
@@ -237,7 +239,7 @@ def table_constraints(table: TableIR) -> list[dict[str, str | None]]:
 
 def identity_sequence(table: TableIR, column: str) -> str:
     """Quoted name of the sequence behind an identity column: ``table_column_seq`` in the table's schema."""
-    return quote_qualified(table.id.schema, f"{table.id.name}_{column}_seq")
+    return quote_qualified(table.id.schema, sequence_name(table.id.name, column))
 
 
 def view_options(view: ViewIR) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...ir.names import constraint_name
+from ...ir.serial import sequence_name
 from ...ir.sql import expression_refs
 from ...sqlan.constraints import exclusion_parts
 from ..catalog import Catalog, not_extension_member, qualified
@@ -149,7 +150,7 @@ def _serial_shaped(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> bool:
     from .sequence import default_bounds
 
     low, high = default_bounds(s["type"], s["increment"])
-    return (s["schema"], s["name"], s["type"]) == (t["schema"], f"{t['name']}_{c['name']}_seq", c["type"]) \
+    return (s["schema"], s["name"], s["type"]) == (t["schema"], sequence_name(t["name"], c["name"]), c["type"]) \
         and (s["start"], s["increment"], s["min"], s["max"], s["cache"], s["cycle"]) == (low, 1, low, high, 1, False)
 
 
@@ -162,9 +163,9 @@ def _identity_sequence(cat: Catalog, t: dict[str, Any], c: dict[str, Any]) -> li
         cat.skip("column", where, "its identity sequence cannot be found")
         return []
     s = rows[0]
-    if (s["schema"], s["name"]) != (t["schema"], f"{t['name']}_{c['name']}_seq"):
+    if (s["schema"], s["name"]) != (t["schema"], sequence_name(t["name"], c["name"])):
         cat.skip("column", where, f"identity sequence {qualified(s['schema'], s['name'])} is not named "
-                                  f"{t['name']}_{c['name']}_seq")
+                                  f"{sequence_name(t['name'], c['name'])}")
     from .sequence import default_bounds
 
     low, high = default_bounds(s["type"], s["increment"])
