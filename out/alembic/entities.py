@@ -126,28 +126,6 @@ select u.id
 $$""",
 )
 
-private_current_user_is_admin = PGFunction(
-    schema="private",
-    signature="current_user_is_admin()",
-    definition="""RETURNS boolean
-LANGUAGE plpgsql
-STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-begin
-  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned again
-  -- at every call before PostgreSQL 18 (6 more buffers per policy helper on 15)
-  return (
-    select u.role in ('owner', 'admin')
-      from public.users u
-      join public.tenants t on t.id = u.tenant_id
-     where u.auth_id = (select auth.uid())
-       and u.is_active
-       and t.is_active);
-end;
-$$""",
-)
-
 private_current_user_role = PGFunction(
     schema="private",
     signature="current_user_role()",
@@ -180,41 +158,20 @@ select c.id
 $$""",
 )
 
-private_policy_tenant_id = PGFunction(
+private_policy_scope = PGFunction(
     schema="private",
-    signature="policy_tenant_id()",
-    definition="""RETURNS uuid
+    signature="policy_scope()",
+    definition="""RETURNS uuid[]
 LANGUAGE plpgsql
 STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 begin
-  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned
-  -- again at every call before PostgreSQL 18 (6 more buffers per call on 15)
+  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned again
+  -- at every call before PostgreSQL 18 (6 more buffers per call on 15)
   return (
-    select u.tenant_id
-      from public.users u
-      join public.tenants t on t.id = u.tenant_id
-     where u.auth_id = (select auth.uid())
-       and u.is_active
-       and t.is_active);
-end;
-$$""",
-)
-
-private_policy_user_id = PGFunction(
-    schema="private",
-    signature="policy_user_id()",
-    definition="""RETURNS uuid
-LANGUAGE plpgsql
-STABLE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-begin
-  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned
-  -- again at every call before PostgreSQL 18 (6 more buffers per call on 15)
-  return (
-    select u.id
+    select case when u.role in ('owner', 'admin') then array[u.tenant_id]
+                else array[u.tenant_id, u.id] end
       from public.users u
       join public.tenants t on t.id = u.tenant_id
      where u.auth_id = (select auth.uid())
@@ -458,9 +415,9 @@ public_conversations_users_read_visible_conversations = PGPolicy(
     definition="""AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end)""",
+    USING ((case (select private.policy_scope())
+           when array[tenant_id] then true
+           when array[tenant_id, user_id] then true end) is not null)""",
 )
 
 public_conversations_users_update_their_own_conversations = PGPolicy(
@@ -515,9 +472,9 @@ public_feedback_users_read_visible_feedback = PGPolicy(
     definition="""AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end)""",
+    USING ((case (select private.policy_scope())
+           when array[tenant_id] then true
+           when array[tenant_id, user_id] then true end) is not null)""",
 )
 
 public_messages_users_add_their_own_messages = PGPolicy(
@@ -561,9 +518,9 @@ public_messages_users_read_messages_of_visible_conversations = PGPolicy(
     definition="""AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end)""",
+    USING ((case (select private.policy_scope())
+           when array[tenant_id] then true
+           when array[tenant_id, user_id] then true end) is not null)""",
 )
 
 public_tenants_members_read_their_own_tenant = PGPolicy(
@@ -583,9 +540,9 @@ public_usage_metrics_users_read_visible_usage = PGPolicy(
     definition="""AS PERMISSIVE
     FOR SELECT
     TO authenticated
-    USING (case when (select private.current_user_is_admin())
-             then tenant_id = (select private.policy_tenant_id())
-             else user_id = (select private.policy_user_id()) end)""",
+    USING ((case (select private.policy_scope())
+           when array[tenant_id] then true
+           when array[tenant_id, user_id] then true end) is not null)""",
 )
 
 public_users_members_read_their_tenant_s_users = PGPolicy(
@@ -619,11 +576,9 @@ ENTITIES: list[ReplaceableEntity] = [
     public_touch_conversation_updated_at,
     private_current_tenant_id,
     private_current_user_id,
-    private_current_user_is_admin,
     private_current_user_role,
     private_own_conversation_ids,
-    private_policy_tenant_id,
-    private_policy_user_id,
+    private_policy_scope,
     private_visible_user_ids,
     private_visible_conversation_ids,
     public_increment_usage_metrics,

@@ -6,6 +6,142 @@
 SET lock_timeout = '5s';
 SET statement_timeout = '1h';
 
+BEGIN;
+
+-- drop policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+DROP POLICY "users read visible usage" ON public.usage_metrics;
+
+-- drop policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+DROP POLICY "users read messages of visible conversations" ON public.messages;
+
+-- drop policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+DROP POLICY "users read visible feedback" ON public.feedback;
+
+-- drop policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+DROP POLICY "users read visible conversations" ON public.conversations;
+
+-- drop function private.policy_scope()
+-- lock: no table lock; no rewrite
+DROP FUNCTION private.policy_scope();
+
+-- create function private.current_user_is_admin()
+-- lock: no table lock; no rewrite
+CREATE FUNCTION private.current_user_is_admin()
+RETURNS boolean
+LANGUAGE plpgsql
+STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+begin
+  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned again
+  -- at every call before PostgreSQL 18 (6 more buffers per policy helper on 15)
+  return (
+    select u.role in ('owner', 'admin')
+      from public.users u
+      join public.tenants t on t.id = u.tenant_id
+     where u.auth_id = (select auth.uid())
+       and u.is_active
+       and t.is_active);
+end;
+$$;
+COMMENT ON FUNCTION private.current_user_is_admin() IS 'RLS helper; true when the current user is an owner or admin of an active tenant.';
+REVOKE ALL ON FUNCTION private.current_user_is_admin() FROM PUBLIC, anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION private.current_user_is_admin() TO authenticated;
+
+-- create function private.policy_tenant_id()
+-- lock: no table lock; no rewrite
+CREATE FUNCTION private.policy_tenant_id()
+RETURNS uuid
+LANGUAGE plpgsql
+STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+begin
+  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned
+  -- again at every call before PostgreSQL 18 (6 more buffers per call on 15)
+  return (
+    select u.tenant_id
+      from public.users u
+      join public.tenants t on t.id = u.tenant_id
+     where u.auth_id = (select auth.uid())
+       and u.is_active
+       and t.is_active);
+end;
+$$;
+COMMENT ON FUNCTION private.policy_tenant_id() IS 'RLS helper; tenant of the current active user in an active tenant, else NULL.';
+REVOKE ALL ON FUNCTION private.policy_tenant_id() FROM PUBLIC, anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION private.policy_tenant_id() TO authenticated;
+
+-- create function private.policy_user_id()
+-- lock: no table lock; no rewrite
+CREATE FUNCTION private.policy_user_id()
+RETURNS uuid
+LANGUAGE plpgsql
+STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+begin
+  -- PL/pgSQL keeps this query's plan for the session; an SQL function is planned
+  -- again at every call before PostgreSQL 18 (6 more buffers per call on 15)
+  return (
+    select u.id
+      from public.users u
+      join public.tenants t on t.id = u.tenant_id
+     where u.auth_id = (select auth.uid())
+       and u.is_active
+       and t.is_active);
+end;
+$$;
+COMMENT ON FUNCTION private.policy_user_id() IS 'RLS helper; id of the active users row of auth.uid() in an active tenant, else NULL.';
+REVOKE ALL ON FUNCTION private.policy_user_id() FROM PUBLIC, anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION private.policy_user_id() TO authenticated;
+
+-- create policy public.conversations."users read visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.conversations (brief); no rewrite
+CREATE POLICY "users read visible conversations" ON public.conversations
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- create policy public.feedback."users read visible feedback"
+-- lock: ACCESS EXCLUSIVE on public.feedback (brief); no rewrite
+CREATE POLICY "users read visible feedback" ON public.feedback
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- create policy public.messages."users read messages of visible conversations"
+-- lock: ACCESS EXCLUSIVE on public.messages (brief); no rewrite
+CREATE POLICY "users read messages of visible conversations" ON public.messages
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+-- create policy public.usage_metrics."users read visible usage"
+-- lock: ACCESS EXCLUSIVE on public.usage_metrics (brief); no rewrite
+CREATE POLICY "users read visible usage" ON public.usage_metrics
+    AS PERMISSIVE
+    FOR SELECT
+    TO authenticated
+    USING (case when (select private.current_user_is_admin())
+             then tenant_id = (select private.policy_tenant_id())
+             else user_id = (select private.policy_user_id()) end);
+
+COMMIT;
+
 -- drop index public.usage_metrics_user_id_date_idx (outside a transaction: CONCURRENTLY)
 -- lock: SHARE UPDATE EXCLUSIVE on public.usage_metrics (CONCURRENTLY: reads and writes go on); no rewrite
 DROP INDEX CONCURRENTLY public.usage_metrics_user_id_date_idx;

@@ -80,287 +80,287 @@ BEGIN
 END
 $schemagen$;
 
--- an admin reads a member's conversation by id (schema.yaml:1953:13): acme_admin expects rows [acme_member_sql]
+-- an admin reads a member's conversation by id (schema.yaml:1924:13): acme_admin expects rows [acme_member_sql]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations" WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded'') q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_sql'')', 'an admin reads a member''s conversation by id (schema.yaml:1953:13)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations" WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded'') q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_sql'')', 'an admin reads a member''s conversation by id (schema.yaml:1924:13)');
 RESET ROLE;
 
--- a member cannot read the owner's conversation by id (schema.yaml:1958:13): acme_member expects rows []
+-- a member cannot read the owner's conversation by id (schema.yaml:1929:13): acme_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations" WHERE "id" = ''218c1790-826f-5285-b202-3f03cf6df23f'') q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'a member cannot read the owner''s conversation by id (schema.yaml:1958:13)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations" WHERE "id" = ''218c1790-826f-5285-b202-3f03cf6df23f'') q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'a member cannot read the owner''s conversation by id (schema.yaml:1929:13)');
 RESET ROLE;
 
--- conversations/select/acme_owner (schema.yaml:1638:7): acme_owner expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing]
+-- conversations/select/acme_owner (schema.yaml:1609:7): acme_owner expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing'')', 'conversations/select/acme_owner (schema.yaml:1638:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing'')', 'conversations/select/acme_owner (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/acme_admin (schema.yaml:1638:7): acme_admin expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing]
+-- conversations/select/acme_admin (schema.yaml:1609:7): acme_admin expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing'')', 'conversations/select/acme_admin (schema.yaml:1638:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing'')', 'conversations/select/acme_admin (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/acme_member (schema.yaml:1638:7): acme_member expects rows [acme_member_archived, acme_member_sql]
+-- conversations/select/acme_member (schema.yaml:1609:7): acme_member expects rows [acme_member_archived, acme_member_sql]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_archived''), (''acme_member_sql'')', 'conversations/select/acme_member (schema.yaml:1638:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_archived''), (''acme_member_sql'')', 'conversations/select/acme_member (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/globex_owner (schema.yaml:1638:7): globex_owner expects rows [globex_member_notes, globex_owner_report]
+-- conversations/select/globex_owner (schema.yaml:1609:7): globex_owner expects rows [globex_member_notes, globex_owner_report]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_notes''), (''globex_owner_report'')', 'conversations/select/globex_owner (schema.yaml:1638:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_notes''), (''globex_owner_report'')', 'conversations/select/globex_owner (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/globex_member (schema.yaml:1638:7): globex_member expects rows []
+-- conversations/select/globex_member (schema.yaml:1609:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/globex_member (schema.yaml:1638:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/globex_member (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/initech_owner (schema.yaml:1638:7): initech_owner expects rows []
+-- conversations/select/initech_owner (schema.yaml:1609:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/initech_owner (schema.yaml:1638:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/initech_owner (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/stranger (schema.yaml:1638:7): stranger expects rows []
+-- conversations/select/stranger (schema.yaml:1609:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/stranger (schema.yaml:1638:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'conversations/select/stranger (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/anon (schema.yaml:1638:7): anon expects denied (42501)
+-- conversations/select/anon (schema.yaml:1609:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."conversations"', '42501', NULL, 'conversations/select/anon (schema.yaml:1638:7)');
+SELECT throws_ok('SELECT * FROM "public"."conversations"', '42501', NULL, 'conversations/select/anon (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/select/service (schema.yaml:1638:7): service expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing, globex_member_notes, globex_owner_report, initech_owner_tps]
+-- conversations/select/service (schema.yaml:1609:7): service expects rows [acme_admin_onboarding, acme_member_archived, acme_member_sql, acme_owner_pricing, globex_member_notes, globex_owner_report, initech_owner_tps]
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing''), (''globex_member_notes''), (''globex_owner_report''), (''initech_owner_tps'')', 'conversations/select/service (schema.yaml:1638:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."conversations") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.conversations'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding''), (''acme_member_archived''), (''acme_member_sql''), (''acme_owner_pricing''), (''globex_member_notes''), (''globex_owner_report''), (''initech_owner_tps'')', 'conversations/select/service (schema.yaml:1609:7)');
 RESET ROLE;
 
--- conversations/insert/for acme_member/acme_member (schema.yaml:1647:7): acme_member expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member/acme_member (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/acme_member (schema.yaml:1618:7): acme_member expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member/acme_member (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/acme_owner (schema.yaml:1647:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/acme_owner (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/acme_owner (schema.yaml:1618:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/acme_owner (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/acme_admin (schema.yaml:1647:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/acme_admin (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/acme_admin (schema.yaml:1618:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/acme_admin (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/globex_owner (schema.yaml:1647:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/globex_owner (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/globex_owner (schema.yaml:1618:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/globex_owner (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/globex_member (schema.yaml:1647:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/globex_member (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/globex_member (schema.yaml:1618:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/globex_member (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/initech_owner (schema.yaml:1647:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/initech_owner (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/initech_owner (schema.yaml:1618:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/initech_owner (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/stranger (schema.yaml:1647:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/stranger (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/stranger (schema.yaml:1618:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/stranger (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/anon (schema.yaml:1647:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/anon (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/anon (schema.yaml:1618:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member/anon (schema.yaml:1618:7)');
 
--- conversations/insert/for acme_member/service (schema.yaml:1647:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member/service (schema.yaml:1647:7)');
+-- conversations/insert/for acme_member/service (schema.yaml:1618:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member/service (schema.yaml:1618:7)');
 
--- conversations/insert/for globex_owner/globex_owner (schema.yaml:1655:7): globex_owner expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for globex_owner/globex_owner (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/globex_owner (schema.yaml:1626:7): globex_owner expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for globex_owner/globex_owner (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/acme_owner (schema.yaml:1655:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_owner (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/acme_owner (schema.yaml:1626:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_owner (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/acme_admin (schema.yaml:1655:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_admin (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/acme_admin (schema.yaml:1626:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_admin (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/acme_member (schema.yaml:1655:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_member (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/acme_member (schema.yaml:1626:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/acme_member (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/globex_member (schema.yaml:1655:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/globex_member (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/globex_member (schema.yaml:1626:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/globex_member (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/initech_owner (schema.yaml:1655:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/initech_owner (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/initech_owner (schema.yaml:1626:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/initech_owner (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/stranger (schema.yaml:1655:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/stranger (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/stranger (schema.yaml:1626:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/stranger (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/anon (schema.yaml:1655:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/anon (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/anon (schema.yaml:1626:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for globex_owner/anon (schema.yaml:1626:7)');
 
--- conversations/insert/for globex_owner/service (schema.yaml:1655:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for globex_owner/service (schema.yaml:1655:7)');
+-- conversations/insert/for globex_owner/service (schema.yaml:1626:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''90419f28-5992-5b1a-b3d1-cf60270e4822'', ''New chat'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for globex_owner/service (schema.yaml:1626:7)');
 
--- conversations/insert/for acme_member in globex/acme_owner (schema.yaml:1663:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_owner (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/acme_owner (schema.yaml:1634:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_owner (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/acme_admin (schema.yaml:1663:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_admin (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/acme_admin (schema.yaml:1634:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_admin (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/acme_member (schema.yaml:1663:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_member (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/acme_member (schema.yaml:1634:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/acme_member (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/globex_owner (schema.yaml:1663:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/globex_owner (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/globex_owner (schema.yaml:1634:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/globex_owner (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/globex_member (schema.yaml:1663:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/globex_member (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/globex_member (schema.yaml:1634:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/globex_member (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/initech_owner (schema.yaml:1663:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/initech_owner (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/initech_owner (schema.yaml:1634:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/initech_owner (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/stranger (schema.yaml:1663:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/stranger (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/stranger (schema.yaml:1634:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/stranger (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/anon (schema.yaml:1663:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/anon (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/anon (schema.yaml:1634:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for acme_member in globex/anon (schema.yaml:1634:7)');
 
--- conversations/insert/for acme_member in globex/service (schema.yaml:1663:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member in globex/service (schema.yaml:1663:7)');
+-- conversations/insert/for acme_member in globex/service (schema.yaml:1634:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''Smuggled'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for acme_member in globex/service (schema.yaml:1634:7)');
 
--- conversations/insert/for the inactive user/acme_owner (schema.yaml:1670:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_owner (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/acme_owner (schema.yaml:1641:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_owner (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/acme_admin (schema.yaml:1670:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_admin (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/acme_admin (schema.yaml:1641:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_admin (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/acme_member (schema.yaml:1670:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_member (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/acme_member (schema.yaml:1641:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/acme_member (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/globex_owner (schema.yaml:1670:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/globex_owner (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/globex_owner (schema.yaml:1641:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/globex_owner (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/globex_member (schema.yaml:1670:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/globex_member (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/globex_member (schema.yaml:1641:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/globex_member (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/initech_owner (schema.yaml:1670:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/initech_owner (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/initech_owner (schema.yaml:1641:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/initech_owner (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/stranger (schema.yaml:1670:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/stranger (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/stranger (schema.yaml:1641:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/stranger (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/anon (schema.yaml:1670:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/anon (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/anon (schema.yaml:1641:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/insert/for the inactive user/anon (schema.yaml:1641:7)');
 
--- conversations/insert/for the inactive user/service (schema.yaml:1670:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for the inactive user/service (schema.yaml:1670:7)');
+-- conversations/insert/for the inactive user/service (schema.yaml:1641:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."conversations" ("tenant_id", "user_id", "title") VALUES (''0ca37286-d1d2-5df8-96d7-4e86fe215424'', ''59e03f11-ee46-5146-9388-0c89fbd9d0cd'', ''Still here?'')', 'write', NULL, NULL, NULL), 'count 1', 'conversations/insert/for the inactive user/service (schema.yaml:1641:7)');
 
--- conversations/update/acme_owner (schema.yaml:1677:7): acme_owner expects rows [acme_owner_pricing]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_owner_pricing', 'conversations/update/acme_owner (schema.yaml:1677:7)');
+-- conversations/update/acme_owner (schema.yaml:1648:7): acme_owner expects rows [acme_owner_pricing]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_owner_pricing', 'conversations/update/acme_owner (schema.yaml:1648:7)');
 
--- conversations/update/acme_admin (schema.yaml:1677:7): acme_admin expects rows [acme_admin_onboarding]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_admin_onboarding', 'conversations/update/acme_admin (schema.yaml:1677:7)');
+-- conversations/update/acme_admin (schema.yaml:1648:7): acme_admin expects rows [acme_admin_onboarding]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_admin_onboarding', 'conversations/update/acme_admin (schema.yaml:1648:7)');
 
--- conversations/update/acme_member (schema.yaml:1677:7): acme_member expects rows [acme_member_archived, acme_member_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_archived,acme_member_sql', 'conversations/update/acme_member (schema.yaml:1677:7)');
+-- conversations/update/acme_member (schema.yaml:1648:7): acme_member expects rows [acme_member_archived, acme_member_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_archived,acme_member_sql', 'conversations/update/acme_member (schema.yaml:1648:7)');
 
--- conversations/update/globex_owner (schema.yaml:1677:7): globex_owner expects rows [globex_owner_report]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows globex_owner_report', 'conversations/update/globex_owner (schema.yaml:1677:7)');
+-- conversations/update/globex_owner (schema.yaml:1648:7): globex_owner expects rows [globex_owner_report]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows globex_owner_report', 'conversations/update/globex_owner (schema.yaml:1648:7)');
 
--- conversations/update/globex_member (schema.yaml:1677:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/globex_member (schema.yaml:1677:7)');
+-- conversations/update/globex_member (schema.yaml:1648:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/globex_member (schema.yaml:1648:7)');
 
--- conversations/update/initech_owner (schema.yaml:1677:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/initech_owner (schema.yaml:1677:7)');
+-- conversations/update/initech_owner (schema.yaml:1648:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/initech_owner (schema.yaml:1648:7)');
 
--- conversations/update/stranger (schema.yaml:1677:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/stranger (schema.yaml:1677:7)');
+-- conversations/update/stranger (schema.yaml:1648:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/update/stranger (schema.yaml:1648:7)');
 
--- conversations/update/anon (schema.yaml:1677:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/anon (schema.yaml:1677:7)');
+-- conversations/update/anon (schema.yaml:1648:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/anon (schema.yaml:1648:7)');
 
--- conversations/update/service (schema.yaml:1677:7): service expects 7 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', NULL, NULL, NULL), 'count 7', 'conversations/update/service (schema.yaml:1677:7)');
+-- conversations/update/service (schema.yaml:1648:7): service expects 7 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "title" = ''Renamed'', "is_archived" = true', 'write', NULL, NULL, NULL), 'count 7', 'conversations/update/service (schema.yaml:1648:7)');
 
--- conversations/update/move to another tenant/acme_owner (schema.yaml:1687:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_owner (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/acme_owner (schema.yaml:1658:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_owner (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/acme_admin (schema.yaml:1687:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_admin (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/acme_admin (schema.yaml:1658:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_admin (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/acme_member (schema.yaml:1687:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_member (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/acme_member (schema.yaml:1658:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/acme_member (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/globex_owner (schema.yaml:1687:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/globex_owner (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/globex_owner (schema.yaml:1658:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/globex_owner (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/globex_member (schema.yaml:1687:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/globex_member (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/globex_member (schema.yaml:1658:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/globex_member (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/initech_owner (schema.yaml:1687:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/initech_owner (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/initech_owner (schema.yaml:1658:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/initech_owner (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/stranger (schema.yaml:1687:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/stranger (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/stranger (schema.yaml:1658:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/stranger (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/anon (schema.yaml:1687:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/anon (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/anon (schema.yaml:1658:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another tenant/anon (schema.yaml:1658:7)');
 
--- conversations/update/move to another tenant/service (schema.yaml:1687:7): service expects error foreign_key_violation
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 23503', 'conversations/update/move to another tenant/service (schema.yaml:1687:7)');
+-- conversations/update/move to another tenant/service (schema.yaml:1658:7): service expects error foreign_key_violation
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 23503', 'conversations/update/move to another tenant/service (schema.yaml:1658:7)');
 
--- conversations/update/move to another user/acme_owner (schema.yaml:1695:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_owner (schema.yaml:1695:7)');
+-- conversations/update/move to another user/acme_owner (schema.yaml:1666:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_owner (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/acme_admin (schema.yaml:1695:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_admin (schema.yaml:1695:7)');
+-- conversations/update/move to another user/acme_admin (schema.yaml:1666:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_admin (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/acme_member (schema.yaml:1695:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_member (schema.yaml:1695:7)');
+-- conversations/update/move to another user/acme_member (schema.yaml:1666:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/acme_member (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/globex_owner (schema.yaml:1695:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/globex_owner (schema.yaml:1695:7)');
+-- conversations/update/move to another user/globex_owner (schema.yaml:1666:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/globex_owner (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/globex_member (schema.yaml:1695:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/globex_member (schema.yaml:1695:7)');
+-- conversations/update/move to another user/globex_member (schema.yaml:1666:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/globex_member (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/initech_owner (schema.yaml:1695:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/initech_owner (schema.yaml:1695:7)');
+-- conversations/update/move to another user/initech_owner (schema.yaml:1666:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/initech_owner (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/stranger (schema.yaml:1695:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/stranger (schema.yaml:1695:7)');
+-- conversations/update/move to another user/stranger (schema.yaml:1666:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/stranger (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/anon (schema.yaml:1695:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/anon (schema.yaml:1695:7)');
+-- conversations/update/move to another user/anon (schema.yaml:1666:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/update/move to another user/anon (schema.yaml:1666:7)');
 
--- conversations/update/move to another user/service (schema.yaml:1695:7): service expects rows [acme_member_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_sql', 'conversations/update/move to another user/service (schema.yaml:1695:7)');
+-- conversations/update/move to another user/service (schema.yaml:1666:7): service expects rows [acme_member_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."conversations" SET "user_id" = ''95cdbd1d-61f7-5a14-b414-3e0fd4780c8d'' WHERE "id" = ''d28686d3-dbce-50b6-b997-d2592f060ded''', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_sql', 'conversations/update/move to another user/service (schema.yaml:1666:7)');
 
--- conversations/delete/acme_owner (schema.yaml:1703:7): acme_owner expects rows [acme_owner_pricing]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_owner_pricing', 'conversations/delete/acme_owner (schema.yaml:1703:7)');
+-- conversations/delete/acme_owner (schema.yaml:1674:7): acme_owner expects rows [acme_owner_pricing]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_owner_pricing', 'conversations/delete/acme_owner (schema.yaml:1674:7)');
 
--- conversations/delete/acme_admin (schema.yaml:1703:7): acme_admin expects rows [acme_admin_onboarding]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_admin_onboarding', 'conversations/delete/acme_admin (schema.yaml:1703:7)');
+-- conversations/delete/acme_admin (schema.yaml:1674:7): acme_admin expects rows [acme_admin_onboarding]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_admin_onboarding', 'conversations/delete/acme_admin (schema.yaml:1674:7)');
 
--- conversations/delete/acme_member (schema.yaml:1703:7): acme_member expects rows [acme_member_archived, acme_member_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_archived,acme_member_sql', 'conversations/delete/acme_member (schema.yaml:1703:7)');
+-- conversations/delete/acme_member (schema.yaml:1674:7): acme_member expects rows [acme_member_archived, acme_member_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows acme_member_archived,acme_member_sql', 'conversations/delete/acme_member (schema.yaml:1674:7)');
 
--- conversations/delete/globex_owner (schema.yaml:1703:7): globex_owner expects rows [globex_owner_report]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows globex_owner_report', 'conversations/delete/globex_owner (schema.yaml:1703:7)');
+-- conversations/delete/globex_owner (schema.yaml:1674:7): globex_owner expects rows [globex_owner_report]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows globex_owner_report', 'conversations/delete/globex_owner (schema.yaml:1674:7)');
 
--- conversations/delete/globex_member (schema.yaml:1703:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/globex_member (schema.yaml:1703:7)');
+-- conversations/delete/globex_member (schema.yaml:1674:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/globex_member (schema.yaml:1674:7)');
 
--- conversations/delete/initech_owner (schema.yaml:1703:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/initech_owner (schema.yaml:1703:7)');
+-- conversations/delete/initech_owner (schema.yaml:1674:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/initech_owner (schema.yaml:1674:7)');
 
--- conversations/delete/stranger (schema.yaml:1703:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/stranger (schema.yaml:1703:7)');
+-- conversations/delete/stranger (schema.yaml:1674:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."conversations"', 'write', '"public"."conversations"', 'table public.conversations', '"id"::text'), 'rows ', 'conversations/delete/stranger (schema.yaml:1674:7)');
 
--- conversations/delete/anon (schema.yaml:1703:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."conversations"', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/delete/anon (schema.yaml:1703:7)');
+-- conversations/delete/anon (schema.yaml:1674:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."conversations"', 'write', NULL, NULL, NULL), 'error 42501', 'conversations/delete/anon (schema.yaml:1674:7)');
 
--- conversations/delete/service (schema.yaml:1703:7): service expects 7 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."conversations"', 'write', NULL, NULL, NULL), 'count 7', 'conversations/delete/service (schema.yaml:1703:7)');
+-- conversations/delete/service (schema.yaml:1674:7): service expects 7 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."conversations"', 'write', NULL, NULL, NULL), 'count 7', 'conversations/delete/service (schema.yaml:1674:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

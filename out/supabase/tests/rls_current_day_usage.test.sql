@@ -79,140 +79,140 @@ BEGIN
 END
 $schemagen$;
 
--- current_day_usage/select/acme_owner (schema.yaml:1871:7): acme_owner expects rows [acme_admin]
+-- current_day_usage/select/acme_owner (schema.yaml:1842:7): acme_owner expects rows [acme_admin]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin'')', 'current_day_usage/select/acme_owner (schema.yaml:1871:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin'')', 'current_day_usage/select/acme_owner (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/acme_admin (schema.yaml:1871:7): acme_admin expects rows [acme_admin]
+-- current_day_usage/select/acme_admin (schema.yaml:1842:7): acme_admin expects rows [acme_admin]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin'')', 'current_day_usage/select/acme_admin (schema.yaml:1871:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin'')', 'current_day_usage/select/acme_admin (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/acme_member (schema.yaml:1871:7): acme_member expects rows []
+-- current_day_usage/select/acme_member (schema.yaml:1842:7): acme_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/acme_member (schema.yaml:1871:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/acme_member (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/globex_member (schema.yaml:1871:7): globex_member expects rows []
+-- current_day_usage/select/globex_member (schema.yaml:1842:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/globex_member (schema.yaml:1871:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/globex_member (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/initech_owner (schema.yaml:1871:7): initech_owner expects rows []
+-- current_day_usage/select/initech_owner (schema.yaml:1842:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/initech_owner (schema.yaml:1871:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/initech_owner (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/stranger (schema.yaml:1871:7): stranger expects rows []
+-- current_day_usage/select/stranger (schema.yaml:1842:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/stranger (schema.yaml:1871:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'current_day_usage/select/stranger (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/globex_owner (schema.yaml:1871:7): globex_owner expects rows [globex_owner]
+-- current_day_usage/select/globex_owner (schema.yaml:1842:7): globex_owner expects rows [globex_owner]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_owner'')', 'current_day_usage/select/globex_owner (schema.yaml:1871:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_owner'')', 'current_day_usage/select/globex_owner (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/anon (schema.yaml:1871:7): anon expects denied (42501)
+-- current_day_usage/select/anon (schema.yaml:1842:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."current_day_usage"', '42501', NULL, 'current_day_usage/select/anon (schema.yaml:1871:7)');
+SELECT throws_ok('SELECT * FROM "public"."current_day_usage"', '42501', NULL, 'current_day_usage/select/anon (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/select/service (schema.yaml:1871:7): service expects rows [acme_admin, globex_owner]
+-- current_day_usage/select/service (schema.yaml:1842:7): service expects rows [acme_admin, globex_owner]
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''globex_owner'')', 'current_day_usage/select/service (schema.yaml:1871:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."user_id"::text) AS pk FROM (SELECT * FROM "public"."current_day_usage") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''globex_owner'')', 'current_day_usage/select/service (schema.yaml:1842:7)');
 RESET ROLE;
 
--- current_day_usage/insert/acme_owner (schema.yaml:1879:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_owner (schema.yaml:1879:7)');
+-- current_day_usage/insert/acme_owner (schema.yaml:1850:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_owner (schema.yaml:1850:7)');
 
--- current_day_usage/insert/acme_admin (schema.yaml:1879:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_admin (schema.yaml:1879:7)');
+-- current_day_usage/insert/acme_admin (schema.yaml:1850:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_admin (schema.yaml:1850:7)');
 
--- current_day_usage/insert/acme_member (schema.yaml:1879:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_member (schema.yaml:1879:7)');
+-- current_day_usage/insert/acme_member (schema.yaml:1850:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/acme_member (schema.yaml:1850:7)');
 
--- current_day_usage/insert/globex_owner (schema.yaml:1879:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/globex_owner (schema.yaml:1879:7)');
+-- current_day_usage/insert/globex_owner (schema.yaml:1850:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/globex_owner (schema.yaml:1850:7)');
 
--- current_day_usage/insert/globex_member (schema.yaml:1879:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/globex_member (schema.yaml:1879:7)');
+-- current_day_usage/insert/globex_member (schema.yaml:1850:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/globex_member (schema.yaml:1850:7)');
 
--- current_day_usage/insert/initech_owner (schema.yaml:1879:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/initech_owner (schema.yaml:1879:7)');
+-- current_day_usage/insert/initech_owner (schema.yaml:1850:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/initech_owner (schema.yaml:1850:7)');
 
--- current_day_usage/insert/stranger (schema.yaml:1879:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/stranger (schema.yaml:1879:7)');
+-- current_day_usage/insert/stranger (schema.yaml:1850:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/stranger (schema.yaml:1850:7)');
 
--- current_day_usage/insert/anon (schema.yaml:1879:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/anon (schema.yaml:1879:7)');
+-- current_day_usage/insert/anon (schema.yaml:1850:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/anon (schema.yaml:1850:7)');
 
--- current_day_usage/insert/service (schema.yaml:1879:7): service expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/service (schema.yaml:1879:7)');
+-- current_day_usage/insert/service (schema.yaml:1850:7): service expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."current_day_usage" ("tenant_id", "user_id", "date") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date))', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/insert/service (schema.yaml:1850:7)');
 
--- current_day_usage/update/acme_owner (schema.yaml:1884:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_owner (schema.yaml:1884:7)');
+-- current_day_usage/update/acme_owner (schema.yaml:1855:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_owner (schema.yaml:1855:7)');
 
--- current_day_usage/update/acme_admin (schema.yaml:1884:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_admin (schema.yaml:1884:7)');
+-- current_day_usage/update/acme_admin (schema.yaml:1855:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_admin (schema.yaml:1855:7)');
 
--- current_day_usage/update/acme_member (schema.yaml:1884:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_member (schema.yaml:1884:7)');
+-- current_day_usage/update/acme_member (schema.yaml:1855:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/acme_member (schema.yaml:1855:7)');
 
--- current_day_usage/update/globex_owner (schema.yaml:1884:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/globex_owner (schema.yaml:1884:7)');
+-- current_day_usage/update/globex_owner (schema.yaml:1855:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/globex_owner (schema.yaml:1855:7)');
 
--- current_day_usage/update/globex_member (schema.yaml:1884:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/globex_member (schema.yaml:1884:7)');
+-- current_day_usage/update/globex_member (schema.yaml:1855:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/globex_member (schema.yaml:1855:7)');
 
--- current_day_usage/update/initech_owner (schema.yaml:1884:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/initech_owner (schema.yaml:1884:7)');
+-- current_day_usage/update/initech_owner (schema.yaml:1855:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/initech_owner (schema.yaml:1855:7)');
 
--- current_day_usage/update/stranger (schema.yaml:1884:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/stranger (schema.yaml:1884:7)');
+-- current_day_usage/update/stranger (schema.yaml:1855:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/stranger (schema.yaml:1855:7)');
 
--- current_day_usage/update/anon (schema.yaml:1884:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/anon (schema.yaml:1884:7)');
+-- current_day_usage/update/anon (schema.yaml:1855:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/anon (schema.yaml:1855:7)');
 
--- current_day_usage/update/service (schema.yaml:1884:7): service expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/service (schema.yaml:1884:7)');
+-- current_day_usage/update/service (schema.yaml:1855:7): service expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."current_day_usage" SET "request_count" = 99', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/update/service (schema.yaml:1855:7)');
 
--- current_day_usage/delete/acme_owner (schema.yaml:1887:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_owner (schema.yaml:1887:7)');
+-- current_day_usage/delete/acme_owner (schema.yaml:1858:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_owner (schema.yaml:1858:7)');
 
--- current_day_usage/delete/acme_admin (schema.yaml:1887:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_admin (schema.yaml:1887:7)');
+-- current_day_usage/delete/acme_admin (schema.yaml:1858:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_admin (schema.yaml:1858:7)');
 
--- current_day_usage/delete/acme_member (schema.yaml:1887:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_member (schema.yaml:1887:7)');
+-- current_day_usage/delete/acme_member (schema.yaml:1858:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/acme_member (schema.yaml:1858:7)');
 
--- current_day_usage/delete/globex_owner (schema.yaml:1887:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/globex_owner (schema.yaml:1887:7)');
+-- current_day_usage/delete/globex_owner (schema.yaml:1858:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/globex_owner (schema.yaml:1858:7)');
 
--- current_day_usage/delete/globex_member (schema.yaml:1887:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/globex_member (schema.yaml:1887:7)');
+-- current_day_usage/delete/globex_member (schema.yaml:1858:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/globex_member (schema.yaml:1858:7)');
 
--- current_day_usage/delete/initech_owner (schema.yaml:1887:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/initech_owner (schema.yaml:1887:7)');
+-- current_day_usage/delete/initech_owner (schema.yaml:1858:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/initech_owner (schema.yaml:1858:7)');
 
--- current_day_usage/delete/stranger (schema.yaml:1887:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/stranger (schema.yaml:1887:7)');
+-- current_day_usage/delete/stranger (schema.yaml:1858:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/stranger (schema.yaml:1858:7)');
 
--- current_day_usage/delete/anon (schema.yaml:1887:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/anon (schema.yaml:1887:7)');
+-- current_day_usage/delete/anon (schema.yaml:1858:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/anon (schema.yaml:1858:7)');
 
--- current_day_usage/delete/service (schema.yaml:1887:7): service expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/service (schema.yaml:1887:7)');
+-- current_day_usage/delete/service (schema.yaml:1858:7): service expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."current_day_usage"', 'write', NULL, NULL, NULL), 'error 42501', 'current_day_usage/delete/service (schema.yaml:1858:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -80,248 +80,248 @@ BEGIN
 END
 $schemagen$;
 
--- feedback/select/acme_owner (schema.yaml:1777:7): acme_owner expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql, acme_member_dislikes_sql, acme_member_likes_archived, acme_owner_likes_pricing]
+-- feedback/select/acme_owner (schema.yaml:1748:7): acme_owner expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql, acme_member_dislikes_sql, acme_member_likes_archived, acme_owner_likes_pricing]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_likes_onboarding''), (''acme_admin_likes_sql''), (''acme_member_dislikes_sql''), (''acme_member_likes_archived''), (''acme_owner_likes_pricing'')', 'feedback/select/acme_owner (schema.yaml:1777:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_likes_onboarding''), (''acme_admin_likes_sql''), (''acme_member_dislikes_sql''), (''acme_member_likes_archived''), (''acme_owner_likes_pricing'')', 'feedback/select/acme_owner (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/acme_admin (schema.yaml:1777:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql, acme_member_dislikes_sql, acme_member_likes_archived, acme_owner_likes_pricing]
+-- feedback/select/acme_admin (schema.yaml:1748:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql, acme_member_dislikes_sql, acme_member_likes_archived, acme_owner_likes_pricing]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_likes_onboarding''), (''acme_admin_likes_sql''), (''acme_member_dislikes_sql''), (''acme_member_likes_archived''), (''acme_owner_likes_pricing'')', 'feedback/select/acme_admin (schema.yaml:1777:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_likes_onboarding''), (''acme_admin_likes_sql''), (''acme_member_dislikes_sql''), (''acme_member_likes_archived''), (''acme_owner_likes_pricing'')', 'feedback/select/acme_admin (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/acme_member (schema.yaml:1777:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
+-- feedback/select/acme_member (schema.yaml:1748:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_dislikes_sql''), (''acme_member_likes_archived'')', 'feedback/select/acme_member (schema.yaml:1777:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_dislikes_sql''), (''acme_member_likes_archived'')', 'feedback/select/acme_member (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/globex_owner (schema.yaml:1777:7): globex_owner expects rows [globex_owner_dislikes_report]
+-- feedback/select/globex_owner (schema.yaml:1748:7): globex_owner expects rows [globex_owner_dislikes_report]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_owner_dislikes_report'')', 'feedback/select/globex_owner (schema.yaml:1777:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_owner_dislikes_report'')', 'feedback/select/globex_owner (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/globex_member (schema.yaml:1777:7): globex_member expects rows []
+-- feedback/select/globex_member (schema.yaml:1748:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/globex_member (schema.yaml:1777:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/globex_member (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/initech_owner (schema.yaml:1777:7): initech_owner expects rows []
+-- feedback/select/initech_owner (schema.yaml:1748:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/initech_owner (schema.yaml:1777:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/initech_owner (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/stranger (schema.yaml:1777:7): stranger expects rows []
+-- feedback/select/stranger (schema.yaml:1748:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/stranger (schema.yaml:1777:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."feedback") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.feedback'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'feedback/select/stranger (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/anon (schema.yaml:1777:7): anon expects denied (42501)
+-- feedback/select/anon (schema.yaml:1748:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."feedback"', '42501', NULL, 'feedback/select/anon (schema.yaml:1777:7)');
+SELECT throws_ok('SELECT * FROM "public"."feedback"', '42501', NULL, 'feedback/select/anon (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/select/service (schema.yaml:1777:7): service expects 7 rows
+-- feedback/select/service (schema.yaml:1748:7): service expects 7 rows
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."feedback") q', $$VALUES (7::bigint)$$, 'feedback/select/service (schema.yaml:1777:7)');
+SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."feedback") q', $$VALUES (7::bigint)$$, 'feedback/select/service (schema.yaml:1748:7)');
 RESET ROLE;
 
--- feedback/insert/acme_member on own message/acme_member (schema.yaml:1786:7): acme_member expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on own message/acme_member (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/acme_member (schema.yaml:1757:7): acme_member expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on own message/acme_member (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/acme_owner (schema.yaml:1786:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/acme_owner (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/acme_owner (schema.yaml:1757:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/acme_owner (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/acme_admin (schema.yaml:1786:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/acme_admin (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/acme_admin (schema.yaml:1757:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/acme_admin (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/globex_owner (schema.yaml:1786:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/globex_owner (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/globex_owner (schema.yaml:1757:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/globex_owner (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/globex_member (schema.yaml:1786:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/globex_member (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/globex_member (schema.yaml:1757:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/globex_member (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/initech_owner (schema.yaml:1786:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/initech_owner (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/initech_owner (schema.yaml:1757:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/initech_owner (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/stranger (schema.yaml:1786:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/stranger (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/stranger (schema.yaml:1757:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/stranger (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/anon (schema.yaml:1786:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/anon (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/anon (schema.yaml:1757:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on own message/anon (schema.yaml:1757:7)');
 
--- feedback/insert/acme_member on own message/service (schema.yaml:1786:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on own message/service (schema.yaml:1786:7)');
+-- feedback/insert/acme_member on own message/service (schema.yaml:1757:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''2be5c576-a6e6-5784-863e-35d303fe0e07'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on own message/service (schema.yaml:1757:7)');
 
--- feedback/insert/acme_owner on a member's message/acme_owner (schema.yaml:1794:7): acme_owner expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_owner on a member''s message/acme_owner (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/acme_owner (schema.yaml:1765:7): acme_owner expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_owner on a member''s message/acme_owner (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/acme_admin (schema.yaml:1794:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/acme_admin (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/acme_admin (schema.yaml:1765:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/acme_admin (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/acme_member (schema.yaml:1794:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/acme_member (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/acme_member (schema.yaml:1765:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/acme_member (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/globex_owner (schema.yaml:1794:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/globex_owner (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/globex_owner (schema.yaml:1765:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/globex_owner (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/globex_member (schema.yaml:1794:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/globex_member (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/globex_member (schema.yaml:1765:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/globex_member (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/initech_owner (schema.yaml:1794:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/initech_owner (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/initech_owner (schema.yaml:1765:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/initech_owner (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/stranger (schema.yaml:1794:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/stranger (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/stranger (schema.yaml:1765:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/stranger (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/anon (schema.yaml:1794:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/anon (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/anon (schema.yaml:1765:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_owner on a member''s message/anon (schema.yaml:1765:7)');
 
--- feedback/insert/acme_owner on a member's message/service (schema.yaml:1794:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_owner on a member''s message/service (schema.yaml:1794:7)');
+-- feedback/insert/acme_owner on a member's message/service (schema.yaml:1765:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating", "comment") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''70c1fdef-0468-59a6-a5c1-550477996bea'',  -1, ''Too short.'')', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_owner on a member''s message/service (schema.yaml:1765:7)');
 
--- feedback/insert/acme_member on a message they cannot see/acme_owner (schema.yaml:1802:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_owner (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/acme_owner (schema.yaml:1773:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_owner (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/acme_admin (schema.yaml:1802:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_admin (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/acme_admin (schema.yaml:1773:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_admin (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/acme_member (schema.yaml:1802:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_member (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/acme_member (schema.yaml:1773:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/acme_member (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/globex_owner (schema.yaml:1802:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/globex_owner (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/globex_owner (schema.yaml:1773:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/globex_owner (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/globex_member (schema.yaml:1802:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/globex_member (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/globex_member (schema.yaml:1773:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/globex_member (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/initech_owner (schema.yaml:1802:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/initech_owner (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/initech_owner (schema.yaml:1773:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/initech_owner (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/stranger (schema.yaml:1802:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/stranger (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/stranger (schema.yaml:1773:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/stranger (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/anon (schema.yaml:1802:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/anon (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/anon (schema.yaml:1773:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/acme_member on a message they cannot see/anon (schema.yaml:1773:7)');
 
--- feedback/insert/acme_member on a message they cannot see/service (schema.yaml:1802:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on a message they cannot see/service (schema.yaml:1802:7)');
+-- feedback/insert/acme_member on a message they cannot see/service (schema.yaml:1773:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''eb769779-0b2c-5e6f-9c3f-d77595fb0460'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'count 1', 'feedback/insert/acme_member on a message they cannot see/service (schema.yaml:1773:7)');
 
--- feedback/insert/a second one by acme_member/acme_member (schema.yaml:1809:7): acme_member expects error unique_violation
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 23505', 'feedback/insert/a second one by acme_member/acme_member (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/acme_member (schema.yaml:1780:7): acme_member expects error unique_violation
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 23505', 'feedback/insert/a second one by acme_member/acme_member (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/acme_owner (schema.yaml:1809:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/acme_owner (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/acme_owner (schema.yaml:1780:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/acme_owner (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/acme_admin (schema.yaml:1809:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/acme_admin (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/acme_admin (schema.yaml:1780:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/acme_admin (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/globex_owner (schema.yaml:1809:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/globex_owner (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/globex_owner (schema.yaml:1780:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/globex_owner (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/globex_member (schema.yaml:1809:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/globex_member (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/globex_member (schema.yaml:1780:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/globex_member (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/initech_owner (schema.yaml:1809:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/initech_owner (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/initech_owner (schema.yaml:1780:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/initech_owner (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/stranger (schema.yaml:1809:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/stranger (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/stranger (schema.yaml:1780:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/stranger (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/anon (schema.yaml:1809:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/anon (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/anon (schema.yaml:1780:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/insert/a second one by acme_member/anon (schema.yaml:1780:7)');
 
--- feedback/insert/a second one by acme_member/service (schema.yaml:1809:7): service expects error unique_violation
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 23505', 'feedback/insert/a second one by acme_member/service (schema.yaml:1809:7)');
+-- feedback/insert/a second one by acme_member/service (schema.yaml:1780:7): service expects error unique_violation
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."feedback" ("message_id", "tenant_id", "user_id", "rating") VALUES (''8746e416-5587-52da-a912-9ceeb90dcb63'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', 1)', 'write', NULL, NULL, NULL), 'error 23505', 'feedback/insert/a second one by acme_member/service (schema.yaml:1780:7)');
 
--- feedback/update/acme_owner (schema.yaml:1817:7): acme_owner expects rows [acme_owner_likes_pricing]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_owner_likes_pricing', 'feedback/update/acme_owner (schema.yaml:1817:7)');
+-- feedback/update/acme_owner (schema.yaml:1788:7): acme_owner expects rows [acme_owner_likes_pricing]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_owner_likes_pricing', 'feedback/update/acme_owner (schema.yaml:1788:7)');
 
--- feedback/update/acme_admin (schema.yaml:1817:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_admin_likes_onboarding,acme_admin_likes_sql', 'feedback/update/acme_admin (schema.yaml:1817:7)');
+-- feedback/update/acme_admin (schema.yaml:1788:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_admin_likes_onboarding,acme_admin_likes_sql', 'feedback/update/acme_admin (schema.yaml:1788:7)');
 
--- feedback/update/acme_member (schema.yaml:1817:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql,acme_member_likes_archived', 'feedback/update/acme_member (schema.yaml:1817:7)');
+-- feedback/update/acme_member (schema.yaml:1788:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql,acme_member_likes_archived', 'feedback/update/acme_member (schema.yaml:1788:7)');
 
--- feedback/update/globex_owner (schema.yaml:1817:7): globex_owner expects rows [globex_owner_dislikes_report]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows globex_owner_dislikes_report', 'feedback/update/globex_owner (schema.yaml:1817:7)');
+-- feedback/update/globex_owner (schema.yaml:1788:7): globex_owner expects rows [globex_owner_dislikes_report]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows globex_owner_dislikes_report', 'feedback/update/globex_owner (schema.yaml:1788:7)');
 
--- feedback/update/globex_member (schema.yaml:1817:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/globex_member (schema.yaml:1817:7)');
+-- feedback/update/globex_member (schema.yaml:1788:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/globex_member (schema.yaml:1788:7)');
 
--- feedback/update/initech_owner (schema.yaml:1817:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/initech_owner (schema.yaml:1817:7)');
+-- feedback/update/initech_owner (schema.yaml:1788:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/initech_owner (schema.yaml:1788:7)');
 
--- feedback/update/stranger (schema.yaml:1817:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/stranger (schema.yaml:1817:7)');
+-- feedback/update/stranger (schema.yaml:1788:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/update/stranger (schema.yaml:1788:7)');
 
--- feedback/update/anon (schema.yaml:1817:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/anon (schema.yaml:1817:7)');
+-- feedback/update/anon (schema.yaml:1788:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/anon (schema.yaml:1788:7)');
 
--- feedback/update/service (schema.yaml:1817:7): service expects 7 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', NULL, NULL, NULL), 'count 7', 'feedback/update/service (schema.yaml:1817:7)');
+-- feedback/update/service (schema.yaml:1788:7): service expects 7 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."feedback" SET "rating" =  -1, "comment" = ''Changed my mind.''', 'write', NULL, NULL, NULL), 'count 7', 'feedback/update/service (schema.yaml:1788:7)');
 
--- feedback/update/hand to another user/acme_owner (schema.yaml:1827:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_owner (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/acme_owner (schema.yaml:1798:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_owner (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/acme_admin (schema.yaml:1827:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_admin (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/acme_admin (schema.yaml:1798:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_admin (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/acme_member (schema.yaml:1827:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_member (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/acme_member (schema.yaml:1798:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/acme_member (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/globex_owner (schema.yaml:1827:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/globex_owner (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/globex_owner (schema.yaml:1798:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/globex_owner (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/globex_member (schema.yaml:1827:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/globex_member (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/globex_member (schema.yaml:1798:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/globex_member (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/initech_owner (schema.yaml:1827:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/initech_owner (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/initech_owner (schema.yaml:1798:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/initech_owner (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/stranger (schema.yaml:1827:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/stranger (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/stranger (schema.yaml:1798:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/stranger (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/anon (schema.yaml:1827:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/anon (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/anon (schema.yaml:1798:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/update/hand to another user/anon (schema.yaml:1798:7)');
 
--- feedback/update/hand to another user/service (schema.yaml:1827:7): service expects rows [acme_member_dislikes_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql', 'feedback/update/hand to another user/service (schema.yaml:1827:7)');
+-- feedback/update/hand to another user/service (schema.yaml:1798:7): service expects rows [acme_member_dislikes_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."feedback" SET "user_id" = ''70c1fdef-0468-59a6-a5c1-550477996bea'' WHERE "id" = ''39d0374a-6286-504a-b752-7caa473fb2cd''', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql', 'feedback/update/hand to another user/service (schema.yaml:1798:7)');
 
--- feedback/delete/acme_owner (schema.yaml:1835:7): acme_owner expects rows [acme_owner_likes_pricing]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_owner_likes_pricing', 'feedback/delete/acme_owner (schema.yaml:1835:7)');
+-- feedback/delete/acme_owner (schema.yaml:1806:7): acme_owner expects rows [acme_owner_likes_pricing]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_owner_likes_pricing', 'feedback/delete/acme_owner (schema.yaml:1806:7)');
 
--- feedback/delete/acme_admin (schema.yaml:1835:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_admin_likes_onboarding,acme_admin_likes_sql', 'feedback/delete/acme_admin (schema.yaml:1835:7)');
+-- feedback/delete/acme_admin (schema.yaml:1806:7): acme_admin expects rows [acme_admin_likes_onboarding, acme_admin_likes_sql]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_admin_likes_onboarding,acme_admin_likes_sql', 'feedback/delete/acme_admin (schema.yaml:1806:7)');
 
--- feedback/delete/acme_member (schema.yaml:1835:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql,acme_member_likes_archived', 'feedback/delete/acme_member (schema.yaml:1835:7)');
+-- feedback/delete/acme_member (schema.yaml:1806:7): acme_member expects rows [acme_member_dislikes_sql, acme_member_likes_archived]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows acme_member_dislikes_sql,acme_member_likes_archived', 'feedback/delete/acme_member (schema.yaml:1806:7)');
 
--- feedback/delete/globex_owner (schema.yaml:1835:7): globex_owner expects rows [globex_owner_dislikes_report]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows globex_owner_dislikes_report', 'feedback/delete/globex_owner (schema.yaml:1835:7)');
+-- feedback/delete/globex_owner (schema.yaml:1806:7): globex_owner expects rows [globex_owner_dislikes_report]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows globex_owner_dislikes_report', 'feedback/delete/globex_owner (schema.yaml:1806:7)');
 
--- feedback/delete/globex_member (schema.yaml:1835:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/globex_member (schema.yaml:1835:7)');
+-- feedback/delete/globex_member (schema.yaml:1806:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/globex_member (schema.yaml:1806:7)');
 
--- feedback/delete/initech_owner (schema.yaml:1835:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/initech_owner (schema.yaml:1835:7)');
+-- feedback/delete/initech_owner (schema.yaml:1806:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/initech_owner (schema.yaml:1806:7)');
 
--- feedback/delete/stranger (schema.yaml:1835:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/stranger (schema.yaml:1835:7)');
+-- feedback/delete/stranger (schema.yaml:1806:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."feedback"', 'write', '"public"."feedback"', 'table public.feedback', '"id"::text'), 'rows ', 'feedback/delete/stranger (schema.yaml:1806:7)');
 
--- feedback/delete/anon (schema.yaml:1835:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."feedback"', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/delete/anon (schema.yaml:1835:7)');
+-- feedback/delete/anon (schema.yaml:1806:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."feedback"', 'write', NULL, NULL, NULL), 'error 42501', 'feedback/delete/anon (schema.yaml:1806:7)');
 
--- feedback/delete/service (schema.yaml:1835:7): service expects 7 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."feedback"', 'write', NULL, NULL, NULL), 'count 7', 'feedback/delete/service (schema.yaml:1835:7)');
+-- feedback/delete/service (schema.yaml:1806:7): service expects 7 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."feedback"', 'write', NULL, NULL, NULL), 'count 7', 'feedback/delete/service (schema.yaml:1806:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -79,32 +79,32 @@ BEGIN
 END
 $schemagen$;
 
--- get_monthly_usage_summary/call/acme_owner (schema.yaml:1918:7): acme_owner expects rows [acme_admin, acme_member, acme_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_admin,acme_member,acme_owner', 'get_monthly_usage_summary/call/acme_owner (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/acme_owner (schema.yaml:1889:7): acme_owner expects rows [acme_admin, acme_member, acme_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_admin,acme_member,acme_owner', 'get_monthly_usage_summary/call/acme_owner (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/acme_admin (schema.yaml:1918:7): acme_admin expects rows [acme_admin, acme_member, acme_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_admin,acme_member,acme_owner', 'get_monthly_usage_summary/call/acme_admin (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/acme_admin (schema.yaml:1889:7): acme_admin expects rows [acme_admin, acme_member, acme_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_admin,acme_member,acme_owner', 'get_monthly_usage_summary/call/acme_admin (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/acme_member (schema.yaml:1918:7): acme_member expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_member', 'get_monthly_usage_summary/call/acme_member (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/acme_member (schema.yaml:1889:7): acme_member expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows acme_member', 'get_monthly_usage_summary/call/acme_member (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/globex_owner (schema.yaml:1918:7): globex_owner expects rows [globex_member, globex_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows globex_member,globex_owner', 'get_monthly_usage_summary/call/globex_owner (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/globex_owner (schema.yaml:1889:7): globex_owner expects rows [globex_member, globex_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows globex_member,globex_owner', 'get_monthly_usage_summary/call/globex_owner (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/globex_member (schema.yaml:1918:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/globex_member (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/globex_member (schema.yaml:1889:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/globex_member (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/initech_owner (schema.yaml:1918:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/initech_owner (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/initech_owner (schema.yaml:1889:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/initech_owner (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/stranger (schema.yaml:1918:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/stranger (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/stranger (schema.yaml:1889:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', '"public"."users"', 'table public.users', '"user_id"::text'), 'rows ', 'get_monthly_usage_summary/call/stranger (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/anon (schema.yaml:1918:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', NULL, NULL, NULL), 'error 42501', 'get_monthly_usage_summary/call/anon (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/anon (schema.yaml:1889:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', NULL, NULL, NULL), 'error 42501', 'get_monthly_usage_summary/call/anon (schema.yaml:1889:7)');
 
--- get_monthly_usage_summary/call/service (schema.yaml:1918:7): service expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', NULL, NULL, NULL), 'error 42501', 'get_monthly_usage_summary/call/service (schema.yaml:1918:7)');
+-- get_monthly_usage_summary/call/service (schema.yaml:1889:7): service expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.monthly_usage_summary']::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."get_monthly_usage_summary"()', 'read', NULL, NULL, NULL), 'error 42501', 'get_monthly_usage_summary/call/service (schema.yaml:1889:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

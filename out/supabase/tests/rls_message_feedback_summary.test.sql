@@ -87,32 +87,32 @@ BEGIN
 END
 $schemagen$;
 
--- message_feedback_summary/select/acme_owner (schema.yaml:1891:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_owner (schema.yaml:1891:7)');
+-- message_feedback_summary/select/acme_owner (schema.yaml:1862:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_owner (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/acme_admin (schema.yaml:1891:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_admin (schema.yaml:1891:7)');
+-- message_feedback_summary/select/acme_admin (schema.yaml:1862:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_admin (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/acme_member (schema.yaml:1891:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_member (schema.yaml:1891:7)');
+-- message_feedback_summary/select/acme_member (schema.yaml:1862:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/acme_member (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/globex_owner (schema.yaml:1891:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/globex_owner (schema.yaml:1891:7)');
+-- message_feedback_summary/select/globex_owner (schema.yaml:1862:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/globex_owner (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/globex_member (schema.yaml:1891:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/globex_member (schema.yaml:1891:7)');
+-- message_feedback_summary/select/globex_member (schema.yaml:1862:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/globex_member (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/initech_owner (schema.yaml:1891:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/initech_owner (schema.yaml:1891:7)');
+-- message_feedback_summary/select/initech_owner (schema.yaml:1862:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/initech_owner (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/stranger (schema.yaml:1891:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/stranger (schema.yaml:1891:7)');
+-- message_feedback_summary/select/stranger (schema.yaml:1862:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/stranger (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/anon (schema.yaml:1891:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/anon (schema.yaml:1891:7)');
+-- message_feedback_summary/select/anon (schema.yaml:1862:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."message_feedback_summary"', 'read', NULL, NULL, NULL), 'error 42501', 'message_feedback_summary/select/anon (schema.yaml:1862:7)');
 
--- message_feedback_summary/select/service (schema.yaml:1891:7): service expects rows [acme_admin_onboarding_a, acme_member_archived_a, acme_member_sql_a, acme_owner_pricing_a, globex_owner_report_a, initech_owner_tps_a]
-SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."message_feedback_summary"', 'read', '"public"."messages"', 'table public.messages', '"message_id"::text'), 'rows acme_admin_onboarding_a,acme_member_archived_a,acme_member_sql_a,acme_owner_pricing_a,globex_owner_report_a,initech_owner_tps_a', 'message_feedback_summary/select/service (schema.yaml:1891:7)');
+-- message_feedback_summary/select/service (schema.yaml:1862:7): service expects rows [acme_admin_onboarding_a, acme_member_archived_a, acme_member_sql_a, acme_owner_pricing_a, globex_owner_report_a, initech_owner_tps_a]
+SELECT is(pg_temp.schemagen_case(ARRAY['refresh materialized view public.message_feedback_summary']::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."message_feedback_summary"', 'read', '"public"."messages"', 'table public.messages', '"message_id"::text'), 'rows acme_admin_onboarding_a,acme_member_archived_a,acme_member_sql_a,acme_owner_pricing_a,globex_owner_report_a,initech_owner_tps_a', 'message_feedback_summary/select/service (schema.yaml:1862:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

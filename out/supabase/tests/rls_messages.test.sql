@@ -87,227 +87,227 @@ BEGIN
 END
 $schemagen$;
 
--- the owner of another tenant sees no acme message by id (schema.yaml:1963:13): globex_owner expects rows []
+-- the owner of another tenant sees no acme message by id (schema.yaml:1934:13): globex_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages" WHERE (conversation_id in (select id from public.conversations where title = ''SQL help''))) q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'the owner of another tenant sees no acme message by id (schema.yaml:1963:13)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages" WHERE (conversation_id in (select id from public.conversations where title = ''SQL help''))) q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'the owner of another tenant sees no acme message by id (schema.yaml:1934:13)');
 RESET ROLE;
 
--- messages/select/acme_owner (schema.yaml:1714:7): acme_owner expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q, acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q, acme_owner_pricing_a, acme_owner_pricing_q]
+-- messages/select/acme_owner (schema.yaml:1685:7): acme_owner expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q, acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q, acme_owner_pricing_a, acme_owner_pricing_q]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding_a''), (''acme_admin_onboarding_q''), (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q''), (''acme_owner_pricing_a''), (''acme_owner_pricing_q'')', 'messages/select/acme_owner (schema.yaml:1714:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding_a''), (''acme_admin_onboarding_q''), (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q''), (''acme_owner_pricing_a''), (''acme_owner_pricing_q'')', 'messages/select/acme_owner (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/acme_admin (schema.yaml:1714:7): acme_admin expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q, acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q, acme_owner_pricing_a, acme_owner_pricing_q]
+-- messages/select/acme_admin (schema.yaml:1685:7): acme_admin expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q, acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q, acme_owner_pricing_a, acme_owner_pricing_q]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding_a''), (''acme_admin_onboarding_q''), (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q''), (''acme_owner_pricing_a''), (''acme_owner_pricing_q'')', 'messages/select/acme_admin (schema.yaml:1714:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_onboarding_a''), (''acme_admin_onboarding_q''), (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q''), (''acme_owner_pricing_a''), (''acme_owner_pricing_q'')', 'messages/select/acme_admin (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/acme_member (schema.yaml:1714:7): acme_member expects rows [acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q]
+-- messages/select/acme_member (schema.yaml:1685:7): acme_member expects rows [acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q'')', 'messages/select/acme_member (schema.yaml:1714:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_archived_a''), (''acme_member_archived_q''), (''acme_member_sql_a''), (''acme_member_sql_q'')', 'messages/select/acme_member (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/globex_owner (schema.yaml:1714:7): globex_owner expects rows [globex_member_notes_a, globex_member_notes_q, globex_owner_report_a, globex_owner_report_q]
+-- messages/select/globex_owner (schema.yaml:1685:7): globex_owner expects rows [globex_member_notes_a, globex_member_notes_q, globex_owner_report_a, globex_owner_report_q]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_notes_a''), (''globex_member_notes_q''), (''globex_owner_report_a''), (''globex_owner_report_q'')', 'messages/select/globex_owner (schema.yaml:1714:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_notes_a''), (''globex_member_notes_q''), (''globex_owner_report_a''), (''globex_owner_report_q'')', 'messages/select/globex_owner (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/globex_member (schema.yaml:1714:7): globex_member expects rows []
+-- messages/select/globex_member (schema.yaml:1685:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/globex_member (schema.yaml:1714:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/globex_member (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/initech_owner (schema.yaml:1714:7): initech_owner expects rows []
+-- messages/select/initech_owner (schema.yaml:1685:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/initech_owner (schema.yaml:1714:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/initech_owner (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/stranger (schema.yaml:1714:7): stranger expects rows []
+-- messages/select/stranger (schema.yaml:1685:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/stranger (schema.yaml:1714:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."messages") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.messages'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'messages/select/stranger (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/anon (schema.yaml:1714:7): anon expects denied (42501)
+-- messages/select/anon (schema.yaml:1685:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."messages"', '42501', NULL, 'messages/select/anon (schema.yaml:1714:7)');
+SELECT throws_ok('SELECT * FROM "public"."messages"', '42501', NULL, 'messages/select/anon (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/select/service (schema.yaml:1714:7): service expects 14 rows
+-- messages/select/service (schema.yaml:1685:7): service expects 14 rows
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."messages") q', $$VALUES (14::bigint)$$, 'messages/select/service (schema.yaml:1714:7)');
+SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."messages") q', $$VALUES (14::bigint)$$, 'messages/select/service (schema.yaml:1685:7)');
 RESET ROLE;
 
--- messages/insert/user message/acme_member (schema.yaml:1724:7): acme_member expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/user message/acme_member (schema.yaml:1724:7)');
+-- messages/insert/user message/acme_member (schema.yaml:1695:7): acme_member expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/user message/acme_member (schema.yaml:1695:7)');
 
--- messages/insert/user message/acme_owner (schema.yaml:1724:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/acme_owner (schema.yaml:1724:7)');
+-- messages/insert/user message/acme_owner (schema.yaml:1695:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/acme_owner (schema.yaml:1695:7)');
 
--- messages/insert/user message/acme_admin (schema.yaml:1724:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/acme_admin (schema.yaml:1724:7)');
+-- messages/insert/user message/acme_admin (schema.yaml:1695:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/acme_admin (schema.yaml:1695:7)');
 
--- messages/insert/user message/globex_owner (schema.yaml:1724:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/globex_owner (schema.yaml:1724:7)');
+-- messages/insert/user message/globex_owner (schema.yaml:1695:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/globex_owner (schema.yaml:1695:7)');
 
--- messages/insert/user message/globex_member (schema.yaml:1724:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/globex_member (schema.yaml:1724:7)');
+-- messages/insert/user message/globex_member (schema.yaml:1695:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/globex_member (schema.yaml:1695:7)');
 
--- messages/insert/user message/initech_owner (schema.yaml:1724:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/initech_owner (schema.yaml:1724:7)');
+-- messages/insert/user message/initech_owner (schema.yaml:1695:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/initech_owner (schema.yaml:1695:7)');
 
--- messages/insert/user message/stranger (schema.yaml:1724:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/stranger (schema.yaml:1724:7)');
+-- messages/insert/user message/stranger (schema.yaml:1695:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/stranger (schema.yaml:1695:7)');
 
--- messages/insert/user message/anon (schema.yaml:1724:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/anon (schema.yaml:1724:7)');
+-- messages/insert/user message/anon (schema.yaml:1695:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/user message/anon (schema.yaml:1695:7)');
 
--- messages/insert/user message/service (schema.yaml:1724:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/user message/service (schema.yaml:1724:7)');
+-- messages/insert/user message/service (schema.yaml:1695:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''user'', ''Thanks!'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/user message/service (schema.yaml:1695:7)');
 
--- messages/insert/assistant message/acme_owner (schema.yaml:1732:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_owner (schema.yaml:1732:7)');
+-- messages/insert/assistant message/acme_owner (schema.yaml:1703:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_owner (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/acme_admin (schema.yaml:1732:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_admin (schema.yaml:1732:7)');
+-- messages/insert/assistant message/acme_admin (schema.yaml:1703:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_admin (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/acme_member (schema.yaml:1732:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_member (schema.yaml:1732:7)');
+-- messages/insert/assistant message/acme_member (schema.yaml:1703:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/acme_member (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/globex_owner (schema.yaml:1732:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/globex_owner (schema.yaml:1732:7)');
+-- messages/insert/assistant message/globex_owner (schema.yaml:1703:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/globex_owner (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/globex_member (schema.yaml:1732:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/globex_member (schema.yaml:1732:7)');
+-- messages/insert/assistant message/globex_member (schema.yaml:1703:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/globex_member (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/initech_owner (schema.yaml:1732:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/initech_owner (schema.yaml:1732:7)');
+-- messages/insert/assistant message/initech_owner (schema.yaml:1703:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/initech_owner (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/stranger (schema.yaml:1732:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/stranger (schema.yaml:1732:7)');
+-- messages/insert/assistant message/stranger (schema.yaml:1703:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/stranger (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/anon (schema.yaml:1732:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/anon (schema.yaml:1732:7)');
+-- messages/insert/assistant message/anon (schema.yaml:1703:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'error 42501', 'messages/insert/assistant message/anon (schema.yaml:1703:7)');
 
--- messages/insert/assistant message/service (schema.yaml:1732:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/assistant message/service (schema.yaml:1732:7)');
+-- messages/insert/assistant message/service (schema.yaml:1703:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."messages" ("conversation_id", "tenant_id", "user_id", "role", "content") VALUES (''d28686d3-dbce-50b6-b997-d2592f060ded'', ''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', ''assistant'', ''You are welcome.'')', 'write', NULL, NULL, NULL), 'count 1', 'messages/insert/assistant message/service (schema.yaml:1703:7)');
 
--- messages/update/acme_owner (schema.yaml:1740:7): acme_owner expects rows [acme_owner_pricing_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_owner_pricing_q', 'messages/update/acme_owner (schema.yaml:1740:7)');
+-- messages/update/acme_owner (schema.yaml:1711:7): acme_owner expects rows [acme_owner_pricing_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_owner_pricing_q', 'messages/update/acme_owner (schema.yaml:1711:7)');
 
--- messages/update/acme_admin (schema.yaml:1740:7): acme_admin expects rows [acme_admin_onboarding_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_admin_onboarding_q', 'messages/update/acme_admin (schema.yaml:1740:7)');
+-- messages/update/acme_admin (schema.yaml:1711:7): acme_admin expects rows [acme_admin_onboarding_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_admin_onboarding_q', 'messages/update/acme_admin (schema.yaml:1711:7)');
 
--- messages/update/acme_member (schema.yaml:1740:7): acme_member expects rows [acme_member_archived_q, acme_member_sql_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_archived_q,acme_member_sql_q', 'messages/update/acme_member (schema.yaml:1740:7)');
+-- messages/update/acme_member (schema.yaml:1711:7): acme_member expects rows [acme_member_archived_q, acme_member_sql_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_archived_q,acme_member_sql_q', 'messages/update/acme_member (schema.yaml:1711:7)');
 
--- messages/update/globex_owner (schema.yaml:1740:7): globex_owner expects rows [globex_owner_report_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows globex_owner_report_q', 'messages/update/globex_owner (schema.yaml:1740:7)');
+-- messages/update/globex_owner (schema.yaml:1711:7): globex_owner expects rows [globex_owner_report_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows globex_owner_report_q', 'messages/update/globex_owner (schema.yaml:1711:7)');
 
--- messages/update/globex_member (schema.yaml:1740:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/globex_member (schema.yaml:1740:7)');
+-- messages/update/globex_member (schema.yaml:1711:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/globex_member (schema.yaml:1711:7)');
 
--- messages/update/initech_owner (schema.yaml:1740:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/initech_owner (schema.yaml:1740:7)');
+-- messages/update/initech_owner (schema.yaml:1711:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/initech_owner (schema.yaml:1711:7)');
 
--- messages/update/stranger (schema.yaml:1740:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/stranger (schema.yaml:1740:7)');
+-- messages/update/stranger (schema.yaml:1711:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/update/stranger (schema.yaml:1711:7)');
 
--- messages/update/anon (schema.yaml:1740:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/anon (schema.yaml:1740:7)');
+-- messages/update/anon (schema.yaml:1711:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/anon (schema.yaml:1711:7)');
 
--- messages/update/service (schema.yaml:1740:7): service expects 14 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', NULL, NULL, NULL), 'count 14', 'messages/update/service (schema.yaml:1740:7)');
+-- messages/update/service (schema.yaml:1711:7): service expects 14 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "content" = ''Edited'', "metadata" = ''{"edited": true}''::jsonb', 'write', NULL, NULL, NULL), 'count 14', 'messages/update/service (schema.yaml:1711:7)');
 
--- messages/update/turn into an assistant message/acme_owner (schema.yaml:1750:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_owner (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/acme_owner (schema.yaml:1721:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_owner (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/acme_admin (schema.yaml:1750:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_admin (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/acme_admin (schema.yaml:1721:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_admin (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/acme_member (schema.yaml:1750:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_member (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/acme_member (schema.yaml:1721:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/acme_member (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/globex_owner (schema.yaml:1750:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/globex_owner (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/globex_owner (schema.yaml:1721:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/globex_owner (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/globex_member (schema.yaml:1750:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/globex_member (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/globex_member (schema.yaml:1721:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/globex_member (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/initech_owner (schema.yaml:1750:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/initech_owner (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/initech_owner (schema.yaml:1721:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/initech_owner (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/stranger (schema.yaml:1750:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/stranger (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/stranger (schema.yaml:1721:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/stranger (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/anon (schema.yaml:1750:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/anon (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/anon (schema.yaml:1721:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/turn into an assistant message/anon (schema.yaml:1721:7)');
 
--- messages/update/turn into an assistant message/service (schema.yaml:1750:7): service expects rows [acme_member_sql_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_sql_q', 'messages/update/turn into an assistant message/service (schema.yaml:1750:7)');
+-- messages/update/turn into an assistant message/service (schema.yaml:1721:7): service expects rows [acme_member_sql_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "role" = ''assistant'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_sql_q', 'messages/update/turn into an assistant message/service (schema.yaml:1721:7)');
 
--- messages/update/move to another conversation/acme_owner (schema.yaml:1758:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_owner (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/acme_owner (schema.yaml:1729:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_owner (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/acme_admin (schema.yaml:1758:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_admin (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/acme_admin (schema.yaml:1729:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_admin (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/acme_member (schema.yaml:1758:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_member (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/acme_member (schema.yaml:1729:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/acme_member (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/globex_owner (schema.yaml:1758:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/globex_owner (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/globex_owner (schema.yaml:1729:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/globex_owner (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/globex_member (schema.yaml:1758:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/globex_member (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/globex_member (schema.yaml:1729:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/globex_member (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/initech_owner (schema.yaml:1758:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/initech_owner (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/initech_owner (schema.yaml:1729:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/initech_owner (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/stranger (schema.yaml:1758:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/stranger (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/stranger (schema.yaml:1729:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/stranger (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/anon (schema.yaml:1758:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/anon (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/anon (schema.yaml:1729:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', NULL, NULL, NULL), 'error 42501', 'messages/update/move to another conversation/anon (schema.yaml:1729:7)');
 
--- messages/update/move to another conversation/service (schema.yaml:1758:7): service expects rows [acme_member_sql_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_sql_q', 'messages/update/move to another conversation/service (schema.yaml:1758:7)');
+-- messages/update/move to another conversation/service (schema.yaml:1729:7): service expects rows [acme_member_sql_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."messages" SET "conversation_id" = ''e96a3f4f-8b4c-557a-954e-af2038d109c8'' WHERE "id" = ''2be5c576-a6e6-5784-863e-35d303fe0e07''', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_sql_q', 'messages/update/move to another conversation/service (schema.yaml:1729:7)');
 
--- messages/delete/acme_owner (schema.yaml:1766:7): acme_owner expects rows [acme_owner_pricing_a, acme_owner_pricing_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_owner_pricing_a,acme_owner_pricing_q', 'messages/delete/acme_owner (schema.yaml:1766:7)');
+-- messages/delete/acme_owner (schema.yaml:1737:7): acme_owner expects rows [acme_owner_pricing_a, acme_owner_pricing_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_owner_pricing_a,acme_owner_pricing_q', 'messages/delete/acme_owner (schema.yaml:1737:7)');
 
--- messages/delete/acme_admin (schema.yaml:1766:7): acme_admin expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_admin_onboarding_a,acme_admin_onboarding_q', 'messages/delete/acme_admin (schema.yaml:1766:7)');
+-- messages/delete/acme_admin (schema.yaml:1737:7): acme_admin expects rows [acme_admin_onboarding_a, acme_admin_onboarding_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_admin_onboarding_a,acme_admin_onboarding_q', 'messages/delete/acme_admin (schema.yaml:1737:7)');
 
--- messages/delete/acme_member (schema.yaml:1766:7): acme_member expects rows [acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_archived_a,acme_member_archived_q,acme_member_sql_a,acme_member_sql_q', 'messages/delete/acme_member (schema.yaml:1766:7)');
+-- messages/delete/acme_member (schema.yaml:1737:7): acme_member expects rows [acme_member_archived_a, acme_member_archived_q, acme_member_sql_a, acme_member_sql_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows acme_member_archived_a,acme_member_archived_q,acme_member_sql_a,acme_member_sql_q', 'messages/delete/acme_member (schema.yaml:1737:7)');
 
--- messages/delete/globex_owner (schema.yaml:1766:7): globex_owner expects rows [globex_owner_report_a, globex_owner_report_q]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows globex_owner_report_a,globex_owner_report_q', 'messages/delete/globex_owner (schema.yaml:1766:7)');
+-- messages/delete/globex_owner (schema.yaml:1737:7): globex_owner expects rows [globex_owner_report_a, globex_owner_report_q]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows globex_owner_report_a,globex_owner_report_q', 'messages/delete/globex_owner (schema.yaml:1737:7)');
 
--- messages/delete/globex_member (schema.yaml:1766:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/globex_member (schema.yaml:1766:7)');
+-- messages/delete/globex_member (schema.yaml:1737:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/globex_member (schema.yaml:1737:7)');
 
--- messages/delete/initech_owner (schema.yaml:1766:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/initech_owner (schema.yaml:1766:7)');
+-- messages/delete/initech_owner (schema.yaml:1737:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/initech_owner (schema.yaml:1737:7)');
 
--- messages/delete/stranger (schema.yaml:1766:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/stranger (schema.yaml:1766:7)');
+-- messages/delete/stranger (schema.yaml:1737:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."messages"', 'write', '"public"."messages"', 'table public.messages', '"id"::text'), 'rows ', 'messages/delete/stranger (schema.yaml:1737:7)');
 
--- messages/delete/anon (schema.yaml:1766:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."messages"', 'write', NULL, NULL, NULL), 'error 42501', 'messages/delete/anon (schema.yaml:1766:7)');
+-- messages/delete/anon (schema.yaml:1737:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."messages"', 'write', NULL, NULL, NULL), 'error 42501', 'messages/delete/anon (schema.yaml:1737:7)');
 
--- messages/delete/service (schema.yaml:1766:7): service expects 14 rows
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."messages"', 'write', NULL, NULL, NULL), 'count 14', 'messages/delete/service (schema.yaml:1766:7)');
+-- messages/delete/service (schema.yaml:1737:7): service expects 14 rows
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."messages"', 'write', NULL, NULL, NULL), 'count 14', 'messages/delete/service (schema.yaml:1737:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

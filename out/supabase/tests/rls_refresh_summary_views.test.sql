@@ -72,32 +72,32 @@ BEGIN
 END
 $schemagen$;
 
--- refresh_summary_views/call/acme_owner (schema.yaml:1934:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_owner (schema.yaml:1934:7)');
+-- refresh_summary_views/call/acme_owner (schema.yaml:1905:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_owner (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/acme_admin (schema.yaml:1934:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_admin (schema.yaml:1934:7)');
+-- refresh_summary_views/call/acme_admin (schema.yaml:1905:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_admin (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/acme_member (schema.yaml:1934:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_member (schema.yaml:1934:7)');
+-- refresh_summary_views/call/acme_member (schema.yaml:1905:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/acme_member (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/globex_owner (schema.yaml:1934:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/globex_owner (schema.yaml:1934:7)');
+-- refresh_summary_views/call/globex_owner (schema.yaml:1905:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/globex_owner (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/globex_member (schema.yaml:1934:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/globex_member (schema.yaml:1934:7)');
+-- refresh_summary_views/call/globex_member (schema.yaml:1905:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/globex_member (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/initech_owner (schema.yaml:1934:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/initech_owner (schema.yaml:1934:7)');
+-- refresh_summary_views/call/initech_owner (schema.yaml:1905:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/initech_owner (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/stranger (schema.yaml:1934:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/stranger (schema.yaml:1934:7)');
+-- refresh_summary_views/call/stranger (schema.yaml:1905:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/stranger (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/anon (schema.yaml:1934:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/anon (schema.yaml:1934:7)');
+-- refresh_summary_views/call/anon (schema.yaml:1905:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'error 42501', 'refresh_summary_views/call/anon (schema.yaml:1905:7)');
 
--- refresh_summary_views/call/service (schema.yaml:1934:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'count 1', 'refresh_summary_views/call/service (schema.yaml:1934:7)');
+-- refresh_summary_views/call/service (schema.yaml:1905:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'SELECT * FROM "public"."refresh_summary_views"()', 'read', NULL, NULL, NULL), 'count 1', 'refresh_summary_views/call/service (schema.yaml:1905:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

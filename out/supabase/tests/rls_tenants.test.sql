@@ -76,140 +76,140 @@ BEGIN
 END
 $schemagen$;
 
--- tenants/select/acme_owner (schema.yaml:1544:7): acme_owner expects rows [acme]
+-- tenants/select/acme_owner (schema.yaml:1515:7): acme_owner expects rows [acme]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_owner (schema.yaml:1544:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_owner (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/acme_admin (schema.yaml:1544:7): acme_admin expects rows [acme]
+-- tenants/select/acme_admin (schema.yaml:1515:7): acme_admin expects rows [acme]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_admin (schema.yaml:1544:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_admin (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/acme_member (schema.yaml:1544:7): acme_member expects rows [acme]
+-- tenants/select/acme_member (schema.yaml:1515:7): acme_member expects rows [acme]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_member (schema.yaml:1544:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme'')', 'tenants/select/acme_member (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/globex_owner (schema.yaml:1544:7): globex_owner expects rows [globex]
+-- tenants/select/globex_owner (schema.yaml:1515:7): globex_owner expects rows [globex]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex'')', 'tenants/select/globex_owner (schema.yaml:1544:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex'')', 'tenants/select/globex_owner (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/globex_member (schema.yaml:1544:7): globex_member expects rows []
+-- tenants/select/globex_member (schema.yaml:1515:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/globex_member (schema.yaml:1544:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/globex_member (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/initech_owner (schema.yaml:1544:7): initech_owner expects rows []
+-- tenants/select/initech_owner (schema.yaml:1515:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/initech_owner (schema.yaml:1544:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/initech_owner (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/stranger (schema.yaml:1544:7): stranger expects rows []
+-- tenants/select/stranger (schema.yaml:1515:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/stranger (schema.yaml:1544:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'tenants/select/stranger (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/anon (schema.yaml:1544:7): anon expects denied (42501)
+-- tenants/select/anon (schema.yaml:1515:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."tenants"', '42501', NULL, 'tenants/select/anon (schema.yaml:1544:7)');
+SELECT throws_ok('SELECT * FROM "public"."tenants"', '42501', NULL, 'tenants/select/anon (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/select/service (schema.yaml:1544:7): service expects rows [acme, globex, initech]
+-- tenants/select/service (schema.yaml:1515:7): service expects rows [acme, globex, initech]
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme''), (''globex''), (''initech'')', 'tenants/select/service (schema.yaml:1544:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."tenants") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.tenants'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme''), (''globex''), (''initech'')', 'tenants/select/service (schema.yaml:1515:7)');
 RESET ROLE;
 
--- tenants/insert/acme_owner (schema.yaml:1551:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_owner (schema.yaml:1551:7)');
+-- tenants/insert/acme_owner (schema.yaml:1522:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_owner (schema.yaml:1522:7)');
 
--- tenants/insert/acme_admin (schema.yaml:1551:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_admin (schema.yaml:1551:7)');
+-- tenants/insert/acme_admin (schema.yaml:1522:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_admin (schema.yaml:1522:7)');
 
--- tenants/insert/acme_member (schema.yaml:1551:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_member (schema.yaml:1551:7)');
+-- tenants/insert/acme_member (schema.yaml:1522:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/acme_member (schema.yaml:1522:7)');
 
--- tenants/insert/globex_owner (schema.yaml:1551:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/globex_owner (schema.yaml:1551:7)');
+-- tenants/insert/globex_owner (schema.yaml:1522:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/globex_owner (schema.yaml:1522:7)');
 
--- tenants/insert/globex_member (schema.yaml:1551:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/globex_member (schema.yaml:1551:7)');
+-- tenants/insert/globex_member (schema.yaml:1522:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/globex_member (schema.yaml:1522:7)');
 
--- tenants/insert/initech_owner (schema.yaml:1551:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/initech_owner (schema.yaml:1551:7)');
+-- tenants/insert/initech_owner (schema.yaml:1522:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/initech_owner (schema.yaml:1522:7)');
 
--- tenants/insert/stranger (schema.yaml:1551:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/stranger (schema.yaml:1551:7)');
+-- tenants/insert/stranger (schema.yaml:1522:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/stranger (schema.yaml:1522:7)');
 
--- tenants/insert/anon (schema.yaml:1551:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/anon (schema.yaml:1551:7)');
+-- tenants/insert/anon (schema.yaml:1522:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/insert/anon (schema.yaml:1522:7)');
 
--- tenants/insert/service (schema.yaml:1551:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'count 1', 'tenants/insert/service (schema.yaml:1551:7)');
+-- tenants/insert/service (schema.yaml:1522:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."tenants" ("name", "slug", "llm_provider", "llm_model") VALUES (''New Co'', ''new-co'', ''openai'', ''gpt-4o'')', 'write', NULL, NULL, NULL), 'count 1', 'tenants/insert/service (schema.yaml:1522:7)');
 
--- tenants/update/acme_owner (schema.yaml:1557:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_owner (schema.yaml:1557:7)');
+-- tenants/update/acme_owner (schema.yaml:1528:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_owner (schema.yaml:1528:7)');
 
--- tenants/update/acme_admin (schema.yaml:1557:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_admin (schema.yaml:1557:7)');
+-- tenants/update/acme_admin (schema.yaml:1528:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_admin (schema.yaml:1528:7)');
 
--- tenants/update/acme_member (schema.yaml:1557:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_member (schema.yaml:1557:7)');
+-- tenants/update/acme_member (schema.yaml:1528:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/acme_member (schema.yaml:1528:7)');
 
--- tenants/update/globex_owner (schema.yaml:1557:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/globex_owner (schema.yaml:1557:7)');
+-- tenants/update/globex_owner (schema.yaml:1528:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/globex_owner (schema.yaml:1528:7)');
 
--- tenants/update/globex_member (schema.yaml:1557:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/globex_member (schema.yaml:1557:7)');
+-- tenants/update/globex_member (schema.yaml:1528:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/globex_member (schema.yaml:1528:7)');
 
--- tenants/update/initech_owner (schema.yaml:1557:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/initech_owner (schema.yaml:1557:7)');
+-- tenants/update/initech_owner (schema.yaml:1528:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/initech_owner (schema.yaml:1528:7)');
 
--- tenants/update/stranger (schema.yaml:1557:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/stranger (schema.yaml:1557:7)');
+-- tenants/update/stranger (schema.yaml:1528:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/stranger (schema.yaml:1528:7)');
 
--- tenants/update/anon (schema.yaml:1557:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/anon (schema.yaml:1557:7)');
+-- tenants/update/anon (schema.yaml:1528:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/update/anon (schema.yaml:1528:7)');
 
--- tenants/update/service (schema.yaml:1557:7): service expects rows [acme, globex, initech]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', '"public"."tenants"', 'table public.tenants', '"id"::text'), 'rows acme,globex,initech', 'tenants/update/service (schema.yaml:1557:7)');
+-- tenants/update/service (schema.yaml:1528:7): service expects rows [acme, globex, initech]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."tenants" SET "name" = ''Renamed''', 'write', '"public"."tenants"', 'table public.tenants', '"id"::text'), 'rows acme,globex,initech', 'tenants/update/service (schema.yaml:1528:7)');
 
--- tenants/delete/acme_owner (schema.yaml:1563:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_owner (schema.yaml:1563:7)');
+-- tenants/delete/acme_owner (schema.yaml:1534:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_owner (schema.yaml:1534:7)');
 
--- tenants/delete/acme_admin (schema.yaml:1563:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_admin (schema.yaml:1563:7)');
+-- tenants/delete/acme_admin (schema.yaml:1534:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_admin (schema.yaml:1534:7)');
 
--- tenants/delete/acme_member (schema.yaml:1563:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_member (schema.yaml:1563:7)');
+-- tenants/delete/acme_member (schema.yaml:1534:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/acme_member (schema.yaml:1534:7)');
 
--- tenants/delete/globex_owner (schema.yaml:1563:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/globex_owner (schema.yaml:1563:7)');
+-- tenants/delete/globex_owner (schema.yaml:1534:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/globex_owner (schema.yaml:1534:7)');
 
--- tenants/delete/globex_member (schema.yaml:1563:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/globex_member (schema.yaml:1563:7)');
+-- tenants/delete/globex_member (schema.yaml:1534:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/globex_member (schema.yaml:1534:7)');
 
--- tenants/delete/initech_owner (schema.yaml:1563:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/initech_owner (schema.yaml:1563:7)');
+-- tenants/delete/initech_owner (schema.yaml:1534:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/initech_owner (schema.yaml:1534:7)');
 
--- tenants/delete/stranger (schema.yaml:1563:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/stranger (schema.yaml:1563:7)');
+-- tenants/delete/stranger (schema.yaml:1534:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/stranger (schema.yaml:1534:7)');
 
--- tenants/delete/anon (schema.yaml:1563:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/anon (schema.yaml:1563:7)');
+-- tenants/delete/anon (schema.yaml:1534:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', NULL, NULL, NULL), 'error 42501', 'tenants/delete/anon (schema.yaml:1534:7)');
 
--- tenants/delete/service (schema.yaml:1563:7): service expects rows [globex]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', '"public"."tenants"', 'table public.tenants', '"id"::text'), 'rows globex', 'tenants/delete/service (schema.yaml:1563:7)');
+-- tenants/delete/service (schema.yaml:1534:7): service expects rows [globex]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."tenants" WHERE "id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424''', 'write', '"public"."tenants"', 'table public.tenants', '"id"::text'), 'rows globex', 'tenants/delete/service (schema.yaml:1534:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

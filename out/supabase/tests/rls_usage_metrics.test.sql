@@ -84,140 +84,140 @@ BEGIN
 END
 $schemagen$;
 
--- usage_metrics/select/acme_owner (schema.yaml:1846:7): acme_owner expects rows [acme_admin_day0, acme_admin_day2, acme_member_day2, acme_member_day5, acme_owner_day1, acme_owner_day2, acme_owner_day3]
+-- usage_metrics/select/acme_owner (schema.yaml:1817:7): acme_owner expects rows [acme_admin_day0, acme_admin_day2, acme_member_day2, acme_member_day5, acme_owner_day1, acme_owner_day2, acme_owner_day3]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_day0''), (''acme_admin_day2''), (''acme_member_day2''), (''acme_member_day5''), (''acme_owner_day1''), (''acme_owner_day2''), (''acme_owner_day3'')', 'usage_metrics/select/acme_owner (schema.yaml:1846:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_day0''), (''acme_admin_day2''), (''acme_member_day2''), (''acme_member_day5''), (''acme_owner_day1''), (''acme_owner_day2''), (''acme_owner_day3'')', 'usage_metrics/select/acme_owner (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/acme_admin (schema.yaml:1846:7): acme_admin expects rows [acme_admin_day0, acme_admin_day2, acme_member_day2, acme_member_day5, acme_owner_day1, acme_owner_day2, acme_owner_day3]
+-- usage_metrics/select/acme_admin (schema.yaml:1817:7): acme_admin expects rows [acme_admin_day0, acme_admin_day2, acme_member_day2, acme_member_day5, acme_owner_day1, acme_owner_day2, acme_owner_day3]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_day0''), (''acme_admin_day2''), (''acme_member_day2''), (''acme_member_day5''), (''acme_owner_day1''), (''acme_owner_day2''), (''acme_owner_day3'')', 'usage_metrics/select/acme_admin (schema.yaml:1846:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin_day0''), (''acme_admin_day2''), (''acme_member_day2''), (''acme_member_day5''), (''acme_owner_day1''), (''acme_owner_day2''), (''acme_owner_day3'')', 'usage_metrics/select/acme_admin (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/acme_member (schema.yaml:1846:7): acme_member expects rows [acme_member_day2, acme_member_day5]
+-- usage_metrics/select/acme_member (schema.yaml:1817:7): acme_member expects rows [acme_member_day2, acme_member_day5]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_day2''), (''acme_member_day5'')', 'usage_metrics/select/acme_member (schema.yaml:1846:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_member_day2''), (''acme_member_day5'')', 'usage_metrics/select/acme_member (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/globex_owner (schema.yaml:1846:7): globex_owner expects rows [globex_member_day4, globex_owner_day0, globex_owner_day1]
+-- usage_metrics/select/globex_owner (schema.yaml:1817:7): globex_owner expects rows [globex_member_day4, globex_owner_day0, globex_owner_day1]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_day4''), (''globex_owner_day0''), (''globex_owner_day1'')', 'usage_metrics/select/globex_owner (schema.yaml:1846:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member_day4''), (''globex_owner_day0''), (''globex_owner_day1'')', 'usage_metrics/select/globex_owner (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/globex_member (schema.yaml:1846:7): globex_member expects rows []
+-- usage_metrics/select/globex_member (schema.yaml:1817:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/globex_member (schema.yaml:1846:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/globex_member (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/initech_owner (schema.yaml:1846:7): initech_owner expects rows []
+-- usage_metrics/select/initech_owner (schema.yaml:1817:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/initech_owner (schema.yaml:1846:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/initech_owner (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/stranger (schema.yaml:1846:7): stranger expects rows []
+-- usage_metrics/select/stranger (schema.yaml:1817:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/stranger (schema.yaml:1846:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."usage_metrics") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.usage_metrics'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'usage_metrics/select/stranger (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/anon (schema.yaml:1846:7): anon expects denied (42501)
+-- usage_metrics/select/anon (schema.yaml:1817:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."usage_metrics"', '42501', NULL, 'usage_metrics/select/anon (schema.yaml:1846:7)');
+SELECT throws_ok('SELECT * FROM "public"."usage_metrics"', '42501', NULL, 'usage_metrics/select/anon (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/select/service (schema.yaml:1846:7): service expects 11 rows
+-- usage_metrics/select/service (schema.yaml:1817:7): service expects 11 rows
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."usage_metrics") q', $$VALUES (11::bigint)$$, 'usage_metrics/select/service (schema.yaml:1846:7)');
+SELECT results_eq('SELECT count(*) FROM (SELECT * FROM "public"."usage_metrics") q', $$VALUES (11::bigint)$$, 'usage_metrics/select/service (schema.yaml:1817:7)');
 RESET ROLE;
 
--- usage_metrics/insert/acme_owner (schema.yaml:1855:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_owner (schema.yaml:1855:7)');
+-- usage_metrics/insert/acme_owner (schema.yaml:1826:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_owner (schema.yaml:1826:7)');
 
--- usage_metrics/insert/acme_admin (schema.yaml:1855:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_admin (schema.yaml:1855:7)');
+-- usage_metrics/insert/acme_admin (schema.yaml:1826:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_admin (schema.yaml:1826:7)');
 
--- usage_metrics/insert/acme_member (schema.yaml:1855:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_member (schema.yaml:1855:7)');
+-- usage_metrics/insert/acme_member (schema.yaml:1826:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/acme_member (schema.yaml:1826:7)');
 
--- usage_metrics/insert/globex_owner (schema.yaml:1855:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/globex_owner (schema.yaml:1855:7)');
+-- usage_metrics/insert/globex_owner (schema.yaml:1826:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/globex_owner (schema.yaml:1826:7)');
 
--- usage_metrics/insert/globex_member (schema.yaml:1855:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/globex_member (schema.yaml:1855:7)');
+-- usage_metrics/insert/globex_member (schema.yaml:1826:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/globex_member (schema.yaml:1826:7)');
 
--- usage_metrics/insert/initech_owner (schema.yaml:1855:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/initech_owner (schema.yaml:1855:7)');
+-- usage_metrics/insert/initech_owner (schema.yaml:1826:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/initech_owner (schema.yaml:1826:7)');
 
--- usage_metrics/insert/stranger (schema.yaml:1855:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/stranger (schema.yaml:1855:7)');
+-- usage_metrics/insert/stranger (schema.yaml:1826:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/stranger (schema.yaml:1826:7)');
 
--- usage_metrics/insert/anon (schema.yaml:1855:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/anon (schema.yaml:1855:7)');
+-- usage_metrics/insert/anon (schema.yaml:1826:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/insert/anon (schema.yaml:1826:7)');
 
--- usage_metrics/insert/service (schema.yaml:1855:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/insert/service (schema.yaml:1855:7)');
+-- usage_metrics/insert/service (schema.yaml:1826:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."usage_metrics" ("tenant_id", "user_id", "date", "prompt_tokens", "total_tokens") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d'', (current_date + 1), 10, 10)', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/insert/service (schema.yaml:1826:7)');
 
--- usage_metrics/update/acme_owner (schema.yaml:1862:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_owner (schema.yaml:1862:7)');
+-- usage_metrics/update/acme_owner (schema.yaml:1833:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_owner (schema.yaml:1833:7)');
 
--- usage_metrics/update/acme_admin (schema.yaml:1862:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_admin (schema.yaml:1862:7)');
+-- usage_metrics/update/acme_admin (schema.yaml:1833:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_admin (schema.yaml:1833:7)');
 
--- usage_metrics/update/acme_member (schema.yaml:1862:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_member (schema.yaml:1862:7)');
+-- usage_metrics/update/acme_member (schema.yaml:1833:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/acme_member (schema.yaml:1833:7)');
 
--- usage_metrics/update/globex_owner (schema.yaml:1862:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/globex_owner (schema.yaml:1862:7)');
+-- usage_metrics/update/globex_owner (schema.yaml:1833:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/globex_owner (schema.yaml:1833:7)');
 
--- usage_metrics/update/globex_member (schema.yaml:1862:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/globex_member (schema.yaml:1862:7)');
+-- usage_metrics/update/globex_member (schema.yaml:1833:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/globex_member (schema.yaml:1833:7)');
 
--- usage_metrics/update/initech_owner (schema.yaml:1862:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/initech_owner (schema.yaml:1862:7)');
+-- usage_metrics/update/initech_owner (schema.yaml:1833:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/initech_owner (schema.yaml:1833:7)');
 
--- usage_metrics/update/stranger (schema.yaml:1862:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/stranger (schema.yaml:1862:7)');
+-- usage_metrics/update/stranger (schema.yaml:1833:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/stranger (schema.yaml:1833:7)');
 
--- usage_metrics/update/anon (schema.yaml:1862:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/anon (schema.yaml:1862:7)');
+-- usage_metrics/update/anon (schema.yaml:1833:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/update/anon (schema.yaml:1833:7)');
 
--- usage_metrics/update/service (schema.yaml:1862:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/update/service (schema.yaml:1862:7)');
+-- usage_metrics/update/service (schema.yaml:1833:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."usage_metrics" SET "request_count" = 99 WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/update/service (schema.yaml:1833:7)');
 
--- usage_metrics/delete/acme_owner (schema.yaml:1866:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_owner (schema.yaml:1866:7)');
+-- usage_metrics/delete/acme_owner (schema.yaml:1837:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_owner (schema.yaml:1837:7)');
 
--- usage_metrics/delete/acme_admin (schema.yaml:1866:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_admin (schema.yaml:1866:7)');
+-- usage_metrics/delete/acme_admin (schema.yaml:1837:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_admin (schema.yaml:1837:7)');
 
--- usage_metrics/delete/acme_member (schema.yaml:1866:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_member (schema.yaml:1866:7)');
+-- usage_metrics/delete/acme_member (schema.yaml:1837:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/acme_member (schema.yaml:1837:7)');
 
--- usage_metrics/delete/globex_owner (schema.yaml:1866:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/globex_owner (schema.yaml:1866:7)');
+-- usage_metrics/delete/globex_owner (schema.yaml:1837:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/globex_owner (schema.yaml:1837:7)');
 
--- usage_metrics/delete/globex_member (schema.yaml:1866:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/globex_member (schema.yaml:1866:7)');
+-- usage_metrics/delete/globex_member (schema.yaml:1837:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/globex_member (schema.yaml:1837:7)');
 
--- usage_metrics/delete/initech_owner (schema.yaml:1866:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/initech_owner (schema.yaml:1866:7)');
+-- usage_metrics/delete/initech_owner (schema.yaml:1837:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/initech_owner (schema.yaml:1837:7)');
 
--- usage_metrics/delete/stranger (schema.yaml:1866:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/stranger (schema.yaml:1866:7)');
+-- usage_metrics/delete/stranger (schema.yaml:1837:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/stranger (schema.yaml:1837:7)');
 
--- usage_metrics/delete/anon (schema.yaml:1866:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/anon (schema.yaml:1866:7)');
+-- usage_metrics/delete/anon (schema.yaml:1837:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'error 42501', 'usage_metrics/delete/anon (schema.yaml:1837:7)');
 
--- usage_metrics/delete/service (schema.yaml:1866:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/delete/service (schema.yaml:1866:7)');
+-- usage_metrics/delete/service (schema.yaml:1837:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."usage_metrics" WHERE "id" = ''cf75811a-f047-5609-b3d6-3cd01d26b222''', 'write', NULL, NULL, NULL), 'count 1', 'usage_metrics/delete/service (schema.yaml:1837:7)');
 
 SELECT * FROM finish();
 ROLLBACK;

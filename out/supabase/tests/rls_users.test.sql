@@ -79,275 +79,275 @@ BEGIN
 END
 $schemagen$;
 
--- users/select/acme_owner (schema.yaml:1571:7): acme_owner expects rows [acme_admin, acme_member, acme_owner]
+-- users/select/acme_owner (schema.yaml:1542:7): acme_owner expects rows [acme_admin, acme_member, acme_owner]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_owner (schema.yaml:1571:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_owner (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/acme_admin (schema.yaml:1571:7): acme_admin expects rows [acme_admin, acme_member, acme_owner]
+-- users/select/acme_admin (schema.yaml:1542:7): acme_admin expects rows [acme_admin, acme_member, acme_owner]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_admin (schema.yaml:1571:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_admin (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/acme_member (schema.yaml:1571:7): acme_member expects rows [acme_admin, acme_member, acme_owner]
+-- users/select/acme_member (schema.yaml:1542:7): acme_member expects rows [acme_admin, acme_member, acme_owner]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_member (schema.yaml:1571:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner'')', 'users/select/acme_member (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/globex_owner (schema.yaml:1571:7): globex_owner expects rows [globex_member, globex_owner]
+-- users/select/globex_owner (schema.yaml:1542:7): globex_owner expects rows [globex_member, globex_owner]
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', true);
 SET LOCAL ROLE authenticated;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member''), (''globex_owner'')', 'users/select/globex_owner (schema.yaml:1571:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''globex_member''), (''globex_owner'')', 'users/select/globex_owner (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/globex_member (schema.yaml:1571:7): globex_member expects rows []
+-- users/select/globex_member (schema.yaml:1542:7): globex_member expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/globex_member (schema.yaml:1571:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/globex_member (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/initech_owner (schema.yaml:1571:7): initech_owner expects rows []
+-- users/select/initech_owner (schema.yaml:1542:7): initech_owner expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/initech_owner (schema.yaml:1571:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/initech_owner (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/stranger (schema.yaml:1571:7): stranger expects rows []
+-- users/select/stranger (schema.yaml:1542:7): stranger expects rows []
 SELECT set_config('request.jwt.claims', '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', true);
 SET LOCAL ROLE authenticated;
-SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/stranger (schema.yaml:1571:7)');
+SELECT is_empty('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'users/select/stranger (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/anon (schema.yaml:1571:7): anon expects denied (42501)
+-- users/select/anon (schema.yaml:1542:7): anon expects denied (42501)
 SELECT set_config('request.jwt.claims', '{"role": "anon"}', true);
 SET LOCAL ROLE anon;
-SELECT throws_ok('SELECT * FROM "public"."users"', '42501', NULL, 'users/select/anon (schema.yaml:1571:7)');
+SELECT throws_ok('SELECT * FROM "public"."users"', '42501', NULL, 'users/select/anon (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/select/service (schema.yaml:1571:7): service expects rows [acme_admin, acme_member, acme_owner, globex_member, globex_owner, initech_owner]
+-- users/select/service (schema.yaml:1542:7): service expects rows [acme_admin, acme_member, acme_owner, globex_member, globex_owner, initech_owner]
 SELECT set_config('request.jwt.claims', '{"role": "service_role"}', true);
 SET LOCAL ROLE service_role;
-SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner''), (''globex_member''), (''globex_owner''), (''initech_owner'')', 'users/select/service (schema.yaml:1571:7)');
+SELECT results_eq('SELECT coalesce(k.key, r.pk) FROM (SELECT concat_ws(''/'', q."id"::text) AS pk FROM (SELECT * FROM "public"."users") q) r LEFT JOIN pg_temp.schemagen_keys k ON k.tbl = ''table public.users'' AND k.pk = r.pk ORDER BY coalesce(k.key, r.pk) COLLATE "C"', 'VALUES (''acme_admin''), (''acme_member''), (''acme_owner''), (''globex_member''), (''globex_owner''), (''initech_owner'')', 'users/select/service (schema.yaml:1542:7)');
 RESET ROLE;
 
--- users/insert/acme_owner (schema.yaml:1578:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_owner (schema.yaml:1578:7)');
+-- users/insert/acme_owner (schema.yaml:1549:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_owner (schema.yaml:1549:7)');
 
--- users/insert/acme_admin (schema.yaml:1578:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_admin (schema.yaml:1578:7)');
+-- users/insert/acme_admin (schema.yaml:1549:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_admin (schema.yaml:1549:7)');
 
--- users/insert/acme_member (schema.yaml:1578:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_member (schema.yaml:1578:7)');
+-- users/insert/acme_member (schema.yaml:1549:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/acme_member (schema.yaml:1549:7)');
 
--- users/insert/globex_owner (schema.yaml:1578:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/globex_owner (schema.yaml:1578:7)');
+-- users/insert/globex_owner (schema.yaml:1549:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/globex_owner (schema.yaml:1549:7)');
 
--- users/insert/globex_member (schema.yaml:1578:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/globex_member (schema.yaml:1578:7)');
+-- users/insert/globex_member (schema.yaml:1549:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/globex_member (schema.yaml:1549:7)');
 
--- users/insert/initech_owner (schema.yaml:1578:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/initech_owner (schema.yaml:1578:7)');
+-- users/insert/initech_owner (schema.yaml:1549:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/initech_owner (schema.yaml:1549:7)');
 
--- users/insert/stranger (schema.yaml:1578:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/stranger (schema.yaml:1578:7)');
+-- users/insert/stranger (schema.yaml:1549:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/stranger (schema.yaml:1549:7)');
 
--- users/insert/anon (schema.yaml:1578:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/anon (schema.yaml:1578:7)');
+-- users/insert/anon (schema.yaml:1549:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'error 42501', 'users/insert/anon (schema.yaml:1549:7)');
 
--- users/insert/service (schema.yaml:1578:7): service expects 1 row
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'count 1', 'users/insert/service (schema.yaml:1578:7)');
+-- users/insert/service (schema.yaml:1549:7): service expects 1 row
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'INSERT INTO "public"."users" ("tenant_id", "auth_id", "email") VALUES (''556bc355-d227-5b6d-b023-5e5325658b6c'', ''0eb9591b-8e50-5d93-995f-e8f581e68e80'', ''new.user@acme.test'')', 'write', NULL, NULL, NULL), 'count 1', 'users/insert/service (schema.yaml:1549:7)');
 
--- users/update/own profile/acme_owner (schema.yaml:1584:7): acme_owner expects rows [acme_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_owner', 'users/update/own profile/acme_owner (schema.yaml:1584:7)');
+-- users/update/own profile/acme_owner (schema.yaml:1555:7): acme_owner expects rows [acme_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_owner', 'users/update/own profile/acme_owner (schema.yaml:1555:7)');
 
--- users/update/own profile/acme_admin (schema.yaml:1584:7): acme_admin expects rows [acme_admin]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_admin', 'users/update/own profile/acme_admin (schema.yaml:1584:7)');
+-- users/update/own profile/acme_admin (schema.yaml:1555:7): acme_admin expects rows [acme_admin]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_admin', 'users/update/own profile/acme_admin (schema.yaml:1555:7)');
 
--- users/update/own profile/acme_member (schema.yaml:1584:7): acme_member expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/own profile/acme_member (schema.yaml:1584:7)');
+-- users/update/own profile/acme_member (schema.yaml:1555:7): acme_member expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/own profile/acme_member (schema.yaml:1555:7)');
 
--- users/update/own profile/globex_owner (schema.yaml:1584:7): globex_owner expects rows [globex_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows globex_owner', 'users/update/own profile/globex_owner (schema.yaml:1584:7)');
+-- users/update/own profile/globex_owner (schema.yaml:1555:7): globex_owner expects rows [globex_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows globex_owner', 'users/update/own profile/globex_owner (schema.yaml:1555:7)');
 
--- users/update/own profile/globex_member (schema.yaml:1584:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/globex_member (schema.yaml:1584:7)');
+-- users/update/own profile/globex_member (schema.yaml:1555:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/globex_member (schema.yaml:1555:7)');
 
--- users/update/own profile/initech_owner (schema.yaml:1584:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/initech_owner (schema.yaml:1584:7)');
+-- users/update/own profile/initech_owner (schema.yaml:1555:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/initech_owner (schema.yaml:1555:7)');
 
--- users/update/own profile/stranger (schema.yaml:1584:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/stranger (schema.yaml:1584:7)');
+-- users/update/own profile/stranger (schema.yaml:1555:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/own profile/stranger (schema.yaml:1555:7)');
 
--- users/update/own profile/anon (schema.yaml:1584:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/own profile/anon (schema.yaml:1584:7)');
+-- users/update/own profile/anon (schema.yaml:1555:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/own profile/anon (schema.yaml:1555:7)');
 
--- users/update/own profile/service (schema.yaml:1584:7): service expects rows [acme_admin, acme_member, acme_owner, globex_member, globex_owner, initech_owner]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_admin,acme_member,acme_owner,globex_member,globex_owner,initech_owner', 'users/update/own profile/service (schema.yaml:1584:7)');
+-- users/update/own profile/service (schema.yaml:1555:7): service expects rows [acme_admin, acme_member, acme_owner, globex_member, globex_owner, initech_owner]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "name" = ''New Name'', "preferences" = ''{"theme": "system"}''::jsonb, "last_active_at" = (now())', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_admin,acme_member,acme_owner,globex_member,globex_owner,initech_owner', 'users/update/own profile/service (schema.yaml:1555:7)');
 
--- users/update/another user's profile/acme_owner (schema.yaml:1595:7): acme_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/acme_owner (schema.yaml:1595:7)');
+-- users/update/another user's profile/acme_owner (schema.yaml:1566:7): acme_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/acme_owner (schema.yaml:1566:7)');
 
--- users/update/another user's profile/acme_admin (schema.yaml:1595:7): acme_admin expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/acme_admin (schema.yaml:1595:7)');
+-- users/update/another user's profile/acme_admin (schema.yaml:1566:7): acme_admin expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/acme_admin (schema.yaml:1566:7)');
 
--- users/update/another user's profile/globex_owner (schema.yaml:1595:7): globex_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/globex_owner (schema.yaml:1595:7)');
+-- users/update/another user's profile/globex_owner (schema.yaml:1566:7): globex_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/globex_owner (schema.yaml:1566:7)');
 
--- users/update/another user's profile/globex_member (schema.yaml:1595:7): globex_member expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/globex_member (schema.yaml:1595:7)');
+-- users/update/another user's profile/globex_member (schema.yaml:1566:7): globex_member expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/globex_member (schema.yaml:1566:7)');
 
--- users/update/another user's profile/initech_owner (schema.yaml:1595:7): initech_owner expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/initech_owner (schema.yaml:1595:7)');
+-- users/update/another user's profile/initech_owner (schema.yaml:1566:7): initech_owner expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/initech_owner (schema.yaml:1566:7)');
 
--- users/update/another user's profile/stranger (schema.yaml:1595:7): stranger expects rows []
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/stranger (schema.yaml:1595:7)');
+-- users/update/another user's profile/stranger (schema.yaml:1566:7): stranger expects rows []
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows ', 'users/update/another user''s profile/stranger (schema.yaml:1566:7)');
 
--- users/update/another user's profile/acme_member (schema.yaml:1595:7): acme_member expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/another user''s profile/acme_member (schema.yaml:1595:7)');
+-- users/update/another user's profile/acme_member (schema.yaml:1566:7): acme_member expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/another user''s profile/acme_member (schema.yaml:1566:7)');
 
--- users/update/another user's profile/anon (schema.yaml:1595:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/another user''s profile/anon (schema.yaml:1595:7)');
+-- users/update/another user's profile/anon (schema.yaml:1566:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/another user''s profile/anon (schema.yaml:1566:7)');
 
--- users/update/another user's profile/service (schema.yaml:1595:7): service expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/another user''s profile/service (schema.yaml:1595:7)');
+-- users/update/another user's profile/service (schema.yaml:1566:7): service expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "name" = ''Not Mine'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/another user''s profile/service (schema.yaml:1566:7)');
 
--- users/update/role/acme_owner (schema.yaml:1604:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_owner (schema.yaml:1604:7)');
+-- users/update/role/acme_owner (schema.yaml:1575:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_owner (schema.yaml:1575:7)');
 
--- users/update/role/acme_admin (schema.yaml:1604:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_admin (schema.yaml:1604:7)');
+-- users/update/role/acme_admin (schema.yaml:1575:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_admin (schema.yaml:1575:7)');
 
--- users/update/role/acme_member (schema.yaml:1604:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_member (schema.yaml:1604:7)');
+-- users/update/role/acme_member (schema.yaml:1575:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/acme_member (schema.yaml:1575:7)');
 
--- users/update/role/globex_owner (schema.yaml:1604:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/globex_owner (schema.yaml:1604:7)');
+-- users/update/role/globex_owner (schema.yaml:1575:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/globex_owner (schema.yaml:1575:7)');
 
--- users/update/role/globex_member (schema.yaml:1604:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/globex_member (schema.yaml:1604:7)');
+-- users/update/role/globex_member (schema.yaml:1575:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/globex_member (schema.yaml:1575:7)');
 
--- users/update/role/initech_owner (schema.yaml:1604:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/initech_owner (schema.yaml:1604:7)');
+-- users/update/role/initech_owner (schema.yaml:1575:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/initech_owner (schema.yaml:1575:7)');
 
--- users/update/role/stranger (schema.yaml:1604:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/stranger (schema.yaml:1604:7)');
+-- users/update/role/stranger (schema.yaml:1575:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/stranger (schema.yaml:1575:7)');
 
--- users/update/role/anon (schema.yaml:1604:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/anon (schema.yaml:1604:7)');
+-- users/update/role/anon (schema.yaml:1575:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/role/anon (schema.yaml:1575:7)');
 
--- users/update/role/service (schema.yaml:1604:7): service expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/role/service (schema.yaml:1604:7)');
+-- users/update/role/service (schema.yaml:1575:7): service expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "role" = ''owner'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/role/service (schema.yaml:1575:7)');
 
--- users/update/tenant/acme_owner (schema.yaml:1612:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_owner (schema.yaml:1612:7)');
+-- users/update/tenant/acme_owner (schema.yaml:1583:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_owner (schema.yaml:1583:7)');
 
--- users/update/tenant/acme_admin (schema.yaml:1612:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_admin (schema.yaml:1612:7)');
+-- users/update/tenant/acme_admin (schema.yaml:1583:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_admin (schema.yaml:1583:7)');
 
--- users/update/tenant/acme_member (schema.yaml:1612:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_member (schema.yaml:1612:7)');
+-- users/update/tenant/acme_member (schema.yaml:1583:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/acme_member (schema.yaml:1583:7)');
 
--- users/update/tenant/globex_owner (schema.yaml:1612:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/globex_owner (schema.yaml:1612:7)');
+-- users/update/tenant/globex_owner (schema.yaml:1583:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/globex_owner (schema.yaml:1583:7)');
 
--- users/update/tenant/globex_member (schema.yaml:1612:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/globex_member (schema.yaml:1612:7)');
+-- users/update/tenant/globex_member (schema.yaml:1583:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/globex_member (schema.yaml:1583:7)');
 
--- users/update/tenant/initech_owner (schema.yaml:1612:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/initech_owner (schema.yaml:1612:7)');
+-- users/update/tenant/initech_owner (schema.yaml:1583:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/initech_owner (schema.yaml:1583:7)');
 
--- users/update/tenant/stranger (schema.yaml:1612:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/stranger (schema.yaml:1612:7)');
+-- users/update/tenant/stranger (schema.yaml:1583:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/stranger (schema.yaml:1583:7)');
 
--- users/update/tenant/anon (schema.yaml:1612:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/anon (schema.yaml:1612:7)');
+-- users/update/tenant/anon (schema.yaml:1583:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/tenant/anon (schema.yaml:1583:7)');
 
--- users/update/tenant/service (schema.yaml:1612:7): service expects error foreign_key_violation
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 23503', 'users/update/tenant/service (schema.yaml:1612:7)');
+-- users/update/tenant/service (schema.yaml:1583:7): service expects error foreign_key_violation
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "tenant_id" = ''0ca37286-d1d2-5df8-96d7-4e86fe215424'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 23503', 'users/update/tenant/service (schema.yaml:1583:7)');
 
--- users/update/auth id/acme_owner (schema.yaml:1620:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_owner (schema.yaml:1620:7)');
+-- users/update/auth id/acme_owner (schema.yaml:1591:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_owner (schema.yaml:1591:7)');
 
--- users/update/auth id/acme_admin (schema.yaml:1620:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_admin (schema.yaml:1620:7)');
+-- users/update/auth id/acme_admin (schema.yaml:1591:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_admin (schema.yaml:1591:7)');
 
--- users/update/auth id/acme_member (schema.yaml:1620:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_member (schema.yaml:1620:7)');
+-- users/update/auth id/acme_member (schema.yaml:1591:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/acme_member (schema.yaml:1591:7)');
 
--- users/update/auth id/globex_owner (schema.yaml:1620:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/globex_owner (schema.yaml:1620:7)');
+-- users/update/auth id/globex_owner (schema.yaml:1591:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/globex_owner (schema.yaml:1591:7)');
 
--- users/update/auth id/globex_member (schema.yaml:1620:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/globex_member (schema.yaml:1620:7)');
+-- users/update/auth id/globex_member (schema.yaml:1591:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/globex_member (schema.yaml:1591:7)');
 
--- users/update/auth id/initech_owner (schema.yaml:1620:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/initech_owner (schema.yaml:1620:7)');
+-- users/update/auth id/initech_owner (schema.yaml:1591:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/initech_owner (schema.yaml:1591:7)');
 
--- users/update/auth id/stranger (schema.yaml:1620:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/stranger (schema.yaml:1620:7)');
+-- users/update/auth id/stranger (schema.yaml:1591:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/stranger (schema.yaml:1591:7)');
 
--- users/update/auth id/anon (schema.yaml:1620:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/anon (schema.yaml:1620:7)');
+-- users/update/auth id/anon (schema.yaml:1591:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/auth id/anon (schema.yaml:1591:7)');
 
--- users/update/auth id/service (schema.yaml:1620:7): service expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/auth id/service (schema.yaml:1620:7)');
+-- users/update/auth id/service (schema.yaml:1591:7): service expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "auth_id" = ''bc073bf7-f4a6-5fb2-8b93-c1a4d8cf91b4'' WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/update/auth id/service (schema.yaml:1591:7)');
 
--- users/update/active flag/acme_owner (schema.yaml:1625:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_owner (schema.yaml:1625:7)');
+-- users/update/active flag/acme_owner (schema.yaml:1596:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_owner (schema.yaml:1596:7)');
 
--- users/update/active flag/acme_admin (schema.yaml:1625:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_admin (schema.yaml:1625:7)');
+-- users/update/active flag/acme_admin (schema.yaml:1596:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_admin (schema.yaml:1596:7)');
 
--- users/update/active flag/acme_member (schema.yaml:1625:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_member (schema.yaml:1625:7)');
+-- users/update/active flag/acme_member (schema.yaml:1596:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/acme_member (schema.yaml:1596:7)');
 
--- users/update/active flag/globex_owner (schema.yaml:1625:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/globex_owner (schema.yaml:1625:7)');
+-- users/update/active flag/globex_owner (schema.yaml:1596:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/globex_owner (schema.yaml:1596:7)');
 
--- users/update/active flag/globex_member (schema.yaml:1625:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/globex_member (schema.yaml:1625:7)');
+-- users/update/active flag/globex_member (schema.yaml:1596:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/globex_member (schema.yaml:1596:7)');
 
--- users/update/active flag/initech_owner (schema.yaml:1625:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/initech_owner (schema.yaml:1625:7)');
+-- users/update/active flag/initech_owner (schema.yaml:1596:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/initech_owner (schema.yaml:1596:7)');
 
--- users/update/active flag/stranger (schema.yaml:1625:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/stranger (schema.yaml:1625:7)');
+-- users/update/active flag/stranger (schema.yaml:1596:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/stranger (schema.yaml:1596:7)');
 
--- users/update/active flag/anon (schema.yaml:1625:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/anon (schema.yaml:1625:7)');
+-- users/update/active flag/anon (schema.yaml:1596:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', NULL, NULL, NULL), 'error 42501', 'users/update/active flag/anon (schema.yaml:1596:7)');
 
--- users/update/active flag/service (schema.yaml:1625:7): service expects rows [globex_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows globex_member', 'users/update/active flag/service (schema.yaml:1625:7)');
+-- users/update/active flag/service (schema.yaml:1596:7): service expects rows [globex_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'UPDATE "public"."users" SET "is_active" = true WHERE "id" = ''59e03f11-ee46-5146-9388-0c89fbd9d0cd''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows globex_member', 'users/update/active flag/service (schema.yaml:1596:7)');
 
--- users/delete/acme_owner (schema.yaml:1633:7): acme_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_owner (schema.yaml:1633:7)');
+-- users/delete/acme_owner (schema.yaml:1604:7): acme_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "977d81d9-c8bb-506c-a2e6-eea721615a2b"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_owner (schema.yaml:1604:7)');
 
--- users/delete/acme_admin (schema.yaml:1633:7): acme_admin expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_admin (schema.yaml:1633:7)');
+-- users/delete/acme_admin (schema.yaml:1604:7): acme_admin expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "d3754539-608f-598e-b579-a07c6b1e7c77"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_admin (schema.yaml:1604:7)');
 
--- users/delete/acme_member (schema.yaml:1633:7): acme_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_member (schema.yaml:1633:7)');
+-- users/delete/acme_member (schema.yaml:1604:7): acme_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "7ad95a55-6627-5583-9c29-5226ea57d881"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/acme_member (schema.yaml:1604:7)');
 
--- users/delete/globex_owner (schema.yaml:1633:7): globex_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/globex_owner (schema.yaml:1633:7)');
+-- users/delete/globex_owner (schema.yaml:1604:7): globex_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "942258cf-0398-5a4c-9579-1f28774c4777"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/globex_owner (schema.yaml:1604:7)');
 
--- users/delete/globex_member (schema.yaml:1633:7): globex_member expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/globex_member (schema.yaml:1633:7)');
+-- users/delete/globex_member (schema.yaml:1604:7): globex_member expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "43d30964-f25e-53da-9dce-bf83e8cb33e4"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/globex_member (schema.yaml:1604:7)');
 
--- users/delete/initech_owner (schema.yaml:1633:7): initech_owner expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/initech_owner (schema.yaml:1633:7)');
+-- users/delete/initech_owner (schema.yaml:1604:7): initech_owner expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9892adcb-cbf6-5a67-b4a5-530347fe45aa"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/initech_owner (schema.yaml:1604:7)');
 
--- users/delete/stranger (schema.yaml:1633:7): stranger expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/stranger (schema.yaml:1633:7)');
+-- users/delete/stranger (schema.yaml:1604:7): stranger expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "authenticated", "sub": "9731cc2d-0f40-5d16-9254-f602bffd9dba"}', 'authenticated', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/stranger (schema.yaml:1604:7)');
 
--- users/delete/anon (schema.yaml:1633:7): anon expects denied (42501)
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/anon (schema.yaml:1633:7)');
+-- users/delete/anon (schema.yaml:1604:7): anon expects denied (42501)
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "anon"}', 'anon', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', NULL, NULL, NULL), 'error 42501', 'users/delete/anon (schema.yaml:1604:7)');
 
--- users/delete/service (schema.yaml:1633:7): service expects rows [acme_member]
-SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/delete/service (schema.yaml:1633:7)');
+-- users/delete/service (schema.yaml:1604:7): service expects rows [acme_member]
+SELECT is(pg_temp.schemagen_case(ARRAY[]::text[], '{"role": "service_role"}', 'service_role', 'DELETE FROM "public"."users" WHERE "id" = ''eff770a4-835c-5d8e-987f-ae4ac0d34c5d''', 'write', '"public"."users"', 'table public.users', '"id"::text'), 'rows acme_member', 'users/delete/service (schema.yaml:1604:7)');
 
 SELECT * FROM finish();
 ROLLBACK;
