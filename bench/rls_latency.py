@@ -13,12 +13,16 @@ per day. Loaded with set-based SQL (``generate_series``), triggers and foreign-k
 secondary indexes built after the load, then ``VACUUM ANALYZE``.
 
 "With RLS" is what PostgREST does for supabase-js: in a transaction, ``SET LOCAL ROLE
-authenticated`` and the user's JWT claims in ``request.jwt.claims``, then the query with *no*
-tenant or user filter, wrapped in ``json_agg`` like PostgREST's response body. "Without RLS" is the
-same query as the table owner (RLS does not apply) with the explicit user (or tenant) filter an
-application would add. Each query runs ``--repeat`` times after warming up; the table gives median
-and p95 in milliseconds (client wall time of the query statement alone) and the ratio of medians.
-Figures, not a pass/fail test.
+authenticated`` and the user's JWT claims in ``request.jwt.claims``, then the query with the app's
+own filter (``user_id`` for the member, ``tenant_id`` for the admin; ``--unfiltered`` leaves it
+out), wrapped in ``json_agg`` like PostgREST's response body, as a server-side prepared statement
+(Postgres plans it custom five times, then generic unless ``plan_cache_mode`` says otherwise).
+"Without RLS" is the same statement as ``service_role`` (BYPASSRLS), prepared separately. Each
+query runs ``--warmup`` then ``--repeat`` times, the RLS and the plain statement taking turns, so
+that a change of load on the machine weighs on both alike; the table gives median and p95 in
+milliseconds (client wall time of the query statement alone), the ratio of medians and the shared
+buffers of one execution. Figures, not a pass/fail test (the buffers are:
+tests/verify/test_rls_buffers.py).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -38,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.verify.backends import start_server  # noqa: E402
+from generator.verify.cron import install_cron  # noqa: E402
 from generator.verify.run import execute_sql  # noqa: E402
 from generator.verify.standin import install_supabase_standin  # noqa: E402
 
@@ -59,7 +65,7 @@ def load_sql(users: int, carried: bool = True) -> list[tuple[str, str]]:
     """(label, statement) pairs that load the whole volume with set-based SQL.
 
     ``carried``: messages carry their conversation's tenant_id and user_id and feedback its tenant_id
-    (migration 007); False loads the schema of migrations 001..006.
+    (migration 008); False loads the schema of migrations 001..006.
     """
     tenants = max(1, math.ceil(users / USERS_PER_TENANT))
     tpu = USERS_PER_TENANT
@@ -245,13 +251,33 @@ def run_once(conn: psycopg.Connection, sql: str, arg: str | None, jwt: str | Non
         return (time.perf_counter() - t) * 1000
 
 
-def measure(conn: psycopg.Connection, sql: str, arg: str, jwt: str | None, repeat: int, warmup: int,
-            plan_mode: str) -> tuple[float, float]:
-    for _ in range(warmup):
-        run_once(conn, sql, arg, jwt, plan_mode)
-    samples = sorted(run_once(conn, sql, arg, jwt, plan_mode) for _ in range(repeat))
+PLAIN_TAG = "/* without RLS */ "  # the plain side's own prepared statement (psycopg keys them by text)
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    """Median and p95 of timings (ms)."""
+    samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, math.ceil(0.95 * len(samples)) - 1)]
     return statistics.median(samples), p95
+
+
+def measure(conn: psycopg.Connection, rls_sql: str, plain_sql: str, arg: str, jwt: str, repeat: int,
+            warmup: int, plan_mode: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(median, p95) with RLS and without, the two statements taking turns.
+
+    Taking turns spreads a change of load (other work on the machine) over both sides instead of
+    letting it fall on one. Each side is its own prepared statement: one statement run by two roles
+    would be planned again at every switch (a plan that applies RLS is kept for its role only).
+    """
+    plain_sql = PLAIN_TAG + plain_sql
+    for _ in range(warmup):
+        run_once(conn, rls_sql, arg, jwt, plan_mode)
+        run_once(conn, plain_sql, arg, None, plan_mode)
+    rls, plain = [], []
+    for _ in range(repeat):
+        rls.append(run_once(conn, rls_sql, arg, jwt, plan_mode))
+        plain.append(run_once(conn, plain_sql, arg, None, plan_mode))
+    return summary(rls), summary(plain)
 
 
 def explain(conn: psycopg.Connection, sql: str, arg: str, jwt: str | None, plan_mode: str) -> tuple[str, int]:
@@ -304,6 +330,7 @@ def main() -> int:
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as conn:
             log(f"{server.description}; {users:,} users (scale {args.scale:g}); migrations from {args.out}")
             install_supabase_standin(conn)
+            install_cron(conn)  # migration 007 schedules pg_cron jobs
             for path in migrations:
                 problem = execute_sql(conn, path.name, path.read_text(encoding="utf-8"))  # as psql runs it
                 if problem:
@@ -323,16 +350,18 @@ def report(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     jwts = {"member": claims(conn, HEAVY), "admin": claims(conn, ADMIN)}
     for mode in args.plan_cache_mode:
         rows = []
+        load_before = os.getloadavg()[0]
         for q in queries(conn, args.unfiltered):
-            rls = measure(conn, wrap(q.rls), q.arg, jwts[q.who], args.repeat, args.warmup, mode)
-            plain = measure(conn, wrap(q.plain), q.arg, None, args.repeat, args.warmup, mode)
+            rls, plain = measure(conn, wrap(q.rls), wrap(q.plain), q.arg, jwts[q.who], args.repeat, args.warmup,
+                                 mode)
             rplan, rbuf = explain(conn, wrap(q.rls), q.arg, jwts[q.who], mode)
             pplan, pbuf = explain(conn, wrap(q.plain), q.arg, None, mode)
             rows.append((q, rls, plain, rbuf, pbuf))
             if args.explain:
                 print(f"\n-- {q.who}: {q.name}, with RLS ({mode})\n{rplan}")
                 print(f"-- {q.who}: {q.name}, without RLS ({mode})\n{pplan}")
-        print(f"\nplan_cache_mode = {mode}" + (" (RLS side without the app's filter)" if args.unfiltered else ""))
+        print(f"\nplan_cache_mode = {mode}" + (" (RLS side without the app's filter)" if args.unfiltered else "")
+              + f"; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
         head = (f"{'as':<7} {'query':<31} {'RLS med':>8} {'p95':>7} {'plain med':>10} {'p95':>7} {'ratio':>6} "
                 f"{'limit':>6} {'buffers RLS/plain':>18}")
         print(head)
