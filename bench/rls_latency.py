@@ -315,6 +315,9 @@ def main() -> int:
                     help="plan cache modes to measure, each a full table (default: auto force_generic_plan)")
     ap.add_argument("--unfiltered", action="store_true",
                     help="send the RLS side without the app's user_id / tenant_id filter")
+    ap.add_argument("--rollback-last", action="store_true",
+                    help="then run the last migration's rollback and measure again, on the same data "
+                         "(the last migration against the one before it, side by side)")
     args = ap.parse_args()
     users = max(USERS_PER_TENANT, round(1000 * args.scale))
 
@@ -325,6 +328,13 @@ def main() -> int:
     if not migrations:
         print(f"no migrations in {args.out}: run `schemagen generate` first", file=sys.stderr)
         return 2
+    rollback = None
+    if args.rollback_last:
+        found = sorted(args.out.glob(f"rollback_{migrations[-1].name[:3]}_*.sql"))
+        if not found:
+            print(f"no rollback of {migrations[-1].name} in {args.out}", file=sys.stderr)
+            return 2
+        rollback = found[0]
     server = start_server(args.dsn)
     try:
         with server.new_database() as db, psycopg.connect(db.dsn, autocommit=True) as conn:
@@ -340,7 +350,17 @@ def main() -> int:
             log(f"  load total {time.perf_counter() - t:.1f} s")
             counts = {t: conn.execute(f"select count(*) from public.{t}").fetchone()[0] for t in DATA_TABLES}
             log("  rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+            if rollback:
+                log(f"\n== with {migrations[-1].name}")
             report(conn, args)
+            if rollback:
+                problem = execute_sql(conn, rollback.name, rollback.read_text(encoding="utf-8"))
+                if problem:
+                    raise SystemExit(problem)
+                conn.execute("vacuum analyze")
+                before = migrations[-2].name if len(migrations) > 1 else "none"
+                log(f"\n== after {rollback.name} (migrations up to {before})")
+                report(conn, args)
     finally:
         server.stop()
     return 0
@@ -348,6 +368,10 @@ def main() -> int:
 
 def report(conn: psycopg.Connection, args: argparse.Namespace) -> None:
     jwts = {"member": claims(conn, HEAVY), "admin": claims(conn, ADMIN)}
+    for q in queries(conn, args.unfiltered):  # one pass over everything first: the first query measured
+        for _ in range(args.warmup):          # is not the one that brings the data into the caches
+            run_once(conn, wrap(q.rls), q.arg, jwts[q.who], args.plan_cache_mode[0])
+            run_once(conn, PLAIN_TAG + wrap(q.plain), q.arg, None, args.plan_cache_mode[0])
     for mode in args.plan_cache_mode:
         rows = []
         load_before = os.getloadavg()[0]
