@@ -61,7 +61,7 @@ def test_missing_or_unordered_versions_are_located_errors(tmp_path: Path) -> Non
 def test_platform_layout_is_committed() -> None:
     names = sorted(p.name for p in (OUT / "supabase" / "migrations").iterdir())
     assert names[0] == "20240101000001_create_tenants_table.sql"
-    assert names[-1] == "20240101000008_tenant_on_messages_and_feedback.sql"
+    assert names[-1] == "20240101000009_read_policies_one_helper_call.sql"
     seed = (OUT / "supabase" / "seed.sql").read_text(encoding="utf-8")
     assert seed.endswith((OUT / "seed_test_data.sql").read_text(encoding="utf-8"))
     assert len(list((OUT / "supabase" / "tests").glob("rls_*.test.sql"))) == 13

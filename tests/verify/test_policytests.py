@@ -92,7 +92,7 @@ def test_weakened_select_policy_fails_the_matching_cases_by_name(tmp_path: Path,
     text = platform_text()
     policy = re.compile(
         r"(- name: users read visible conversations\n\s+command: select\n\s+roles: \[authenticated\]\n\s+)"
-        r"using: \|-\n\s+case when \(select private.current_user_is_admin\(\)\)\n.*\n.*end\n"
+        r"using: \|-\n\s+\(case \(select private\.policy_scope\(\)\)\n.*\n.*end\) is not null\n"
     )
     weakened, n = policy.subn(r'\1using: "true"\n', text)
     assert n == 1
