@@ -12,7 +12,7 @@ import pytest
 from generator.verify.backends import Database, Server
 from generator.verify.run import execute_sql
 from generator.verify.snapshot import diff_snapshots, take_snapshot
-from tests.outdb import OUT, build_from_out
+from tests.outdb import OUT, build_from_out, migration_files
 from tests.test_evolution import EVOLUTION, run_case
 from tests.verify.test_evolution_verify import _build, _run
 
@@ -72,19 +72,24 @@ def _carried(conn: psycopg.Connection) -> list[tuple]:
 
 
 def test_platform_008_applies_to_a_database_with_rows(fresh_db: Database) -> None:
-    """001–008, the seed data, rollback 008 (its columns go, the rows stay), 008 again: the carried
-    columns get the values the seed gave them (the parents'), and the catalog is as after 001–008."""
+    """Every migration, the seed data, rollback of the later ones and of 008 (its columns go, the rows
+    stay), 008 again: the carried columns get the values the seed gave them (the parents'); with the
+    later ones applied again, the catalog is as before."""
     up = next(OUT.glob("008_*.sql"))
-    down = OUT / f"rollback_{up.name}"
+    later = [p for p in migration_files() if p.name > up.name]
     with psycopg.connect(fresh_db.dsn, autocommit=True) as conn:
         build_from_out(conn)
         conn.execute("alter database " + conn.info.dbname + " set app.environment = 'test'")
         conn.execute((OUT / "seed_test_data.sql").read_text(encoding="utf-8"))
         seeded, catalog = _carried(conn), take_snapshot(conn)
         assert sum(1 for r in seeded if r[0] == "m") > 0 and sum(1 for r in seeded if r[0] == "f") > 0
-        assert execute_sql(conn, down.name, down.read_text(encoding="utf-8")) is None
+        for path in [*reversed(later), up]:
+            down = OUT / f"rollback_{path.name}"
+            assert execute_sql(conn, down.name, down.read_text(encoding="utf-8")) is None
         assert conn.execute("select count(*) from information_schema.columns where table_schema = 'public' "
                             "and table_name = 'messages' and column_name = 'tenant_id'").fetchone()[0] == 0
         assert execute_sql(conn, up.name, up.read_text(encoding="utf-8")) is None
         assert _carried(conn) == seeded
+        for path in later:
+            assert execute_sql(conn, path.name, path.read_text(encoding="utf-8")) is None
         assert diff_snapshots(catalog, take_snapshot(conn)) == []
