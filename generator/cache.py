@@ -185,9 +185,40 @@ class Cache:
                     path.unlink()
 
 
+@lru_cache(maxsize=1)
+def _orjson() -> Any:
+    """orjson, a compiled JSON codec (the spec's blocks, generator/spec/blocks.py, are megabytes of
+    entries), imported when an entry is first read or written: the stamp's fast path never does;
+    None without it (the stdlib reads and writes the same values)."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return None
+    return orjson
+
+
 def _encode(key: str, value: Any) -> bytes:
-    body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    doc = {"key": key, "value": value}
+    body = None
+    orjson = _orjson()
+    if orjson is not None:
+        try:  # values hold no floats but the spec blocks' (finite ones only: orjson writes NaN as null)
+            body = orjson.dumps(doc)
+        except TypeError:  # an integer beyond 64 bits: the stdlib writes it
+            body = None
+    if body is None:
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return f"{_MAGIC} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+def _loads(body: bytes) -> Any:
+    orjson = _orjson()
+    if orjson is not None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body.decode("utf-8"))
 
 
 def _decode(data: bytes, key: str) -> Any:
@@ -196,7 +227,7 @@ def _decode(data: bytes, key: str) -> Any:
     if head != f"{_MAGIC} {hashlib.sha256(body).hexdigest()}".encode():
         return None
     try:
-        doc = json.loads(body.decode("utf-8"))
+        doc = _loads(body)
     except (ValueError, RecursionError):
         return None
     if not isinstance(doc, dict) or doc.get("key") != key:

@@ -66,7 +66,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
 
     spec_name = display or Path(spec_path).name
     if built is None:
-        loaded = load_spec(spec_path, display=display or str(spec_path))
+        loaded = load_spec(spec_path, display=display or str(spec_path), cache=cache)
         lap("load")
         model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
     else:
