@@ -59,9 +59,17 @@ def warmed(tmp_path: Path, text: str) -> None:
     assert parts is not None
     found = [None] * len(parts.blocks)
     keys = [cache.key(blocks._KIND, b.text) for b in parts.blocks]
-    blocks._assemble(text, "schema.yaml", parts, keys, found, cache)
+    pack = blocks._Pack(cache, "schema.yaml")
+    blocks._assemble(text, "schema.yaml", parts, keys, found, pack)
+    pack.flush()
     (tmp_path / "out").mkdir(parents=True, exist_ok=True)
     cache.save()
+
+
+def stored(cache: Cache, file: str = "schema.yaml") -> dict[str, object]:
+    """The blocks stored for ``file`` (their pack entry), by key."""
+    value = cache.get(cache.key(blocks._KIND, "pack", file))
+    return value if isinstance(value, dict) else {}
 
 
 def shifted(text: str, seed: int) -> str:
@@ -119,10 +127,15 @@ def test_blocks_read_alone_and_stored_from_the_whole_text_agree(tmp_path: Path) 
     blocks.load_yaml_blocks(text, "schema.yaml", cache := cache_in(tmp_path / "b"))
     (tmp_path / "b" / "out").mkdir(parents=True)
     cache.save()
-    a = {p.name: p.read_bytes() for p in (tmp_path / "a" / "out" / CACHE_DIR).iterdir()}
-    b = {p.name: p.read_bytes() for p in (tmp_path / "b" / "out" / CACHE_DIR).iterdir()}
+    a, b = stored(cache_in(tmp_path / "a")), stored(cache_in(tmp_path / "b"))
     assert a.keys() == b.keys() and len(a) > 20
-    assert a == b
+
+    def relative(entry: dict) -> tuple:
+        shift = entry["start"] - 1
+        return (entry["data"], [[ln - shift, col] for ln, col in entry["values"]],
+                [[ln - shift, col] for ln, col in entry["keys"]])
+
+    assert {k: relative(v) for k, v in a.items()} == {k: relative(v) for k, v in b.items()}
 
 
 def test_an_error_below_a_cached_block_keeps_its_line(tmp_path: Path) -> None:
@@ -150,33 +163,46 @@ def test_an_error_below_a_cached_block_keeps_its_line(tmp_path: Path) -> None:
 
 def test_damaged_and_foreign_entries_are_ignored(tmp_path: Path) -> None:
     text = synth(12)
+    expected = load_yaml(text, "schema.yaml")
     warmed(tmp_path, text)
     folder = tmp_path / "out" / CACHE_DIR
-    entries = sorted(p for p in folder.iterdir() if len(p.name) == 64)
-    assert len(entries) == 14
-    entries[0].write_bytes(entries[0].read_bytes()[:-20])  # truncated
-    data = bytearray(entries[1].read_bytes())
-    data[-5] ^= 1
-    entries[2].write_bytes(bytes(data))  # flipped, and in another entry's place
-    entries[3].write_bytes(entries[4].read_bytes())  # another block's (valid) entry
-    entries[5].write_bytes(b"")
+    entries = [p for p in folder.iterdir() if len(p.name) == 64]
+    assert len(entries) == 1 and len(stored(cache_in(tmp_path))) == 14
+    good = entries[0].read_bytes()
+    flipped = bytearray(good)
+    flipped[-5] ^= 1
+    for damaged in (good[:-20], bytes(flipped), b"", good.replace(b"schemagen-cache", b"schemagen-cachE", 1)):
+        entries[0].write_bytes(damaged)
+        cache = cache_in(tmp_path)
+        same(blocks.load_yaml_blocks(text, "schema.yaml", cache), expected)
+        assert cache.hits == 0
+    entries[0].write_bytes(good)
+    foreign = cache_in(tmp_path)  # a valid pack, under the key of another spec file
+    foreign.put(foreign.key(blocks._KIND, "pack", "other.yaml"), stored(foreign))
+    foreign.save()
+    entries[0].unlink()
     cache = cache_in(tmp_path)
-    same(blocks.load_yaml_blocks(text, "schema.yaml", cache), load_yaml(text, "schema.yaml"))
-    assert cache.misses == 4 and cache.hits == 10
+    same(blocks.load_yaml_blocks(text, "schema.yaml", cache), expected)
+    assert cache.hits == 0
 
 
 def test_an_entry_that_hashes_right_but_holds_nonsense_is_read_again(tmp_path: Path) -> None:
-    """An entry written by another program (its hash fits, its value is not a block's)."""
+    """A pack written by another program (its hash fits, its values are not blocks')."""
     text = synth(4)
     warmed(tmp_path, text)
     cache = cache_in(tmp_path)
-    parts = blocks.split(text)
-    assert parts is not None
-    for i, block in enumerate(parts.blocks):
-        cache.put(cache.key(blocks._KIND, block.text), [{"data": 1}, {"values": "x"}, None, {}][i % 4])
+    pack = stored(cache)
+    nonsense = [{"data": 1}, {"values": "x"}, None, {}, {"data": 1, "values": [[[], "1", 1]], "keys": []},
+                {"data": 1, "values": [], "keys": []}]
+    for i, key in enumerate(list(pack)):
+        pack[key] = nonsense[i % len(nonsense)]
+    cache.put(cache.key(blocks._KIND, "pack", "schema.yaml"), pack)
     cache.save()
-    cache = cache_in(tmp_path)
-    same(blocks.load_yaml_blocks(text, "schema.yaml", cache), load_yaml(text, "schema.yaml"))
+    for value in (pack, [1, 2], "x"):
+        cache = cache_in(tmp_path)
+        cache.put(cache.key(blocks._KIND, "pack", "schema.yaml"), value)
+        cache.save()
+        same(blocks.load_yaml_blocks(text, "schema.yaml", cache_in(tmp_path)), load_yaml(text, "schema.yaml"))
 
 
 SHAPES = {
@@ -210,7 +236,8 @@ def test_shapes_not_recognised_read_as_the_whole_text(name: str, tmp_path: Path)
     parts = blocks.split(text)
     for block in parts.blocks if parts else []:
         if blocks._anchored(block.text):  # a block holding an anchor or alias is never stored
-            assert cache.key(blocks._KIND, block.text) not in cache.pending
+            pending = cache.pending.get(cache.key(blocks._KIND, "pack", "schema.yaml"), b"")
+            assert cache.key(blocks._KIND, block.text).encode() not in pending
     if name == "anchor across blocks":
         assert parts is not None and sum(blocks._anchored(b.text) for b in parts.blocks) == 2
 
@@ -236,8 +263,8 @@ def test_check_reads_blocks_but_never_writes_them(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()}
     parts = blocks.split(spec.read_text(encoding="utf-8"))
     assert parts is not None and parts.blocks
-    assert sum(1 for b in parts.blocks if Cache.for_out(out).get(Cache.for_out(out).key(blocks._KIND, b.text))) \
-        == len(parts.blocks)
+    cache = Cache.for_out(out)
+    assert set(stored(cache, str(spec))) == {cache.key(blocks._KIND, b.text) for b in parts.blocks}
     spec.write_text("# edited\n" + spec.read_text(encoding="utf-8"), encoding="utf-8")
     done = runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)])
     assert done.exit_code == 0, done.output  # a comment: the same spec

@@ -6,9 +6,9 @@ migration (``migrations[i].tables[j]``, ``.views[j]``, …: the items of the lis
 of a top-level list), and the *skeleton*: everything else, with each block replaced by a one-line
 placeholder. The skeleton is parsed every run (it is small); a block is parsed alone, its located
 data (values, and positions relative to its first line) stored in the cache under the SHA-256 of
-its text, and on the next run restored from there, its lines shifted to where it now starts: an
-edit above a block does not invalidate it, and an error below an edit is still reported at its
-exact ``file:line:col``.
+its text (all blocks of a spec in one entry, :class:`_Pack`), and on the next run restored from
+there, its lines shifted to where it now starts: an edit above a block does not invalidate it,
+and an error below an edit is still reported at its exact ``file:line:col``.
 
 The result is the :class:`~generator.spec.yamlpos.Located` that :func:`load_yaml` gives for the
 whole text (the same data and positions: ``tests/test_spec_blocks.py``). Whenever that cannot be
@@ -273,26 +273,47 @@ def _item_blocks(sl: _Lines, s: int, e: int, ind: int, path: Path) -> list[tuple
 
 
 def _stored(loc: Located) -> dict[str, Any]:
-    """A block's located data as a cache entry: the item, and its positions relative to its text."""
-    return {"data": loc.data[0],
-            "values": [[list(p[1:]), lc[0], lc[1]] for p, lc in loc.values.items() if p],
-            "keys": [[list(p[1:]), lc[0], lc[1]] for p, lc in loc.keys.items()]}
+    """A block read alone as a cache entry: the item, the first line its positions count from, and
+    the (line, column) of each of its values and keys in the order :func:`_walk` visits them (the
+    order the YAML reader records them in: the paths need not be stored)."""
+    return {"data": loc.data[0], "start": 1, "values": [lc for p, lc in loc.values.items() if p],
+            "keys": list(loc.keys.values())}
 
 
-def _restore(value: Any, into: Located, path: Path, shift: int) -> Any:
-    """Put a stored block's positions into ``into`` (under ``path``, lines shifted by ``shift``);
+def _walk(data: Any, path: Path, values: list[Path], keys: list[Path]) -> None:
+    """The paths of ``data``'s values and mapping keys, in the order the YAML reader records them
+    (depth first, a value before its children, a key just before its value)."""
+    values.append(path)
+    t = type(data)
+    if t is dict:
+        for k, v in data.items():
+            child = (*path, k)
+            keys.append(child)
+            _walk(v, child, values, keys)
+    elif t is list:
+        for i, v in enumerate(data):
+            _walk(v, (*path, i), values, keys)
+
+
+def _restore(value: Any, into: Located, path: Path, line: int) -> Any:
+    """Put a stored block's positions into ``into`` (under ``path``, its first line now ``line``);
     its data, or None (nothing put) when the entry is not one this module wrote."""
     try:
-        data, rows = value["data"], (value["values"], value["keys"])
+        data, start, rows = value["data"], value["start"], (value["values"], value["keys"])
+        if type(start) is not int:
+            return None
+        shift = line - start
+        paths: tuple[list[Path], list[Path]] = ([], [])
+        _walk(data, path, *paths)
         new: tuple[dict[Path, tuple[int, int]], ...] = ({}, {})
-        for table, stored in zip(new, rows, strict=True):
-            for rel, line, col in stored:
-                if type(line) is not int or type(col) is not int or type(rel) is not list:
+        for table, stored, where in zip(new, rows, paths, strict=True):
+            if len(stored) != len(where):
+                return None
+            for p, (ln, col) in zip(where, stored, strict=True):
+                if type(ln) is not int or type(col) is not int:
                     return None
-                table[path + tuple(rel)] = (line + shift, col)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if path not in new[0]:
+                table[p] = (ln + shift, col)
+    except (KeyError, TypeError, ValueError, RecursionError):
         return None
     into.values.update(new[0])
     into.keys.update(new[1])
@@ -313,6 +334,35 @@ def _json_exact(value: Any) -> bool:
     return False
 
 
+class _Pack:
+    """The stored blocks of one spec: one cache entry (one file to read and write instead of one
+    per block), mapping each block's key to its located data. What a run uses is kept; the entry
+    is written again (by :meth:`Cache.save`) only when a block was added or dropped."""
+
+    def __init__(self, cache: Cache, file: str) -> None:
+        self.cache = cache
+        self.key = cache.key(_KIND, "pack", file)
+        old = cache.get(self.key)
+        self.old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self.new: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        value = self.old.get(key)
+        if value is None:
+            self.cache.misses += 1
+        else:
+            self.cache.hits += 1
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def flush(self) -> None:
+        if self.new.keys() != self.old.keys():
+            self.cache.put(self.key, self.new)
+
+
 def load_yaml_blocks(text: str, file: str, cache: Cache | None) -> Located:
     """:func:`load_yaml` of ``text``, reading unchanged blocks from ``cache`` (module doc).
 
@@ -323,33 +373,44 @@ def load_yaml_blocks(text: str, file: str, cache: Cache | None) -> Located:
     parts = split(text)
     if parts is None or not parts.blocks:
         return load_yaml(text, file)
-    keys = [cache.key(_KIND, b.text) for b in parts.blocks]
-    found = [cache.get(k) for k in keys]
-    missing = [i for i, v in enumerate(found) if v is None]
-    if len(missing) * 2 > len(found):
-        whole = load_yaml(text, file)
-        _store_from(whole, parts, keys, missing, cache)
-        return whole
-    return _assemble(text, file, parts, keys, found, cache)
+    pack = _Pack(cache, file)
+    try:
+        keys = [cache.key(_KIND, b.text) for b in parts.blocks]
+        found = [pack.get(k) for k in keys]
+        missing = [i for i, v in enumerate(found) if v is None]
+        if len(missing) * 2 > len(found):
+            whole = load_yaml(text, file)
+            _store_from(whole, parts, keys, missing, pack)
+            return whole
+        return _assemble(text, file, parts, keys, found, pack)
+    finally:
+        pack.flush()
 
 
-def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int], cache: Cache) -> None:
-    """Store the blocks ``which`` as the whole text's reading located them. Nothing is stored when
-    a block's values do not all lie within its own lines (the split would then be wrong)."""
+def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int], cache: _Pack) -> None:
+    """Store the blocks ``which`` as the whole text's reading located them. The reader records a
+    block's values (and keys) one after the other, so each block is one run of entries. Nothing is
+    stored when a block's entries do not all lie within its own lines (the split would be wrong)."""
     at = {parts.blocks[i].path: i for i in which if not _anchored(parts.blocks[i].text)}
     rows: dict[int, tuple[list[Any], list[Any]]] = {i: ([], []) for i in at.values()}
-    get, starts = at.get, [b.line - 1 for b in parts.blocks]
-    for table, side in ((whole.values, 0), (whole.keys, 1)):
-        for p, (line, col) in table.items():
-            if len(p) >= 4:
+    get = at.get
+    for table, side, depth in ((whole.values, 0, 4), (whole.keys, 1, 5)):
+        run: list[Any] | None = None
+        for p, lc in table.items():
+            n = len(p)
+            if n == depth:
                 i = get(p[:4])
-                if i is not None:
-                    rows[i][side].append([list(p[4:]), line - starts[i], col])
+                run = None if i is None else rows[i][side]
+            elif n < depth:
+                run = None
+            if run is not None:
+                run.append(lc)
     for path, i in at.items():
         block = parts.blocks[i]
-        height = block.text.count("\n")
+        first, last = block.line, block.line + block.text.count("\n") - 1
         values, keys_ = rows[i]
-        if not values or any(not 1 <= line <= height for _, line, _ in values + keys_):
+        if not values or any(not first <= ln <= last for ln, _ in values) \
+                or any(not first <= ln <= last for ln, _ in keys_):
             return
         data: Any = whole.data
         try:
@@ -358,10 +419,10 @@ def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int],
         except (KeyError, IndexError, TypeError):
             return
         if _json_exact(data):
-            cache.put(keys[i], {"data": data, "values": values, "keys": keys_})
+            cache.put(keys[i], {"data": data, "start": block.line, "values": values, "keys": keys_})
 
 
-def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[Any], cache: Cache) -> Located:
+def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[Any], cache: _Pack) -> Located:
     """The skeleton read now, each block restored from ``found`` or read alone (and stored)."""
     from ..errors import SpecError
 
@@ -376,9 +437,8 @@ def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[A
     for p, (line, col) in skeleton.keys.items():
         located.keys[p] = (lines[line - 1], col)
     for n, block in enumerate(parts.blocks):
-        shift = block.line - 1
         value = found[n]
-        data = _restore(value, located, block.path, shift) if value is not None else None
+        data = _restore(value, located, block.path, block.line) if value is not None else None
         if data is None:
             if _anchored(block.text):
                 return load_yaml(text, file)
@@ -391,7 +451,7 @@ def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[A
             stored = _stored(alone)
             if _json_exact(stored["data"]):
                 cache.put(keys[n], stored)
-            data = _restore(stored, located, block.path, shift)
+            data = _restore(stored, located, block.path, block.line)
         target = located.data
         try:
             for part in block.path[:-1]:
