@@ -269,3 +269,22 @@ def test_check_reads_blocks_but_never_writes_them(tmp_path: Path) -> None:
     done = runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)])
     assert done.exit_code == 0, done.output  # a comment: the same spec
     assert {p.name: p.read_bytes() for p in (out / CACHE_DIR).iterdir()} == before
+
+
+def test_a_quote_spanning_blocks_is_never_stored_from_the_whole_text(tmp_path: Path) -> None:
+    """A double-quoted scalar may go on across a line that looks like the next item (PyYAML reads
+    it so): the split is then wrong. Storing blocks cut out of the whole text's reading must not
+    store any of them (here ``a`` would hold ``b`` inside its comment, and ``b`` read alone would
+    be a table of its own)."""
+    good = "".join(f"  - name: p{i}\n    columns: []\n" for i in range(6))
+    text = ("migrations:\n- number: 1\n  name: init\n  tables:\n" + good
+            + '  - name: a\n    comment: "x\n  - name: b\n    comment: y"\n  - name: c\n    columns: []\n')
+    whole = load_yaml(text, "schema.yaml")
+    assert len(whole.data["migrations"][0]["tables"]) == 8
+    parts = blocks.split(text)
+    assert parts is not None and len(parts.blocks) == 9
+    for _ in range(3):
+        cache = cache_in(tmp_path)
+        same(blocks.load_yaml_blocks(text, "schema.yaml", cache), whole)
+        (tmp_path / "out").mkdir(exist_ok=True)
+        cache.save()

@@ -390,7 +390,8 @@ def load_yaml_blocks(text: str, file: str, cache: Cache | None) -> Located:
 def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int], cache: _Pack) -> None:
     """Store the blocks ``which`` as the whole text's reading located them. The reader records a
     block's values (and keys) one after the other, so each block is one run of entries. Nothing is
-    stored when a block's entries do not all lie within its own lines (the split would be wrong)."""
+    stored unless each block's entries lie within its own lines: the blocks are then exactly the
+    items (a construct spanning two blocks leaves a block without its own item, or with another's)."""
     at = {parts.blocks[i].path: i for i in which if not _anchored(parts.blocks[i].text)}
     rows: dict[int, tuple[list[Any], list[Any]]] = {i: ([], []) for i in at.values()}
     get = at.get
@@ -405,13 +406,14 @@ def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int],
                 run = None
             if run is not None:
                 run.append(lc)
-    for path, i in at.items():
+    entries = []
+    for path, i in at.items():  # every block checked before any is stored: one wrong, all suspect
         block = parts.blocks[i]
         first, last = block.line, block.line + block.text.count("\n") - 1
         values, keys_ = rows[i]
         if not values or any(not first <= ln <= last for ln, _ in values) \
                 or any(not first <= ln <= last for ln, _ in keys_):
-            return
+            return  # e.g. a quoted scalar going on into the next block: the items are not the blocks
         data: Any = whole.data
         try:
             for part in path:
@@ -419,7 +421,9 @@ def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int],
         except (KeyError, IndexError, TypeError):
             return
         if _json_exact(data):
-            cache.put(keys[i], {"data": data, "start": block.line, "values": values, "keys": keys_})
+            entries.append((keys[i], {"data": data, "start": block.line, "values": values, "keys": keys_}))
+    for key, value in entries:
+        cache.put(key, value)
 
 
 def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[Any], cache: _Pack) -> Located:
