@@ -269,7 +269,8 @@ INCREMENTAL_STEPS = ("generate, nothing changed", "check, nothing changed", "che
 
 def time_incremental(spec: dict, spec_path: Path, work: Path, runs: int, env: dict[str, str]) -> Incremental:
     """The edit loop of goal 2: a generated ``out/`` whose cache is warm (two generates: the first
-    plans from the spec, the second from the history and fills the cache), then, timed: generate
+    plans from the spec and stores the spec's blocks and its history as canonical; the second is
+    answered by the stamp, as a user's would be), then, timed: generate
     and check with nothing changed, one table edited, ``migrate``, generate and check again."""
     edited = yaml.safe_dump(edited_spec(spec), sort_keys=False)
     base = work / "incremental-base"

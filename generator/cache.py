@@ -80,16 +80,22 @@ def tree_bytes(root: Path, suffixes: tuple[str, ...] | None) -> Iterable[bytes]:
             yield path.read_bytes()
 
 
+@lru_cache(maxsize=16)
+def tree_digest(root: str, suffixes: tuple[str, ...] | None) -> str:
+    """The hash of :func:`tree_bytes` of ``root``, read once per process: the stamp (before and
+    after a run) and the cache's fingerprints all hash the package and the templates (each read
+    was ≈ 30 ms). The first reading wins: it is the code and the templates this run started with."""
+    return _digest(*tree_bytes(Path(root), suffixes))
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the generator's code (every .py file of the package) and of the libraries whose
     output is cached (Jinja renders, pglast validates): a changed generator never reads old entries."""
-    from importlib.metadata import version  # pglast's version without importing it (only sqlan does)
-
-    import jinja2
+    from importlib.metadata import version  # the versions without importing them (a refused check may not)
 
     package = Path(__file__).resolve().parent
-    return _digest(_MAGIC, sys.version, jinja2.__version__, version("pglast"), *tree_bytes(package, (".py",)))
+    return _digest(_MAGIC, sys.version, version("jinja2"), version("pglast"), tree_digest(str(package), (".py",)))
 
 
 @lru_cache(maxsize=8)
@@ -99,7 +105,7 @@ def templates_fingerprint(user_dir: str | None) -> str:
 
     roots = [Path(user_dir)] if user_dir else []
     roots.append(builtin_templates())
-    return _digest(*(part for root in roots for part in (str(root).encode(), *tree_bytes(root, None))))
+    return _digest(*(part for root in roots for part in (str(root), tree_digest(str(root), None))))
 
 
 class Cache:
@@ -185,9 +191,40 @@ class Cache:
                     path.unlink()
 
 
+@lru_cache(maxsize=1)
+def _orjson() -> Any:
+    """orjson, a compiled JSON codec (the spec's blocks, generator/spec/blocks.py, are megabytes of
+    entries), imported when an entry is first read or written: the stamp's fast path never does;
+    None without it (the stdlib reads and writes the same values)."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return None
+    return orjson
+
+
 def _encode(key: str, value: Any) -> bytes:
-    body = json.dumps({"key": key, "value": value}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    doc = {"key": key, "value": value}
+    body = None
+    orjson = _orjson()
+    if orjson is not None:
+        try:  # values hold no floats but the spec blocks' (finite ones only: orjson writes NaN as null)
+            body = orjson.dumps(doc)
+        except TypeError:  # an integer beyond 64 bits: the stdlib writes it
+            body = None
+    if body is None:
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return f"{_MAGIC} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+def _loads(body: bytes) -> Any:
+    orjson = _orjson()
+    if orjson is not None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body.decode("utf-8"))
 
 
 def _decode(data: bytes, key: str) -> Any:
@@ -196,7 +233,7 @@ def _decode(data: bytes, key: str) -> Any:
     if head != f"{_MAGIC} {hashlib.sha256(body).hexdigest()}".encode():
         return None
     try:
-        doc = json.loads(body.decode("utf-8"))
+        doc = _loads(body)
     except (ValueError, RecursionError):
         return None
     if not isinstance(doc, dict) or doc.get("key") != key:

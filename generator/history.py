@@ -501,6 +501,19 @@ def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
         cache.put(_canonical_key(cache, text), True)
 
 
+def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> None:
+    """Record in ``cache`` that the history ``files`` a ``generate`` without a history writes
+    (from the spec's ``migrations:`` blocks, :func:`initial_history`) are canonical, so that the
+    next full run (``check`` after an edit, ``migrate``) reads them lazily instead of decoding
+    them to prove it; ``check`` never writes the cache, so it would pay that proof every time.
+
+    A spec state's text reads back to the same text (the round trip :func:`normalize` relies on;
+    ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it."""
+    if cache.enabled:
+        for f in files:
+            cache.put(_canonical_key(cache, f.text), True)
+
+
 # --- the history of an out/ folder ----------------------------------------------------------------
 
 

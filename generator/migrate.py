@@ -129,7 +129,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
         raise SpecError([Problem(None, f"migration name {name!r} must be lower case letters, digits and _")])
     read = SpecRead(Path(spec_path))  # the stamp (generator/stamp.py) needs the spec unchanged by the end
     cache = Cache.for_out(out, templates=templates)  # cache hook: earlier migrations are not rendered again
-    loaded = load_spec(spec_path, display=display or str(spec_path))
+    loaded = load_spec(spec_path, display=display or str(spec_path), cache=cache)
     model = build(loaded, lint_rules=RULES)
     nxt = _next(model, out, cache)
     history, p = nxt.history, nxt.plan

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .cache import Cache, text_digest, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import CANONICAL, Entry, history_files, history_for, load_history
+from .history import CANONICAL, Entry, history_files, history_for, load_history, remember_first_history
 from .ir import build
 from .ir.ids import ObjectId
 from .ir.model import Model
@@ -66,7 +66,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
 
     spec_name = display or Path(spec_path).name
     if built is None:
-        loaded = load_spec(spec_path, display=display or str(spec_path))
+        loaded = load_spec(spec_path, display=display or str(spec_path), cache=cache)
         lap("load")
         model = build(loaded, lint_rules=RULES)  # every problem of the spec, its tests, fixtures and lint config
     else:
@@ -81,6 +81,8 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     history, plans, model = history_for(model, history, spec_name)
     lap("plan")
     written_history = history_files(history)
+    if not from_history:  # cache hook: the next run reads this first history without proving it
+        remember_first_history(cache, written_history)
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
     digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
         if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None

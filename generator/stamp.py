@@ -42,7 +42,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import CACHE_DIR, DISABLE_ENV, PartsHash, tree_bytes
+from .cache import CACHE_DIR, DISABLE_ENV, PartsHash, tree_digest
 
 STAMP = f"{CACHE_DIR}/stamp"
 FORMAT = 1
@@ -83,12 +83,10 @@ def generator_fingerprint(templates: str | None) -> str:
     for name in _distributions():
         h.add(name)
     h.add("code")
-    for part in tree_bytes(Path(__file__).resolve().parent, (".py",)):
-        h.add(part)
+    h.add(tree_digest(str(Path(__file__).resolve().parent), (".py",)))
     for root in ([Path(templates)] if templates else []) + [builtin_templates()]:
         h.add(f"templates {root}")
-        for part in tree_bytes(root, None):
-            h.add(part)
+        h.add(tree_digest(str(root), None))
     return h.hexdigest()
 
 

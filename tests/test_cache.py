@@ -16,7 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from generator.cache import CACHE_DIR, DISABLE_ENV, Cache, templates_fingerprint
+from generator.cache import CACHE_DIR, DISABLE_ENV, Cache, templates_fingerprint, tree_digest
 from generator.cli import app
 from generator.history import load_history
 from generator.output import MANIFEST, read_manifest
@@ -189,6 +189,7 @@ def test_changed_template_is_not_served_from_the_cache(tmp_path: Path) -> None:
     (templates / "sql" / "migration.sql.j2").write_text("-- edited template\n" + original)
     environment.cache_clear()  # a new process, as a user runs it (both are read once per process)
     templates_fingerprint.cache_clear()
+    tree_digest.cache_clear()
     cli("generate", "--spec", str(spec), "--out", str(out), "--templates", str(templates))
     sql = [n for n in read_manifest(out) if n.endswith(".sql")]
     assert sql and all((out / n).read_text().startswith("-- edited template\n") for n in sql)

@@ -116,3 +116,26 @@ def test_the_history_file_migrate_writes_is_read_lazily_next(tmp_path: Path) -> 
     entries = load_history(out, Cache.for_out(out))
     assert len(entries) == 2 and not any(decoded(e.state) for e in entries)
     assert runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+
+
+def golden_cases() -> list[Path]:
+    folder = ROOT / "tests" / "cases"
+    return sorted(p for p in folder.iterdir() if (p / "schema.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
+def test_the_first_history_is_read_lazily_next(case: Path, tmp_path: Path) -> None:
+    """The first ``generate`` (no history yet) records the history files it writes as canonical
+    without decoding them: the next run (a ``check`` after an edit, which never writes the cache;
+    ``migrate``) reads them lazily. That is only right if each text reads back to itself: checked
+    here by decoding it, on every golden case."""
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(case / "schema.yaml", spec)
+    assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    entries = load_history(out, Cache.for_out(out))
+    assert entries and not any(decoded(e.state) for e in entries), "the first history was not recorded"
+    for path in sorted((out / HISTORY_DIR).iterdir()):
+        text = path.read_text(encoding="utf-8")
+        assert history.entry_text(history.entry_from_text(text, str(path))) == text, path.name
+    for lazy, full in zip(entries, load_history(out), strict=True):
+        assert dict(lazy.state.objects) == dict(full.state.objects)

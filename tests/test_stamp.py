@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator import stamp
-from generator.cache import DISABLE_ENV
+from generator.cache import DISABLE_ENV, tree_digest
 from generator.cli import app
 from generator.history import HISTORY_DIR
 from generator.output import _OLD_STAGE_PREFIX as OLD_STAGE_PREFIX
@@ -62,6 +62,8 @@ def project(tmp_path: Path, case: str = "rls_policies") -> tuple[Path, Path]:
 
 
 def hit(spec: Path, out: Path, templates: str | None = None) -> int | None:
+    """What the fast path of a new process answers (the code and templates are read once per process)."""
+    tree_digest.cache_clear()
     return stamp.up_to_date(spec, out, templates)
 
 
@@ -183,6 +185,8 @@ def test_the_fingerprint_covers_code_templates_and_libraries(tmp_path: Path, mon
     monkeypatch.setattr(stamp, "builtin_templates", lambda: ROOT / "templates")
     assert stamp.generator_fingerprint(None) == base
     (package / "quoting.py").write_bytes((package / "quoting.py").read_bytes() + b"# edited\n")
+    assert stamp.generator_fingerprint(None) == base, "read once per process: the code this run started with"
+    tree_digest.cache_clear()  # a new process
     assert stamp.generator_fingerprint(None) != base
 
 

@@ -13,8 +13,12 @@ import pydantic
 from pydantic_core import ErrorDetails
 
 from ..errors import Pos, Problem, SpecError
+from .blocks import load_yaml_blocks
 from .models import SpecFile
 from .yamlpos import Located, Path, decode_spec, load_yaml
+
+if typing.TYPE_CHECKING:
+    from ..cache import Cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +154,17 @@ def validate_located(located: Located) -> LoadedSpec:
     return LoadedSpec(spec, located)
 
 
-def load_spec(path: str | FsPath, *, display: str | None = None) -> LoadedSpec:
-    """Load and validate a spec file; ``display`` is the file name used in messages."""
+def load_spec(path: str | FsPath, *, display: str | None = None, cache: Cache | None = None) -> LoadedSpec:
+    """Load and validate a spec file; ``display`` is the file name used in messages.
+
+    ``cache`` (:mod:`generator.cache`): unchanged blocks of the YAML are read from it, and the
+    blocks read now are put in it (:mod:`generator.spec.blocks`); the same result either way."""
     p = FsPath(path)
     name = display or str(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise SpecError([Problem(None, f"cannot read {name}: {exc.strerror}")]) from None
-    return validate_located(load_yaml(decode_spec(data, name), name))
+    text = decode_spec(data, name)
+    located = load_yaml(text, name) if cache is None else load_yaml_blocks(text, name, cache)
+    return validate_located(located)
