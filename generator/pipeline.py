@@ -80,7 +80,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     from_history = bool(history)
     history, plans, model = history_for(model, history, spec_name)
     lap("plan")
-    written_history = history_files(history)
+    written_history = history_files(history, streamed=not from_history)  # the first history: written, never read
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
     digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
         if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None
