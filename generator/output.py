@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 from .errors import SchemagenError
 
@@ -114,6 +114,27 @@ class LockBusy(OutputError):
     """Another schemagen command held the lock on ``out/`` for longer than the lock timeout."""
 
     exit_code = 1
+
+
+def release_free_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere).
+
+    A pipeline run frees a lot (the YAML node tree, the per-op render caches, encoder buffers)
+    between objects that stay; glibc keeps those pages, so they still count in the process's
+    resident set when writing ``out/`` reaches its peak (~6 MiB at 1,000 tables). ~1 ms."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL(None).malloc_trim
+        except (ImportError, OSError, AttributeError):  # not glibc (musl, macOS): nothing to do
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim: Any = None
 
 
 # --- names ----------------------------------------------------------------------------------------
@@ -479,6 +500,7 @@ def write_out(out: Path, files: list[GeneratedFile]) -> tuple[list[str], list[st
                 if not os.path.lexists(out / TXN_DIR / "journal"):
                     _remove_tree(out / TXN_DIR)  # roll back: out/ itself was not touched
             raise OutputError(f"cannot write {out}: {exc}") from None
+    release_free_memory()  # what encoding the files allocated: the stamp and the cache come next
     return [f.name for f in changed if f.name != MANIFEST], removed
 
 

@@ -13,7 +13,7 @@ from .ir import build
 from .ir.ids import ObjectId
 from .ir.model import Model
 from .lint import RULES, LintError, blocking, run_lint
-from .output import GeneratedFile, locked_out
+from .output import GeneratedFile, locked_out, release_free_memory
 from .render import render_migrations
 from .render.python_outputs import render_python
 from .render.result import Result
@@ -121,6 +121,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
             raise ValidationError(problems)
         validated(cache, todo)
         lap("validate")
+    release_free_memory()  # before out/ is written, the peak of a run
     return Result(loaded, model, plans, sql_files, files, timings)
 
 
