@@ -174,7 +174,8 @@ class RollbackWorker:
         infos = {i.number: i for i in model.migrations}
         inverse: dict[str, tuple[Plan, ...]] = {migration_file_names(infos[n])[1]: (p.inverse(),) for n, p in plans}
         inverse[ROLLBACK_ALL] = tuple(rollback_plans(plans))
-        downs = [from_forms(name, text, forms, inverse[name]) for name, text, forms in answer["downs"]]
+        shared: dict[str, str] = {}
+        downs = [from_forms(name, text, forms, inverse[name], shared) for name, text, forms in answer["downs"]]
         types = [GeneratedFile(n, t) for n, t in answer["types"]] if answer["types"] is not None else None
         history: list[GeneratedFile] | None = None
         if self._memory is not None and answer["history"] is not None:

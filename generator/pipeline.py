@@ -85,6 +85,7 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         return obj.pos if obj is not None and obj.pos.line else spec_pos
 
     tpl = str(templates) if templates else None
+    release_free_memory()  # what loading left (the YAML node tree), before the worker copies it
     # the first history: a worker renders the rollbacks, types and history file meanwhile (generator/parallel.py)
     worker = None if history else RollbackWorker.start(model, loaded, spec_name=spec_name, templates=tpl,
                                                        cache=cache, validate=validate, where=where)

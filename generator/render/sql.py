@@ -266,12 +266,16 @@ def segment_forms(file: SqlFile, steps_of: list[int]) -> list[tuple[Any, ...]]:
     return forms
 
 
-def from_forms(name: str, text: str, forms: list[tuple[Any, ...]], plans: tuple[Plan, ...]) -> SqlFile:
+def from_forms(name: str, text: str, forms: list[tuple[Any, ...]], plans: tuple[Plan, ...],
+               shared: dict[str, str] | None = None) -> SqlFile:
     """The file :func:`segment_forms` described, its segments pointing at the ops of ``plans``
-    (this process's: the same plans the sender rendered)."""
+    (this process's: the same plans the sender rendered). ``shared``: one string for the same SQL
+    in several files (a rollback and ``rollback_all.sql``), as rendering them together shares it."""
     steps = _steps(plans)
-    return SqlFile(name, text, tuple(Segment(steps[step][0], title, text[at:at + n], first, last, lock)
-                                     for step, title, at, n, first, last, lock in forms))
+    same = {} if shared is None else shared
+    return SqlFile(name, text, tuple(
+        Segment(steps[step][0], title, same.setdefault(sql := text[at:at + n], sql), first, last, lock)
+        for step, title, at, n, first, last, lock in forms))
 
 
 def _steps(plans: tuple[Plan, ...]) -> list[Step]:
