@@ -138,3 +138,14 @@ def test_a_bad_jobs_value_is_refused(value: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(parallel.JOBS_ENV, value)
     with pytest.raises(parallel.WorkerError, match=parallel.JOBS_ENV):
         generate(SPEC, display="schema.yaml")
+
+
+@pytest.mark.parametrize(("load", "forks"), [(0.3, True), (1.2, True), (1.6, False), (4.0, False)])
+def test_unset_jobs_fork_only_with_an_idle_core(load: float, forks: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without $SCHEMAGEN_JOBS, two cores and a load average below 1.5 fork the worker."""
+    monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert parallel.worker_wanted() is forks
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    assert parallel.worker_wanted()
