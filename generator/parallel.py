@@ -189,16 +189,19 @@ class RollbackWorker:
     def finish(self, model: Model, plans: list[tuple[int, Plan]]) -> Parts | None:
         """The worker's parts (``model`` and ``plans``: this process's, as it renders them); None
         when the worker raised (the caller then makes them itself)."""
-        from .render.sql import ROLLBACK_ALL, from_forms, migration_file_names, rollback_plans
+        from .render.sql import ROLLBACK_ALL, Scheduled, from_forms, migration_file_names, rollback_plans
 
         ok, answer = self._forked.result()
         if not ok:
             return None
         infos = {i.number: i for i in model.migrations}
-        inverse: dict[str, tuple[Plan, ...]] = {migration_file_names(infos[n])[1]: (p.inverse(),) for n, p in plans}
-        inverse[ROLLBACK_ALL] = tuple(rollback_plans(plans))
+        inverses = {n: p.inverse() for n, p in plans}  # one per migration, as render_migrations makes them
+        inverse: dict[str, tuple[Plan, ...]] = {migration_file_names(infos[n])[1]: (inverses[n],) for n, _ in plans}
+        inverse[ROLLBACK_ALL] = tuple(rollback_plans(plans, inverses))
         shared: dict[str, str] = {}
-        downs = [from_forms(name, text, forms, inverse[name], shared) for name, text, forms in answer["downs"]]
+        scheduled: Scheduled = {}
+        downs = [from_forms(name, text, forms, inverse[name], shared, scheduled)
+                 for name, text, forms in answer["downs"]]
         types = [GeneratedFile(n, t) for n, t in answer["types"]] if answer["types"] is not None else None
         history: list[GeneratedFile] | None = None
         if self._memory is not None and answer["history"] is not None:
