@@ -115,15 +115,16 @@ class Forked:
                 os._exit(code)
         os.close(write)
         self.pid: int | None = pid
-        self._read = read
+        self._read: int | None = read
 
     def result(self) -> tuple[bool, Any]:
         """(True, what ``work()`` returned) or (False, the traceback of what it raised).
 
         Raises WorkerError when the worker ended without an answer."""
-        with os.fdopen(self._read, "rb") as pipe:
+        read, self._read = self._read, None
+        assert read is not None and self.pid is not None
+        with os.fdopen(read, "rb") as pipe:  # closed even when interrupted: cancel() then only kills
             data = pipe.read()  # to the end: the worker may be blocked writing to the pipe
-        assert self.pid is not None
         _, status = os.waitpid(self.pid, 0)
         pid, self.pid = self.pid, None
         if not data or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
@@ -136,6 +137,9 @@ class Forked:
 
     def cancel(self) -> None:
         """Kill the worker (if it still runs) and reap it."""
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
@@ -144,7 +148,6 @@ class Forked:
         except ProcessLookupError:  # pragma: no cover - already ended (it is still reaped below)
             pass
         os.waitpid(pid, 0)
-        os.close(self._read)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,3 +149,44 @@ def test_unset_jobs_fork_only_with_an_idle_core(load: float, forks: bool, monkey
     assert parallel.worker_wanted() is forks
     monkeypatch.setenv(parallel.JOBS_ENV, "2")
     assert parallel.worker_wanted()
+
+
+def test_a_worker_is_reaped_when_waiting_for_it_is_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while this process reads the worker's answer: the pipe is closed, the worker killed
+    and reaped by cancel() (what the pipeline's ``finally`` calls), without a second error."""
+    import time
+
+    forked = parallel.Forked(lambda: time.sleep(30))
+    pid = forked.pid
+    assert pid is not None
+
+    class Interrupted:
+        def __init__(self, fd: int, _mode: str) -> None:
+            self.fd = fd
+
+        def __enter__(self) -> Interrupted:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            os.close(self.fd)
+
+        def read(self) -> bytes:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel.os, "fdopen", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        forked.result()
+    forked.cancel()
+    forked.cancel()  # twice is harmless
+    assert reaped(pid)
+
+
+def test_a_cancelled_worker_is_killed_and_reaped() -> None:
+    import time
+
+    forked = parallel.Forked(lambda: time.sleep(30))
+    pid = forked.pid
+    assert pid is not None
+    started = time.monotonic()
+    forked.cancel()
+    assert reaped(pid) and time.monotonic() - started < 5
