@@ -4,7 +4,8 @@ migrations and validates them.
 
 After the spec is built, the two halves are independent (the worker plans for itself, as this
 process does, from the same model: a fork shares it without copying or pickling), so the wall
-time of a 1,000-table ``generate`` drops by what the smaller half costs. What the worker sends back
+time of a 1,000-table ``generate`` can drop by what the worker's half costs, less the fork's own
+costs (below). What the worker sends back
 is plain data through a pipe (file texts, each segment as its step index and offsets: the segments
 are rebuilt here against this process's ops), and the history file's bytes through an anonymous
 memory file (``memfd``) that is streamed into ``out/`` when written: byte for byte what one process
@@ -14,7 +15,8 @@ All or nothing, no stray processes: the worker is always reaped (``waitpid``), a
 process fails first (a refusing lint kills it); a worker that raises is not trusted: its part is
 done again here, so the error (a located spec problem, say) is the one a single process reports;
 a worker that dies without an answer (killed, out of memory) is a :class:`WorkerError`, and
-nothing is written.
+nothing is written. A worker whose parent was killed ends when it writes its answer (the pipe is
+broken).
 
 Only where it pays: more than one core in the process's affinity mask (``os.sched_getaffinity``:
 what a container or ``taskset`` allows) and one of them idle (:func:`worker_wanted`), or
