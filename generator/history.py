@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -594,6 +595,19 @@ def history_files(entries: list[Entry], *, streamed: bool = False) -> list[Gener
     if streamed:
         return [StreamedFile(e.file_name, functools.partial(entry_chunks, e)) for e in entries]
     return [GeneratedFile(e.file_name, entry_text(e)) for e in entries]
+
+
+def file_digest(f: GeneratedFile) -> str:
+    """``text_digest(f.text)`` (the key of a history text in the cache) without making the text
+    when ``f`` is streamed with its size known (the worker's first history: generator/parallel.py),
+    hashed from its chunks as :class:`generator.cache.PartsHash` hashes one part."""
+    size = f.size if isinstance(f, StreamedFile) else None
+    if size is None:
+        return text_digest(f.text)
+    h = hashlib.sha256(size.to_bytes(8, "little"))
+    for chunk in f.chunks():
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:

@@ -81,14 +81,17 @@ class GeneratedFile:
 
 class StreamedFile(GeneratedFile):
     """A generated file whose bytes are made when they are written or compared, and not kept
-    (the 10 MB first history of a 1,000-table spec). ``text`` makes the whole text on each use."""
+    (the 10 MB first history of a 1,000-table spec). ``text`` makes the whole text on each use.
+    ``size``: its number of bytes when known beforehand (read back from a worker's memory file)."""
 
-    __slots__ = ("_make",)
+    __slots__ = ("_make", "size")
     _make: Callable[[], Iterable[bytes]]
+    size: int | None
 
-    def __init__(self, name: str, make: Callable[[], Iterable[bytes]]) -> None:
+    def __init__(self, name: str, make: Callable[[], Iterable[bytes]], size: int | None = None) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "_make", make)
+        object.__setattr__(self, "size", size)
 
     @property
     def text(self) -> str:

@@ -214,7 +214,7 @@ class RollbackWorker:
             self._memory = None
             history = []
             for name, size in answer["history"]:
-                history.append(StreamedFile(name, _reader(memory, at, size)))
+                history.append(StreamedFile(name, _reader(memory, at, size), size))
                 at += size
         return Parts(downs, answer["problems"], types, history)
 

@@ -190,3 +190,18 @@ def test_a_cancelled_worker_is_killed_and_reaped() -> None:
     started = time.monotonic()
     forked.cancel()
     assert reaped(pid) and time.monotonic() - started < 5
+
+
+def test_the_worker_s_history_file_hashes_like_its_text(forked: list[int], tmp_path: Path) -> None:
+    """history.file_digest of the worker's streamed history file (size known) is the cache's
+    text_digest of its text, without making the text."""
+    from generator.cache import text_digest
+    from generator.history import HISTORY_DIR, file_digest
+    from generator.output import StreamedFile
+
+    result = generate(SPEC, display="schema.yaml")
+    streamed = [f for f in result.files if f.name.startswith(HISTORY_DIR)]
+    assert len(streamed) > 1 and all(isinstance(f, StreamedFile) and f.size for f in streamed)
+    for f in streamed:
+        assert file_digest(f) == text_digest(f.text)
+    assert file_digest(result.files[0]) == text_digest(result.files[0].text)
