@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -71,13 +72,21 @@ def _idle_core(cores: int) -> bool:
         return True
 
 
+def _other_threads() -> bool:
+    """Whether this process runs other threads (a caller's): forking then could copy a lock one
+    of them holds, and the worker would wait for it forever."""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
+
+
 def worker_wanted() -> bool:
     """Whether a cold ``generate`` forks its worker (the size aside): ``$SCHEMAGEN_JOBS`` of 2 or
-    more says yes, 1 says no; unset, when the process may use two cores and one is idle."""
+    more says yes, 1 says no; unset, when the process may use two cores and one is idle. Never
+    while other threads run."""
     if os.environ.get(JOBS_ENV, "").strip():
-        return jobs() >= 2
+        return jobs() >= 2 and not _other_threads()
     cores = jobs()
-    return cores >= 2 and _idle_core(cores)
+    return cores >= 2 and _idle_core(cores) and not _other_threads()
 
 
 def jobs() -> int:

@@ -25,6 +25,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The worker on for every spec (two jobs, no size threshold); the pids it forked."""
     monkeypatch.setenv(parallel.JOBS_ENV, "2")
     monkeypatch.setattr(parallel, "MIN_OBJECTS", 0)
+    monkeypatch.setattr(parallel, "_other_threads", lambda: False)  # a thread an earlier test left running
     pids: list[int] = []
     init = parallel.Forked.__init__
 
@@ -205,3 +206,18 @@ def test_the_worker_s_history_file_hashes_like_its_text(forked: list[int], tmp_p
     for f in streamed:
         assert file_digest(f) == text_digest(f.text)
     assert file_digest(result.files[0]) == text_digest(result.files[0].text)
+
+
+def test_no_worker_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    assert parallel.worker_wanted()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.worker_wanted()
+    finally:
+        stop.set()
+        thread.join()
