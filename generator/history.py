@@ -25,9 +25,11 @@ an object, TypeScript shapes and declared renames are left out, so they never co
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,7 +42,7 @@ from .ir import model as m
 from .ir.ids import ObjectId
 from .ir.model import EMPTY, MigrationInfo, Model, Obj
 from .kinds import kind_def, kind_defs
-from .output import GeneratedFile
+from .output import GeneratedFile, StreamedFile
 from .plan import Plan, migration_plans, plan
 
 try:  # a compiled encoder: the stdlib's indenting one is pure Python (a quarter of a 1,000-table generate)
@@ -401,6 +403,16 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _dumps_bytes(data: Any) -> bytes:
+    """:func:`_dumps` as UTF-8, without the final LF."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        except TypeError:
+            pass
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
 def _loads(text: str) -> Any:
     """Parse a history file (orjson when it can, else the stdlib: same values)."""
     if orjson is not None:
@@ -411,19 +423,59 @@ def _loads(text: str) -> Any:
     return json.loads(text)
 
 
-def entry_text(entry: Entry) -> str:
-    """The history file of ``entry`` (deterministic JSON)."""
+def _entry_data(entry: Entry, objects: list[dict[str, Any]]) -> dict[str, Any]:
     info = entry.info
-    return _dumps({
+    return {
         "format": FORMAT,
         "migration": {"number": info.number, "name": info.name, "rollback_name": info.rollback_name,
                       "description": info.description, "online": entry.online},
-        "objects": state_to_list(entry.state),
+        "objects": objects,
         "renames": [{"id": _oid(oid), "column": col, "from": old} for oid, col, old in entry.renames],
         # only when there are some: the files of migrations without one stay as they were
         **({"backfills": [{"id": _oid(oid), "column": col, "expression": sql} for oid, col, sql in entry.backfills]}
            if entry.backfills else {}),
-    })
+    }
+
+
+def entry_text(entry: Entry) -> str:
+    """The history file of ``entry`` (deterministic JSON)."""
+    return _dumps(_entry_data(entry, state_to_list(entry.state)))
+
+
+_OBJECTS_AT = b'\n  "objects": []'  # where the objects go in the file's frame (top level: keys are sorted)
+_STREAM_BATCH = 256  # objects encoded per chunk
+
+
+def entry_chunks(entry: Entry) -> Iterator[bytes]:
+    """The bytes of :func:`entry_text`, a few hundred objects at a time, holding neither the text
+    nor (unless the state already has it) the stored form: the first history of a 1,000-table spec
+    is a 10 MB text of 10,000 objects, which kept whole with its stored form was +26 MiB at the peak
+    of a ``generate``.
+
+    The frame (everything but the objects) is encoded with an empty object list; each object is
+    encoded alone, as :func:`_dumps` would nest it (four more spaces after every line break: JSON
+    strings hold no raw line break), and put where the empty list was."""
+    frame = _dumps_bytes(_entry_data(entry, [])) + b"\n"
+    at = frame.index(_OBJECTS_AT) + len(_OBJECTS_AT) - 1  # at the "]"
+    state = entry.state
+    stored = cast("list[dict[str, Any]] | None", state._index.get("history"))
+    if stored is not None:
+        items: Iterable[dict[str, Any]] = stored
+        count = len(stored)
+    else:
+        items = (object_to_dict(state.objects[i], state.deps.get(i, frozenset())) for i in state.order)
+        count = len(state.order)
+    if not count:
+        yield frame
+        return
+    yield frame[:at]
+    batch: list[bytes] = []
+    for n, item in enumerate(items):
+        batch.append(b"\n    " + _dumps_bytes(item).replace(b"\n", b"\n    "))
+        if len(batch) == _STREAM_BATCH or n == count - 1:
+            yield b",".join(batch) + (b"\n  " if n == count - 1 else b",")
+            batch = []
+    yield frame[at:]
 
 
 def entry_from_text(text: str, where: str, *, canonical: bool = False) -> Entry:
@@ -511,7 +563,7 @@ def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> None:
     ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it."""
     if cache.enabled:
         for f in files:
-            cache.put(_canonical_key(cache, f.text), True)
+            cache.put(cache.key("canonical history", file_digest(f)), True)  # streamed: from its chunks
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
@@ -540,21 +592,35 @@ def initial_history(model: Model, *, states: bool = True) -> list[Entry]:
     """The first history: one entry per ``migrations:`` block of the spec.
 
     ``states=False`` when the entries only serve to write their files (``generate`` without a
-    history): each keeps the spec's state with its file form computed, the same text, without
-    reading that form back into a database state (a tenth of a 1,000-table generate).
+    history): each keeps the spec's state, whose file is the same text (:func:`entry_chunks` makes
+    it when it is written), without reading that form back into a database state (a tenth of a
+    1,000-table generate).
     """
     def state(number: int) -> Model:
-        if states:
-            return normalize(model.until(number))
-        until = model.until(number)
-        state_to_list(until)  # cached on the state: entry_text() writes exactly what normalize() would
-        return until
+        return normalize(model.until(number)) if states else model.until(number)
 
     return [Entry(dataclasses.replace(info, pos=m.NOWHERE), state(info.number)) for info in model.migrations]
 
 
-def history_files(entries: list[Entry]) -> list[GeneratedFile]:
+def history_files(entries: list[Entry], *, streamed: bool = False) -> list[GeneratedFile]:
+    """The history file of each entry; ``streamed``: encoded when written, never held whole
+    (:func:`entry_chunks`; ``generate``'s first history, whose states nothing reads back)."""
+    if streamed:
+        return [StreamedFile(e.file_name, functools.partial(entry_chunks, e)) for e in entries]
     return [GeneratedFile(e.file_name, entry_text(e)) for e in entries]
+
+
+def file_digest(f: GeneratedFile) -> str:
+    """``text_digest(f.text)`` (the key of a history text in the cache) without making the text
+    when ``f`` is streamed with its size known (the worker's first history: generator/parallel.py),
+    hashed from its chunks as :class:`generator.cache.PartsHash` hashes one part."""
+    size = f.size if isinstance(f, StreamedFile) else None
+    if size is None:
+        return text_digest(f.text)
+    h = hashlib.sha256(size.to_bytes(8, "little"))
+    for chunk in f.chunks():
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:

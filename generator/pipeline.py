@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .cache import Cache, text_digest, unvalidated, validated
@@ -13,11 +14,13 @@ from .ir import build
 from .ir.ids import ObjectId
 from .ir.model import Model
 from .lint import RULES, LintError, blocking, run_lint
-from .output import GeneratedFile, locked_out
+from .output import GeneratedFile, locked_out, release_free_memory
+from .parallel import RollbackWorker
 from .render import render_migrations
 from .render.python_outputs import render_python
 from .render.result import Result
 from .render.seed import render_seed
+from .render.sql import interleave
 from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
 from .validate import validate_sql_files
@@ -73,6 +76,29 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
         loaded, model = built
         lap("load")
     lap("build")
+    spec_pos = loaded.pos(())
+
+    def where(oid: ObjectId) -> Pos:
+        obj = model.objects.get(oid)
+        if obj is None and oid.table:
+            obj = model.objects.get(oid.relation())
+        return obj.pos if obj is not None and obj.pos.line else spec_pos
+
+    tpl = str(templates) if templates else None
+    release_free_memory()  # what loading left (the YAML node tree), before the worker copies it
+    # the first history: a worker renders the rollbacks, types and history file meanwhile (generator/parallel.py)
+    worker = None if history else RollbackWorker.start(model, loaded, spec_name=spec_name, templates=tpl,
+                                                       cache=cache, validate=validate, where=where)
+    try:
+        return _stages(loaded, model, spec_name, tpl, validate, history, cache, worker, where, timings, lap)
+    finally:
+        if worker is not None:
+            worker.cancel()  # reaps it; nothing when it answered
+
+
+def _stages(loaded: LoadedSpec, model: Model, spec_name: str, tpl: str | None, validate: bool,
+            history: list[Entry], cache: Cache, worker: RollbackWorker | None, where: Callable[[ObjectId], Pos],
+            timings: dict[str, float], lap: Callable[[str], None]) -> Result:
     refused = blocking(run_lint(model, loaded))
     if refused:
         raise LintError(refused)
@@ -80,23 +106,27 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     from_history = bool(history)
     history, plans, model = history_for(model, history, spec_name)
     lap("plan")
-    written_history = history_files(history)
-    if not from_history:  # cache hook: the next run reads this first history without proving it
-        remember_first_history(cache, written_history)
+    written_history = history_files(history, streamed=not from_history)  # the first history: written, never read
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
     digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
         if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None
-    sql_files = render_migrations(model, plans, spec_name=spec_name,
-                                  templates=str(templates) if templates else None,
-                                  online={e.info.number for e in history if e.online}, cache=cache, history=digests)
+    sql_files = render_migrations(model, plans, spec_name=spec_name, templates=tpl,
+                                  online={e.info.number for e in history if e.online}, cache=cache, history=digests,
+                                  only="up" if worker else None)
+    parts = worker.finish(model, plans) if worker else None
+    if worker:  # the rollbacks: the worker's, or made here when it failed (the error is then the one made here)
+        sql_files = interleave(sql_files, parts.downs if parts else render_migrations(
+            model, plans, spec_name=spec_name, templates=tpl, only="down"))
+        written_history = parts.history if parts and parts.history is not None else written_history
+    if not from_history:  # cache hook: the next run reads this first history without proving it
+        remember_first_history(cache, written_history)
     files = [GeneratedFile(f.name, f.text) for f in sql_files]
     files += written_history
     outputs = loaded.spec.outputs
-    tpl = str(templates) if templates else None
     if outputs.seed:
         files += render_seed(model, loaded, templates=tpl)
     if outputs.types:
-        files += render_types(model, loaded, templates=tpl)
+        files += parts.types if parts and parts.types is not None else render_types(model, loaded, templates=tpl)
     if outputs.docs:
         from .render.docs import render_docs  # imported when used: a generate without docs skips it
 
@@ -109,20 +139,17 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
                            templates=tpl, online={e.info.number for e in history if e.online})
     lap("render")
     if validate:
-        spec_pos = loaded.pos(())
-
-        def where(oid: ObjectId) -> Pos:
-            obj = model.objects.get(oid)
-            if obj is None and oid.table:
-                obj = model.objects.get(oid.relation())
-            return obj.pos if obj is not None and obj.pos.line else spec_pos
-
         todo = unvalidated(cache, sql_files)  # cache hook: files an earlier run parsed are not parsed again
-        problems = validate_sql_files(todo, where)
+        if parts:  # the worker validated the rollbacks: the same problems, in the same order
+            problems = [p for f in todo for p in (parts.problems[f.name] if f.name in parts.problems
+                                                  else validate_sql_files([f], where))]
+        else:
+            problems = validate_sql_files(todo, where)
         if problems:
             raise ValidationError(problems)
         validated(cache, todo)
         lap("validate")
+    release_free_memory()  # before out/ is written, the peak of a run
     return Result(loaded, model, plans, sql_files, files, timings)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 
@@ -125,6 +125,20 @@ def _blocks(segments: list[Segment], modes: list[Txn]) -> list[Block]:
     return [Block(mode != "none", tuple(segs)) for mode, segs in groups] or [Block(True, ())]
 
 
+#: Plans already scheduled, by ``id`` (with the plan, which keeps the id taken): a rollback and
+#: ``rollback_all.sql`` schedule the same inverse plan (~20 ms per 10,000 ops).
+Scheduled = dict[int, tuple[Plan, "list[Step]"]]
+
+
+def _schedule(plan: Plan, scheduled: Scheduled | None) -> list[Step]:
+    if scheduled is None:
+        return schedule(plan.ops)
+    found = scheduled.get(id(plan))
+    if found is None:
+        found = scheduled[id(plan)] = (plan, schedule(plan.ops))
+    return found[1]
+
+
 def segment_key(op: Op, part: Any) -> tuple[Any, ...]:
     """The key of a rendered op (or part) in the per-run segment cache of :func:`render_file`."""
     return op.cache_key(part.action)
@@ -134,17 +148,20 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
                 description: str | None = None, template: str = "sql/migration.sql.j2",
                 cache: dict[tuple[Any, ...], Segment] | None = None, settings: tuple[str, ...] = (),
                 warnings: tuple[str, ...] = (), warning_title: str = "",
-                then: tuple[Plan, ...] = ()) -> SqlFile:
+                then: tuple[Plan, ...] = (), steps_of: list[int] | None = None,
+                scheduled: Scheduled | None = None) -> SqlFile:
     """Render a whole migration or rollback file for ``plan`` (``cache`` reuses rendered ops).
 
     ``settings`` are ``SET`` statements run first (lock and statement timeouts of an evolution
     migration); ``warnings`` list, under ``warning_title``, the data the file cannot keep. Plans in
     ``then`` follow ``plan``, each scheduled on its own (``rollback_all.sql``: one rollback after
-    another, so that no step of one is moved past a step of the next).
+    another, so that no step of one is moved past a step of the next). ``steps_of`` receives the
+    index of each segment's step among :func:`_steps` of the file's plans (a worker process sends
+    segments back by those indexes: :func:`segment_forms`).
     """
     cache = {} if cache is None else cache
     segments, modes = [], []
-    for op, part in (step for p in (plan, *then) for step in schedule(p.ops)):
+    for i, (op, part) in enumerate(step for p in (plan, *then) for step in _schedule(p, scheduled)):
         key = segment_key(op, part)
         if key not in cache:
             cache[key] = Segment(op, op_title(op, part.action if part.action != op.action else None),
@@ -155,6 +172,8 @@ def render_file(env: jinja2.Environment, name: str, plan: Plan, *, spec_name: st
         if seg.sql:  # half of a split op can have nothing to do
             segments.append(seg)
             modes.append(part.txn)
+            if steps_of is not None:
+                steps_of.append(i)
     text = env.get_template(template).render(
         file_name=name, spec_name=spec_name, description=description, segments=segments,
         blocks=_blocks(segments, modes), settings=settings, warnings=warnings, warning_title=warning_title,
@@ -171,7 +190,9 @@ def migration_file_names(info: MigrationInfo) -> tuple[str, str]:
 
 def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name: str,
                       templates: str | None = None, online: Collection[int] = (),
-                      cache: Cache | None = None, history: Mapping[int, str] | None = None) -> list[SqlFile]:
+                      cache: Cache | None = None, history: Mapping[int, str] | None = None,
+                      only: Literal["up", "down"] | None = None,
+                      steps_of: dict[str, list[int]] | None = None) -> list[SqlFile]:
     """Every migration, its rollback (the inverse plan), and ``rollback_all.sql``.
 
     Migrations numbered in ``online`` run on a live database: they start with lock and statement
@@ -179,6 +200,11 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
 
     ``cache`` (see :mod:`generator.cache`) reuses files rendered by an earlier run; only with
     ``history``, the hash of each migration's history text (its plan is fixed by them).
+
+    ``only``: the migrations (``up``) or the rollbacks and ``rollback_all.sql`` (``down``), the
+    same texts as rendered together (:func:`interleave` puts the two lists back in order): a
+    worker process renders the rollbacks meanwhile (generator/parallel.py). ``steps_of``: each
+    file's segment step indexes, by file name (see :func:`render_file`).
     """
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
@@ -193,6 +219,8 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
 
         return cached_file(cache, cache.key(spec_name, *key), cache_ops, _steps(steps_of), render)
 
+    scheduled: Scheduled = {}
+    inverses = {number: plan.inverse() for number, plan in plans}  # the rollbacks' and rollback_all's
     previous = ""
     for number, plan in plans:
         info = infos[number]
@@ -200,24 +228,74 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
         settings = ONLINE_SETTINGS if number in online else ()
         losses = tuple(loss for _op, loss in plan.destructive())
         key = (previous, history[number] if history else "", str(number in online))
-        inverse = plan.inverse()
-        files.append(cached(("up", *key), (plan,), lambda: render_file(
-            env, up, plan, spec_name=spec_name, description=info.description, cache=cache_ops,  # noqa: B023
-            settings=settings, warnings=losses,  # noqa: B023
-            warning_title="WARNING: this migration can lose data:")))
-        files.append(cached(("down", *key), (inverse,), lambda: render_file(
-            env, down, inverse, spec_name=spec_name, description=f"Rolls back {up}.", cache=cache_ops,  # noqa: B023
-            settings=settings, warnings=losses,  # noqa: B023
-            warning_title=f"WARNING: this rollback cannot restore what {up} destroyed:")))  # noqa: B023
+        inverse = inverses[number]
+        if only != "down":
+            files.append(cached(("up", *key), (plan,), lambda: render_file(
+                env, up, plan, spec_name=spec_name, description=info.description, cache=cache_ops,  # noqa: B023
+                settings=settings, warnings=losses,  # noqa: B023
+                warning_title="WARNING: this migration can lose data:",
+                steps_of=_steps_list(steps_of, up), scheduled=scheduled)))  # noqa: B023
+        if only != "up":
+            files.append(cached(("down", *key), (inverse,), lambda: render_file(
+                env, down, inverse, spec_name=spec_name, description=f"Rolls back {up}.",  # noqa: B023
+                cache=cache_ops, settings=settings, warnings=losses,  # noqa: B023
+                warning_title=f"WARNING: this rollback cannot restore what {up} destroyed:",  # noqa: B023
+                steps_of=_steps_list(steps_of, down), scheduled=scheduled)))  # noqa: B023
         previous = history[number] if history else ""
-    rollbacks = [p.inverse() for _, p in reversed(plans)] or [Plan(())]
+    if only == "up":
+        return files
+    rollbacks = rollback_plans(plans, inverses)
     all_online = set(online) & {n for n, _ in plans}
     all_key = ("all", *(history[n] if history else "" for n, _ in plans), *map(str, sorted(all_online)))
     files.append(cached(all_key, tuple(rollbacks), lambda: render_file(
-        env, "rollback_all.sql", rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
+        env, ROLLBACK_ALL, rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
         description="Rolls back every migration, newest first.", cache=cache_ops,
-        settings=ONLINE_SETTINGS if all_online else ())))
+        settings=ONLINE_SETTINGS if all_online else (), steps_of=_steps_list(steps_of, ROLLBACK_ALL),
+        scheduled=scheduled)))
     return files
+
+
+ROLLBACK_ALL = "rollback_all.sql"
+
+
+def rollback_plans(plans: list[tuple[int, Plan]], inverses: Mapping[int, Plan] | None = None) -> list[Plan]:
+    """The plans of ``rollback_all.sql``: each migration's inverse (from ``inverses`` when given,
+    by number), newest first."""
+    return [inverses[n] if inverses is not None else p.inverse() for n, p in reversed(plans)] or [Plan(())]
+
+
+def _steps_list(steps_of: dict[str, list[int]] | None, name: str) -> list[int] | None:
+    return None if steps_of is None else steps_of.setdefault(name, [])
+
+
+def interleave(ups: list[SqlFile], downs: list[SqlFile]) -> list[SqlFile]:
+    """The files of ``render_migrations(only="up")`` and ``(only="down")`` in the order of one
+    ``render_migrations``: each migration, its rollback, …, then ``rollback_all.sql``."""
+    return [f for pair in zip(ups, downs[:-1], strict=True) for f in pair] + downs[-1:]
+
+
+def segment_forms(file: SqlFile, steps_of: list[int]) -> list[tuple[Any, ...]]:
+    """``file``'s segments without their ops, to send to another process: (step index, title,
+    offset of the SQL in the text, its length, first line, last line, lock)."""
+    forms, start = [], 0
+    for seg, step in zip(file.segments, steps_of, strict=True):
+        at = file.text.index(seg.sql, start)
+        forms.append((step, seg.title, at, len(seg.sql), seg.first_line, seg.last_line, seg.lock))
+        start = at + len(seg.sql)
+    return forms
+
+
+def from_forms(name: str, text: str, forms: list[tuple[Any, ...]], plans: tuple[Plan, ...],
+               shared: dict[str, str] | None = None, scheduled: Scheduled | None = None) -> SqlFile:
+    """The file :func:`segment_forms` described, its segments pointing at the ops of ``plans``
+    (this process's: the same plans the sender rendered). ``shared``: one string for the same SQL
+    in several files (a rollback and ``rollback_all.sql``), as rendering them together shares it;
+    ``scheduled``: plans scheduled already (see :data:`Scheduled`)."""
+    steps = [step for p in plans for step in _schedule(p, scheduled)]
+    same = {} if shared is None else shared
+    return SqlFile(name, text, tuple(
+        Segment(steps[step][0], title, same.setdefault(sql := text[at:at + n], sql), first, last, lock)
+        for step, title, at, n, first, last, lock in forms))
 
 
 def _steps(plans: tuple[Plan, ...]) -> list[Step]:

@@ -214,7 +214,9 @@ def split(text: str) -> Split | None:
             continue
         for idx, (s, e) in enumerate(seq[1]):  # items of a top-level list: their own lists are split
             blocks += _item_blocks(sl, s, e, seq[0], (head.group(2), idx))
-    skeleton, line_map, out = [], [], []
+    skeleton: list[str] = []
+    line_map: list[int] = []
+    out: list[Block] = []
     at = 0
     for n, (s, e, path) in enumerate(blocks):
         e = _trimmed(lines, s, e)

@@ -7,7 +7,6 @@ file line. PL/pgSQL bodies are parsed with libpg_query's PL/pgSQL parser.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 from pglast import parser as pg
@@ -128,10 +127,10 @@ def _chunks(file: SqlFile, n: int) -> Iterator[str]:
 
 
 def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """One per core of the affinity mask, or ``$SCHEMAGEN_JOBS`` (generator/parallel.py)."""
+    from ..parallel import jobs
+
+    return jobs()
 
 
 def validate_sql_files(files: list[SqlFile], where: Where = _nowhere, *, workers: int | None = None,
