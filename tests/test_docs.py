@@ -193,3 +193,53 @@ def test_partitioned_tables_and_realtime_are_documented(tmp_path: Path) -> None:
     assert "- `readings_p1`: `FOR VALUES WITH (MODULUS 2, REMAINDER 1)`" in doc
     rooms = doc[doc.index("### Table public.rooms"):doc.index("### Table public.rooms") + 600]
     assert "Realtime: its changes are broadcast" in rooms and "Partitioned" not in rooms
+
+
+_V1 = """\
+project: {name: docs_created_in}
+outputs: {docs: true, types: false, seed: false}
+migrations:
+  - number: 1
+    name: base
+    tables:
+      - name: teams
+        columns:
+          - {name: id, type: bigint, identity: always, primary_key: true}
+"""
+_V2 = _V1 + """\
+      - name: members
+        columns:
+          - {name: id, type: bigint, identity: always, primary_key: true}
+    functions:
+      - name: team_count
+        returns: bigint
+        volatility: stable
+        body: select count(*) from public.teams
+"""
+
+
+def test_docs_name_the_migration_that_creates_an_object_not_its_spec_block(tmp_path: Path) -> None:
+    """What a migration recorded by ``schemagen migrate`` adds is written under an earlier block of
+    the spec (the recorded migration has none); the documentation says which migration file really
+    creates it, from the plan of the history (it listed it under the block's migration, and the
+    recorded one as creating nothing)."""
+    from generator.history import load_history
+    from generator.migrate import migrate
+    from generator.output import write_out
+
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    spec.write_text(_V1)
+    write_out(out, generate(spec, display="schema.yaml").files)
+    spec.write_text(_V2)
+    migrate(spec, out, "members", display="schema.yaml")
+    result = generate(spec, display="schema.yaml", history=load_history(out))
+    doc = next(f.text for f in result.files if f.name == "SCHEMA_DOCUMENTATION.md")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| \[(\d{3}_\w+\.sql)\]\(\1\) \| (.*) \|$", doc, re.M)}
+    assert set(rows) == {"001_base.sql", "002_members.sql"}
+    assert "public.teams" in rows["001_base.sql"]
+    assert "public.members" not in rows["001_base.sql"] and "team_count" not in rows["001_base.sql"]
+    assert "public.members" in rows["002_members.sql"] and "public.team_count" in rows["002_members.sql"]
+    function = doc[doc.index("### Function public.team_count()"):]
+    assert "- Created by [002_members.sql](002_members.sql)" in function.split("\n### ")[0]
+    table = doc[doc.index("### Table public.members"):]
+    assert "Created by [002_members.sql](002_members.sql)." in table.split("\n### ")[0]

@@ -31,7 +31,7 @@ from ..ir.model import (
 from ..ir.sql import expression_refs
 from ..kinds import Kind, kind_def, kind_defs, kinds_with_columns
 from ..output import GeneratedFile
-from ..plan.ops import CreateObject
+from ..plan.ops import CreateObject, DropObject, RenameObject
 from ..spec import LoadedSpec
 from .env import environment
 from .exclusion import exclusion_def
@@ -122,10 +122,34 @@ class ExternalPoliciesDoc:
         return _policies_for(self.policies, command)
 
 
+def created_in(model: Model, sql_files: list[SqlFile]) -> dict[ObjectId, int]:
+    """The migration that creates each object of ``model``: the last migration whose file creates
+    it (renames followed), read from the migration files' operations.
+
+    An object is written under one of the spec's ``migrations:`` blocks (``obj.migration``), but a
+    migration recorded by ``schemagen migrate`` has no block of its own: what it adds is written
+    under an earlier block, and only the plan from the history says where it was really created.
+    An object no file creates by itself (e.g. part of its table's CREATE) keeps its block's number."""
+    ups = {f.name: f for f in sql_files}
+    seen: dict[ObjectId, int] = {}
+    for info in model.migrations:
+        up = ups.get(migration_file_names(info)[0])
+        for seg in up.segments if up else ():
+            op = seg.op
+            if isinstance(op, CreateObject):
+                seen[op.obj.id] = info.number
+            elif isinstance(op, DropObject):
+                seen.pop(op.obj.id, None)
+            elif isinstance(op, RenameObject) and op.old.id in seen:
+                seen[op.obj.id] = seen.pop(op.old.id)
+    return {oid: seen.get(oid, obj.migration) for oid, obj in model.objects.items()}
+
+
 class _Docs:
-    def __init__(self, model: Model, env: jinja2.Environment) -> None:
+    def __init__(self, model: Model, env: jinja2.Environment, created: dict[ObjectId, int]) -> None:
         self.model = model
         self.env = env
+        self.created = created
         self.infos = {i.number: i for i in model.migrations}
         self.fks: list[Fk] = [o for o in model.of_kind(Kind.CONSTRAINT) if isinstance(o, Fk)]
         self.referenced_by: dict[ObjectId, list[Fk]] = {}
@@ -178,7 +202,7 @@ class _Docs:
         else:
             columns, constraints = (), ()
         return RelationDoc(
-            obj=obj, migration=self.infos[obj.migration], columns=columns, constraints=constraints,
+            obj=obj, migration=self.infos[self.created[obj.id]], columns=columns, constraints=constraints,
             foreign_keys=tuple(fk for fk in self.model.children(obj.id, Kind.CONSTRAINT) if isinstance(fk, Fk)),
             referenced_by=tuple(self.referenced_by.get(obj.id, ())),
             indexes=tuple(i for i in self.model.children(obj.id, Kind.INDEX) if isinstance(i, IndexIR)),
@@ -217,7 +241,7 @@ class _Docs:
         for info in self.model.migrations:
             up, down = migration_file_names(info)
             objects = tuple(self.model.objects[i] for i in self.model.order
-                            if self.model.objects[i].migration == info.number)
+                            if self.created[i] == info.number)
             out.append(MigrationDoc(info, up, down, objects))
         return out
 
@@ -225,18 +249,19 @@ class _Docs:
 def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], files: list[GeneratedFile],
                  env: jinja2.Environment) -> dict[str, Any]:
     """Everything the documentation templates read."""
-    d = _Docs(model, env)
+    created = created_in(model, sql_files)
+    d = _Docs(model, env, created)
     migrations = d.migrations()
     ups = [m.up for m in migrations]
     downs = [f.name for f in sql_files if f.name not in ups]
-    stats = compute_statistics(model, ups, downs, files)
+    stats = compute_statistics(model, ups, downs, files, created)
     fixtures = resolve_fixtures(model, loaded) if any(f.name == SEED_FILE for f in files) else None
     actors = []
     if fixtures:
         for t in fixtures.tables:
             if t.table.column("auth_id") is not None:
                 actors += [(t, r) for r in t.rows if isinstance(r.values.get("auth_id"), str)]
-    relations = {o.id: d.relation(o) for o in _by_migration(model, *kinds_with_columns())}
+    relations = {o.id: d.relation(o) for o in _by_migration(model, created, *kinds_with_columns())}
     actor_rows, actor_columns = _actors(model, loaded, actors)
     return {
         "project": model.project,
@@ -248,7 +273,7 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         # sequences, schemas, extensions, jobs, raw); a kind with columns as RelationDocs. Kinds with
         # headings of their own are listed in the order a reader meets them, the others as created.
         **{k.docs_section: [relations.get(o.id, o) for o in
-                            (_by_migration(model, k.kind) if k.docs_heading else model.of_kind(k.kind))]
+                            (_by_migration(model, created, k.kind) if k.docs_heading else model.of_kind(k.kind))]
            for k in kind_defs() if k.docs_section},
         "relations": list(relations.values()),
         "foreign_keys": d.fks,
@@ -270,7 +295,11 @@ def docs_context(model: Model, loaded: LoadedSpec, sql_files: list[SqlFile], fil
         "min_pg_version": _min_pg_version(model),
         "actor_columns": actor_columns,
         "model_objects": model.objects,
-        "migration_names": {i.number: i.name for i in model.migrations},
+        "migration_files": {m.info.number: m.up for m in migrations},
+        # migrations recorded by `schemagen migrate`: no block of the spec says what they are for
+        "recorded": {i.number for i in model.migrations} - {m.number for m in loaded.spec.migrations},
+        "migration_tags": {i.number: i.tag for i in model.migrations},
+        "created_in": created,
         "create_sql": d.create_sql,
         "is_view": lambda o: isinstance(o, ViewIR),
         "is_matview": lambda o: isinstance(o, MaterializedViewIR),
@@ -299,9 +328,10 @@ def _actors(model: Model, loaded: LoadedSpec, actors: list[Any]) -> tuple[list[A
     return out, sorted(columns, key=order.index)
 
 
-def _by_migration(model: Model, *kinds: str) -> list[Obj]:
-    """Objects of ``kinds`` in the order a reader meets them: by migration, then creation order."""
-    return sorted(model.of_kind(*kinds), key=lambda o: o.migration)
+def _by_migration(model: Model, created: dict[ObjectId, int], *kinds: str) -> list[Obj]:
+    """Objects of ``kinds`` in the order a reader meets them: by the migration that creates them
+    (:func:`created_in`), then creation order."""
+    return sorted(model.of_kind(*kinds), key=lambda o: created[o.id])
 
 
 def _min_pg_version(model: Model) -> int:

@@ -8,10 +8,11 @@ triggers, functions and views, and the lines of the generated SQL files.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 
+from ..ir.ids import ObjectId
 from ..ir.model import Model, Obj, TableIR
 from ..kinds import Kind, kind_def, kinds_with_columns
 from ..output import GeneratedFile
@@ -106,10 +107,11 @@ class Statistics:
 
 
 def compute_statistics(model: Model, migration_files: Sequence[str], rollback_files: Sequence[str],
-                       files: Sequence[GeneratedFile]) -> Statistics:
-    """Statistics of ``model`` and of ``files`` (the generated files, by name)."""
+                       files: Sequence[GeneratedFile], created: Mapping[ObjectId, int]) -> Statistics:
+    """Statistics of ``model`` and of ``files`` (the generated files, by name); ``created``: the
+    migration that creates each object (``render.docs.created_in``)."""
     objects = [model.objects[i] for i in model.order]
-    per_migration = {m.number: count_objects(o for o in objects if o.migration == m.number)
+    per_migration = {m.number: count_objects(o for o in objects if created[o.id] == m.number)
                      for m in model.migrations}
     per_relation: dict[str, Counts] = {}
     for rel in model.of_kind(*kinds_with_columns()):
