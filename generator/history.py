@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from .cache import Cache, text_digest
+from .cache import Cache
 from .errors import Problem, SchemagenError, SpecError
 from .ir import model as m
 from .ir.ids import ObjectId
@@ -553,7 +553,13 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
 
 
 def _canonical_key(cache: Cache, text: str) -> str:
-    return cache.key("canonical history", text_digest(text))
+    return _canonical_key_of(cache, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _canonical_key_of(cache: Cache, sha256: str) -> str:
+    """The cache key saying that the history text of this SHA-256 is canonical (a plain SHA-256 of
+    its bytes, so that a streamed text is hashed as it is written, its size not known before)."""
+    return cache.key("canonical history", sha256)
 
 
 def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
@@ -564,17 +570,35 @@ def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
         cache.put(_canonical_key(cache, text), True)
 
 
-def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> None:
+def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> list[GeneratedFile]:
     """Record in ``cache`` that the history ``files`` a ``generate`` without a history writes
     (from the spec's ``migrations:`` blocks, :func:`initial_history`) are canonical, so that the
     next full run (``check`` after an edit, ``migrate``) reads them lazily instead of decoding
     them to prove it; ``check`` never writes the cache, so it would pay that proof every time.
 
     A spec state's text reads back to the same text (the round trip :func:`normalize` relies on;
-    ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it."""
-    if cache.enabled:
-        for f in files:
-            cache.put(cache.key("canonical history", file_digest(f)), True)  # streamed: from its chunks
+    ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it.
+    Returns the files to write: a streamed one (never held whole, :func:`history_files`) is hashed
+    as its chunks are written, and recorded once every byte went through (``Cache.save`` comes after
+    ``out/`` is written); making its text here to hash it was +20 MiB and a second encoding."""
+    if not cache.enabled:
+        return files
+    out: list[GeneratedFile] = []
+    for f in files:
+        if isinstance(f, StreamedFile):
+            out.append(StreamedFile(f.name, functools.partial(_recorded_when_written, cache, f), f.size))
+        else:
+            cache.put(_canonical_key(cache, f.text), True)
+            out.append(f)
+    return out
+
+
+def _recorded_when_written(cache: Cache, f: StreamedFile) -> Iterator[bytes]:
+    h = hashlib.sha256()
+    for chunk in f.chunks():
+        h.update(chunk)
+        yield chunk
+    cache.put(_canonical_key_of(cache, h.hexdigest()), True)  # only when every byte went through
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
@@ -619,19 +643,6 @@ def history_files(entries: list[Entry], *, streamed: bool = False) -> list[Gener
     if streamed:
         return [StreamedFile(e.file_name, functools.partial(entry_chunks, e)) for e in entries]
     return [GeneratedFile(e.file_name, entry_text(e)) for e in entries]
-
-
-def file_digest(f: GeneratedFile) -> str:
-    """``text_digest(f.text)`` (the key of a history text in the cache) without making the text
-    when ``f`` is streamed with its size known (the worker's first history: generator/parallel.py),
-    hashed from its chunks as :class:`generator.cache.PartsHash` hashes one part."""
-    size = f.size if isinstance(f, StreamedFile) else None
-    if size is None:
-        return text_digest(f.text)
-    h = hashlib.sha256(size.to_bytes(8, "little"))
-    for chunk in f.chunks():
-        h.update(chunk)
-    return h.hexdigest()
 
 
 def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:

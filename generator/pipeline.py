@@ -119,7 +119,7 @@ def _stages(loaded: LoadedSpec, model: Model, spec_name: str, tpl: str | None, v
             model, plans, spec_name=spec_name, templates=tpl, only="down"))
         written_history = parts.history if parts and parts.history is not None else written_history
     if not from_history:  # cache hook: the next run reads this first history without proving it
-        remember_first_history(cache, written_history)
+        written_history = remember_first_history(cache, written_history)
     files = [GeneratedFile(f.name, f.text) for f in sql_files]
     files += written_history
     outputs = loaded.spec.outputs

@@ -193,21 +193,6 @@ def test_a_cancelled_worker_is_killed_and_reaped() -> None:
     assert reaped(pid) and time.monotonic() - started < 5
 
 
-def test_the_worker_s_history_file_hashes_like_its_text(forked: list[int], tmp_path: Path) -> None:
-    """history.file_digest of the worker's streamed history file (size known) is the cache's
-    text_digest of its text, without making the text."""
-    from generator.cache import text_digest
-    from generator.history import HISTORY_DIR, file_digest
-    from generator.output import StreamedFile
-
-    result = generate(SPEC, display="schema.yaml")
-    streamed = [f for f in result.files if f.name.startswith(HISTORY_DIR)]
-    assert len(streamed) > 1 and all(isinstance(f, StreamedFile) and f.size for f in streamed)
-    for f in streamed:
-        assert file_digest(f) == text_digest(f.text)
-    assert file_digest(result.files[0]) == text_digest(result.files[0].text)
-
-
 def test_no_worker_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
@@ -221,3 +206,28 @@ def test_no_worker_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_first_history_is_recorded_canonical_as_it_is_written(jobs: str, forked: list[int], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first history is streamed into out/ (by this process, or from the worker's memory
+    file) and hashed as it is written: the cache then knows it as canonical, so the next run reads
+    it lazily, exactly as when the text is made whole (a bad hash would leave it undecided)."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from generator.cache import Cache
+    from generator.cli import app
+    from generator.history import CANONICAL, load_history
+    from tests.test_history_lazy import decoded
+
+    monkeypatch.setenv(parallel.JOBS_ENV, jobs)
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(SPEC, spec)
+    assert CliRunner().invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    assert bool(forked) is (jobs == "2")
+    entries = load_history(out, Cache.for_out(out))
+    assert entries and all(e.state._index.get(CANONICAL) for e in entries), "the first history was not recorded"
+    assert not any(decoded(e.state) for e in entries)
