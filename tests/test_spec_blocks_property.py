@@ -5,8 +5,12 @@ Hypothesis draws spec-shaped YAML texts (``version``, ``project``, ``migrations:
 multi-line plain and quoted scalars with continuation lines at column 0, at the list items'
 indentation and looking like ``- name: x`` or ``key:``; block scalars (``|``, ``>``, ``|-``,
 ``|+``, ``|2``) whose lines look like items; comments at odd indentations; flow collections over
-several lines; anchors, aliases and merge keys; empty items; duplicate keys; unclosed quotes; and,
-over the whole text, tabs, CRLF, document markers and comment lines anywhere. Valid and invalid.
+several lines; anchors, aliases and merge keys; empty items; duplicate keys; unclosed quotes; the
+same values under migration keys that are not lists (``notes:``) and top-level keys before and after
+``migrations:``; plain items after the adversarial ones (so that most blocks come from the cache and
+a wrong stored block is used, not read again whole); and, over the whole text, tabs, CRLF, document
+markers and comment lines anywhere. A quarter of the texts are "wild" (mostly invalid YAML), the
+rest keep scalars mostly valid (about two thirds of all texts are valid).
 
 For each text, with a cold cache, the same text again (the real sequence: a read that stores the
 blocks, ``save``, another read), after a chain of edits (lines inserted above a block, one block's
@@ -15,7 +19,7 @@ every block stored by reading it alone, :func:`load_yaml_blocks` must give exact
 :func:`load_yaml` gives for the whole text: equal data (types included: int, str, bool, None,
 float, date), equal ``values`` and ``keys`` position maps, or SpecErrors with equal problems.
 
-``SCHEMAGEN_BLOCKS_EXAMPLES`` sets the number of examples (250 by default, what CI runs: ~15 s);
+``SCHEMAGEN_BLOCKS_EXAMPLES`` sets the number of examples (800 by default, what CI runs: ~15 s);
 ``SCHEMAGEN_HYPOTHESIS_SEED`` fixes the seed (``random`` draws a new one), as in
 tests/verify/test_evolution_properties.py. A longer run:
 ``SCHEMAGEN_BLOCKS_EXAMPLES=5000 SCHEMAGEN_HYPOTHESIS_SEED=random pytest tests/test_spec_blocks_property.py``.
@@ -36,7 +40,7 @@ from generator.errors import SpecError
 from generator.spec import blocks
 from generator.spec.yamlpos import load_yaml
 
-EXAMPLES = int(os.environ.get("SCHEMAGEN_BLOCKS_EXAMPLES", "250"))
+EXAMPLES = int(os.environ.get("SCHEMAGEN_BLOCKS_EXAMPLES", "800"))
 _SEED_TEXT = os.environ.get("SCHEMAGEN_HYPOTHESIS_SEED", "20261130")
 SEED = int.from_bytes(os.urandom(4), "big") if _SEED_TEXT == "random" else int(_SEED_TEXT)
 FILE = "schema.yaml"
@@ -47,6 +51,9 @@ PLAIN = ["x", "t1", "1", "-1", "1.5", "1e3", ".inf", ".nan", "0x1F", "0o17", "tr
          "&a x", "*a", "&b [1, 2]", "|", ">-", "'", '"', "@x", "`x", "%x", "? x", "x:", "'1'"]
 LINES = ["b", "- name: x", "name: y", "key:", "# c", "", "- x", "c # d", "'", '"', "z'", 'z"', "&a q",
          "*a", "<<: *a", "]", "}", "---", "...", "  - name: y", "- |", "k: |"]
+#: Keys of a migration written with a value (not a list of items), and where the migrations go in the head.
+NOT_LISTS = ("notes", "rollback")
+MIGRATIONS = "@migrations"
 HEADERS = ["|", ">", "|-", "|+", ">-", "|2", ">1", "|+2", "| # c", "|4"]
 
 
@@ -141,14 +148,24 @@ def spec(draw: st.DrawFn) -> tuple[list[str], list[list[list[list[str]]]], list[
     head = ["version: 1", "project:", "  name: p"]
     if draw(st.booleans()):
         head.insert(0, "# a spec")
+    if draw(st.booleans()):  # a top-level scalar whose lines may look like the migrations' items
+        v = draw(value(2, 0, wild))
+        head += ["  description:" + (" " + v[0] if v[0] else ""), *v[1:]]
+    head.append(MIGRATIONS)
+    if draw(st.booleans()):
+        v = draw(value(0, 0, wild))
+        head += ["outputs:" + (" " + v[0] if v[0] else ""), *v[1:]]
     migrations: list[list[list[list[str]]]] = []
     keys: list[list[str]] = []
     n = 0
     for _ in range(draw(st.integers(1, 2))):
-        names = draw(st.lists(st.sampled_from(["tables", "views", "functions", "enums"]), min_size=1,
-                              max_size=2, unique=True))
+        names = draw(st.lists(st.sampled_from(["tables", "views", "functions", "enums", "notes", "rollback"]),
+                              min_size=1, max_size=3, unique=True))
         lists = []
-        for _ in names:
+        for name in names:
+            if name in NOT_LISTS:  # a migration's key holding a value: one pseudo-item, its lines
+                lists.append([draw(value(mig + 2, mig, wild))])
+                continue
             items = []
             for _ in range(draw(st.integers(0, 4))):
                 items.append(draw(item(mig + 2 + below, n, wild)))
@@ -165,14 +182,19 @@ def spec(draw: st.DrawFn) -> tuple[list[str], list[list[list[list[str]]]], list[
 
 def render(parts: tuple[list[str], list[list[list[list[str]]]], list[list[str]], int, int, bool]) -> str:
     head, migrations, keys, mig, _below, _wild = parts
-    lines = [*head, "migrations:"]
+    at = head.index(MIGRATIONS)
+    lines = [*head[:at], "migrations:"]
     for m, (lists, names) in enumerate(zip(migrations, keys, strict=True)):
         lines += [" " * mig + f"- number: {m + 1}", " " * (mig + 2) + f"name: m{m + 1}"]
         for name, items in zip(names, lists, strict=True):
+            if name in NOT_LISTS and items:
+                v = items[0]
+                lines += [" " * (mig + 2) + f"{name}:" + (" " + v[0] if v and v[0] else ""), *v[1:]]
+                continue
             lines.append(" " * (mig + 2) + f"{name}:" + ("" if items else " []"))
             for it in items:
                 lines += it
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *head[at + 1:]]) + "\n"
 
 
 @st.composite
