@@ -393,8 +393,13 @@ def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int],
     """Store the blocks ``which`` as the whole text's reading located them. The reader records a
     block's values (and keys) one after the other, so each block is one run of entries. Nothing is
     stored unless each block's entries lie within its own lines: the blocks are then exactly the
-    items (a construct spanning two blocks leaves a block without its own item, or with another's)."""
+    items (a construct spanning two blocks leaves a block without its own item, or with another's),
+    and unless the skeleton read alone is the whole reading outside the blocks (:func:`_skeleton_fits`:
+    a quoted scalar going on across a column-0 line ``name: y`` ends its block early, and that line
+    would become a top-level key of the skeleton)."""
     at = {parts.blocks[i].path: i for i in which if not _anchored(parts.blocks[i].text)}
+    if at and not _skeleton_fits(whole, parts):
+        return
     rows: dict[int, tuple[list[Any], list[Any]]] = {i: ([], []) for i in at.values()}
     get = at.get
     for table, side, depth in ((whole.values, 0, 4), (whole.keys, 1, 5)):
@@ -426,6 +431,41 @@ def _store_from(whole: Located, parts: Split, keys: list[str], which: list[int],
             entries.append((keys[i], {"data": data, "start": block.line, "values": values, "keys": keys_}))
     for key, value in entries:
         cache.put(key, value)
+
+
+def _skeleton_fits(whole: Located, parts: Split) -> bool:
+    """Whether the skeleton read alone gives what the whole reading gives outside the blocks: the
+    same values (types included) and the same positions of values and keys, each block's item
+    where its placeholder is. What a later reading assembles from the skeleton and stored blocks
+    is then the whole reading."""
+    from ..errors import SpecError
+
+    try:
+        skeleton = load_yaml(parts.skeleton, whole.file)
+    except SpecError:
+        return False
+    at = {b.path: n for n, b in enumerate(parts.blocks)}
+    lines = parts.lines
+    for mine, theirs in ((skeleton.values, whole.values), (skeleton.keys, whole.keys)):
+        outside = {p: lc for p, lc in theirs.items() if len(p) <= 4 or p[:4] not in at}
+        if outside != {p: (lines[ln - 1], col) for p, (ln, col) in mine.items()}:
+            return False
+    return _same_outside(skeleton.data, whole.data, (), at)
+
+
+def _same_outside(skel: Any, data: Any, path: Path, at: dict[Path, int]) -> bool:
+    """Whether ``skel`` (the skeleton's data) is ``data`` with each block's item replaced by its
+    number (the placeholder)."""
+    if path in at:
+        return type(skel) is int and skel == at[path]
+    if type(skel) is not type(data):
+        return False
+    if type(skel) is dict:
+        return skel.keys() == data.keys() and all(_same_outside(v, data[k], (*path, k), at) for k, v in skel.items())
+    if type(skel) is list:
+        return len(skel) == len(data) and all(_same_outside(v, d, (*path, i), at)
+                                              for i, (v, d) in enumerate(zip(skel, data, strict=True)))
+    return bool(skel == data or (skel != skel and data != data))  # NaN is itself
 
 
 def _assemble(text: str, file: str, parts: Split, keys: list[str], found: list[Any], cache: _Pack) -> Located:
