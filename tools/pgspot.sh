@@ -8,8 +8,12 @@
 # rollback is applied as a separate script: the 00N migrations, their rollbacks (DROP statements,
 # checked too - they are cheap to check and a rollback is run by the same privileged role) and
 # rollback_all.sql. Ignored classes, which concern extension scripts run under a user's
-# search_path, not migrations run by the owner: PS001 (unqualified operator), PS016 (unqualified
-# function call), PS017 (unqualified object reference). Exit 1 on any other finding.
+# search_path, not migrations run by the owner: PS001 (unqualified operator), PS009 (a simple
+# `CASE x WHEN y`, whose implicit `=` is an unqualified operator too: the same finding as PS001, in a
+# form that cannot be written qualified; the platform's read policies use one so that the helper is
+# called once per statement), PS016 (unqualified function call), PS017 (unqualified object
+# reference). An operator in a policy or a view is resolved once, when the migration creates it,
+# with pg_catalog searched first. Exit 1 on any other finding.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,14 +35,15 @@ fi
 
 status=0
 for f in "${files[@]}"; do
-  # pgspot exits 0 even with findings; its summary line tells.
-  report="$("$venv/bin/pgspot" --ignore PS001 --ignore PS016 --ignore PS017 "$f")"
+  # pgspot exits non-zero on errors but not on warnings: its summary line tells, and the report
+  # is shown either way.
+  report="$("$venv/bin/pgspot" --ignore PS001 --ignore PS009 --ignore PS016 --ignore PS017 "$f" 2>&1)" || true
   if ! grep -q "Errors: 0 Warnings: 0 Unknown: 0" <<<"$report"; then
     echo "$report"
     status=1
   fi
 done
 if [ $status -eq 0 ]; then
-  echo "pgspot $version: no findings in ${#files[@]} files of $folder (PS001, PS016, PS017 ignored)"
+  echo "pgspot $version: no findings in ${#files[@]} files of $folder (PS001, PS009, PS016, PS017 ignored)"
 fi
 exit $status
