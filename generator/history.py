@@ -552,14 +552,20 @@ def _read_entry(path: Path, cache: Cache | None = None) -> Entry:
     return entry
 
 
+def history_digest(text: str) -> str:
+    """The digest of a history text, the cache's one name for it (its canonical record here, and
+    the migrations rendered from it: generator/pipeline.py): a plain SHA-256 of its bytes, so that
+    a streamed text is hashed as it is written, its size not known before."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _canonical_key(cache: Cache, text: str) -> str:
-    return _canonical_key_of(cache, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return _canonical_key_of(cache, history_digest(text))
 
 
-def _canonical_key_of(cache: Cache, sha256: str) -> str:
-    """The cache key saying that the history text of this SHA-256 is canonical (a plain SHA-256 of
-    its bytes, so that a streamed text is hashed as it is written, its size not known before)."""
-    return cache.key("canonical history", sha256)
+def _canonical_key_of(cache: Cache, digest: str) -> str:
+    """The cache key saying that the history text of this :func:`history_digest` is canonical."""
+    return cache.key("canonical history", digest)
 
 
 def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:

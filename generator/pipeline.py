@@ -7,9 +7,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .cache import Cache, text_digest, unvalidated, validated
+from .cache import Cache, unvalidated, validated
 from .errors import Pos, ValidationError
-from .history import CANONICAL, Entry, history_files, history_for, load_history, remember_first_history
+from .history import (
+    CANONICAL,
+    Entry,
+    history_digest,
+    history_files,
+    history_for,
+    load_history,
+    remember_first_history,
+)
 from .ir import build
 from .ir.ids import ObjectId
 from .ir.model import Model
@@ -108,7 +116,7 @@ def _stages(loaded: LoadedSpec, model: Model, spec_name: str, tpl: str | None, v
     lap("plan")
     written_history = history_files(history, streamed=not from_history)  # the first history: written, never read
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
-    digests = {e.info.number: text_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
+    digests = {e.info.number: history_digest(f.text) for e, f in zip(history, written_history, strict=True)} \
         if from_history and cache.enabled and all(e.state._index.get(CANONICAL) for e in history) else None
     sql_files = render_migrations(model, plans, spec_name=spec_name, templates=tpl,
                                   online={e.info.number for e in history if e.online}, cache=cache, history=digests,
