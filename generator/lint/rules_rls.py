@@ -129,8 +129,8 @@ _DENIED = {"select": "every select by {role} returns no row",
 
 
 @rule("grant-without-policy", "warning",
-      "A role granted SELECT, INSERT, UPDATE or DELETE on a table with row level security, but no permissive "
-      "policy for that command and role: the grant does nothing.")
+      "A role granted SELECT, INSERT, UPDATE or DELETE by name on a table with row level security, but no "
+      "permissive policy for that command and role: the grant does nothing.")
 def grant_without_policy(ctx: Context) -> Iterator[Finding]:
     for t in ctx.of_kind(Kind.TABLE):
         if not t.rls_enable or not t.grants:
@@ -142,8 +142,9 @@ def grant_without_policy(ctx: Context) -> Iterator[Finding]:
                     allowed.update((cmd, r.lower()) for r in p.roles)
         reported: set[tuple[str, str]] = set()
         for i, g in enumerate(t.grants):
-            privileges = set(COMMANDS) if "all" in g.privileges else set(g.privileges) & set(COMMANDS)
-            for cmd in (c for c in COMMANDS if c in privileges):
+            if "all" in g.privileges:  # Supabase's blanket default (a pulled table has it): RLS decides
+                continue
+            for cmd in (c for c in COMMANDS if c in g.privileges):
                 for role in sorted({r.lower() for r in g.roles} - BYPASS_RLS_ROLES):
                     if (cmd, role) in allowed or (cmd, "public") in allowed or (cmd, role) in reported:
                         continue
