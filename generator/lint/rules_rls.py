@@ -120,6 +120,42 @@ def write_true(ctx: Context) -> Iterator[Finding]:
                                   hint="compare an owner or tenant column with (select auth.uid()) or a helper")
 
 
+#: Roles that bypass row level security on Supabase (BYPASSRLS, or the owner): a grant to them
+#: needs no policy.
+BYPASS_RLS_ROLES = frozenset({"service_role", "postgres", "supabase_admin"})
+_DENIED = {"select": "every select by {role} returns no row",
+           "insert": "every insert by {role} fails (new row violates row-level security policy)",
+           "update": "every update by {role} changes no row", "delete": "every delete by {role} removes no row"}
+
+
+@rule("grant-without-policy", "warning",
+      "A role granted SELECT, INSERT, UPDATE or DELETE by name on a table with row level security, but no "
+      "permissive policy for that command and role: the grant does nothing.")
+def grant_without_policy(ctx: Context) -> Iterator[Finding]:
+    for t in ctx.of_kind(Kind.TABLE):
+        if not t.rls_enable or not t.grants:
+            continue
+        allowed: set[tuple[str, str]] = set()  # (command, role) some permissive policy lets through
+        for p in _policies(ctx, t):
+            if p.permissive:
+                for cmd in COMMANDS if p.command == "all" else (p.command,):
+                    allowed.update((cmd, r.lower()) for r in p.roles)
+        reported: set[tuple[str, str]] = set()
+        for i, g in enumerate(t.grants):
+            if "all" in g.privileges:  # Supabase's blanket default (a pulled table has it): RLS decides
+                continue
+            for cmd in (c for c in COMMANDS if c in g.privileges):
+                for role in sorted({r.lower() for r in g.roles} - BYPASS_RLS_ROLES):
+                    if (cmd, role) in allowed or (cmd, "public") in allowed or (cmd, role) in reported:
+                        continue
+                    reported.add((cmd, role))
+                    yield ctx.finding(t, f"grants {cmd.upper()} to {role}, but no permissive policy allows "
+                                         f"{cmd.upper()} for {role}: with row level security "
+                                         + _DENIED[cmd].format(role=role), "grants", i,
+                                      hint=f"add a policy `{{command: {cmd}, roles: [{role}], ...}}`, or drop "
+                                           f"{cmd} from the grant (or waive the rule with the reason)")
+
+
 def _indexed_leads(ctx: Context, rel: m.Obj) -> set[str]:
     """Columns that lead a btree index of ``rel`` (declared indexes, primary key, unique constraints)."""
     leads: set[str] = set()

@@ -67,6 +67,13 @@ grant all on storage.buckets, storage.objects to anon, authenticated, service_ro
 -- Supabase installs extensions into their own schema, which every project has.
 create schema if not exists extensions;
 grant usage on schema extensions to anon, authenticated, service_role;
+-- ... and searches it: a Supabase database's search_path is "$user", public, extensions, so a
+-- migration may name an extension's type or function unqualified (citext, uuid_generate_v4())
+-- there. This database's later sessions get it, and so does this one.
+do $sp$ begin
+  execute format('alter database %I set search_path = "$user", public, extensions', current_database());
+end $sp$;
+select set_config('search_path', '"$user", public, extensions', false);
 
 create schema if not exists auth;
 

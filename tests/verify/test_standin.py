@@ -86,3 +86,15 @@ def test_auth_users_not_exposed(conn: psycopg.Connection) -> None:
     with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("set local role authenticated")
         conn.execute("select * from auth.users")
+
+
+def test_searches_extensions_like_supabase(pg_server: Server, conn: psycopg.Connection) -> None:
+    """Supabase's search_path is "$user", public, extensions: an extension's type named unqualified
+    (citext installed into ``extensions``) resolves in this session and in the database's next ones."""
+    install_supabase_standin(conn)
+    assert conn.execute("show search_path").fetchone()[0] == '"$user", public, extensions'
+    conn.execute("create extension citext schema extensions")
+    conn.execute("create table public.handles (name citext primary key)")
+    conn.execute("insert into public.handles values ('Alice')")
+    with psycopg.connect(conn.info.dsn, autocommit=True) as later:
+        assert later.execute("select count(*) from public.handles where name = 'ALICE'::citext").fetchone()[0] == 1
