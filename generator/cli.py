@@ -26,10 +26,10 @@ from rich.markup import escape
 
 from .cache import Cache
 from .errors import SchemagenError, SpecError
-from .history import load_history
-from .output import compare_out, locked_out, write_out
-from .pipeline import generate as run_pipeline
 from .stamp import SpecRead, write_stamp
+
+# The stages (pydantic, the ir, Jinja, pglast: most of a command's start-up) are imported by the
+# commands that run them, so that `--help`, `lint`, `init`, `schema`, `pull`... do not pay for them.
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SPEC, EXIT_NO_POSTGRES, EXIT_USAGE = 0, 1, 2, 3, 64
 
@@ -147,6 +147,10 @@ def notes(lines: list[str]) -> None:
 def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
              templates: TemplatesOpt = None) -> None:
     """Generate every file of OUT from SPEC (all files or none)."""
+    from .history import load_history
+    from .output import locked_out, write_out
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     out = out_dir(spec, out)
     try:
@@ -175,6 +179,10 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
 def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
           templates: TemplatesOpt = None) -> None:
     """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
+    from .history import load_history
+    from .output import compare_out, locked_out
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     out = out_dir(spec, out)
     try:
@@ -204,6 +212,8 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
 @_command()
 def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None) -> None:
     """Load, build and render SPEC and parse every statement, writing nothing."""
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     try:
         result = run_pipeline(spec, templates=str(templates) if templates else None)
@@ -288,6 +298,7 @@ def migrate(
 ) -> None:
     """Write the next migration and its rollback for SPEC's changes since the last migration in OUT."""
     from .migrate import migrate as run_migrate
+    from .output import locked_out
 
     _collector_off_until_exit()
     out = out_dir(spec, out)
