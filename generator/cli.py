@@ -21,10 +21,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.core
-from rich.console import Console
-from rich.markup import escape
 
 from .cache import Cache
+from .console import Console, escape  # rich, imported only for the lines that need it
 from .errors import SchemagenError, SpecError
 from .stamp import SpecRead, write_stamp
 
@@ -63,8 +62,8 @@ app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty
                   help="Schema-as-code for Postgres/Supabase: schema.yaml → migrations, rollbacks, types, docs.\n\n"
                        "Exit codes: 0 ok; 1 a check failed (out/ stale, change refused, lint errors, a verify "
                        "step failed); 2 bad spec; 3 no Postgres (verify); 64 usage error.")
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console()
+err_console = Console(stderr=True)
 
 SpecOpt = Annotated[Path, typer.Option("--spec", metavar="FILE", help="The spec file.")]
 OutOpt = Annotated[Path | None, typer.Option(
