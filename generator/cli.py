@@ -21,15 +21,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.core
-from rich.console import Console
-from rich.markup import escape
 
 from .cache import Cache
+from .console import Console, escape  # rich, imported only for the lines that need it
 from .errors import SchemagenError, SpecError
-from .history import load_history
-from .output import compare_out, locked_out, write_out
-from .pipeline import generate as run_pipeline
 from .stamp import SpecRead, write_stamp
+
+# The stages (pydantic, the ir, Jinja, pglast: most of a command's start-up) are imported by the
+# commands that run them, so that `--help`, `lint`, `init`, `schema`, `pull`... do not pay for them.
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SPEC, EXIT_NO_POSTGRES, EXIT_USAGE = 0, 1, 2, 3, 64
 
@@ -63,8 +62,8 @@ app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty
                   help="Schema-as-code for Postgres/Supabase: schema.yaml → migrations, rollbacks, types, docs.\n\n"
                        "Exit codes: 0 ok; 1 a check failed (out/ stale, change refused, lint errors, a verify "
                        "step failed); 2 bad spec; 3 no Postgres (verify); 64 usage error.")
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console()
+err_console = Console(stderr=True)
 
 SpecOpt = Annotated[Path, typer.Option("--spec", metavar="FILE", help="The spec file.")]
 OutOpt = Annotated[Path | None, typer.Option(
@@ -147,6 +146,10 @@ def notes(lines: list[str]) -> None:
 def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
              templates: TemplatesOpt = None) -> None:
     """Generate every file of OUT from SPEC (all files or none)."""
+    from .history import load_history
+    from .output import locked_out, write_out
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     out = out_dir(spec, out)
     try:
@@ -175,6 +178,10 @@ def generate(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
 def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
           templates: TemplatesOpt = None) -> None:
     """Exit 1 with a unified diff when OUT differs from what SPEC generates (the CI drift check)."""
+    from .history import load_history
+    from .output import compare_out, locked_out
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     out = out_dir(spec, out)
     try:
@@ -204,6 +211,8 @@ def check(spec: SpecOpt = Path("schema.yaml"), out: OutOpt = None,
 @_command()
 def validate(spec: SpecOpt = Path("schema.yaml"), templates: TemplatesOpt = None) -> None:
     """Load, build and render SPEC and parse every statement, writing nothing."""
+    from .pipeline import generate as run_pipeline
+
     _collector_off_until_exit()
     try:
         result = run_pipeline(spec, templates=str(templates) if templates else None)
@@ -288,6 +297,7 @@ def migrate(
 ) -> None:
     """Write the next migration and its rollback for SPEC's changes since the last migration in OUT."""
     from .migrate import migrate as run_migrate
+    from .output import locked_out
 
     _collector_off_until_exit()
     out = out_dir(spec, out)

@@ -193,6 +193,12 @@ class RollbackWorker:
             return _work(model, loaded, spec_name=spec_name, templates=templates, cache=cache,
                          validate=validate, where=where, memory=memory)
 
+        # what both processes render and validate with (Jinja, pglast's validation), imported once,
+        # before the fork (the pipeline imports it only once it renders, after this)
+        from . import validate as _validate  # noqa: F401
+        from .render import sql as _sql  # noqa: F401
+        from .render import typescript as _typescript  # noqa: F401
+
         try:
             return cls(Forked(work), memory)
         except BaseException:

@@ -24,14 +24,8 @@ from .ir.model import Model
 from .lint import RULES, LintError, blocking, run_lint
 from .output import GeneratedFile, locked_out, release_free_memory
 from .parallel import RollbackWorker
-from .render import render_migrations
-from .render.python_outputs import render_python
 from .render.result import Result
-from .render.seed import render_seed
-from .render.sql import interleave
-from .render.typescript import render_types
 from .spec import LoadedSpec, load_spec
-from .validate import validate_sql_files
 
 __all__ = ["Result", "generate", "generate_current"]
 
@@ -114,6 +108,14 @@ def _stages(loaded: LoadedSpec, model: Model, spec_name: str, tpl: str | None, v
     from_history = bool(history)
     history, plans, model = history_for(model, history, spec_name)
     lap("plan")
+    # imported here, not with the module: a check refused above (lint, or a change no migration
+    # records yet) renders nothing and so does not import Jinja and the renderers
+    from .render.python_outputs import render_python
+    from .render.seed import render_seed
+    from .render.sql import interleave, render_migrations
+    from .render.typescript import render_types
+    from .validate import validate_sql_files
+
     written_history = history_files(history, streamed=not from_history)  # the first history: written, never read
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
     digests = {e.info.number: history_digest(f.text) for e, f in zip(history, written_history, strict=True)} \

@@ -73,6 +73,40 @@ def test_unknown_keys_suggest_the_closest_allowed_key_of_their_model(tmp_path: P
     ]
 
 
+def test_unknown_keys_suggest_keys_of_models_declared_further_down(tmp_path: Path) -> None:
+    """Models named before they are defined (a foreign key's target, domains, sub-partitions, JSON
+    shapes) are read lazily (``defer_build``): their keys still give a hint."""
+    errors = errors_of(tmp_path, """\
+        types:
+          definitions:
+            Meta: {type: object, properties: {a: {type: string, nulable: true}}}
+        migrations:
+          - number: 1
+            name: init
+            domains:
+              - {name: positive, type: integer, not_nul: true}
+            tables:
+              - name: t
+                columns:
+                  - {name: id, type: int, primary_key: true}
+                  - {name: at, type: date, primary_key: true}
+                foreign_keys:
+                  - {columns: [id], references: {tabel: t, columns: [id]}}
+                partition_by: {strategy: range, columns: [at]}
+                partitions:
+                  - name: t_2025
+                    values: {from: "2025-01-01", to: "2026-01-01"}
+                    partition_by: {strategy: list, columns: [id]}
+                    partitions: [{name: t_2025_1, valeus: {in: [1]}}]
+        """)
+    assert [e for e in errors if "unknown key" in e] == [
+        "schema.yaml:3:57: unknown key 'nulable'\n    hint: did you mean 'nullable'?",
+        "schema.yaml:8:41: unknown key 'not_nul'\n    hint: did you mean 'not_null'?",
+        "schema.yaml:15:42: unknown key 'tabel'\n    hint: did you mean 'table'?",
+        "schema.yaml:21:43: unknown key 'valeus'\n    hint: did you mean 'values'?",
+    ]
+
+
 def test_wrong_enum_value(tmp_path: Path) -> None:
     errors = errors_of(tmp_path, BASE + """\
         policies:

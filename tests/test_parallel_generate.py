@@ -91,9 +91,7 @@ def test_the_error_of_the_worker_s_part_is_the_one_process_error(forked: list[in
         from generator.errors import Pos, Problem
         raise SpecError([Problem(Pos("schema.yaml", 3, 1), "a type problem")])
 
-    monkeypatch.setattr(ts, "render_types", bad_types)
-    import generator.pipeline as pipeline
-    monkeypatch.setattr(pipeline, "render_types", bad_types)
+    monkeypatch.setattr(ts, "render_types", bad_types)  # the worker's and this process's (imported when used)
     with pytest.raises(SpecError) as got:
         generate(spec, display="schema.yaml")
     assert [str(p) for p in got.value.problems] == ["schema.yaml:3:1: a type problem"]

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from ..console import Console, escape  # rich, imported only for the lines that need it
 from ..errors import SchemagenError, SpecError
 from ..ir import build
 from ..spec import load_spec
@@ -33,8 +32,8 @@ def lint_command(spec: Path, *, show_waived: bool = False, as_json: bool = False
     """Load and build SPEC, run every rule, print findings; raise typer.Exit with the exit code.
 
     Lint reads the model only, so unlike the rendering commands it takes no templates folder."""
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console()
+    err = Console(stderr=True)
     if list_rules:
         for r in RULES.values():
             out.print(f"{r.name:<48} {r.severity:<8} {escape(r.summary)}")

@@ -21,7 +21,7 @@ from ..ir import build
 from ..ir.model import MigrationInfo, Model
 from ..kinds import Kind
 from ..plan import Plan, plan
-from ..render import render_migrations
+from ..render.sql import render_migrations
 from ..verify.backends import Server
 from .catalog import default_schemas, is_supabase
 from .run import SUPABASE_EXTRAS, PullError, _load_text, connect, read_database

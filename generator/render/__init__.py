@@ -1,6 +1,5 @@
-"""Render stage: plans and the model → file text through Jinja templates."""
+"""Render stage: plans and the model → file text through Jinja templates.
 
-from .env import environment
-from .sql import SqlFile, render_migrations
-
-__all__ = ["SqlFile", "environment", "render_migrations"]
+Nothing is imported here: ``generator.render.result`` (what a run produced) is read by runs that
+render nothing (a check refused before rendering), which then do not import Jinja.
+"""

@@ -4,12 +4,15 @@ by ``check``, ``verify`` and the writers of ``out/``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..ir import Model
 from ..output import GeneratedFile
 from ..plan import Plan
 from ..spec import LoadedSpec
-from .sql import SqlFile
+
+if TYPE_CHECKING:  # render.sql imports Jinja, which a run that renders nothing does not need
+    from .sql import SqlFile
 
 
 @dataclass(slots=True)

@@ -27,7 +27,6 @@ from ..kinds.domain import DomainIR
 from ..output import GeneratedFile
 from ..spec import LoadedSpec
 from ..spec.models import TypesConfig
-from .env import environment
 from .pgtypes import EXTENSION_TYPES, TS_BUILTINS, PgType, parse_type
 from .tsshapes import base_name, check_definitions, column_shape, render_definition, ts_key
 from .viewcols import ViewColumns, infer_views
@@ -513,6 +512,8 @@ def check_types(model: Model, loaded: LoadedSpec) -> tuple[dict[ObjectId, ViewCo
 
 def render_types(model: Model, loaded: LoadedSpec, *, templates: str | None = None) -> list[GeneratedFile]:
     """``database.types.ts``: Supabase's ``Database`` for the exposed schemas, then typed JSONB."""
+    from .env import environment  # Jinja: build imports this module (check_types), a refused check renders nothing
+
     config = loaded.spec.types
     checked = model.sections.views if model.sections is not None else None
     if checked is not None:

@@ -37,7 +37,9 @@ Row = dict[str, Any]
 class Fixtures(RootModel[dict[str, dict[str, Row]]]):
     """Rows per table, each row under a key that is unique within its table."""
 
-    model_config = ConfigDict(frozen=True)
+    # defer_build: see the Spec class of generator/spec/models.py
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
     root: dict[str, dict[str, Row]] = Field(default_factory=dict)
 
     def rows(self) -> dict[str, dict[str, Row]]:

@@ -17,7 +17,9 @@ class Job(BaseModel):
     ``VACUUM`` is allowed); ``database`` runs it in another database (``cron.schedule_in_database``).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build, no use_attribute_docstrings: see the Spec class of generator/spec/models.py
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: JobName
     """The job's name in cron.job (unique per database)."""

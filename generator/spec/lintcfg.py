@@ -24,7 +24,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 class Waiver(BaseModel):
     """Turn off one rule on one object; the reason is printed with ``schemagen lint --waived``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build, no use_attribute_docstrings: see the Spec class of generator/spec/models.py
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: Text
     """The rule's name (`schemagen lint --rules`)."""
@@ -37,7 +39,9 @@ class Waiver(BaseModel):
 class LintConfig(BaseModel):
     """The ``lint:`` section of schema.yaml."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build, no use_attribute_docstrings: see the Spec class of generator/spec/models.py
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     exposed_schemas: list[Text] = Field(default_factory=lambda: ["public"])
     """Schemas the Data API serves."""

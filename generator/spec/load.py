@@ -90,9 +90,23 @@ def _is_model(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, pydantic.BaseModel)
 
 
+def field_annotations(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """Each field's annotation, a model named before its class is defined resolved.
+
+    The spec models are built lazily (``defer_build``): a model built only as part of another
+    (every model but ``SpecFile``) keeps a forward reference (``ForeignTarget``, ``list[Domain]``)
+    as the annotation of its field, unresolved."""
+    found = {name: f.annotation for name, f in model.model_fields.items()}
+    if any(isinstance(a, typing.ForwardRef) for a in found.values()):
+        hints = typing.get_type_hints(model, include_extras=True)
+        found = {name: hints[name] if isinstance(a, typing.ForwardRef) else a for name, a in found.items()}
+    return found
+
+
 def _keys(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     """The keys a model accepts in YAML (aliases where given) and their annotations."""
-    return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+    annotations = field_annotations(model)
+    return {(f.alias or name): annotations[name] for name, f in model.model_fields.items()}
 
 
 def allowed_keys(loc: tuple[Any, ...], root: type[pydantic.BaseModel] = SpecFile) -> list[str]:
@@ -107,7 +121,7 @@ def allowed_keys(loc: tuple[Any, ...], root: type[pydantic.BaseModel] = SpecFile
         for t in current:
             if _is_model(t) and isinstance(part, str):
                 if t.__pydantic_root_model__:  # RootModel: the key is inside its root
-                    t = t.model_fields["root"].annotation
+                    t = field_annotations(t)["root"]
                 else:
                     ann = _keys(t).get(part)
                     nxt += _members(ann) if ann is not None else []

@@ -49,7 +49,8 @@ COMMANDS = ("select", "insert", "update", "delete", "call")
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
+    # defer_build, no use_attribute_docstrings: see the Spec class of generator/spec/models.py
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
 
 class Actor(_Spec):

@@ -18,7 +18,9 @@ class RawSqlObject(BaseModel):
     schemagen cannot see inside: types and docs do not know what ``up`` creates.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build, no use_attribute_docstrings: see the Spec class of generator/spec/models.py
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: RawName
     """Its name, unique among the raw objects of the spec (a label: it is not a database name)."""
