@@ -292,14 +292,18 @@ def cached_file(cache: Cache, key: str, ops: dict[tuple[Any, ...], Segment], ste
         if restored is not None:
             return restored
     file = render()
-    stored = _store(file, steps, ops)
+    stored = file_entry(file, steps, ops)
     if stored is not None:
         cache.put(key, stored)
     return file
 
 
-def _store(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> dict[str, Any] | None:
-    """``file`` as an entry: its text and, per segment, its step, title, span in the text, lines, lock."""
+def file_entry(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> dict[str, Any] | None:
+    """``file`` as an entry: its text and, per segment, its step, title, span in the text, lines, lock
+    (None when it is not laid out as ``steps`` and ``ops``, the segments rendered, say).
+
+    ``steps`` are the file's steps as :func:`cached_file` takes them; ``ops`` the per-run segment
+    cache the file was rendered with (a step whose SQL is empty has no segment)."""
     from .render.sql import segment_key
 
     indexes = []

@@ -29,7 +29,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -576,7 +576,8 @@ def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
         cache.put(_canonical_key(cache, text), True)
 
 
-def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> list[GeneratedFile]:
+def remember_first_history(cache: Cache, files: list[GeneratedFile],
+                           hashed: Callable[[str, str], None] | None = None) -> list[GeneratedFile]:
     """Record in ``cache`` that the history ``files`` a ``generate`` without a history writes
     (from the spec's ``migrations:`` blocks, :func:`initial_history`) are canonical, so that the
     next full run (``check`` after an edit, ``migrate``) reads them lazily instead of decoding
@@ -586,25 +587,36 @@ def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> list[Gen
     ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it.
     Returns the files to write: a streamed one (never held whole, :func:`history_files`) is hashed
     as its chunks are written, and recorded once every byte went through (``Cache.save`` comes after
-    ``out/`` is written); making its text here to hash it was +20 MiB and a second encoding."""
+    ``out/`` is written); making its text here to hash it was +20 MiB and a second encoding.
+
+    ``hashed(file name, history_digest of its text)`` is called when a file's digest is known (a
+    streamed one: once all its bytes went through): the migrations rendered from the spec are then
+    cached under the keys a run reading this history computes (generator/pipeline.py)."""
     if not cache.enabled:
         return files
     out: list[GeneratedFile] = []
     for f in files:
         if isinstance(f, StreamedFile):
-            out.append(StreamedFile(f.name, functools.partial(_recorded_when_written, cache, f), f.size))
+            out.append(StreamedFile(f.name, functools.partial(_recorded_when_written, cache, f, hashed), f.size))
         else:
-            cache.put(_canonical_key(cache, f.text), True)
+            digest = history_digest(f.text)
+            cache.put(_canonical_key_of(cache, digest), True)
+            if hashed is not None:
+                hashed(f.name, digest)
             out.append(f)
     return out
 
 
-def _recorded_when_written(cache: Cache, f: StreamedFile) -> Iterator[bytes]:
-    h = hashlib.sha256()
+def _recorded_when_written(cache: Cache, f: StreamedFile,
+                           hashed: Callable[[str, str], None] | None = None) -> Iterator[bytes]:
+    h = hashlib.sha256()  # history_digest's hash, of the text's UTF-8 bytes as they are written
     for chunk in f.chunks():
         h.update(chunk)
         yield chunk
-    cache.put(_canonical_key_of(cache, h.hexdigest()), True)  # only when every byte went through
+    digest = h.hexdigest()
+    cache.put(_canonical_key_of(cache, digest), True)  # only when every byte went through
+    if hashed is not None:
+        hashed(f.name, digest)
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
