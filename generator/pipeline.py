@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,7 @@ __all__ = ["Result", "generate", "generate_current"]
 
 def generate(spec_path: str | Path, *, templates: str | None = None, validate: bool = True,
              display: str | None = None, history: list[Entry] | None = None, cache: Cache | None = None,
-             built: tuple[LoadedSpec, Model] | None = None) -> Result:
+             built: tuple[LoadedSpec, Model] | None = None, planned: Mapping[int, Plan] | None = None) -> Result:
     """Run every stage on ``spec_path``; raises SpecError or ValidationError on bad input.
 
     ``history`` (see :mod:`generator.history`, read from ``out/`` by the caller) fixes every
@@ -57,19 +57,22 @@ def generate(spec_path: str | Path, *, templates: str | None = None, validate: b
 
     ``built``: the spec ``spec_path`` loaded and built by the caller with the same arguments
     (``migrate`` builds it to plan the next migration): not read and built a second time.
+    ``planned``: plans of ``history``'s migrations made already, by number (``migrate``'s new one,
+    planned from the same states: see :func:`generator.history.history_plans`).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _generate(spec_path, templates=templates, validate=validate, display=display,
-                         history=history or [], cache=cache or Cache(None), built=built)
+                         history=history or [], cache=cache or Cache(None), built=built, planned=planned)
     finally:
         if enabled:
             gc.enable()
 
 
 def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, display: str | None,
-              history: list[Entry], cache: Cache, built: tuple[LoadedSpec, Model] | None = None) -> Result:
+              history: list[Entry], cache: Cache, built: tuple[LoadedSpec, Model] | None = None,
+              planned: Mapping[int, Plan] | None = None) -> Result:
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -102,7 +105,8 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
     worker = None if history else RollbackWorker.start(model, loaded, spec_name=spec_name, templates=tpl,
                                                        cache=cache, validate=validate, where=where)
     try:
-        return _stages(loaded, model, spec_name, tpl, validate, history, cache, worker, where, timings, lap)
+        return _stages(loaded, model, spec_name, tpl, validate, history, cache, worker, where, timings, lap,
+                       planned)
     finally:
         if worker is not None:
             worker.cancel()  # reaps it; nothing when it answered
@@ -110,13 +114,14 @@ def _generate(spec_path: str | Path, *, templates: str | None, validate: bool, d
 
 def _stages(loaded: LoadedSpec, model: Model, spec_name: str, tpl: str | None, validate: bool,
             history: list[Entry], cache: Cache, worker: RollbackWorker | None, where: Callable[[ObjectId], Pos],
-            timings: dict[str, float], lap: Callable[[str], None]) -> Result:
+            timings: dict[str, float], lap: Callable[[str], None], planned: Mapping[int, Plan] | None = None
+            ) -> Result:
     refused = blocking(run_lint(model, loaded))
     if refused:
         raise LintError(refused)
     lap("lint")
     from_history = bool(history)
-    history, plans, model = history_for(model, history, spec_name)
+    history, plans, model = history_for(model, history, spec_name, planned)
     lap("plan")
     written_history = history_files(history, streamed=not from_history)  # the first history: written, never read
     # cache hook (generator/cache.py): only plans read from a history are fixed by its texts
