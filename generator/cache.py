@@ -278,17 +278,19 @@ def text_digest(text: str) -> str:
 
 
 def cached_file(cache: Cache, key: str, ops: dict[tuple[Any, ...], Segment], steps: list[Step],
-                render: Callable[[], SqlFile]) -> SqlFile:
+                render: Callable[[], SqlFile], *, share: bool = True) -> SqlFile:
     """The file stored under ``key``, else ``render()`` (stored for the next run).
 
     ``steps`` are the file's (op, part) steps in rendering order: a stored segment names its step
     by index, so the restored file's segments hold this run's ops (verify and docs read them). A
     restored file also fills ``ops``, the per-run segment cache of :func:`render_file`, so that
-    ``rollback_all.sql`` reuses the rollbacks' SQL instead of rendering it again.
+    ``rollback_all.sql`` reuses the rollbacks' SQL instead of rendering it again; ``share`` False
+    when no other file of the run renders its ops (a migration: ``rollback_all.sql`` renders the
+    inverse ops), which only saves the filling (a step not found there is rendered).
     """
     value = cache.get(key)
     if value is not None:
-        restored = _restore(value, steps, ops)
+        restored = _restore(value, steps, ops if share else None)
         if restored is not None:
             return restored
     file = render()
@@ -323,7 +325,7 @@ def file_entry(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segm
     return {"name": file.name, "text": file.text, "steps": len(steps), "segments": segments}
 
 
-def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> SqlFile | None:
+def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment] | None) -> SqlFile | None:
     """The file of an entry (None when the entry does not fit ``steps``: then it is rendered)."""
     from .render.sql import Segment, SqlFile, segment_key
 
@@ -343,8 +345,9 @@ def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment])
             segments.append(Segment(op, title, text[at:at + length], first, end, lock))
     except (KeyError, TypeError, ValueError):
         return None
-    for row, seg in zip(rows, segments, strict=True):
-        ops.setdefault(segment_key(*steps[row[0]]), Segment(seg.op, seg.title, seg.sql))
+    if ops is not None:
+        for row, seg in zip(rows, segments, strict=True):
+            ops.setdefault(segment_key(*steps[row[0]]), Segment(seg.op, seg.title, seg.sql))
     return SqlFile(name, text, tuple(segments))
 
 

@@ -217,7 +217,7 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     cache_ops: dict[tuple[Any, ...], Segment] = {}
 
     # --- cache hook (generator/cache.py): a file whose key matches is restored, not rendered ---
-    def cached(name: str, steps_of: tuple[Plan, ...], render: Callable[[], SqlFile]) -> SqlFile:
+    def cached(name: str, steps_of: tuple[Plan, ...], render: Callable[[], SqlFile], share: bool = True) -> SqlFile:
         if cache is None or not cache.enabled or (history is None and keep is None):
             return render()
         from ..cache import cached_file, file_entry
@@ -228,7 +228,7 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
             if keep is not None and (stored := file_entry(file, steps, cache_ops)) is not None:
                 keep[name] = stored
             return file
-        return cached_file(cache, cache.key(spec_name, *keys[name]), cache_ops, steps, render)
+        return cached_file(cache, cache.key(spec_name, *keys[name]), cache_ops, steps, render, share=share)
 
     scheduled: Scheduled = {}
     keys = migration_keys(model.migrations, plans, history, online) if history is not None else {}
@@ -244,7 +244,7 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
                 env, up, plan, spec_name=spec_name, description=info.description, cache=cache_ops,  # noqa: B023
                 settings=settings, warnings=losses,  # noqa: B023
                 warning_title="WARNING: this migration can lose data:",
-                steps_of=_steps_list(steps_of, up), scheduled=scheduled)))  # noqa: B023
+                steps_of=_steps_list(steps_of, up), scheduled=scheduled), share=False))  # noqa: B023
         if only != "up":
             files.append(cached(down, (inverse,), lambda: render_file(
                 env, down, inverse, spec_name=spec_name, description=f"Rolls back {up}.",  # noqa: B023
