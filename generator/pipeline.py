@@ -200,7 +200,7 @@ def _store_first_renders(cache: Cache, spec_name: str, history: list[Entry], pla
                                   {names[n]: d for n, d in digests.items()})  # the first history is offline
             for file, value in keep.items():
                 if file in keys:
-                    cache.put(cache.key(spec_name, *keys[file]), value)
+                    cache.put(cache.key(spec_name, *keys[file]), value, later=True)  # put while out/ is written
 
     return hashed
 
