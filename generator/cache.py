@@ -9,8 +9,11 @@ one table of a large spec changed. It never decides what is correct on its own:
   bytes), the spec's display name (it is in the header), and the history texts of the migrations
   the file is planned from. In history mode a migration's plan is ``plan(state[N-1], state[N])``
   with N's renames, backfills and online flag: all of it in the two history texts, so the key
-  proves the plan. Without a history (the first ``generate``) the plans come from the spec model,
-  which those texts do not pin down: nothing is cached then.
+  proves the plan. Without a history (the first ``generate``) the plans come from the spec model;
+  the history texts written are that model's states, so the files rendered from it are what a run
+  reading them renders (the same steps: checked on every golden case). They are stored under the
+  history's keys once each text is hashed as it is written (generator/pipeline.py), so the first
+  ``migrate`` restores the released migrations instead of rendering them again.
 * **Validation entries** record that a file parsed: keyed by the hash of the file's text and of the
   function bodies checked with the PL/pgSQL parser, plus the code (and so pglast's version).
 * Every entry file holds the SHA-256 of its own body and its key; a truncated, corrupted or
