@@ -217,19 +217,22 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     cache_ops: dict[tuple[Any, ...], Segment] = {}
 
     # --- cache hook (generator/cache.py): a file whose key matches is restored, not rendered ---
-    def cached(name: str, steps_of: tuple[Plan, ...], render: Callable[[], SqlFile], share: bool = True) -> SqlFile:
+    def cached(name: str, file_plans: tuple[Plan, ...], render: Callable[[], SqlFile], share: bool = True) -> SqlFile:
         if cache is None or not cache.enabled or (history is None and keep is None):
             return render()
-        from ..cache import cached_file, file_entry
-
-        steps = [step for p in steps_of for step in _schedule(p, scheduled)]
-        if history is None:  # the first generate: its entry is kept for the caller to store
+        if history is None:  # the first generate: its entry (generator/cache.py: file_entry) is kept
             file = render()
-            if keep is not None and (stored := file_entry(file, steps, cache_ops)) is not None:
-                keep[name] = stored
+            if keep is not None and steps_of is not None:  # the steps of its segments, as render_file found them
+                keep[name] = {"name": file.name, "text": file.text, "segments": segment_forms(file, steps_of[name]),
+                              "steps": sum(len(_schedule(p, scheduled)) for p in file_plans)}
             return file
+        from ..cache import cached_file
+
+        steps = [step for p in file_plans for step in _schedule(p, scheduled)]
         return cached_file(cache, cache.key(spec_name, *keys[name]), cache_ops, steps, render, share=share)
 
+    if keep is not None and steps_of is None and cache is not None and cache.enabled and history is None:
+        steps_of = {}  # render_file records each file's segment steps: what a kept entry stores
     scheduled: Scheduled = {}
     keys = migration_keys(model.migrations, plans, history, online) if history is not None else {}
     inverses = {number: plan.inverse() for number, plan in plans}  # the rollbacks' and rollback_all's
