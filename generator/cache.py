@@ -9,8 +9,11 @@ one table of a large spec changed. It never decides what is correct on its own:
   bytes), the spec's display name (it is in the header), and the history texts of the migrations
   the file is planned from. In history mode a migration's plan is ``plan(state[N-1], state[N])``
   with N's renames, backfills and online flag: all of it in the two history texts, so the key
-  proves the plan. Without a history (the first ``generate``) the plans come from the spec model,
-  which those texts do not pin down: nothing is cached then.
+  proves the plan. Without a history (the first ``generate``) the plans come from the spec model;
+  the history texts written are that model's states, so the files rendered from it are what a run
+  reading them renders (the same steps: checked on every golden case). They are stored under the
+  history's keys once each text is hashed as it is written (generator/pipeline.py), so the first
+  ``migrate`` restores the released migrations instead of rendering them again.
 * **Validation entries** record that a file parsed: keyed by the hash of the file's text and of the
   function bodies checked with the PL/pgSQL parser, plus the code (and so pglast's version).
 * Every entry file holds the SHA-256 of its own body and its key; a truncated, corrupted or
@@ -146,7 +149,7 @@ class Cache:
     def __init__(self, folder: Path | None, *, templates: str | None = None) -> None:
         self.folder = folder
         self.salt = _digest(code_fingerprint(), templates_fingerprint(templates)) if folder is not None else ""
-        self.pending: dict[str, bytes] = {}
+        self.pending: dict[str, bytes | _Later] = {}
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -172,6 +175,9 @@ class Cache:
             return None
         self.used.add(key)
         data = self.pending.get(key)
+        if isinstance(data, _Later):
+            self.hits += 1
+            return data.value
         if data is None:
             try:
                 data = (self.folder / key).read_bytes()
@@ -184,12 +190,15 @@ class Cache:
             self.hits += 1
         return value
 
-    def put(self, key: str, value: Any) -> None:
-        """Keep ``value`` (JSON-able) under ``key``; written by :meth:`save`."""
+    def put(self, key: str, value: Any, *, later: bool = False) -> None:
+        """Keep ``value`` (JSON-able) under ``key``; written by :meth:`save`. ``later``: encoded
+        only when saved, one entry at a time (``value`` must not change meanwhile): the first
+        ``generate``'s rendered files are put while ``out/`` is written, the run's peak, where
+        their encoded copies were +6 MiB at 1,000 tables."""
         if self.folder is None:
             return
         self.used.add(key)
-        self.pending[key] = _encode(key, value)
+        self.pending[key] = _Later(value) if later else _encode(key, value)
 
     def save(self) -> None:
         """Write the new entries and remove those this run did not use. Call only after ``out/``
@@ -211,12 +220,23 @@ class Cache:
                 ignore.write_text("# schemagen's render cache: local, never committed\n*\n", encoding="utf-8")
             for key, data in self.pending.items():
                 tmp = self.folder / f"{key}.tmp{os.getpid()}"
-                tmp.write_bytes(data)
+                with open(tmp, "wb") as f:  # a later entry's header and body: not joined in a copy
+                    for part in _encoded(key, data.value) if isinstance(data, _Later) else (data,):
+                        f.write(part)
                 os.replace(tmp, self.folder / key)
             self.pending.clear()
             for path in self.folder.iterdir():
                 if _ENTRY.match(path.name) and path.name not in self.used and not path.is_dir():
                     path.unlink()
+
+
+class _Later:
+    """A value :meth:`Cache.put` keeps to encode when it is saved."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 @lru_cache(maxsize=1)
@@ -232,6 +252,11 @@ def _orjson() -> Any:
 
 
 def _encode(key: str, value: Any) -> bytes:
+    return b"".join(_encoded(key, value))
+
+
+def _encoded(key: str, value: Any) -> tuple[bytes, bytes]:
+    """The header and the body of the entry of ``value``."""
     doc = {"key": key, "value": value}
     body = None
     orjson = _orjson()
@@ -242,7 +267,7 @@ def _encode(key: str, value: Any) -> bytes:
             body = None
     if body is None:
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return f"{_MAGIC} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+    return f"{_MAGIC} {hashlib.sha256(body).hexdigest()}\n".encode(), body
 
 
 def _loads(body: bytes) -> Any:
@@ -278,28 +303,34 @@ def text_digest(text: str) -> str:
 
 
 def cached_file(cache: Cache, key: str, ops: dict[tuple[Any, ...], Segment], steps: list[Step],
-                render: Callable[[], SqlFile]) -> SqlFile:
+                render: Callable[[], SqlFile], *, share: bool = True) -> SqlFile:
     """The file stored under ``key``, else ``render()`` (stored for the next run).
 
     ``steps`` are the file's (op, part) steps in rendering order: a stored segment names its step
     by index, so the restored file's segments hold this run's ops (verify and docs read them). A
     restored file also fills ``ops``, the per-run segment cache of :func:`render_file`, so that
-    ``rollback_all.sql`` reuses the rollbacks' SQL instead of rendering it again.
+    ``rollback_all.sql`` reuses the rollbacks' SQL instead of rendering it again; ``share`` False
+    when no other file of the run renders its ops (a migration: ``rollback_all.sql`` renders the
+    inverse ops), which only saves the filling (a step not found there is rendered).
     """
     value = cache.get(key)
     if value is not None:
-        restored = _restore(value, steps, ops)
+        restored = _restore(value, steps, ops if share else None)
         if restored is not None:
             return restored
     file = render()
-    stored = _store(file, steps, ops)
+    stored = file_entry(file, steps, ops)
     if stored is not None:
         cache.put(key, stored)
     return file
 
 
-def _store(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> dict[str, Any] | None:
-    """``file`` as an entry: its text and, per segment, its step, title, span in the text, lines, lock."""
+def file_entry(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> dict[str, Any] | None:
+    """``file`` as an entry: its text and, per segment, its step, title, span in the text, lines, lock
+    (None when it is not laid out as ``steps`` and ``ops``, the segments rendered, say).
+
+    ``steps`` are the file's steps as :func:`cached_file` takes them; ``ops`` the per-run segment
+    cache the file was rendered with (a step whose SQL is empty has no segment)."""
     from .render.sql import segment_key
 
     indexes = []
@@ -319,7 +350,7 @@ def _store(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segment]
     return {"name": file.name, "text": file.text, "steps": len(steps), "segments": segments}
 
 
-def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment]) -> SqlFile | None:
+def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment] | None) -> SqlFile | None:
     """The file of an entry (None when the entry does not fit ``steps``: then it is rendered)."""
     from .render.sql import Segment, SqlFile, segment_key
 
@@ -339,8 +370,9 @@ def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment])
             segments.append(Segment(op, title, text[at:at + length], first, end, lock))
     except (KeyError, TypeError, ValueError):
         return None
-    for row, seg in zip(rows, segments, strict=True):
-        ops.setdefault(segment_key(*steps[row[0]]), Segment(seg.op, seg.title, seg.sql))
+    if ops is not None:
+        for row, seg in zip(rows, segments, strict=True):
+            ops.setdefault(segment_key(*steps[row[0]]), Segment(seg.op, seg.title, seg.sql))
     return SqlFile(name, text, tuple(segments))
 
 

@@ -29,7 +29,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -272,12 +272,21 @@ class _LazyObjects(Mapping[ObjectId, Any]):
         cell = self._cell
         if cell[1] is not None:
             decoded = state_from_list(cell[1])
-            cell[1], cell[2], cell[3] = None, decoded.objects, decoded.deps
-            model = cell[0]
-            if model is not None:  # the model reads plain mappings from now on (it is frozen: set once)
-                object.__setattr__(model, "objects", decoded.objects)
-                object.__setattr__(model, "deps", decoded.deps)
+            self.decoded(decoded.objects, decoded.deps)
         return cast("Mapping[ObjectId, Any]", cell[3] if self._deps else cell[2])
+
+    def pending(self) -> list[dict[str, Any]] | None:
+        """The stored objects not decoded yet (None once they are)."""
+        return cast("list[dict[str, Any]] | None", self._cell[1])
+
+    def decoded(self, objects: Mapping[ObjectId, Obj], deps: Mapping[ObjectId, frozenset[ObjectId]]) -> None:
+        """Set the decoded objects and dependencies (those of the stored ones)."""
+        cell = self._cell
+        cell[1], cell[2], cell[3] = None, objects, deps
+        model = cell[0]
+        if model is not None:  # the model reads plain mappings from now on (it is frozen: set once)
+            object.__setattr__(model, "objects", objects)
+            object.__setattr__(model, "deps", deps)
 
     def __getitem__(self, key: ObjectId) -> Any:
         return self._map()[key]
@@ -302,6 +311,45 @@ class _LazyObjects(Mapping[ObjectId, Any]):
 
     def items(self) -> Any:
         return self._map().items()
+
+
+def decode_sharing(state: Model, like: Model) -> None:
+    """Decode ``state`` (a history state read lazily, :func:`lazy_state`) now, taking from ``like``
+    (a decoded state with its stored form, :func:`normalize`) every object stored exactly alike
+    (same JSON: ``True`` is not ``1`` here) instead of decoding it again: decoding is a function of
+    the stored form, so the objects and dependencies are equal to what decoding makes.
+
+    ``migrate``: the state after the last migration and the spec's normalized state differ by the
+    edit, and decoding the former whole was a third of the run. Nothing when ``state`` is decoded
+    already or ``like`` has no stored form."""
+    objects = state.objects
+    like_items = cast("list[dict[str, Any]] | None", like._index.get("history"))
+    if not isinstance(objects, _LazyObjects) or like_items is None:
+        return
+    items = objects.pending()
+    if items is None or len(like_items) != len(like.order):
+        return
+    known = dict(zip(like.order, like_items, strict=True))
+    decoded: dict[ObjectId, Obj] = {}
+    deps: dict[ObjectId, frozenset[ObjectId]] = {}
+    for oid, item in zip(state.order, items, strict=True):
+        other = known.get(oid)
+        if other is not None and other == item and _strict(other) == _strict(item):
+            decoded[oid], deps[oid] = like.objects[oid], like.deps.get(oid, frozenset())
+        else:
+            obj, needs = object_from_dict(item)
+            decoded[obj.id], deps[obj.id] = obj, needs
+    objects.decoded(MappingProxyType(decoded), MappingProxyType(deps))
+
+
+def _strict(item: dict[str, Any]) -> bytes:
+    """A stored object's JSON with sorted keys: equal dicts can differ in it (``True == 1``)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            pass
+    return json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def lazy_state(items: list[dict[str, Any]]) -> Model:
@@ -576,7 +624,8 @@ def remember_canonical(cache: Cache, entry: Entry, text: str) -> None:
         cache.put(_canonical_key(cache, text), True)
 
 
-def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> list[GeneratedFile]:
+def remember_first_history(cache: Cache, files: list[GeneratedFile],
+                           hashed: Callable[[str, str], None] | None = None) -> list[GeneratedFile]:
     """Record in ``cache`` that the history ``files`` a ``generate`` without a history writes
     (from the spec's ``migrations:`` blocks, :func:`initial_history`) are canonical, so that the
     next full run (``check`` after an edit, ``migrate``) reads them lazily instead of decoding
@@ -586,25 +635,36 @@ def remember_first_history(cache: Cache, files: list[GeneratedFile]) -> list[Gen
     ``tests/test_cache.py`` checks it on every golden case), so no decode is needed to know it.
     Returns the files to write: a streamed one (never held whole, :func:`history_files`) is hashed
     as its chunks are written, and recorded once every byte went through (``Cache.save`` comes after
-    ``out/`` is written); making its text here to hash it was +20 MiB and a second encoding."""
+    ``out/`` is written); making its text here to hash it was +20 MiB and a second encoding.
+
+    ``hashed(file name, history_digest of its text)`` is called when a file's digest is known (a
+    streamed one: once all its bytes went through): the migrations rendered from the spec are then
+    cached under the keys a run reading this history computes (generator/pipeline.py)."""
     if not cache.enabled:
         return files
     out: list[GeneratedFile] = []
     for f in files:
         if isinstance(f, StreamedFile):
-            out.append(StreamedFile(f.name, functools.partial(_recorded_when_written, cache, f), f.size))
+            out.append(StreamedFile(f.name, functools.partial(_recorded_when_written, cache, f, hashed), f.size))
         else:
-            cache.put(_canonical_key(cache, f.text), True)
+            digest = history_digest(f.text)
+            cache.put(_canonical_key_of(cache, digest), True)
+            if hashed is not None:
+                hashed(f.name, digest)
             out.append(f)
     return out
 
 
-def _recorded_when_written(cache: Cache, f: StreamedFile) -> Iterator[bytes]:
-    h = hashlib.sha256()
+def _recorded_when_written(cache: Cache, f: StreamedFile,
+                           hashed: Callable[[str, str], None] | None = None) -> Iterator[bytes]:
+    h = hashlib.sha256()  # history_digest's hash, of the text's UTF-8 bytes as they are written
     for chunk in f.chunks():
         h.update(chunk)
         yield chunk
-    cache.put(_canonical_key_of(cache, h.hexdigest()), True)  # only when every byte went through
+    digest = h.hexdigest()
+    cache.put(_canonical_key_of(cache, digest), True)  # only when every byte went through
+    if hashed is not None:
+        hashed(f.name, digest)
 
 
 # --- the history of an out/ folder ----------------------------------------------------------------
@@ -651,12 +711,18 @@ def history_files(entries: list[Entry], *, streamed: bool = False) -> list[Gener
     return [GeneratedFile(e.file_name, entry_text(e)) for e in entries]
 
 
-def history_plans(entries: list[Entry]) -> list[tuple[int, Plan]]:
-    """The plan of each migration, from the states before and after it."""
+def history_plans(entries: list[Entry], planned: Mapping[int, Plan] | None = None) -> list[tuple[int, Plan]]:
+    """The plan of each migration, from the states before and after it.
+
+    ``planned``: plans made already, by migration number (``migrate`` planned its new migration
+    from the same states, renames and backfills: :func:`plan_next`, :meth:`Next.planned`)."""
     out, before = [], EMPTY
     for e in entries:
-        after = apply_backfills(apply_renames(e.state, e.renames), e.backfills)
-        out.append((e.info.number, plan(before, after, online=e.online)))
+        known = planned.get(e.info.number) if planned else None
+        if known is None:
+            after = apply_backfills(apply_renames(e.state, e.renames), e.backfills)
+            known = plan(before, after, online=e.online)
+        out.append((e.info.number, known))
         before = e.state
     return out
 
@@ -702,18 +768,19 @@ def require_recorded(state: Model, entries: list[Entry], spec_name: str) -> None
 # --- the history stage: what generate renders, and what migrate appends ----------------------------
 
 
-def history_for(model: Model, entries: list[Entry], spec_name: str
+def history_for(model: Model, entries: list[Entry], spec_name: str, planned: Mapping[int, Plan] | None = None
                 ) -> tuple[list[Entry], list[tuple[int, Plan]], Model]:
     """The history a ``generate`` of ``model`` renders, the plan of each of its migrations, and the
     model with the history's migrations.
 
     With ``entries`` (read from ``out/``) every released migration is rendered from them, and the
     spec must have no change they do not record (:class:`UnrecordedChanges`). Without, the first
-    history comes from the spec's ``migrations:`` blocks (its files are written too).
+    history comes from the spec's ``migrations:`` blocks (its files are written too). ``planned``:
+    see :func:`history_plans`.
     """
     if entries:
         require_recorded(model, entries, spec_name)  # normalizes only to name a difference
-        return entries, history_plans(entries), dataclasses.replace(
+        return entries, history_plans(entries, planned), dataclasses.replace(
             model, migrations=tuple(e.info for e in entries))
     # the same plans initial_history() records; only written, so no state is read back
     return initial_history(model, states=False), migration_plans(model), model
@@ -736,12 +803,18 @@ class Next:
         """The history entry of this change, recorded as migration ``info``."""
         return Entry(info, self.state, online=True, renames=self.renames, backfills=self.backfills)
 
+    def planned(self, info: MigrationInfo) -> dict[int, Plan]:
+        """:attr:`plan` as :func:`history_plans` plans :meth:`entry` after :attr:`history`: the same
+        states before and after, renames, backfills and ``online``, so it is not planned twice."""
+        return {info.number: self.plan}
+
 
 def plan_next(entries: list[Entry], model: Model) -> Next:
     """The next migration of ``entries`` (or of the first history of ``model``) for the spec's
     ``model``: its state, the renames and backfills it performs, and its plan for a live database."""
     history = entries or initial_history(model)
     state = normalize(model)
+    decode_sharing(history[-1].state, state)  # a lazy last state: what the edit left alone is not decoded
     renames = declared_renames(history[-1].state, model)
     backfills = declared_backfills(history[-1].state, model)
     after = apply_backfills(apply_renames(state, renames), backfills)

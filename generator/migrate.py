@@ -148,7 +148,7 @@ def _migrate(spec_path: str | Path, out: str | Path, name: str, *, description: 
     # append to the history, then generate: the new migration is rendered from the history like
     # every released one, with everything else rendered from the current model
     result = generate(spec_path, templates=templates, display=display, history=[*history, entry], cache=cache,
-                      built=(loaded, model))  # the spec is read and built once
+                      built=(loaded, model), planned=nxt.planned(info))  # the spec is read, built, planned once
     timings["render"] = time.perf_counter() - t
     changed: list[str] = []
     removed: list[str] = []

@@ -169,6 +169,8 @@ class Parts:
     problems: dict[str, list[Problem]]  # validation problems of each file it validated, by name
     types: list[GeneratedFile] | None  # database.types.ts (None: not asked)
     history: list[GeneratedFile] | None  # the history files, streamed from the memory file
+    #: each of ``downs`` as a render cache entry (generator/cache.py: ``file_entry``), by file name
+    entries: dict[str, dict[str, Any]]
 
 
 class RollbackWorker:
@@ -209,7 +211,7 @@ class RollbackWorker:
     def finish(self, model: Model, plans: list[tuple[int, Plan]]) -> Parts | None:
         """The worker's parts (``model`` and ``plans``: this process's, as it renders them); None
         when the worker raised (the caller then makes them itself)."""
-        from .render.sql import ROLLBACK_ALL, Scheduled, from_forms, migration_file_names, rollback_plans
+        from .render.sql import ROLLBACK_ALL, Scheduled, _schedule, from_forms, migration_file_names, rollback_plans
 
         ok, answer = self._forked.result()
         if not ok:
@@ -222,6 +224,10 @@ class RollbackWorker:
         scheduled: Scheduled = {}
         downs = [from_forms(name, text, forms, inverse[name], shared, scheduled)
                  for name, text, forms in answer["downs"]]
+        # what the render cache stores of each (generator/cache.py: file_entry): the same rows
+        entries = {name: {"name": name, "text": text, "segments": [list(f) for f in forms],
+                          "steps": sum(len(_schedule(p, scheduled)) for p in inverse[name])}
+                   for name, text, forms in answer["downs"]}
         types = [GeneratedFile(n, t) for n, t in answer["types"]] if answer["types"] is not None else None
         history: list[GeneratedFile] | None = None
         if self._memory is not None and answer["history"] is not None:
@@ -231,7 +237,7 @@ class RollbackWorker:
             for name, size in answer["history"]:
                 history.append(StreamedFile(name, _reader(memory, at, size), size))
                 at += size
-        return Parts(downs, answer["problems"], types, history)
+        return Parts(downs, answer["problems"], types, history, entries)
 
     def cancel(self) -> None:
         """Kill the worker when it still runs (this process failed first); always safe to call."""

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,6 +23,7 @@ from generator.history import load_history
 from generator.output import MANIFEST, read_manifest
 from generator.pipeline import generate
 from generator.render.env import environment
+from generator.render.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -59,17 +61,18 @@ def no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
 def test_warm_output_is_the_cold_output(case: Path, tmp_path: Path) -> None:
-    """generate (no history: nothing cached), generate (history: cache filled), generate (warm,
-    every migration file a hit): the same bytes each time, and as a fresh folder gets."""
+    """generate (no history: the files rendered from the spec are cached under the keys of the
+    history it writes), generate (history: every file a hit), generate (warm): the same bytes each
+    time, and as a fresh folder gets."""
     spec = tmp_path / "schema.yaml"
     shutil.copyfile(case / "schema.yaml", spec)
     out = tmp_path / "out"
     cli("generate", "--spec", str(spec), "--out", str(out))
     cold = generated(out)
-    first = len(entries(out))  # only validations: plans from the spec are not fixed by the history texts
+    first = {p.name for p in entries(out)}
     cli("generate", "--spec", str(spec), "--out", str(out))
     assert generated(out) == cold
-    assert len(entries(out)) >= first + 3, "a generate from the history caches every migration file"
+    assert {p.name for p in entries(out)} == first, "the first generate cached every file the second reads"
     cache = Cache.for_out(out)
     warm = generate(spec, history=load_history(out, cache), cache=cache)
     assert cache.misses == 0
@@ -107,6 +110,88 @@ def test_edit_and_migrate_with_cache_is_the_cold_result(case: Path, tmp_path: Pa
         m.setenv(DISABLE_ENV, "1")
         cold = run(tmp_path / "cold")
     assert not (cold / CACHE_DIR).exists()
+    assert generated(warm) == generated(cold)
+
+
+def _history_run(spec: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Cache, list[str]]:
+    """``generate`` from the history of ``out`` with its cache (what ``check`` by the full path
+    runs), and the names of the files it rendered (not restored)."""
+    import generator.render.sql as sql
+
+    rendered: list[str] = []
+    render_file = sql.render_file
+
+    def counted(env: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        rendered.append(name)
+        return render_file(env, name, *args, **kwargs)
+
+    cache = Cache.for_out(out)
+    with monkeypatch.context() as m:
+        m.setattr(sql, "render_file", counted)
+        result = generate(spec, history=load_history(out, cache), cache=cache)
+    return result, cache, rendered
+
+
+def shape(result: Result) -> tuple[Any, ...]:
+    """Every file's text and each SQL file's segments (their ops too: verify and docs read them)."""
+    return ([(f.name, f.text) for f in result.files], [(f.name, f.text, f.segments) for f in result.sql_files])
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
+def test_the_first_generate_caches_what_the_history_renders(case: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first ``generate`` (plans from the spec), a run from the history it wrote renders
+    no migration file: every one, its rollback and ``rollback_all.sql`` are restored from the
+    entries it stored under the history's keys, with the same text and segments (the same ops,
+    titles, lines and locks) as when rendered from the history without the cache."""
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(case / "schema.yaml", spec)
+    cli("generate", "--spec", str(spec), "--out", str(out))
+    warm, cache, rendered = _history_run(spec, out, monkeypatch)
+    assert rendered == [], "files rendered again although the first generate cached them"
+    assert cache.misses == 0
+    with monkeypatch.context() as m:
+        m.setenv(DISABLE_ENV, "1")
+        cold, _, rendered = _history_run(spec, out, monkeypatch)
+    assert len(rendered) == len(cold.sql_files)
+    assert shape(warm) == shape(cold)
+
+
+def test_the_first_migrate_restores_the_released_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edit loop of issue 14: ``generate`` into an empty folder, one column added, ``migrate``:
+    migration 001 and its rollback are restored from the cache, only the new migration, its
+    rollback and ``rollback_all.sql`` are rendered, and ``out/`` is what a run without cache writes."""
+    import generator.render.sql as sql
+
+    case = EVOLUTION / "columns_add"
+
+    def run(folder: Path) -> tuple[Path, list[str]]:
+        spec, out = folder / "schema.yaml", folder / "out"
+        folder.mkdir()
+        shutil.copyfile(case / "old.yaml", spec)
+        cli("generate", "--spec", str(spec), "--out", str(out))
+        shutil.copyfile(case / "new.yaml", spec)
+        rendered: list[str] = []
+        render_file = sql.render_file
+
+        def counted(env: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+            rendered.append(name)
+            return render_file(env, name, *args, **kwargs)
+
+        with monkeypatch.context() as m:
+            m.setattr(sql, "render_file", counted)
+            cli("migrate", "--spec", str(spec), "--out", str(out), "--name", "edit")
+        cli("check", "--spec", str(spec), "--out", str(out))
+        return out, rendered
+
+    warm, rendered = run(tmp_path / "warm")
+    new = [n for n in read_manifest(warm) if n.startswith("002_") or n.startswith("rollback_002_")]
+    assert len(new) == 2
+    assert sorted(rendered) == sorted([*new, "rollback_all.sql"])
+    with monkeypatch.context() as m:
+        m.setenv(DISABLE_ENV, "1")
+        cold, rendered = run(tmp_path / "cold")
+    assert "rollback_001_init.sql" in rendered or any(n.startswith("rollback_001") for n in rendered)
     assert generated(warm) == generated(cold)
 
 

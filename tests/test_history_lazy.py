@@ -139,3 +139,85 @@ def test_the_first_history_is_read_lazily_next(case: Path, tmp_path: Path) -> No
         assert history.entry_text(history.entry_from_text(text, str(path))) == text, path.name
     for lazy, full in zip(entries, load_history(out), strict=True):
         assert dict(lazy.state.objects) == dict(full.state.objects)
+
+
+def _edited_first_history(tmp_path: Path, case: str) -> tuple[history.Entry, history.Model]:
+    """The first history of an evolution case's old spec (read lazily) and its new spec's state."""
+    from generator.ir import build
+    from generator.lint import RULES
+    from generator.spec import load_spec
+
+    src = ROOT / "tests" / "cases" / "evolution" / case
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(src / "old.yaml", spec)
+    assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    (last,) = load_history(out, Cache.for_out(out))[-1:]
+    assert not decoded(last.state)
+    return last, history.normalize(build(load_spec(src / "new.yaml"), lint_rules=RULES))
+
+
+def _evolution_cases() -> list[str]:
+    return sorted(p.name for p in (ROOT / "tests" / "cases" / "evolution").iterdir() if (p / "new.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", _evolution_cases())
+def test_decoding_next_to_the_spec_state_shares_what_is_stored_alike(case: str, tmp_path: Path) -> None:
+    """``migrate`` decodes the last (lazy) history state taking every object stored exactly as in
+    the spec's state from it (``decode_sharing``): the objects and dependencies are those a full
+    decode makes, and only the objects the edit changed are decoded."""
+    last, state = _edited_first_history(tmp_path, case)
+    items = list(last.state._index["history"])
+    full = history.state_from_list(items)
+    history.decode_sharing(last.state, state)
+    assert decoded(last.state)
+    assert dict(last.state.objects) == dict(full.objects) and dict(last.state.deps) == dict(full.deps)
+    assert last.state.order == full.order
+    same = {i: d for i, d in zip(state.order, history.state_to_list(state), strict=True)}
+    for oid, item in zip(last.state.order, items, strict=True):
+        assert (last.state.objects[oid] is state.objects.get(oid)) is (same.get(oid) == item), oid
+
+
+def test_decoding_next_to_the_spec_state_tells_true_from_one(tmp_path: Path) -> None:
+    """A stored ``true`` is not the spec's ``1`` (equal in Python, another text): that object is
+    decoded from its own stored form, every other one is shared."""
+    from generator.ir import build
+    from generator.lint import RULES
+    from generator.spec import load_spec
+
+    case = ROOT / "tests" / "cases" / "sequence_options"
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(case / "schema.yaml", spec)
+    assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    (last,) = load_history(out, Cache.for_out(out))
+    state = history.normalize(build(load_spec(spec), lint_rules=RULES))
+    items = last.state._index["history"]
+    at = next(i for i, item in enumerate(items) if item["fields"].get("increment") == 1)
+    items[at]["fields"]["increment"] = True
+    history.decode_sharing(last.state, state)
+    oid = last.state.order[at]
+    assert last.state.objects[oid].increment is True
+    assert [o for o in last.state.order if last.state.objects[o] is not state.objects[o]] == [oid]
+
+
+def test_migrate_plans_its_new_migration_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``migrate`` plans the new migration once (``plan_next``) and hands that plan to the render
+    (``history_plans``' ``planned``): two plans in all, 001 from the history and the new one, and
+    the files are those the history alone gives (``check`` passes)."""
+    src = ROOT / "tests" / "cases" / "evolution" / "columns_add"
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(src / "old.yaml", spec)
+    assert runner.invoke(app, ["generate", "--spec", str(spec), "--out", str(out)]).exit_code == 0
+    shutil.copyfile(src / "new.yaml", spec)
+    calls: list[tuple[int, int]] = []
+    plan = history.plan
+
+    def counted(before: history.Model, after: history.Model, **kwargs: object) -> history.Plan:
+        calls.append((len(before.order), len(after.order)))
+        return plan(before, after, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(history, "plan", counted)
+        done = runner.invoke(app, ["migrate", "--spec", str(spec), "--out", str(out), "--name", "edit"])
+    assert done.exit_code == 0, done.output
+    assert len(calls) == 2 and calls[1][0] == 0, calls  # the new migration's, then 001's from nothing
+    assert runner.invoke(app, ["check", "--spec", str(spec), "--out", str(out)]).exit_code == 0

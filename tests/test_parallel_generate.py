@@ -229,3 +229,32 @@ def test_the_first_history_is_recorded_canonical_as_it_is_written(jobs: str, for
     entries = load_history(out, Cache.for_out(out))
     assert entries and all(e.state._index.get(CANONICAL) for e in entries), "the first history was not recorded"
     assert not any(decoded(e.state) for e in entries)
+
+
+def test_the_worker_s_rollbacks_are_cached_for_the_history_run(forked: list[int], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first generate with its worker: the rollbacks and ``rollback_all.sql`` the worker
+    rendered are cached too (from the rows it sent back), so the run from the history it wrote
+    (the first ``migrate``, a full-path ``check``) renders nothing and makes what it makes without
+    the cache."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from generator.cache import DISABLE_ENV
+    from generator.cli import app
+    from tests.test_cache import _history_run
+    from tests.test_cache import shape as full_shape
+
+    spec, out = tmp_path / "schema.yaml", tmp_path / "out"
+    shutil.copyfile(SPEC, spec)
+    done = CliRunner().invoke(app, ["generate", "--spec", str(spec), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert len(forked) == 1
+    warm, cache, rendered = _history_run(spec, out, monkeypatch)
+    assert rendered == [] and cache.misses == 0
+    with monkeypatch.context() as m:
+        m.setenv(DISABLE_ENV, "1")
+        cold, _, rendered = _history_run(spec, out, monkeypatch)
+    assert len(rendered) == len(cold.sql_files)
+    assert full_shape(warm) == full_shape(cold)

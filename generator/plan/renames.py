@@ -136,7 +136,12 @@ def match(old: Model, new: Model) -> Match:
     ids = dict(to_new)
     columns = column_renames(old, new, to_old)
     types = _renamed_types(ids)  # once: the same for every object
-    rewritten = {o: _rewrite(old.objects[o], n, ids, columns, types) for o, n in to_new.items()}
+    if not columns and not types and all(o is n or o == n for o, n in to_new.items()):
+        # nothing renamed (an edit's usual plan): _rewrite would hand back each object as it is
+        rewritten = {o: obj if (obj := old.objects[o]).id == o else _rewrite(obj, o, ids, columns, types)
+                     for o in to_new}
+    else:
+        rewritten = {o: _rewrite(old.objects[o], n, ids, columns, types) for o, n in to_new.items()}
     if columns:
         for o, n in to_new.items():
             rewritten[o] = _follow_column_renames(rewritten[o], new.objects[n], _renames_seen_by(new, n, columns))

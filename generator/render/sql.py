@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -192,7 +192,8 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
                       templates: str | None = None, online: Collection[int] = (),
                       cache: Cache | None = None, history: Mapping[int, str] | None = None,
                       only: Literal["up", "down"] | None = None,
-                      steps_of: dict[str, list[int]] | None = None) -> list[SqlFile]:
+                      steps_of: dict[str, list[int]] | None = None,
+                      keep: dict[str, Any] | None = None) -> list[SqlFile]:
     """Every migration, its rollback (the inverse plan), and ``rollback_all.sql``.
 
     Migrations numbered in ``online`` run on a live database: they start with lock and statement
@@ -205,6 +206,10 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     same texts as rendered together (:func:`interleave` puts the two lists back in order): a
     worker process renders the rollbacks meanwhile (generator/parallel.py). ``steps_of``: each
     file's segment step indexes, by file name (see :func:`render_file`).
+
+    ``keep`` (with ``cache`` but no ``history``: the first ``generate``, whose plans come from the
+    spec) receives each rendered file's cache entry by file name; the caller stores them under
+    :func:`migration_keys` once the history texts it writes are hashed (generator/pipeline.py).
     """
     env = environment(templates)
     infos = {i.number: i for i in model.migrations}
@@ -212,42 +217,48 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
     cache_ops: dict[tuple[Any, ...], Segment] = {}
 
     # --- cache hook (generator/cache.py): a file whose key matches is restored, not rendered ---
-    def cached(key: tuple[str, ...], steps_of: tuple[Plan, ...], render: Callable[[], SqlFile]) -> SqlFile:
-        if cache is None or history is None:
+    def cached(name: str, file_plans: tuple[Plan, ...], render: Callable[[], SqlFile], share: bool = True) -> SqlFile:
+        if cache is None or not cache.enabled or (history is None and keep is None):
             return render()
+        if history is None:  # the first generate: its entry (generator/cache.py: file_entry) is kept
+            file = render()
+            if keep is not None and steps_of is not None:  # the steps of its segments, as render_file found them
+                keep[name] = {"name": file.name, "text": file.text, "segments": segment_forms(file, steps_of[name]),
+                              "steps": sum(len(_schedule(p, scheduled)) for p in file_plans)}
+            return file
         from ..cache import cached_file
 
-        return cached_file(cache, cache.key(spec_name, *key), cache_ops, _steps(steps_of), render)
+        steps = [step for p in file_plans for step in _schedule(p, scheduled)]
+        return cached_file(cache, cache.key(spec_name, *keys[name]), cache_ops, steps, render, share=share)
 
+    if keep is not None and steps_of is None and cache is not None and cache.enabled and history is None:
+        steps_of = {}  # render_file records each file's segment steps: what a kept entry stores
     scheduled: Scheduled = {}
+    keys = migration_keys(model.migrations, plans, history, online) if history is not None else {}
     inverses = {number: plan.inverse() for number, plan in plans}  # the rollbacks' and rollback_all's
-    previous = ""
     for number, plan in plans:
         info = infos[number]
         up, down = migration_file_names(info)
         settings = ONLINE_SETTINGS if number in online else ()
         losses = tuple(loss for _op, loss in plan.destructive())
-        key = (previous, history[number] if history else "", str(number in online))
         inverse = inverses[number]
         if only != "down":
-            files.append(cached(("up", *key), (plan,), lambda: render_file(
+            files.append(cached(up, (plan,), lambda: render_file(
                 env, up, plan, spec_name=spec_name, description=info.description, cache=cache_ops,  # noqa: B023
                 settings=settings, warnings=losses,  # noqa: B023
                 warning_title="WARNING: this migration can lose data:",
-                steps_of=_steps_list(steps_of, up), scheduled=scheduled)))  # noqa: B023
+                steps_of=_steps_list(steps_of, up), scheduled=scheduled), share=False))  # noqa: B023
         if only != "up":
-            files.append(cached(("down", *key), (inverse,), lambda: render_file(
+            files.append(cached(down, (inverse,), lambda: render_file(
                 env, down, inverse, spec_name=spec_name, description=f"Rolls back {up}.",  # noqa: B023
                 cache=cache_ops, settings=settings, warnings=losses,  # noqa: B023
                 warning_title=f"WARNING: this rollback cannot restore what {up} destroyed:",  # noqa: B023
                 steps_of=_steps_list(steps_of, down), scheduled=scheduled)))  # noqa: B023
-        previous = history[number] if history else ""
     if only == "up":
         return files
     rollbacks = rollback_plans(plans, inverses)
     all_online = set(online) & {n for n, _ in plans}
-    all_key = ("all", *(history[n] if history else "" for n, _ in plans), *map(str, sorted(all_online)))
-    files.append(cached(all_key, tuple(rollbacks), lambda: render_file(
+    files.append(cached(ROLLBACK_ALL, tuple(rollbacks), lambda: render_file(
         env, ROLLBACK_ALL, rollbacks[0], then=tuple(rollbacks[1:]), spec_name=spec_name,
         description="Rolls back every migration, newest first.", cache=cache_ops,
         settings=ONLINE_SETTINGS if all_online else (), steps_of=_steps_list(steps_of, ROLLBACK_ALL),
@@ -256,6 +267,27 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
 
 
 ROLLBACK_ALL = "rollback_all.sql"
+
+
+def migration_keys(migrations: Iterable[MigrationInfo], plans: list[tuple[int, Plan]], history: Mapping[int, str],
+                   online: Collection[int] = ()) -> dict[str, tuple[str, ...]]:
+    """The render cache's key parts (generator/cache.py; ``Cache.key(spec_name, *parts)``) of each
+    file :func:`render_migrations` makes, by file name: a migration and its rollback by the
+    history digests of the migration and of the one before it, ``rollback_all.sql`` by every
+    digest. ``history``: each migration's :func:`generator.history.history_digest`; the plans it
+    fixes are those of :func:`generator.history.history_plans`. One function for the files
+    rendered from a history and for those the first ``generate`` renders and keeps."""
+    infos = {i.number: i for i in migrations}
+    keys: dict[str, tuple[str, ...]] = {}
+    previous = ""
+    for number, _plan in plans:
+        up, down = migration_file_names(infos[number])
+        key = (previous, history[number], str(number in online))
+        keys[up], keys[down] = ("up", *key), ("down", *key)
+        previous = history[number]
+    all_online = set(online) & {n for n, _ in plans}
+    keys[ROLLBACK_ALL] = ("all", *(history[n] for n, _ in plans), *map(str, sorted(all_online)))
+    return keys
 
 
 def rollback_plans(plans: list[tuple[int, Plan]], inverses: Mapping[int, Plan] | None = None) -> list[Plan]:
