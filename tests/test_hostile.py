@@ -154,7 +154,8 @@ def test_hostile_spec(name: str, tmp_path: Path, previous_out: Path) -> None:
 ON_POSTGRES = ["base", "names_with_quotes", "names_with_backslashes", "names_unicode", "names_are_keywords",
                "enum_values_with_quotes", "trigger_arguments_injection", "sql_body_with_dollar_quotes",
                "plpgsql_body_with_dollar_quotes", "comment_with_newline_and_quotes", "description_injects_statement",
-               "fixture_row_key_injects_statement", "role_name_injection", "explicit_names_with_quotes"]
+               "fixture_row_key_injects_statement", "role_name_injection", "explicit_names_with_quotes",
+               "verbatim_body_ends_in_dollar"]
 
 
 def test_on_postgres_are_accepted() -> None:
