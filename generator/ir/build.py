@@ -281,6 +281,8 @@ def build(loaded: LoadedSpec, *, lint_rules: Collection[str] | None = None) -> m
         for section, build_one in declared:  # in creation rank; each kind's builder is in its registry module
             for i, decl in enumerate(getattr(mig, section)):
                 build_one(b, decl, mig.number, mp + (section, i))
+    for i, role in enumerate(spec.roles):  # a longer name would grant to the role it is truncated to
+        b.ident(role, ("roles", i), "role name")
     for kd in kind_defs():  # before SQL names are resolved (trigger functions, raw SQL: new dependencies)
         if "link" in kd.hooks:
             kd.hooks["link"](b)
