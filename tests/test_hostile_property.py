@@ -291,6 +291,7 @@ def _rekey(data: Any, path: tuple[Any, ...], key: str) -> None:
 def hostile_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
     """(hostile spec, its plain twin, [(kind, hostile value)])."""
     chosen = draw(st.lists(st.sampled_from(range(len(SLOTS))), min_size=1, max_size=3, unique=True))
+    chosen.sort(key=lambda i: SLOTS[i][1][0][-1] == "first")  # a row key last: its row's values name it
     spec, twin = copy.deepcopy(BASE), copy.deepcopy(BASE)
     values: list[tuple[str, str]] = []
     for i in chosen:
