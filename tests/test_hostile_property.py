@@ -427,6 +427,48 @@ def check_hostile(spec: dict[str, Any], twin: dict[str, Any], values: list[tuple
         for kind, value in values:
             if kind in ("name", "value", "comment") and value.strip():
                 assert value in leaves, f"{kind} {value!r} is not one identifier or literal{context}"
+        if all(kind in ("name", "value", "comment", "prose") for kind, _ in values):
+            check_migrate(root, spec, twin, values, context)
+
+
+def _other(data: Any) -> Any:
+    """``data`` with every plain value of a twin (``plain``, ``plain_N``) renamed ``other…``."""
+    if isinstance(data, dict):
+        return {_other(k): _other(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_other(v) for v in data]
+    return "other" + data[5:] if isinstance(data, str) and re.fullmatch(r"plain(_\d+)?", data) else data
+
+
+def check_migrate(root: Path, spec: dict[str, Any], twin: dict[str, Any], values: list[tuple[str, str]],
+                  context: str) -> None:
+    """``schemagen migrate`` from the twin to the hostile spec does what it does from the twin to
+    another plain spec (the same statements), or fails the same way with located errors."""
+    outs = []
+    for name, after in (("hostile", spec), ("other", _other(twin))):
+        work = root / f"migrate-{name}"
+        work.mkdir()
+        (work / "schema.yaml").write_text(_dump(twin), encoding="utf-8")
+        assert _generate(work).exit_code == 0
+        (work / "schema.yaml").write_text(_dump(after), encoding="utf-8")
+        before = tree(work / "out")
+        with contextlib.chdir(work):
+            done = runner.invoke(app, ["migrate", "--name", "m", "--allow-destructive", "--spec", "schema.yaml",
+                                       "--out", "out"])
+        assert "Traceback" not in done.output and (done.exception is None or isinstance(done.exception, SystemExit)), \
+            f"migrate: {done.exception!r}{context}\n{done.output}"
+        if done.exit_code:
+            errors = [line for line in done.output.splitlines() if line.startswith("error: ")
+                      and not line.endswith("nothing to migrate")]  # a change of prose or test data only
+            assert done.exit_code in (1, 2) and all(LOCATED.match(line) for line in errors), \
+                f"migrate to the {name} spec: an error without its position{context}\n{done.output}"
+            assert tree(work / "out") == before, f"a refused migrate changed out/{context}"
+        outs.append((done.exit_code, work / "out", done.output))
+    (code, out, output), (other_code, other_out, other_output) = outs
+    assert code == other_code, f"migrate: exit {code} to the hostile spec, {other_code} to a plain one{context}\n" \
+                               f"{output}\n{other_output}"
+    if code == 0:
+        assert _sql_kinds(out) == _sql_kinds(other_out), f"migrate: statements differ from a plain one's{context}"
 
 
 _settings = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
