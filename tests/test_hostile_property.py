@@ -21,6 +21,10 @@ multi-byte and very long text; SQL fields get SQL fragments before or after thei
   "generated … does not parse" (what the spec stage let through must render to valid SQL), and an
   ``out/`` holding an earlier generation left byte for byte as it was.
 
+When only names, values, comments and prose are hostile, ``schemagen migrate`` from the plain twin
+to the hostile spec must also give the statements it gives to another plain spec (or fail the same
+way, with located errors and ``out/`` untouched).
+
 ``SCHEMAGEN_HOSTILE_EXAMPLES`` sets the number of examples (25 by default, what CI runs: ~20 s);
 ``SCHEMAGEN_HYPOTHESIS_SEED`` fixes the seed (``random`` draws a new one), as in
 tests/verify/test_evolution_properties.py.
