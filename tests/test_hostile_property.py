@@ -458,12 +458,22 @@ def _other(data: Any) -> Any:
     return "other" + data[5:] if isinstance(data, str) and re.fullmatch(r"plain(_\d+)?", data) else data
 
 
+#: Lists of the spec whose items take ``renamed_from``.
+_RENAMED = ("tables", "columns", "indexes", "policies", "triggers", "functions")
+
+
 def check_migrate(root: Path, spec: dict[str, Any], twin: dict[str, Any], values: list[tuple[str, str]],
                   context: str) -> None:
     """``schemagen migrate`` from the twin to the hostile spec does what it does from the twin to
-    another plain spec (the same statements), or fails the same way with located errors."""
+    another plain spec (the same statements), or fails the same way with located errors. Hostile
+    names of tables, columns, indexes, policies, triggers and functions are renames."""
+    spec, other = copy.deepcopy(spec), _other(twin)
+    for kind, paths in SLOTS:  # a hostile name of what can be renamed is a rename: RENAME with both names
+        path = paths[0]
+        if kind == "name" and path[-1] == "name" and path[-3] in _RENAMED and str(_get(twin, path)).startswith("plain"):
+            _get(spec, path[:-1])["renamed_from"] = _get(other, path[:-1])["renamed_from"] = _get(twin, path)
     outs = []
-    for name, after in (("hostile", spec), ("other", _other(twin))):
+    for name, after in (("hostile", spec), ("other", other)):
         work = root / f"migrate-{name}"
         work.mkdir()
         (work / "schema.yaml").write_text(_dump(twin), encoding="utf-8")
