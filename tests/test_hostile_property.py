@@ -521,5 +521,6 @@ def _one(path: tuple[Any, ...], value: str) -> tuple[dict[str, Any], dict[str, A
 @example(drawn=_one(("roles", 3), "x" * 63 + "'"))
 @example(drawn=_one((*NOTES, "columns", 1, "default"), "'' or true"))
 @example(drawn=_one(("project", "description"), "x\u2028"))  # a traceback from the spec's block reader
+@example(drawn=_one((*M, "name"), "y" * 3000))  # an unlocated error when out/ was written
 def test_hostile_values_are_quoted_or_refused(drawn: tuple[dict[str, Any], dict[str, Any], list[Any]]) -> None:
     check_hostile(*drawn)
