@@ -28,6 +28,13 @@ from tests.pull.helpers import apply, prepare, pull_into, regenerate_and_compare
 from tests.verify.evolution_model import render
 from tests.verify.test_evolution_properties import edit, schemas
 
+#: Every edit of the evolution model but "privileges": with the API roles out of
+#: ``privileges.revoke_from`` the partitions keep Supabase's default grants, which a spec cannot
+#: declare, and pull refuses them as unsupported (a known limitation, not yet decided).
+EDITS = ("add_column", "enum_value", "add_index", "add_table", "policy", "check", "view", "function", "rename_table",
+         "sequence", "exclude", "domain", "composite", "partitions", "partition_bounds", "collated_domain",
+         "constraint_trigger", "constraint_comment", "drop_column", "rename_column", "retype", "grant", "unique",
+         "serial", "storage", "drop_index", "drop_table")
 EXAMPLES = int(os.environ.get("SCHEMAGEN_PULL_EXAMPLES", "4"))
 _SEED_TEXT = os.environ.get("SCHEMAGEN_HYPOTHESIS_SEED", "20261130")
 SEED = int.from_bytes(os.urandom(4), "big") if _SEED_TEXT == "random" else int(_SEED_TEXT)
@@ -42,7 +49,7 @@ SEED = int.from_bytes(os.urandom(4), "big") if _SEED_TEXT == "random" else int(_
 def test_random_schema_round_trips_through_pull(pg_server: Server, data: st.DataObject) -> None:
     s = data.draw(schemas())
     for _ in range(data.draw(st.integers(0, 4))):
-        edit(data.draw, s)
+        edit(data.draw, s, EDITS)
         s.settle()
     text = render(s)
     with tempfile.TemporaryDirectory(prefix="pull-property-") as tmp:
