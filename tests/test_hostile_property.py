@@ -524,5 +524,6 @@ def _one(path: tuple[Any, ...], value: str) -> tuple[dict[str, Any], dict[str, A
 @example(drawn=_one(("project", "description"), "x\u2028"))  # a traceback from the spec's block reader
 @example(drawn=_one((*M, "name"), "y" * 3000))  # an unlocated error when out/ was written
 @example(drawn=_one((*M, "jobs", 0, "schedule"), "x\x08\t"))  # pg_cron refused it only on the database
+@example(drawn=_one((*M, "domains", 0, "collation"), "x" * 63 + "'"))  # truncated by Postgres
 def test_hostile_values_are_quoted_or_refused(drawn: tuple[dict[str, Any], dict[str, Any], list[Any]]) -> None:
     check_hostile(*drawn)

@@ -86,6 +86,11 @@ class Builder:
         if problem:
             self.error(path, f"{what}: {problem}", "choose a shorter name (or give one explicitly)")
 
+    def collation(self, name: str | None, path: tuple[Any, ...]) -> None:
+        """Check a ``collation:`` (``name`` or ``schema.name``, each part an identifier)."""
+        for part in (name.split(".", 1) if name else ()):
+            self.ident(part, path, "collation name")
+
     def grants(self, grants: Iterable[s.Grant], path: tuple[Any, ...]) -> tuple[m.GrantIR, ...]:
         out = []
         for i, g in enumerate(grants):
