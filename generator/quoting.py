@@ -66,7 +66,9 @@ def dollar_quote(body: str, tag: str = "", *, newlines: bool = True) -> str:
     ``newlines`` is false: then the quoted text is exactly ``body``)."""
     n = 0
     candidate = tag
-    while f"${candidate}$" in body:
+    # the closing tag must first occur where it is written: without newlines a body ending in a
+    # prefix of it (``x$`` before ``$$``, ``x$q`` before ``$q$``) would close the quote early
+    while f"${candidate}$" in (body if newlines else body + f"${candidate}"):
         n += 1
         candidate = f"{tag or 'q'}{n}"
     if not newlines:

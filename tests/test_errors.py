@@ -214,3 +214,15 @@ def test_cli_exit_2_and_out_untouched(tmp_path: Path) -> None:
     assert "Traceback" not in bad.output
     assert f"{spec}:9:46: column 'bad' default: invalid SQL" in bad.output
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_names_postgres_would_truncate_beyond_object_names(tmp_path: Path) -> None:
+    """A role, enum value, argument or returned column of 64 bytes was accepted: Postgres truncates
+    the role in a GRANT (granting to another role) and the argument names, and refuses the label."""
+    errors = errors_of(tmp_path, (Path(__file__).parent / "hostile" /
+                                  "identifier_too_long_role_value_argument.yaml").read_text(encoding="utf-8"))
+    assert [e.split(": ")[0:2] for e in errors] == [
+        ["schema.yaml:4:44", "role name"],
+        ["schema.yaml:8:39", f"enum value '{'x' * 64}' is 64 bytes; Postgres allows 63"],
+        ["schema.yaml:10:52", "argument name"], ["schema.yaml:11:38", "returned column name"],
+        ["schema.yaml:13:34", "argument name"]]

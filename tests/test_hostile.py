@@ -32,7 +32,8 @@ LOCATED = re.compile(r"^error: schema\.yaml:([1-9]\d*):([1-9]\d*): ", re.M)
 #: What a migration of a fresh spec may contain, and what its rollbacks may.
 UP_KINDS = {"CreateStmt", "AlterTableStmt", "IndexStmt", "CreatePolicyStmt", "GrantStmt", "CommentStmt",
             "CreateFunctionStmt", "ViewStmt", "CreateTableAsStmt", "CreateTrigStmt", "CreateSchemaStmt",
-            "CreateEnumStmt", "CreateSeqStmt", "CreateExtensionStmt", "TransactionStmt", "VariableSetStmt"}
+            "CreateEnumStmt", "CreateSeqStmt", "CreateExtensionStmt", "TransactionStmt", "VariableSetStmt",
+            "CreateDomainStmt"}
 DOWN_KINDS = {"DropStmt", "AlterTableStmt", "TransactionStmt", "VariableSetStmt"}
 SEED_KINDS = {"TransactionStmt", "DoStmt", "DeleteStmt", "InsertStmt"}
 LAYOUT_KINDS = {"TransactionStmt", "VariableSetStmt"}  # BEGIN/COMMIT and SET/RESET of the file template
@@ -154,7 +155,8 @@ def test_hostile_spec(name: str, tmp_path: Path, previous_out: Path) -> None:
 ON_POSTGRES = ["base", "names_with_quotes", "names_with_backslashes", "names_unicode", "names_are_keywords",
                "enum_values_with_quotes", "trigger_arguments_injection", "sql_body_with_dollar_quotes",
                "plpgsql_body_with_dollar_quotes", "comment_with_newline_and_quotes", "description_injects_statement",
-               "fixture_row_key_injects_statement", "role_name_injection", "explicit_names_with_quotes"]
+               "fixture_row_key_injects_statement", "role_name_injection", "explicit_names_with_quotes",
+               "verbatim_body_ends_in_dollar", "defaults_outside_b_expr"]
 
 
 def test_on_postgres_are_accepted() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from pglast import parser as pg
 
 from generator.quoting import dollar_quote, quote_ident, quote_literal, quote_qualified
@@ -52,3 +54,21 @@ def test_dollar_quote_picks_a_free_tag() -> None:
     options = tree["stmts"][0]["stmt"]["CreateFunctionStmt"]["options"]
     as_clause = next(o["DefElem"] for o in options if o["DefElem"]["defname"] == "as")
     assert as_clause["arg"]["List"]["items"][0]["String"]["sval"] == f"\n{body}\n"
+
+
+def _as_clause(quoted: str) -> str:
+    tree = json.loads(pg.parse_sql_json(f"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS {quoted}"))
+    options = tree["stmts"][0]["stmt"]["CreateFunctionStmt"]["options"]
+    as_clause = next(o["DefElem"] for o in options if o["DefElem"]["defname"] == "as")
+    return str(as_clause["arg"]["List"]["items"][0]["String"]["sval"])
+
+
+@example(body="select 1 as a$", tag="", newlines=False)  # closed the quote one character early
+@example(body="select 1 as a$q", tag="q", newlines=False)
+@example(body="$", tag="", newlines=False)
+@given(body=st.text(alphabet="$q1a_ \n'", min_size=1, max_size=12), tag=st.sampled_from(["", "q", "body"]),
+       newlines=st.booleans())
+def test_dollar_quote_gives_the_body_back(body: str, tag: str, newlines: bool) -> None:
+    """Whatever the body holds, the dollar-quoted text parses back to exactly the body (``verbatim``
+    bodies, quoted without newlines, once ended early when they ended in ``$``)."""
+    assert _as_clause(dollar_quote(body, tag, newlines=newlines)) == (f"\n{body}\n" if newlines else body)

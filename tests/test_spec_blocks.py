@@ -213,6 +213,12 @@ SHAPES = {
     "merge key": synth(3).replace("  - name: t00001\n", "  - <<: {comment: x}\n    name: t00001\n"),
     "flow list spanning items": synth(3).replace("  - name: t00001\n", "  - name: [t00001,\n  - x]\n"),
     "unclosed quote": synth(3).replace("  - name: t00001\n", "  - name: \"t00001\n  - x\"\n"),
+    # line breaks YAML counts and a split at "\n" does not: an IndexError (a traceback) before, when
+    # one was above the blocks (found by tests/test_hostile_property.py, in a project description)
+    **{f"{name} in a quoted scalar {where}": synth(3).replace(line, line + f"{indent}comment: 'x{c}    '\n", 1)
+       for name, c in (("NEL", "\x85"), ("LS", "\u2028"), ("PS", "\u2029"))
+       for where, line, indent in (("above the blocks", "  types: true\n", "  "),
+                                   ("in a block", "  - name: t00001\n", "    "))},
 }
 
 

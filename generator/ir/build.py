@@ -86,6 +86,11 @@ class Builder:
         if problem:
             self.error(path, f"{what}: {problem}", "choose a shorter name (or give one explicitly)")
 
+    def collation(self, name: str | None, path: tuple[Any, ...]) -> None:
+        """Check a ``collation:`` (``name`` or ``schema.name``, each part an identifier)."""
+        for part in (name.split(".", 1) if name else ()):
+            self.ident(part, path, "collation name")
+
     def grants(self, grants: Iterable[s.Grant], path: tuple[Any, ...]) -> tuple[m.GrantIR, ...]:
         out = []
         for i, g in enumerate(grants):
@@ -281,6 +286,8 @@ def build(loaded: LoadedSpec, *, lint_rules: Collection[str] | None = None) -> m
         for section, build_one in declared:  # in creation rank; each kind's builder is in its registry module
             for i, decl in enumerate(getattr(mig, section)):
                 build_one(b, decl, mig.number, mp + (section, i))
+    for i, role in enumerate(spec.roles):  # a longer name would grant to the role it is truncated to
+        b.ident(role, ("roles", i), "role name")
     for kd in kind_defs():  # before SQL names are resolved (trigger functions, raw SQL: new dependencies)
         if "link" in kd.hooks:
             kd.hooks["link"](b)

@@ -34,6 +34,8 @@ def build_procedure(b: Builder, d: s.Procedure, mig: int, path: tuple[Any, ...])
     sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = []
     for i, a in enumerate(d.arguments):
         ap = path + ("arguments", i)
+        if a.name is not None:
+            b.ident(a.name, ap + ("name",), "argument name")
         sql.append(("argument type", b.sql(a.type, ap + ("type",), "type", type_refs), ap + ("type",)))
         sql.append(("argument default", b.sql(a.default, ap + ("default",), "default"), ap))
     for g in d.grants:

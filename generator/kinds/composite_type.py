@@ -59,6 +59,7 @@ def build_composite_type(b: Builder, d: Any, number: int, at: tuple[Any, ...]) -
     for j, a in enumerate(d.attributes):
         ap = at + ("attributes", j)
         b.ident(a.name, ap + ("name",), "attribute name")
+        b.collation(a.collation, ap + ("collation",))
         if a.name in seen:
             b.error(ap + ("name",), f"composite type {d.name!r} has two attributes named {a.name!r}")
         seen.add(a.name)

@@ -59,6 +59,7 @@ def _norm(t: str) -> str:
 def build_domain(b: Builder, d: Any, number: int, at: tuple[Any, ...]) -> None:
     """A domain of ``migrations[].domains`` (the registry's ``build``)."""
     b.ident(d.name, at + ("name",), "domain name")
+    b.collation(d.collation, at + ("collation",))
     sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = [
         ("base type", b.sql(d.type, at + ("type",), f"domain {d.name!r} type", type_refs), at + ("type",)),
         ("default", b.sql(d.default, at + ("default",), f"domain {d.name!r} default"), at + ("default",)),

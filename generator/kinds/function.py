@@ -37,11 +37,14 @@ def build_function(b: Builder, d: s.Function, mig: int, path: tuple[Any, ...]) -
         b.error(path + ("returns_table",), "give either `returns` or `returns_table`, not both")
     sql: list[tuple[str, SqlRefs | None, tuple[Any, ...]]] = []
     for i, a in enumerate(d.arguments):
+        if a.name is not None:
+            b.ident(a.name, path + ("arguments", i, "name"), "argument name")
         sql.append(("argument type", b.sql(a.type, path + ("arguments", i, "type"), "type", type_refs),
                     path + ("arguments", i, "type")))
         sql.append(("argument default", b.sql(a.default, path + ("arguments", i, "default"),
                                               "default"), path + ("arguments", i)))
     for i, c in enumerate(d.returns_table):
+        b.ident(c.name, path + ("returns_table", i, "name"), "returned column name")
         rp = path + ("returns_table", i, "type")
         sql.append(("return type", b.sql(c.type, rp, f"returned column {c.name!r} type", type_refs), rp))
     if d.returns and d.returns != "trigger":

@@ -223,6 +223,7 @@ def build_table(b: Builder, d: s.Table, mig: int, path: tuple[Any, ...]) -> None
     for i, c in enumerate(d.columns):
         cp = path + ("columns", i)
         b.ident(c.name, cp + ("name",), "column name")
+        b.collation(c.collation, cp + ("collation",))
         if c.name in seen:
             b.error(cp + ("name",), f"duplicate column {c.name!r} in table {tname!r}")
         seen.add(c.name)

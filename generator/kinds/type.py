@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..ir.ids import ObjectId
 from ..ir.model import EnumIR
+from ..ir.names import NAMEDATALEN
 from . import Kind, KindDef, register
 from ._alter import in_place
 
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 def build_enum(b: Builder, d: s.Enum, mig: int, path: tuple[Any, ...]) -> None:
     """An enum type of ``migrations[].enums``."""
     b.ident(d.name, path + ("name",), "type name")
+    for i, value in enumerate(d.values):  # Postgres refuses a longer label ("invalid enum label")
+        if len(value.encode("utf-8")) > NAMEDATALEN - 1:
+            b.error(path + ("values", i), f"enum value {value!r} is {len(value.encode('utf-8'))} bytes; "
+                                          f"Postgres allows {NAMEDATALEN - 1}")
     if len(set(d.values)) != len(d.values):
         b.error(path + ("values",), f"enum {d.name!r} lists a value twice")
     b.add(EnumIR(id=ObjectId(Kind.TYPE, d.schema_, d.name), migration=mig, values=tuple(d.values),

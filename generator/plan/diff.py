@@ -325,16 +325,19 @@ def _embedded(m: Match, new: Model, candidates: set[ObjectId], users: EnumUsers,
 
 
 def _depends_on(m: Match, old: Model, new: Model, new_id: ObjectId, columns: dict[ObjectId, set[str]]) -> bool:
-    """Whether a changed object uses a renamed object, or a column that is renamed, retyped or
-    re-added (``columns``: old table → old column names).
+    """Whether a changed object uses a renamed or removed object, or a column that is renamed,
+    retyped or re-added (``columns``: old table → old column names).
 
     Altering it in place would work one way only (the rollback would run its old text against the
-    new names), or not at all, so it is dropped before and re-created after instead.
+    new names, or before the removed object is created again: a SQL function's body that named a
+    dropped table), or not at all, so it is dropped before and re-created after instead.
     """
     old_id = m.to_old[new_id]
     obj = old.objects[old_id]
     for dep in old.deps.get(old_id, ()):
         if dep in m.to_new and m.to_new[dep] != dep:
+            return True
+        if dep in old.objects and dep not in m.to_new:
             return True
         if dep in columns and uses_columns(obj, dep, columns[dep]):
             return True

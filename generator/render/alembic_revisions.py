@@ -60,6 +60,7 @@ from ..plan.ops import (
 from ..plan.order import schedule
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
+from ..sqlan.refs import default_text
 from .env import arguments, environment, function_options, returns, search_path, view_options
 from .pytypes import column_type, py_literal
 from .sql import op_title, render_op
@@ -347,7 +348,7 @@ class _Writer:
         if pk and not c.identity:
             parts.append("autoincrement=False")  # SQLAlchemy would make an integer key SERIAL
         if c.default is not None:
-            parts.append(f"server_default=sa.text({sql_literal(c.default)})")
+            parts.append(f"server_default=sa.text({sql_literal(default_text(c.default))})")
         if c.comment is not None:
             parts.append(f"comment={py_literal(c.comment)}")
         return f"sa.Column({', '.join(parts)})"

@@ -16,6 +16,7 @@ from ..ir.model import FunctionIR, TableIR, ViewIR
 from ..ir.serial import sequence_name
 from ..kinds import kind_def, kind_defs
 from ..quoting import comment_text, dollar_quote, quote_ident, quote_literal, quote_qualified
+from ..sqlan.refs import default_text
 from ..stamp import builtin_templates
 from .alter import FILTERS as ALTER_FILTERS
 from .codecache import code_cache
@@ -143,8 +144,9 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     )
     env = _Environment(loader=jinja2.FileSystemLoader(paths), bytecode_cache=code_cache(options), **options)
     env.filters.update(
-        comment=comment_text, ident=quote_ident, qname=qname, literal=quote_literal, dollar=dollar_quote, role=role,
-        privilege=privilege, sql_bool=sql_bool, arguments=arguments, argtypes=argtypes,
+        comment=comment_text, default_expr=default_text, ident=quote_ident, qname=qname, literal=quote_literal,
+        dollar=dollar_quote, role=role, privilege=privilege, sql_bool=sql_bool, arguments=arguments,
+        argtypes=argtypes,
         search_path=search_path, returns=returns, function_options=function_options,
         table_constraints=table_constraints, function_body=function_body, collation=collation,
         identity_sequence=identity_sequence, sequence_name=sequence_name, view_options=view_options,

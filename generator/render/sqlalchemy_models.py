@@ -17,6 +17,7 @@ from ..kinds import Kind, kinds_where
 from ..output import GeneratedFile
 from ..quoting import quote_ident
 from ..spec import LoadedSpec
+from ..sqlan.refs import default_text
 from .env import environment
 from .exclusion import opclass as exclusion_opclass
 from .pyshapes import ShapeWriter
@@ -160,7 +161,7 @@ def _table_class(model: Model, c: _Class, enums: dict[ObjectId, str], shapes: Sh
                 parts.append("autoincrement=False")  # no SERIAL: the key has a default or is given
         parts.append(f"nullable={nullable}")
         if col.default is not None:
-            parts.append(f"server_default=sa.text({_text(col.default)})")
+            parts.append(f"server_default=sa.text({_text(default_text(col.default))})")
         if col.comment is not None:
             parts.append(f"comment={py_literal(col.comment)}")
         lines.append(f"    {c.attrs[col.name]}: Mapped[{ann}] = mapped_column({', '.join(parts)})")

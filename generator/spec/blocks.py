@@ -186,9 +186,14 @@ def _cap(lines: list[str]) -> int:
     return 2
 
 
+#: Characters whose text is read whole: tabs, and the line breaks YAML counts besides ``\n`` (``\r``,
+#: NEL, LS, PS; the lines of a text here are split at ``\n`` only, and positions would disagree).
+_NOT_SPLIT = ("\t", "\r", "\x85", "\u2028", "\u2029")
+
+
 def split(text: str) -> Split | None:
     """The skeleton and blocks of ``text``, or None when its shape is not recognised (module doc)."""
-    if "\t" in text or "\r" in text or not text.endswith("\n"):
+    if any(c in text for c in _NOT_SPLIT) or not text.endswith("\n"):
         return None
     head_lines = text[:200_000].split("\n")
     sl = _Lines(text, _cap(head_lines[:2000]))

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 JobName = Annotated[str, StringConstraints(min_length=1, max_length=63)]
+
+#: What pg_cron reads as a schedule: five cron fields (numbers, names, ``*``, ranges, lists, steps,
+#: ``$`` for the last day of the month), an ``@`` macro, or its interval form (``30 seconds``).
+#: Looser than pg_cron in the fields; anything else (text, control characters) pg_cron refuses
+#: only when the migration runs.
+_SCHEDULE = re.compile(r"(?:[0-9A-Za-z*,/$-]+[ \t]+){4}[0-9A-Za-z*,/$-]+|@(?:yearly|annually|monthly|weekly|daily|"
+                       r"midnight|hourly|reboot)|[1-9][0-9]? seconds?", re.IGNORECASE)
+
+
+def _schedule(value: str) -> str:
+    if not _SCHEDULE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a pg_cron schedule: five cron fields ('0 3 * * *'), an @ macro "
+                         "('@daily') or an interval ('30 seconds')")
+    return value
 
 
 class Job(BaseModel):
@@ -23,7 +38,7 @@ class Job(BaseModel):
 
     name: JobName
     """The job's name in cron.job (unique per database)."""
-    schedule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    schedule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_schedule)]
     """Cron syntax ('0 3 * * *', '@daily') or pg_cron's interval form ('30 seconds')."""
     command: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     """Exactly one SQL statement, run by pg_cron as its own top-level statement (so VACUUM is allowed)."""

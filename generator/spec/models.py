@@ -699,6 +699,11 @@ class AttachedPolicy(Policy):
     """The table it is on, e.g. auth.users or storage.objects (listed under `external:`)."""
 
 
+#: The longest migration name, in UTF-8 bytes: file systems hold names of 255 bytes, and the name
+#: gets a prefix (``rollback_001_``, a Supabase version) and a suffix (``.sql``, ``.json``, ``.py``).
+MAX_FILE_NAME = 200
+
+
 class Migration(Spec):
     """A numbered migration and the objects it creates; file names derive from it."""
 
@@ -746,6 +751,8 @@ class Migration(Spec):
     def _file_safe(cls, v: str | None) -> str | None:
         if v is not None and not all(c.isalnum() or c in "_-" for c in v):
             raise ValueError("must contain only letters, digits, '_' and '-' (it names a file)")
+        if v is not None and len(v.encode("utf-8")) > MAX_FILE_NAME:  # with its prefix, the file name's 255
+            raise ValueError(f"is {len(v.encode('utf-8'))} bytes; at most {MAX_FILE_NAME} (it names a file)")
         return v
 
 

@@ -155,6 +155,22 @@ def expression_refs(expr: str) -> SqlRefs:
     return c.refs()
 
 
+@lru_cache(maxsize=65536)
+def default_text(expr: str) -> str:
+    """``expr`` as written after ``DEFAULT`` in a column or domain definition: as it is when that
+    narrower grammar (Postgres's ``b_expr``) reads it whole, else in parentheses. ``'' or true``,
+    ``x is null`` or ``a like b`` do not parse there, and ``'a' collate "C"`` would set the
+    column's collation instead; an expression (checked by :func:`expression_refs`) in parentheses
+    is always one default."""
+    try:
+        tree = parse(f"CREATE TABLE t (c int DEFAULT {expr}\n)")
+        column = tree["stmts"][0]["stmt"]["CreateStmt"]["tableElts"][0]["ColumnDef"]
+    except (ParseError, KeyError, IndexError):
+        return f"({expr})"
+    whole = len(column.get("constraints", ())) == 1 and "collClause" not in column
+    return expr if whole else f"({expr})"
+
+
 #: Statement kinds a ``language sql`` function body may not contain (Postgres rejects them there).
 _NOT_IN_SQL_FUNCTIONS = ("TransactionStmt", "VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt",
                          "CreateTableSpaceStmt", "DropTableSpaceStmt", "ReindexStmt", "CopyStmt")
