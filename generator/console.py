@@ -36,6 +36,17 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
+def plain_stream(stream: IO[str]) -> bool:
+    """True when rich would write to ``stream`` without colours: not a terminal, no colour forced
+    (also the stamp's fast path: :func:`generator.stamp.fast_main`)."""
+    if any(os.environ.get(v) for v in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class Console:
     """What the commands use of rich's ``Console(highlight=False, soft_wrap=True)``: ``print``
     (a line of markup) and ``out`` (text as it is), on stdout or stderr."""
@@ -74,13 +85,7 @@ class Console:
         return self._rich
 
     def _plain(self) -> bool:
-        """True when rich would write without colours: not a terminal, no colour forced."""
-        if any(os.environ.get(v) for v in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
-            return False
-        try:
-            return not self.file.isatty()
-        except (AttributeError, ValueError):
-            return False
+        return plain_stream(self.file)
 
     def _write(self, text: str) -> None:
         stream = self.file

@@ -292,16 +292,6 @@ def parse(args: Sequence[str]) -> tuple[str, Path, Path, str | None] | None:
     return args[0], spec, out, given.get("--templates")
 
 
-def _plain_output() -> bool:
-    """True when rich would print our lines as plain text: not a terminal, no forced colour."""
-    if any(os.environ.get(v) for v in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
-        return False
-    try:
-        return not sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def fast_main(args: Sequence[str]) -> int | None:
     """Run ``generate``/``check`` by the stamp when it matches (prints what the full command prints,
     returns the exit code 0); None when the full command line must run."""
@@ -316,7 +306,9 @@ def fast_main(args: Sequence[str]) -> int | None:
     if count is None:
         return None
     ms = (time.perf_counter() - start) * 1000
-    if _plain_output() and not any(c in "[]:\\" or ord(c) < 32 or ord(c) == 127 for c in f"{spec}{out}"):
+    from .console import plain_stream
+
+    if plain_stream(sys.stdout) and not any(c in "[]:\\" or ord(c) < 32 or ord(c) == 127 for c in f"{spec}{out}"):
         if command == "generate":
             sys.stdout.write(f"generated {count} files in {out} (0 changed, 0 removed) in {ms:.0f} ms\n")
         else:
