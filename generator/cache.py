@@ -36,7 +36,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,14 +340,24 @@ def file_entry(file: SqlFile, steps: list[Step], ops: dict[tuple[Any, ...], Segm
             indexes.append(i)
     if len(indexes) != len(file.segments):
         return None  # not laid out as expected: do not cache what cannot be restored exactly
-    segments, start = [], 0
     for i, seg in zip(indexes, file.segments, strict=True):
         if seg.op.obj is not steps[i][0].obj:
             return None
-        at = file.text.index(seg.sql, start)
-        segments.append([i, seg.title, at, len(seg.sql), seg.first_line, seg.last_line, seg.lock])
-        start = at + len(seg.sql)
-    return {"name": file.name, "text": file.text, "steps": len(steps), "segments": segments}
+    return entry_of(file, indexes, len(steps))
+
+
+def entry_of(file: SqlFile, step_indexes: list[int], step_count: int) -> dict[str, Any]:
+    """The entry of ``file``, whose segments were rendered from the steps at ``step_indexes`` of
+    its ``step_count`` steps."""
+    from .render.sql import segment_forms
+
+    return entry_from_forms(file.name, file.text, segment_forms(file, step_indexes), step_count)
+
+
+def entry_from_forms(name: str, text: str, forms: Iterable[Sequence[Any]], step_count: int) -> dict[str, Any]:
+    """The entry of a file given as its segments' forms (:func:`generator.render.sql.segment_forms`,
+    also what the worker sends back: generator/parallel.py)."""
+    return {"name": name, "text": text, "steps": step_count, "segments": [list(form) for form in forms]}
 
 
 def _restore(value: Any, steps: list[Step], ops: dict[tuple[Any, ...], Segment] | None) -> SqlFile | None:

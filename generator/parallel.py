@@ -211,6 +211,7 @@ class RollbackWorker:
     def finish(self, model: Model, plans: list[tuple[int, Plan]]) -> Parts | None:
         """The worker's parts (``model`` and ``plans``: this process's, as it renders them); None
         when the worker raised (the caller then makes them itself)."""
+        from .cache import entry_from_forms
         from .render.sql import ROLLBACK_ALL, Scheduled, _schedule, from_forms, migration_file_names, rollback_plans
 
         ok, answer = self._forked.result()
@@ -224,9 +225,8 @@ class RollbackWorker:
         scheduled: Scheduled = {}
         downs = [from_forms(name, text, forms, inverse[name], shared, scheduled)
                  for name, text, forms in answer["downs"]]
-        # what the render cache stores of each (generator/cache.py: file_entry): the same rows
-        entries = {name: {"name": name, "text": text, "segments": [list(f) for f in forms],
-                          "steps": sum(len(_schedule(p, scheduled)) for p in inverse[name])}
+        # what the render cache stores of each (generator/cache.py): the same rows
+        entries = {name: entry_from_forms(name, text, forms, sum(len(_schedule(p, scheduled)) for p in inverse[name]))
                    for name, text, forms in answer["downs"]}
         types = [GeneratedFile(n, t) for n, t in answer["types"]] if answer["types"] is not None else None
         history: list[GeneratedFile] | None = None

@@ -223,8 +223,9 @@ def render_migrations(model: Model, plans: list[tuple[int, Plan]], *, spec_name:
         if history is None:  # the first generate: its entry (generator/cache.py: file_entry) is kept
             file = render()
             if keep is not None and steps_of is not None:  # the steps of its segments, as render_file found them
-                keep[name] = {"name": file.name, "text": file.text, "segments": segment_forms(file, steps_of[name]),
-                              "steps": sum(len(_schedule(p, scheduled)) for p in file_plans)}
+                from ..cache import entry_of
+
+                keep[name] = entry_of(file, steps_of[name], sum(len(_schedule(p, scheduled)) for p in file_plans))
             return file
         from ..cache import cached_file
 
